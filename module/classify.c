@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: who sent an RST, and why.
+ *
+ * rstmon_classify() is pure: it reads the RST, the connection's entry and
+ * what the hook learnt from the socket, and fills an event.  The rules, and
+ * why each holds in the kernels rstmon supports (6.1 to the newest), are
+ * written next to them.  Documentation/rstmon.rst explains them to
+ * operators.
+ */
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/string.h>
+#include <linux/rstmon.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "conn.h"
+#include "parse.h"
+#include "event.h"
+#include "classify.h"
+
+static u32 rstmon_jiffies_ms(u32 delta)
+{
+	return jiffies_to_msecs(delta);
+}
+
+/* Payload bytes a side sent: its sequence space less SYN and FIN. */
+static u32 rstmon_side_bytes(const struct rstmon_side *s)
+{
+	if (!(s->flags & RSTMON_SF_DATA))
+		return 0;
+	return s->nxt - s->isn - !!(s->flags & RSTMON_SF_SYN) - !!(s->flags & RSTMON_SF_FIN);
+}
+
+/* Sequence number of the RST against what its receiver expects. */
+static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *c,
+			int side)
+{
+	const struct rstmon_side *s = &c->side[side], *r = &c->side[!side];
+	u32 win;
+
+	if (!s->segs)
+		return RSTMON_SEQ_NA;
+	if (seg->seq == s->nxt)
+		return RSTMON_SEQ_EXACT;
+	win = (u32)r->win << ((r->flags & RSTMON_SF_SYN) && (s->flags & RSTMON_SF_SYN) ?
+			      r->wscale : 0);
+	if (!after(s->nxt, seg->seq) && before(seg->seq, s->nxt + max(win, 1U)))
+		return RSTMON_SEQ_IN_WINDOW;
+	return RSTMON_SEQ_OUT_OF_WINDOW;
+}
+
+/*
+ * A full local socket sent the RST: tcp_send_active_reset().  The socket's
+ * state at that moment tells why (the same in 6.1, 6.12 and 7.x):
+ *
+ *  - __tcp_close() sets sk_shutdown = SHUTDOWN_MASK first.  With unread
+ *    data it sets TCP_CLOSE and resets; with SO_LINGER 0 it calls
+ *    tcp_disconnect(), which sets TCP_CLOSE and resets.  Neither has
+ *    orphaned the socket yet (sock_orphan() comes later).  The unread-data
+ *    branch is taken first, and the receive queue is already purged, so
+ *    when both hold we can only see SO_LINGER 0: then we say linger-abort.
+ *  - After sock_orphan() in __tcp_close(), tcp_check_oom() resets an
+ *    orphan in TCP_CLOSE: memory.
+ *  - tcp_disconnect() without close() (connect(AF_UNSPEC)) leaves
+ *    sk_shutdown alone: app-abort.
+ *  - tcp_abort() (SOCK_DESTROY, "ss -K") sets sk_err = ECONNABORTED and
+ *    resets before tcp_done(), in the old state: app-abort.
+ *  - tcp_out_of_resources() resets orphans (SOCK_DEAD) in FIN_WAIT1,
+ *    CLOSING or LAST_ACK when orphans or memory run out: memory.  An
+ *    orphan in FIN_WAIT2 is reset by tcp_keepalive_timer() when
+ *    tcp_fin_timeout is negative: timeout.
+ *  - tcp_keepalive_timer() resets a live socket whose probes are
+ *    exhausted or whose user timeout expired, always after a probe was
+ *    sent (icsk_probes_out > 0): timeout.  Any other reset of a live
+ *    socket is tcp_abort(): app-abort.
+ */
+static bool rstmon_no_data(const struct rstmon_conn *c)
+{
+	return c && !(c->flags & RSTMON_CF_MIDSTREAM) &&
+	       !(c->side[0].flags & RSTMON_SF_DATA) && !(c->side[1].flags & RSTMON_SF_DATA);
+}
+
+static void rstmon_classify_fullsock(const struct rstmon_rst_ctx *x,
+				     const struct rstmon_conn *c,
+				     struct rstmon_event *ev)
+{
+	ev->sender = RSTMON_SENDER_LOCAL;
+	ev->confidence = RSTMON_CONF_CERTAIN;
+	ev->evidence |= RSTMON_EV_SOCKET;
+	if (x->sock_state == TCP_CLOSE) {
+		if (x->sock_shutdown == SHUTDOWN_MASK) {
+			if (x->sock_dead)
+				ev->cause = RSTMON_CAUSE_MEMORY;
+			else if (x->sock_linger0)
+				ev->cause = RSTMON_CAUSE_LINGER_ABORT;
+			else
+				ev->cause = RSTMON_CAUSE_UNREAD_DATA;
+		} else {
+			ev->cause = RSTMON_CAUSE_APP_ABORT;
+		}
+	} else if (x->sock_err == ECONNABORTED) {
+		ev->cause = RSTMON_CAUSE_APP_ABORT;
+	} else if (x->sock_dead) {
+		ev->cause = x->sock_state == TCP_FIN_WAIT2 ? RSTMON_CAUSE_TIMEOUT :
+							   RSTMON_CAUSE_MEMORY;
+	} else if (x->sock_keepalive_done) {
+		ev->cause = RSTMON_CAUSE_TIMEOUT;
+	} else {
+		/* A live socket reset with no timer behind it: tcp_abort().
+		 * (6.12 sends the RST before tcp_done_with_error() sets
+		 * sk_err, so only 6.1 shows ECONNABORTED here.)
+		 */
+		ev->cause = RSTMON_CAUSE_APP_ABORT;
+		ev->confidence = RSTMON_CONF_LIKELY;
+	}
+	/* An abort before any data either way discards the connection:
+	 * the loser of a parallel connect (SMB 139/445, happy eyeballs).
+	 */
+	if (rstmon_no_data(c) && (ev->cause == RSTMON_CAUSE_LINGER_ABORT ||
+				  ev->cause == RSTMON_CAUSE_APP_ABORT))
+		ev->cause = RSTMON_CAUSE_ABANDONED;
+}
+
+/* Did the RST answer a SYN?  Stateless replies to a segment without ACK
+ * carry ACK and sequence 0 (tcp_v4_send_reset(), nf_send_reset()).
+ */
+static bool rstmon_answers_syn(const struct rstmon_seg *seg, const struct rstmon_conn *c,
+			       int side)
+{
+	if (c)
+		return c->side[!side].flags & RSTMON_SF_SYN &&
+		       !(c->side[side].flags & RSTMON_SF_SYN) &&
+		       !(c->side[!side].flags & RSTMON_SF_DATA) &&
+		       (seg->flags & RSTMON_TCP_ACK) &&
+		       seg->ack_seq == c->side[!side].isn + 1;
+	return (seg->flags & RSTMON_TCP_ACK) && seg->seq == 0;
+}
+
+/*
+ * The stack's stateless reply socket sent it: no full socket matched the
+ * segment that triggered it.  tcp_v4_rcv()/tcp_v6_rcv() get there with no
+ * socket at all, a TIME_WAIT socket (tcp_timewait_state_process() says
+ * TCP_TW_RST), a request socket whose handshake ACK failed or found the
+ * accept queue full with tcp_abort_on_overflow (tcp_check_req()), or a
+ * full socket that tcp_rcv_state_process() just killed for data after
+ * close (TCP_ABORT_ON_DATA).  Which one, the connection's history says.
+ */
+static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
+				    const struct rstmon_conn *c, int side,
+				    struct rstmon_event *ev)
+{
+	const struct rstmon_side *me, *peer;
+
+	ev->sender = RSTMON_SENDER_LOCAL;
+	ev->evidence |= RSTMON_EV_CTL_SOCKET;
+	ev->confidence = RSTMON_CONF_CERTAIN;
+	if (rstmon_answers_syn(seg, c, side)) {
+		ev->cause = RSTMON_CAUSE_REFUSED;
+		if (!c)
+			ev->confidence = RSTMON_CONF_LIKELY;
+		return;
+	}
+	if (!c) {
+		ev->cause = RSTMON_CAUSE_NO_CONNECTION;
+		ev->confidence = RSTMON_CONF_LIKELY;
+		return;
+	}
+	me = &c->side[side];
+	peer = &c->side[!side];
+	if (me->flags & RSTMON_SF_FIN) {
+		/* Our application had closed: a FIN_WAIT2/TIME_WAIT socket or
+		 * an orphan answered.  New data after close is its own cause.
+		 */
+		ev->cause = (peer->flags & RSTMON_SF_DATA_AFTER_FIN) ?
+			RSTMON_CAUSE_DATA_AFTER_CLOSE : RSTMON_CAUSE_TIME_WAIT;
+		if (ev->cause == RSTMON_CAUSE_TIME_WAIT)
+			ev->confidence = RSTMON_CONF_LIKELY;
+		return;
+	}
+	if (side == RSTMON_ORIG && c->state == RSTMON_ST_SYN_RECV) {
+		/* Our connect() was given up before the SYN-ACK came. */
+		ev->cause = RSTMON_CAUSE_ABANDONED;
+		return;
+	}
+	if (side == RSTMON_RESP && (me->flags & RSTMON_SF_SYN) && me->segs == 1 &&
+	    !(c->flags & RSTMON_CF_MIDSTREAM)) {
+		/* We had only sent our SYN-ACK; the request socket answered
+		 * the peer's handshake ACK with an RST.  The kernel says
+		 * INVALID_SYN for both the accept overflow and a bad ACK; an
+		 * acceptable ACK means the accept queue was full.
+		 */
+		ev->cause = (seg->seq == me->isn + 1) ?
+			RSTMON_CAUSE_ACCEPT_OVERFLOW : RSTMON_CAUSE_BAD_SEGMENT;
+		ev->confidence = RSTMON_CONF_LIKELY;
+		return;
+	}
+	ev->cause = RSTMON_CAUSE_NO_CONNECTION;
+}
+
+/*
+ * A reject rule sent it.  Answering a SYN it refused a connection;
+ * otherwise the firewall had no state that let the segment through.
+ */
+static void rstmon_classify_firewall(const struct rstmon_rst_ctx *x,
+				     const struct rstmon_seg *seg,
+				     const struct rstmon_conn *c, int side, u32 idle,
+				     struct rstmon_event *ev)
+{
+	ev->sender = RSTMON_SENDER_FIREWALL;
+	ev->evidence |= RSTMON_EV_NO_SOCKET;
+	ev->confidence = RSTMON_CONF_CERTAIN;
+	if (rstmon_answers_syn(seg, c, side) || (!c && (seg->flags & RSTMON_TCP_ACK))) {
+		ev->cause = RSTMON_CAUSE_REFUSED;
+		if (!c)
+			ev->confidence = RSTMON_CONF_LIKELY;
+	} else if (c && idle >= x->idle_threshold) {
+		ev->cause = RSTMON_CAUSE_IDLE_TIMEOUT;
+		ev->evidence |= RSTMON_EV_IDLE;
+	} else {
+		ev->cause = RSTMON_CAUSE_NO_CONNECTION;
+	}
+}
+
+/*
+ * An RST from elsewhere (received, or forwarded from one side to the
+ * other): its cause is inferred from what the connection showed, and its
+ * sender from how it compares with what that side sent before.
+ */
+static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
+				   const struct rstmon_seg *seg,
+				   const struct rstmon_conn *c, int side, u32 idle,
+				   struct rstmon_event *ev)
+{
+	const struct rstmon_side *s, *r;
+
+	ev->sender = RSTMON_SENDER_PEER;
+	ev->confidence = RSTMON_CONF_LIKELY;
+	if (!c) {
+		ev->cause = rstmon_answers_syn(seg, NULL, side) ? RSTMON_CAUSE_REFUSED :
+								 RSTMON_CAUSE_UNKNOWN;
+		ev->confidence = RSTMON_CONF_SUSPECT;
+		return;
+	}
+	s = &c->side[side];
+	r = &c->side[!side];
+
+	if (s->segs && seg->ttl != s->ttl && !(s->flags & RSTMON_SF_TTL_VARIED)) {
+		ev->evidence |= RSTMON_EV_TTL_MISMATCH;
+		ev->sender = RSTMON_SENDER_MIDDLEBOX;
+	}
+	if (seg->family == AF_INET && s->ipid_mode == RSTMON_IPID_INCR &&
+	    (u16)(seg->ipid - s->ipid) > 1024 && seg->ipid != 0)
+		ev->evidence |= RSTMON_EV_IPID_MISMATCH;
+
+	if (rstmon_answers_syn(seg, c, side)) {
+		ev->cause = RSTMON_CAUSE_REFUSED;
+	} else if (r->flags & RSTMON_SF_DATA_AFTER_FIN && s->flags & RSTMON_SF_FIN) {
+		ev->cause = RSTMON_CAUSE_DATA_AFTER_CLOSE;
+	} else if (s->flags & RSTMON_SF_FIN) {
+		/* After its FIN, and not for new data: its TIME_WAIT or
+		 * FIN_WAIT2 socket answered.
+		 */
+		ev->cause = RSTMON_CAUSE_TIME_WAIT;
+	} else if (idle >= x->idle_threshold) {
+		ev->cause = RSTMON_CAUSE_IDLE_TIMEOUT;
+		ev->evidence |= RSTMON_EV_IDLE;
+	} else if (rstmon_no_data(c) && (c->state == RSTMON_ST_ESTABLISHED ||
+					  c->state == RSTMON_ST_SYN_RECV)) {
+		/* Reset right after the handshake, before any data: the
+		 * responder's accept queue overflowed, or the originator
+		 * dropped a connection it no longer wanted.
+		 */
+		ev->cause = side == RSTMON_RESP ? RSTMON_CAUSE_ACCEPT_OVERFLOW :
+						  RSTMON_CAUSE_ABANDONED;
+	} else if (!(seg->flags & RSTMON_TCP_ACK)) {
+		/* Stateless replies to a segment with ACK carry no ACK: the
+		 * sender had no socket for the connection.
+		 */
+		ev->cause = RSTMON_CAUSE_NO_CONNECTION;
+	} else if (r->flags & RSTMON_SF_LAST_DATA) {
+		/* An abort (RST with ACK, no FIN) after the receiver's data
+		 * that the sender never answered: closed with it unread.
+		 */
+		ev->cause = RSTMON_CAUSE_UNREAD_DATA;
+	} else if (s->flags & RSTMON_SF_LAST_DATA && idle < HZ) {
+		/* An abort right after its own data: SO_LINGER 0 close. */
+		ev->cause = RSTMON_CAUSE_LINGER_ABORT;
+	} else {
+		ev->cause = RSTMON_CAUSE_APP_ABORT;
+	}
+}
+
+/**
+ * rstmon_classify() - say who sent an RST and why.
+ * @x: what the hook knows beyond the segment
+ * @seg: the RST
+ * @c: its connection, or NULL when untracked
+ * @side: the side of @c that sent the RST
+ * @ev: filled (all but id and timestamp)
+ */
+void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *seg,
+		     const struct rstmon_conn *c, int side, struct rstmon_event *ev)
+{
+	u32 idle = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->src = seg->saddr;
+	ev->dst = seg->daddr;
+	ev->sport = seg->sport;
+	ev->dport = seg->dport;
+	ev->seq = seg->seq;
+	ev->ack = seg->ack_seq;
+	ev->family = seg->family;
+	ev->dir = x->dir;
+	ev->ttl = seg->ttl;
+	ev->kreason = x->kreason;
+	ev->state = 0xff;
+	ev->side = 2;
+	if (seg->flags & RSTMON_TCP_ACK)
+		ev->evidence |= RSTMON_EV_ACK;
+	if (seg->payload)
+		ev->evidence |= RSTMON_EV_PAYLOAD;
+
+	if (c) {
+		const struct rstmon_side *s = &c->side[side], *r = &c->side[!side];
+
+		/* Silence of the side the RST speaks for: the receiver's own
+		 * segment that triggered the RST does not end it.
+		 */
+		idle = x->now - (s->segs ? s->last : c->created);
+		ev->evidence |= RSTMON_EV_TRACKED;
+		if (c->flags & RSTMON_CF_MIDSTREAM)
+			ev->evidence |= RSTMON_EV_MIDSTREAM;
+		if (c->rsts)
+			ev->evidence |= RSTMON_EV_REPEATED;
+		ev->state = c->state;
+		ev->side = (c->flags & RSTMON_CF_MIDSTREAM) ? 2 : side;
+		ev->idle_ms = rstmon_jiffies_ms(idle);
+		ev->age_ms = rstmon_jiffies_ms(x->now - c->created);
+		ev->bytes[0] = rstmon_side_bytes(s);
+		ev->bytes[1] = rstmon_side_bytes(r);
+		ev->segs[0] = s->segs;
+		ev->segs[1] = r->segs;
+		ev->ttl_base = s->segs ? s->ttl : 0;
+		ev->fin = (s->flags & RSTMON_SF_FIN ? 1 : 0) | (r->flags & RSTMON_SF_FIN ? 2 : 0);
+		ev->seqchk = rstmon_seqchk(seg, c, side);
+	}
+
+	switch (x->origin) {
+	case RSTMON_ORIGIN_NOSOCK:
+		rstmon_classify_firewall(x, seg, c, side, idle, ev);
+		break;
+	case RSTMON_ORIGIN_CTLSOCK:
+		rstmon_classify_ctlsock(seg, c, side, ev);
+		break;
+	case RSTMON_ORIGIN_FULLSOCK:
+		rstmon_classify_fullsock(x, c, ev);
+		break;
+	case RSTMON_ORIGIN_RAWSOCK:
+		/* A local program forged it with a raw socket. */
+		ev->sender = RSTMON_SENDER_LOCAL;
+		ev->cause = RSTMON_CAUSE_INJECTED;
+		ev->confidence = RSTMON_CONF_CERTAIN;
+		ev->evidence |= RSTMON_EV_RAW_SOCKET;
+		break;
+	default:
+		rstmon_classify_remote(x, seg, c, side, idle, ev);
+		break;
+	}
+}

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: the connection table.
+ *
+ * One table for all namespaces, as nf_conntrack has: the key is the
+ * namespace and the two endpoints.  The hash is keyed siphash with a secret
+ * drawn at load, over the endpoints in a canonical order so both
+ * directions of a connection land in the same bucket, and hash flooding
+ * cannot be aimed at one chain.
+ *
+ * Readers (the netfilter hooks) walk chains under RCU without a lock.
+ * Writers (insert, evict, GC, namespace flush) take the bucket's lock from
+ * a striped array and publish with rcu_assign_pointer().  Entries come
+ * from their own kmem_cache and are freed after a grace period with
+ * call_rcu(); module exit waits for those with rcu_barrier() before the
+ * cache is destroyed.  (kfree_rcu() is not used: on 6.1 its batches are
+ * not flushed by rcu_barrier(), so destroying the cache could race them.)
+ *
+ * The table is bounded by max_conns.  When it is full, a new connection
+ * evicts a half-open (SYN-only) entry found in its own or the next few
+ * buckets; established entries are never evicted to make room, and when no
+ * victim exists the connection is counted as untracked.  An RST never
+ * creates an entry.
+ *
+ * Entry fields are updated without a lock by whichever CPU sees a segment
+ * (READ_ONCE/WRITE_ONCE, no read-modify-write that could tear a pointer):
+ * a race between two CPUs can at worst lose one update of a statistic.
+ */
+#include <linux/jiffies.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "rstmon.h"
+#include "conn.h"
+#include "parse.h"
+
+#define RSTMON_LOCKS		1024	/* striped bucket locks */
+#define RSTMON_EVICT_BUCKETS	8	/* buckets searched for a victim */
+#define RSTMON_GC_INTERVAL	HZ
+#define RSTMON_GC_MIN_SLICE	1024U	/* buckets per GC run, at least */
+#define RSTMON_GC_PASS_RUNS	32U	/* a full pass takes this many runs */
+
+static struct rstmon_conn __rcu **rstmon_hash __read_mostly;
+static unsigned int rstmon_hash_mask __read_mostly;
+static unsigned int rstmon_max __read_mostly;
+static siphash_key_t rstmon_hash_key __read_mostly;
+static struct kmem_cache *rstmon_conn_cache __read_mostly;
+static spinlock_t rstmon_locks[RSTMON_LOCKS];
+static atomic_t rstmon_nr = ATOMIC_INIT(0);
+static struct delayed_work rstmon_gc_work;
+static unsigned int rstmon_gc_cursor;
+
+/* Seconds an entry lives after its last segment, by state. */
+static const unsigned int rstmon_timeouts[__RSTMON_ST_MAX] = {
+	[RSTMON_ST_SYN_SENT] = 120,
+	[RSTMON_ST_SYN_RECV] = 120,
+	/* Above the two hours of the longest common idle timeouts (and of
+	 * Linux's default keepalive time), so their resets are diagnosed.
+	 */
+	[RSTMON_ST_ESTABLISHED] = 4 * 3600,
+	[RSTMON_ST_FIN_WAIT] = 300,
+	[RSTMON_ST_CLOSING] = 120,
+	/* Long enough to see a "reset" connection keep talking: forged RST. */
+	[RSTMON_ST_CLOSED] = 60,
+};
+
+struct rstmon_hkey {
+	struct in6_addr a;
+	struct in6_addr b;
+	__be16 pa;
+	__be16 pb;
+	u32 netmix;
+} __aligned(SIPHASH_ALIGNMENT);
+
+static unsigned int rstmon_bucket(const struct net *net,
+				  const struct in6_addr *sa, __be16 sp,
+				  const struct in6_addr *da, __be16 dp)
+{
+	struct rstmon_hkey k;
+	int cmp = ipv6_addr_cmp(sa, da);
+
+	memset(&k, 0, sizeof(k));
+	if (cmp < 0 || (cmp == 0 && ntohs(sp) <= ntohs(dp))) {
+		k.a = *sa;
+		k.pa = sp;
+		k.b = *da;
+		k.pb = dp;
+	} else {
+		k.a = *da;
+		k.pa = dp;
+		k.b = *sa;
+		k.pb = sp;
+	}
+	k.netmix = net_hash_mix(net);
+	return siphash(&k, sizeof(k), &rstmon_hash_key) & rstmon_hash_mask;
+}
+
+static spinlock_t *rstmon_lock(unsigned int bucket)
+{
+	return &rstmon_locks[bucket % RSTMON_LOCKS];
+}
+
+/* Which side of @c sent @seg, or -1 if @seg is not of @c. */
+static int rstmon_conn_side(const struct rstmon_conn *c, const struct net *net,
+			    const struct rstmon_seg *seg)
+{
+	if (c->family != seg->family || !net_eq(read_pnet(&c->net), net))
+		return -1;
+	if (c->port[0] == seg->sport && c->port[1] == seg->dport &&
+	    ipv6_addr_equal(&c->addr[0], &seg->saddr) &&
+	    ipv6_addr_equal(&c->addr[1], &seg->daddr))
+		return RSTMON_ORIG;
+	if (c->port[1] == seg->sport && c->port[0] == seg->dport &&
+	    ipv6_addr_equal(&c->addr[1], &seg->saddr) &&
+	    ipv6_addr_equal(&c->addr[0], &seg->daddr))
+		return RSTMON_RESP;
+	return -1;
+}
+
+/**
+ * rstmon_conn_find() - look up the connection of a segment.
+ * @net: namespace the segment was seen in
+ * @seg: the segment
+ * @side: set to the side that sent @seg (RSTMON_ORIG or RSTMON_RESP)
+ *
+ * Context: RCU read side (the netfilter hooks run under rcu_read_lock()).
+ * Return: the entry, valid until the read side ends, or NULL.
+ */
+struct rstmon_conn *rstmon_conn_find(const struct net *net,
+				     const struct rstmon_seg *seg, int *side)
+{
+	unsigned int b = rstmon_bucket(net, &seg->saddr, seg->sport,
+				       &seg->daddr, seg->dport);
+	struct rstmon_conn *c;
+
+	for (c = rcu_dereference(rstmon_hash[b]); c; c = rcu_dereference(c->next)) {
+		int s = rstmon_conn_side(c, net, seg);
+
+		if (s >= 0 && !(READ_ONCE(c->flags) & RSTMON_CF_DEAD)) {
+			*side = s;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static void rstmon_conn_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(rstmon_conn_cache, container_of(head, struct rstmon_conn, rcu));
+}
+
+/* Unlink @c, whose predecessor link is @pprev.  Bucket lock held. */
+static void rstmon_conn_unlink(struct rstmon_conn __rcu **pprev, struct rstmon_conn *c)
+{
+	struct rstmon_net *rn = rstmon_pernet(read_pnet(&c->net));
+
+	rcu_assign_pointer(*pprev, rcu_dereference_protected(c->next, true));
+	WRITE_ONCE(c->flags, c->flags | RSTMON_CF_DEAD);
+	atomic_dec(&rstmon_nr);
+	atomic_dec(&rn->conns);
+	call_rcu(&c->rcu, rstmon_conn_free_rcu);
+}
+
+static bool rstmon_half_open(const struct rstmon_conn *c)
+{
+	u8 st = READ_ONCE(c->state);
+
+	return st == RSTMON_ST_SYN_SENT || st == RSTMON_ST_SYN_RECV;
+}
+
+/* The table is full: evict one half-open entry near @bucket. */
+static bool rstmon_conn_evict(unsigned int bucket)
+{
+	unsigned int i;
+
+	for (i = 0; i < RSTMON_EVICT_BUCKETS; i++) {
+		unsigned int b = (bucket + i) & rstmon_hash_mask;
+		struct rstmon_conn __rcu **pprev = &rstmon_hash[b];
+		spinlock_t *lock = rstmon_lock(b);
+		struct rstmon_conn *c;
+
+		if (!rcu_access_pointer(*pprev))
+			continue;
+		spin_lock_bh(lock);
+		while ((c = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
+			if (rstmon_half_open(c)) {
+				rstmon_conn_unlink(pprev, c);
+				spin_unlock_bh(lock);
+				return true;
+			}
+			pprev = &c->next;
+		}
+		spin_unlock_bh(lock);
+	}
+	return false;
+}
+
+/*
+ * Which side sent the first segment we see of a connection: the sender of
+ * a SYN is the originator, of a SYN-ACK the responder.  Picked up
+ * mid-stream, the side with the well-known port (below 1024, or the lower
+ * one when the other is ephemeral) is taken as the responder.
+ */
+static int rstmon_first_side(const struct rstmon_seg *seg, bool *midstream)
+{
+	u16 sp = ntohs(seg->sport), dp = ntohs(seg->dport);
+
+	*midstream = false;
+	if (seg->flags & RSTMON_TCP_SYN)
+		return (seg->flags & RSTMON_TCP_ACK) ? RSTMON_RESP : RSTMON_ORIG;
+	*midstream = true;
+	if ((sp < 1024 && dp >= 1024) || (sp < dp && dp >= 32768))
+		return RSTMON_RESP;
+	return RSTMON_ORIG;
+}
+
+/**
+ * rstmon_conn_create() - track a new connection from its first segment.
+ * @net: namespace the segment was seen in
+ * @seg: the segment (never an RST)
+ * @side: set to the side that sent @seg
+ * @err: set to why nothing was created, when NULL is returned
+ * @evicted: set when a half-open entry was evicted to make room
+ *
+ * Context: RCU read side, any context (allocates with GFP_ATOMIC).
+ * Return: the new entry, or one another CPU inserted meanwhile, or NULL.
+ */
+struct rstmon_conn *rstmon_conn_create(struct net *net,
+				       const struct rstmon_seg *seg, int *side,
+				       enum rstmon_conn_err *err, bool *evicted)
+{
+	unsigned int b = rstmon_bucket(net, &seg->saddr, seg->sport,
+				       &seg->daddr, seg->dport);
+	struct rstmon_net *rn = rstmon_pernet(net);
+	spinlock_t *lock = rstmon_lock(b);
+	struct rstmon_conn *c, *old;
+	bool midstream;
+	int s;
+
+	*evicted = false;
+	if (atomic_read(&rstmon_nr) >= rstmon_max) {
+		if (!rstmon_conn_evict(b)) {
+			*err = RSTMON_CONN_FULL;
+			return NULL;
+		}
+		*evicted = true;
+	}
+
+	c = kmem_cache_zalloc(rstmon_conn_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!c) {
+		*err = RSTMON_CONN_NOMEM;
+		return NULL;
+	}
+	s = rstmon_first_side(seg, &midstream);
+	c->addr[s] = seg->saddr;
+	c->port[s] = seg->sport;
+	c->addr[!s] = seg->daddr;
+	c->port[!s] = seg->dport;
+	write_pnet(&c->net, net);
+	c->family = seg->family;
+	c->created = jiffies;
+	c->state = midstream ? RSTMON_ST_ESTABLISHED : RSTMON_ST_SYN_SENT;
+	c->flags = midstream ? RSTMON_CF_MIDSTREAM : 0;
+
+	spin_lock_bh(lock);
+	for (old = rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock)); old;
+	     old = rcu_dereference_protected(old->next, lockdep_is_held(lock))) {
+		int os = rstmon_conn_side(old, net, seg);
+
+		if (os >= 0) {
+			spin_unlock_bh(lock);
+			kmem_cache_free(rstmon_conn_cache, c);
+			*side = os;
+			return old;
+		}
+	}
+	if (atomic_inc_return(&rstmon_nr) > rstmon_max) {
+		atomic_dec(&rstmon_nr);
+		spin_unlock_bh(lock);
+		kmem_cache_free(rstmon_conn_cache, c);
+		*err = RSTMON_CONN_FULL;
+		return NULL;
+	}
+	atomic_inc(&rn->conns);
+	rcu_assign_pointer(c->next,
+			   rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock)));
+	rcu_assign_pointer(rstmon_hash[b], c);
+	spin_unlock_bh(lock);
+	*side = s;
+	return c;
+}
+
+static enum rstmon_ipid_mode rstmon_ipid_mode(const struct rstmon_side *s, u16 ipid)
+{
+	u16 delta = ipid - s->ipid;
+
+	if (!s->segs)
+		return RSTMON_IPID_UNKNOWN;
+	if (ipid == 0 && s->ipid == 0 &&
+	    (s->ipid_mode == RSTMON_IPID_UNKNOWN || s->ipid_mode == RSTMON_IPID_ZERO))
+		return RSTMON_IPID_ZERO;
+	if (delta > 0 && delta < 1024 && s->ipid_mode != RSTMON_IPID_RANDOM &&
+	    s->ipid_mode != RSTMON_IPID_ZERO)
+		return RSTMON_IPID_INCR;
+	return RSTMON_IPID_RANDOM;
+}
+
+/**
+ * rstmon_conn_update() - account a (non-RST) segment to its connection.
+ * @c: the connection
+ * @side: the side that sent @seg
+ * @seg: the segment
+ * @now: jiffies
+ *
+ * Context: RCU read side; lockless (see the comment at the top).
+ */
+void rstmon_conn_update(struct rstmon_conn *c, int side,
+			const struct rstmon_seg *seg, u32 now)
+{
+	struct rstmon_side *s = &c->side[side];
+	const struct rstmon_side *o = &c->side[!side];
+	u32 end = seg->seq + seg->payload + !!(seg->flags & RSTMON_TCP_SYN) +
+		  !!(seg->flags & RSTMON_TCP_FIN);
+	u8 sf = READ_ONCE(s->flags), of = READ_ONCE(o->flags);
+	u8 st = READ_ONCE(c->state);
+
+	/* The originator's new SYN on a finished connection: its 4-tuple was
+	 * reused (a TIME_WAIT socket recycled, a client bound to a fixed
+	 * port).  The new connection starts from nothing: the old one's FINs,
+	 * data and RST would misname its resets, and its data would amend the
+	 * old RST into an injection.
+	 */
+	if (side == RSTMON_ORIG && st >= RSTMON_ST_CLOSING &&
+	    (seg->flags & (RSTMON_TCP_SYN | RSTMON_TCP_ACK)) == RSTMON_TCP_SYN &&
+	    seg->seq != READ_ONCE(s->isn)) {
+		memset(c->side, 0, sizeof(c->side));
+		WRITE_ONCE(c->created, now);
+		WRITE_ONCE(c->fin_at, 0);
+		WRITE_ONCE(c->rsts, 0);
+		sf = 0;
+		of = 0;
+		st = RSTMON_ST_SYN_SENT;
+	}
+
+	if (!s->segs) {
+		WRITE_ONCE(s->isn, seg->seq);
+		WRITE_ONCE(s->nxt, end);
+		WRITE_ONCE(s->ttl, seg->ttl);
+	} else {
+		if (after(end, READ_ONCE(s->nxt)))
+			WRITE_ONCE(s->nxt, end);
+		if (seg->ttl != READ_ONCE(s->ttl))
+			sf |= RSTMON_SF_TTL_VARIED;
+	}
+	if (seg->family == AF_INET) {
+		WRITE_ONCE(s->ipid_mode, rstmon_ipid_mode(s, seg->ipid));
+		WRITE_ONCE(s->ipid, seg->ipid);
+	}
+	WRITE_ONCE(s->last, now);
+	WRITE_ONCE(s->win, seg->window);
+	if (s->segs != U16_MAX)
+		WRITE_ONCE(s->segs, s->segs + 1);
+
+	if (seg->flags & RSTMON_TCP_SYN) {
+		sf |= RSTMON_SF_SYN;
+		WRITE_ONCE(s->isn, seg->seq);
+		if (seg->opts & RSTMON_OPT_MSS)
+			WRITE_ONCE(s->mss, seg->mss);
+		if (seg->opts & RSTMON_OPT_WSCALE)
+			WRITE_ONCE(s->wscale, min_t(u8, seg->wscale, 14));
+		if (seg->flags & RSTMON_TCP_ACK) {
+			if (st == RSTMON_ST_SYN_SENT)
+				st = RSTMON_ST_SYN_RECV;
+		}
+	} else if ((seg->flags & RSTMON_TCP_ACK) && st == RSTMON_ST_SYN_RECV &&
+		   side == RSTMON_ORIG) {
+		st = RSTMON_ST_ESTABLISHED;
+	}
+	if (seg->payload) {
+		sf |= RSTMON_SF_DATA | RSTMON_SF_LAST_DATA;
+		if (of & RSTMON_SF_FIN)
+			sf |= RSTMON_SF_DATA_AFTER_FIN;
+		if (of & RSTMON_SF_LAST_DATA)
+			WRITE_ONCE(c->side[!side].flags, of & ~RSTMON_SF_LAST_DATA);
+		if (st < RSTMON_ST_ESTABLISHED)
+			st = RSTMON_ST_ESTABLISHED;
+	}
+	if (seg->flags & RSTMON_TCP_FIN) {
+		if (!(sf & RSTMON_SF_FIN) && !(of & RSTMON_SF_FIN))
+			WRITE_ONCE(c->fin_at, now);
+		sf |= RSTMON_SF_FIN;
+		if (st < RSTMON_ST_CLOSED)
+			st = (of & RSTMON_SF_FIN) ? RSTMON_ST_CLOSING : RSTMON_ST_FIN_WAIT;
+	}
+	if ((sf & RSTMON_SF_RST) && seg->payload)
+		sf |= RSTMON_SF_AFTER_RST;
+	WRITE_ONCE(s->flags, sf);
+	if (st != c->state)
+		WRITE_ONCE(c->state, st);
+}
+
+static bool rstmon_conn_expired(const struct rstmon_conn *c, unsigned long now)
+{
+	u32 l0 = READ_ONCE(c->side[0].last), l1 = READ_ONCE(c->side[1].last);
+	bool s0 = READ_ONCE(c->side[0].segs), s1 = READ_ONCE(c->side[1].segs);
+	u8 st = READ_ONCE(c->state);
+	u32 last;
+
+	/* The later of the sides heard from, compared in 32 bits: jiffies
+	 * wrap, so the larger number is not always the later time.
+	 */
+	if (s0 && s1)
+		last = (s32)(l1 - l0) > 0 ? l1 : l0;
+	else if (s0 || s1)
+		last = s0 ? l0 : l1;
+	else
+		last = c->created;
+	return (s32)((u32)now - last) > (s32)(rstmon_timeouts[st] * HZ);
+}
+
+/* Remove the entries of bucket @b that @match selects.  Returns how many. */
+typedef bool (*rstmon_conn_match_t)(const struct rstmon_conn *c, const void *arg);
+
+static unsigned int rstmon_bucket_reap(unsigned int b, rstmon_conn_match_t match,
+				       const void *arg)
+{
+	struct rstmon_conn __rcu **pprev = &rstmon_hash[b];
+	spinlock_t *lock = rstmon_lock(b);
+	struct rstmon_conn *c;
+	unsigned int n = 0;
+
+	if (!rcu_access_pointer(*pprev))
+		return 0;
+	spin_lock_bh(lock);
+	while ((c = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
+		if (match(c, arg)) {
+			rstmon_conn_unlink(pprev, c);
+			n++;
+		} else {
+			pprev = &c->next;
+		}
+	}
+	spin_unlock_bh(lock);
+	return n;
+}
+
+static bool rstmon_match_expired(const struct rstmon_conn *c, const void *arg)
+{
+	return rstmon_conn_expired(c, *(const unsigned long *)arg);
+}
+
+static void rstmon_gc(struct work_struct *work)
+{
+	unsigned int slice = max(RSTMON_GC_MIN_SLICE,
+				 (rstmon_hash_mask + 1) / RSTMON_GC_PASS_RUNS);
+	unsigned int b = rstmon_gc_cursor, i;
+	unsigned long now = jiffies;
+
+	slice = min(slice, rstmon_hash_mask + 1);
+	for (i = 0; i < slice; i++, b = (b + 1) & rstmon_hash_mask) {
+		rstmon_bucket_reap(b, rstmon_match_expired, &now);
+		if (!(i % 256))
+			cond_resched();
+	}
+	rstmon_gc_cursor = b;
+	queue_delayed_work(system_power_efficient_wq, &rstmon_gc_work,
+			   RSTMON_GC_INTERVAL);
+}
+
+static bool rstmon_match_nets(const struct rstmon_conn *c, const void *list)
+{
+	const struct net *cn = read_pnet(&c->net), *net;
+
+	list_for_each_entry(net, (const struct list_head *)list, exit_list)
+		if (net_eq(cn, net))
+			return true;
+	return false;
+}
+
+/**
+ * rstmon_conn_flush_nets() - drop every entry of dying namespaces.
+ * @net_exit_list: the namespaces (linked by exit_list), whose hooks are
+ *	already unregistered
+ *
+ * One walk of the table serves the whole batch.
+ * Context: process context (namespace exit); sleeps.
+ */
+void rstmon_conn_flush_nets(struct list_head *net_exit_list)
+{
+	unsigned int b;
+
+	for (b = 0; b <= rstmon_hash_mask; b++) {
+		rstmon_bucket_reap(b, rstmon_match_nets, net_exit_list);
+		if (!(b % 1024))
+			cond_resched();
+	}
+}
+
+unsigned int rstmon_conn_count(void)
+{
+	return atomic_read(&rstmon_nr);
+}
+
+unsigned int rstmon_conn_limit(void)
+{
+	return rstmon_max;
+}
+
+/* Default limit, scaled to memory as nf_conntrack scales its table. */
+static unsigned int rstmon_default_max(void)
+{
+	unsigned long pages = totalram_pages();
+	unsigned long n = (pages << PAGE_SHIFT) / 16384 / sizeof(struct hlist_head);
+
+	if (BITS_PER_LONG >= 64 && pages > (4UL << (30 - PAGE_SHIFT)))
+		n = 262144;
+	else if (pages > (1UL << (30 - PAGE_SHIFT)))
+		n = 65536;
+	return clamp_t(unsigned long, n, 1024, 262144);
+}
+
+int rstmon_conn_init(void)
+{
+	unsigned int i, buckets;
+
+	BUILD_BUG_ON(sizeof(struct rstmon_conn) > 128);
+
+	rstmon_max = rstmon_params.max_conns ?: rstmon_default_max();
+	rstmon_params.max_conns = rstmon_max;
+	buckets = roundup_pow_of_two(rstmon_max);
+	rstmon_hash = kvcalloc(buckets, sizeof(*rstmon_hash), GFP_KERNEL);
+	if (!rstmon_hash) {
+		pr_err("cannot allocate a hash table of %u buckets for max_conns=%u\n",
+		       buckets, rstmon_max);
+		return -ENOMEM;
+	}
+	rstmon_hash_mask = buckets - 1;
+	for (i = 0; i < RSTMON_LOCKS; i++)
+		spin_lock_init(&rstmon_locks[i]);
+	get_random_bytes(&rstmon_hash_key, sizeof(rstmon_hash_key));
+
+	rstmon_conn_cache = KMEM_CACHE(rstmon_conn, SLAB_HWCACHE_ALIGN);
+	if (!rstmon_conn_cache) {
+		pr_err("cannot create the connection cache\n");
+		kvfree(rstmon_hash);
+		return -ENOMEM;
+	}
+	INIT_DEFERRABLE_WORK(&rstmon_gc_work, rstmon_gc);
+	queue_delayed_work(system_power_efficient_wq, &rstmon_gc_work,
+			   RSTMON_GC_INTERVAL);
+	return 0;
+}
+
+/* After every namespace was flushed (pernet exit). */
+void rstmon_conn_exit(void)
+{
+	cancel_delayed_work_sync(&rstmon_gc_work);
+	WARN_ON_ONCE(atomic_read(&rstmon_nr));
+	/* Every call_rcu() of rstmon_conn_unlink() must have run. */
+	rcu_barrier();
+	kmem_cache_destroy(rstmon_conn_cache);
+	kvfree(rstmon_hash);
+}

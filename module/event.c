@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: the per-namespace ring of recent RST events, and the names of
+ * the values an event carries.
+ *
+ * RSTs are rare next to segments, so one spinlock per namespace guards the
+ * ring; when full, the oldest event is overwritten and counted.
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/rstmon.h>
+#include <net/ipv6.h>
+
+#include "conn.h"
+#include "event.h"
+
+int rstmon_ring_init(struct rstmon_ring *r, u32 size)
+{
+	spin_lock_init(&r->lock);
+	r->size = size;
+	r->next_id = 1;
+	r->ev = kvcalloc(size, sizeof(*r->ev), GFP_KERNEL_ACCOUNT);
+	return r->ev ? 0 : -ENOMEM;
+}
+
+void rstmon_ring_free(struct rstmon_ring *r)
+{
+	kvfree(r->ev);
+	r->ev = NULL;
+}
+
+/* Store @ev; returns the id it was given.  Any context. */
+u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev)
+{
+	unsigned long flags;
+	u64 id;
+
+	spin_lock_irqsave(&r->lock, flags);
+	id = r->next_id++;
+	ev->id = id;
+	r->ev[id % r->size] = *ev;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return id;
+}
+
+/* Oldest id still in the ring (== next id when the ring is empty). */
+u64 rstmon_ring_oldest(struct rstmon_ring *r)
+{
+	unsigned long flags;
+	u64 oldest;
+
+	spin_lock_irqsave(&r->lock, flags);
+	oldest = r->next_id > r->size ? r->next_id - r->size : 1;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return oldest;
+}
+
+/* Copy event @id out; false if it was overwritten or not yet logged. */
+bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&r->lock, flags);
+	ok = id && id < r->next_id && id + r->size >= r->next_id;
+	if (ok)
+		*ev = r->ev[id % r->size];
+	spin_unlock_irqrestore(&r->lock, flags);
+	return ok;
+}
+
+/*
+ * The sender of an RST kept sending: the RST was not its own.  Turn the
+ * most recent event of that connection and sender into an injection, with
+ * the evidence, instead of logging a silent second opinion.
+ */
+bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key)
+{
+	unsigned long flags;
+	bool found = false;
+	u64 id, oldest;
+
+	spin_lock_irqsave(&r->lock, flags);
+	oldest = r->next_id > r->size ? r->next_id - r->size : 1;
+	for (id = r->next_id - 1; id >= oldest && id; id--) {
+		struct rstmon_event *ev = &r->ev[id % r->size];
+
+		if (ev->sport == key->sport && ev->dport == key->dport &&
+		    ipv6_addr_equal(&ev->src, &key->src) &&
+		    ipv6_addr_equal(&ev->dst, &key->dst) && ev->dir == key->dir) {
+			ev->sender = RSTMON_SENDER_MIDDLEBOX;
+			ev->cause = RSTMON_CAUSE_INJECTED;
+			ev->confidence = RSTMON_CONF_LIKELY;
+			ev->evidence |= RSTMON_EV_DATA_AFTER;
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	return found;
+}
+
+static const char *const rstmon_sender_names[__RSTMON_SENDER_MAX] = {
+	[RSTMON_SENDER_UNKNOWN] = "unknown",
+	[RSTMON_SENDER_LOCAL] = "local",
+	[RSTMON_SENDER_FIREWALL] = "firewall",
+	[RSTMON_SENDER_PEER] = "peer",
+	[RSTMON_SENDER_MIDDLEBOX] = "middlebox",
+};
+
+static const char *const rstmon_cause_names[__RSTMON_CAUSE_MAX] = {
+	[RSTMON_CAUSE_UNKNOWN] = "unknown",
+	[RSTMON_CAUSE_REFUSED] = "refused",
+	[RSTMON_CAUSE_NO_CONNECTION] = "no-connection",
+	[RSTMON_CAUSE_DATA_AFTER_CLOSE] = "data-after-close",
+	[RSTMON_CAUSE_UNREAD_DATA] = "unread-data",
+	[RSTMON_CAUSE_LINGER_ABORT] = "linger-abort",
+	[RSTMON_CAUSE_APP_ABORT] = "app-abort",
+	[RSTMON_CAUSE_ACCEPT_OVERFLOW] = "accept-overflow",
+	[RSTMON_CAUSE_TIME_WAIT] = "time-wait",
+	[RSTMON_CAUSE_BAD_SEGMENT] = "bad-segment",
+	[RSTMON_CAUSE_MEMORY] = "memory",
+	[RSTMON_CAUSE_TIMEOUT] = "timeout",
+	[RSTMON_CAUSE_IDLE_TIMEOUT] = "idle-timeout",
+	[RSTMON_CAUSE_ABANDONED] = "abandoned",
+	[RSTMON_CAUSE_INJECTED] = "injected",
+};
+
+static const char *const rstmon_confidence_names[__RSTMON_CONF_MAX] = {
+	[RSTMON_CONF_SUSPECT] = "suspect",
+	[RSTMON_CONF_LIKELY] = "likely",
+	[RSTMON_CONF_CERTAIN] = "certain",
+};
+
+static const char *const rstmon_seqchk_names[__RSTMON_SEQ_MAX] = {
+	[RSTMON_SEQ_NA] = "na",
+	[RSTMON_SEQ_EXACT] = "exact",
+	[RSTMON_SEQ_IN_WINDOW] = "in-window",
+	[RSTMON_SEQ_OUT_OF_WINDOW] = "out-of-window",
+};
+
+static const char *const rstmon_dir_names[__RSTMON_DIR_MAX] = {
+	[RSTMON_DIR_IN] = "in",
+	[RSTMON_DIR_OUT] = "out",
+	[RSTMON_DIR_FWD] = "fwd",
+};
+
+static const char *const rstmon_state_names[__RSTMON_ST_MAX] = {
+	[RSTMON_ST_SYN_SENT] = "syn-sent",
+	[RSTMON_ST_SYN_RECV] = "syn-recv",
+	[RSTMON_ST_ESTABLISHED] = "established",
+	[RSTMON_ST_FIN_WAIT] = "fin-wait",
+	[RSTMON_ST_CLOSING] = "closing",
+	[RSTMON_ST_CLOSED] = "closed",
+};
+
+static const char *rstmon_name(const char *const *table, unsigned int n, unsigned int i)
+{
+	return i < n && table[i] ? table[i] : "none";
+}
+
+const char *rstmon_sender_name(unsigned int s)
+{
+	return rstmon_name(rstmon_sender_names, ARRAY_SIZE(rstmon_sender_names), s);
+}
+
+const char *rstmon_cause_name(unsigned int c)
+{
+	return rstmon_name(rstmon_cause_names, ARRAY_SIZE(rstmon_cause_names), c);
+}
+
+const char *rstmon_confidence_name(unsigned int c)
+{
+	return rstmon_name(rstmon_confidence_names, ARRAY_SIZE(rstmon_confidence_names), c);
+}
+
+const char *rstmon_seqchk_name(unsigned int s)
+{
+	return rstmon_name(rstmon_seqchk_names, ARRAY_SIZE(rstmon_seqchk_names), s);
+}
+
+const char *rstmon_dir_name(unsigned int d)
+{
+	return rstmon_name(rstmon_dir_names, ARRAY_SIZE(rstmon_dir_names), d);
+}
+
+const char *rstmon_state_name(unsigned int s)
+{
+	return rstmon_name(rstmon_state_names, ARRAY_SIZE(rstmon_state_names), s);
+}

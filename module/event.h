@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rstmon: RST events and the per-namespace ring of recent ones.
+ */
+#ifndef _RSTMON_EVENT_H
+#define _RSTMON_EVENT_H
+
+#include <linux/types.h>
+#include <linux/in6.h>
+#include <linux/spinlock.h>
+
+struct rstmon_net;
+
+/**
+ * struct rstmon_event - one classified RST.
+ * @id: sequence number in its namespace, from 1
+ * @tstamp: wall-clock time, ns since the epoch
+ * @src: source address as the RST travels (IPv4 mapped)
+ * @dst: destination address
+ * @sport: source port, network order
+ * @dport: destination port, network order
+ * @seq: the RST's sequence number
+ * @ack: its acknowledgment number (meaningful with RSTMON_EV_ACK)
+ * @idle_ms: silence on the connection before the RST
+ * @age_ms: age of the connection's entry
+ * @bytes: payload bytes sent by the RST's sender [0] and receiver [1]
+ * @segs: segments sent by the sender [0] and receiver [1]
+ * @evidence: RSTMON_EV_* flags
+ * @family: AF_INET or AF_INET6
+ * @dir: &enum rstmon_dir
+ * @sender: &enum rstmon_sender
+ * @cause: &enum rstmon_cause
+ * @confidence: &enum rstmon_confidence
+ * @state: &enum rstmon_state of the connection before the RST (0xff: none)
+ * @ttl: TTL or hop limit of the RST
+ * @ttl_base: baseline TTL of the sender's side (0: none)
+ * @seqchk: &enum rstmon_seqchk
+ * @kreason: the kernel's own reason (enum sk_rst_reason + 1; 0: unknown)
+ * @side: 0 if the RST's sender opened the connection, 1 if it accepted it,
+ *	2 if unknown
+ * @fin: bit 0: the sender had sent a FIN, bit 1: the receiver had
+ */
+struct rstmon_event {
+	u64 id;
+	u64 tstamp;
+	struct in6_addr src;
+	struct in6_addr dst;
+	__be16 sport;
+	__be16 dport;
+	u32 seq;
+	u32 ack;
+	u32 idle_ms;
+	u32 age_ms;
+	u32 bytes[2];
+	u16 segs[2];
+	u16 evidence;
+	u8 family;
+	u8 dir;
+	u8 sender;
+	u8 cause;
+	u8 confidence;
+	u8 state;
+	u8 ttl;
+	u8 ttl_base;
+	u8 seqchk;
+	u8 kreason;
+	u8 side;
+	u8 fin;
+};
+
+/**
+ * struct rstmon_ring - the most recent events of a namespace.
+ * @lock: serialises writers and readers' copies
+ * @size: slots in @ev
+ * @next_id: id of the next event (ids start at 1)
+ * @ev: the slots; event id N lives in slot N % @size
+ */
+struct rstmon_ring {
+	spinlock_t lock;	/* writers, and readers' copies */
+	u32 size;
+	u64 next_id;
+	struct rstmon_event *ev;
+};
+
+int rstmon_ring_init(struct rstmon_ring *r, u32 size);
+void rstmon_ring_free(struct rstmon_ring *r);
+u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev);
+bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev);
+u64 rstmon_ring_oldest(struct rstmon_ring *r);
+bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key);
+
+const char *rstmon_sender_name(unsigned int s);
+const char *rstmon_cause_name(unsigned int c);
+const char *rstmon_confidence_name(unsigned int c);
+const char *rstmon_seqchk_name(unsigned int s);
+const char *rstmon_dir_name(unsigned int d);
+const char *rstmon_state_name(unsigned int s);
+
+#endif /* _RSTMON_EVENT_H */

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: netfilter hooks.
+ *
+ * rstmon is a monitor: every hook returns NF_ACCEPT and never changes the
+ * skb.  It sees each TCP segment once per direction:
+ *
+ *  LOCAL_IN   received for this host, after the input filter accepted it
+ *  LOCAL_OUT  sent by this host: by its TCP stack (full, request, TIME_WAIT
+ *             or the per-CPU control socket) or by a reject rule (no socket)
+ *  FORWARD    crossing this host, after the forward filter accepted it
+ *
+ * The hooks run last at their point (NF_IP_PRI_LAST), so what they see is
+ * what the host's own rules let through.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+
+#include <net/inet_connection_sock.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "rstmon.h"
+#include "parse.h"
+#include "conn.h"
+#include "classify.h"
+
+/*
+ * What sent a locally generated RST, from the sockets LOCAL_OUT sees:
+ *
+ *  - tcp_send_active_reset() transmits through tcp_transmit_skb(): skb->sk
+ *    is the full socket.
+ *  - tcp_v4_send_reset() replies through ip_send_unicast_reply() on the
+ *    per-CPU control socket: skb->sk is that socket.  tcp_v6_send_response()
+ *    calls ip6_xmit(ctl_sk, ...), which leaves skb->sk NULL but hands the
+ *    control socket to the hook as state->sk.  Control sockets are kernel
+ *    sockets (sk_kern_sock) of type SOCK_RAW, protocol TCP.
+ *  - nf_send_reset() builds a fresh skb and sends it with
+ *    ip_local_out(net, NULL, nskb); nf_send_reset6() passes the sk of the
+ *    hook that rejected (NULL in INPUT and FORWARD, the sending socket in
+ *    OUTPUT) but also leaves skb->sk NULL.
+ *
+ * So: skb->sk NULL and no control socket in state->sk is a reject rule.
+ * These hold in 6.1, 6.12 and 7.x.
+ */
+static bool rstmon_is_ctl_sock(const struct sock *sk)
+{
+	return sk_fullsock(sk) && sk->sk_kern_sock && sk->sk_type == SOCK_RAW &&
+	       sk->sk_protocol == IPPROTO_TCP;
+}
+
+static void rstmon_local_origin(const struct sk_buff *skb,
+				const struct nf_hook_state *state,
+				struct rstmon_rst_ctx *x)
+{
+	struct sock *sk = skb->sk;
+
+	if (!sk) {
+		x->origin = state->sk && rstmon_is_ctl_sock(state->sk) ?
+			RSTMON_ORIGIN_CTLSOCK : RSTMON_ORIGIN_NOSOCK;
+		return;
+	}
+	if (!sk_fullsock(sk) || rstmon_is_ctl_sock(sk)) {
+		x->origin = RSTMON_ORIGIN_CTLSOCK;
+		return;
+	}
+	if (sk->sk_type == SOCK_RAW) {
+		x->origin = RSTMON_ORIGIN_RAWSOCK;
+		return;
+	}
+	if (sk->sk_protocol != IPPROTO_TCP) {
+		x->origin = RSTMON_ORIGIN_NOSOCK;
+		return;
+	}
+	x->origin = RSTMON_ORIGIN_FULLSOCK;
+	x->sock_state = READ_ONCE(sk->sk_state);
+	x->sock_dead = sock_flag(sk, SOCK_DEAD);
+	x->sock_shutdown = READ_ONCE(sk->sk_shutdown);
+	x->sock_linger0 = sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime);
+	x->sock_err = READ_ONCE(sk->sk_err);
+	x->sock_keepalive_done = sock_flag(sk, SOCK_KEEPOPEN) &&
+		READ_ONCE(inet_csk(sk)->icsk_probes_out);
+}
+
+static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
+		       const struct nf_hook_state *state, enum rstmon_dir dir,
+		       const struct rstmon_seg *seg, struct rstmon_conn *c, int side,
+		       u32 now)
+{
+	struct rstmon_rst_ctx x = {
+		.dir = dir,
+		.now = now,
+		.idle_threshold = READ_ONCE(rstmon_params.idle_threshold) * HZ,
+	};
+	struct rstmon_event ev;
+
+	if (dir == RSTMON_DIR_OUT)
+		rstmon_local_origin(skb, state, &x);
+	rstmon_classify(&x, seg, c, side, &ev);
+	ev.tstamp = ktime_get_real_ns();
+	this_cpu_inc(rn->stats->cause[dir][ev.cause]);
+	if (!c)
+		rstmon_count(rn, RSTMON_STAT_RST_UNTRACKED);
+	rstmon_ring_add(&rn->ring, &ev);
+
+	if (c) {
+		struct rstmon_side *s = &c->side[side];
+
+		WRITE_ONCE(s->flags, READ_ONCE(s->flags) | RSTMON_SF_RST);
+		WRITE_ONCE(s->last, now);
+		WRITE_ONCE(c->state, RSTMON_ST_CLOSED);
+		if (c->rsts != U8_MAX)
+			WRITE_ONCE(c->rsts, c->rsts + 1);
+	}
+}
+
+/*
+ * The sender of an RST sends data after it: its stack never reset the
+ * connection, someone forged the RST.  Amend that event.
+ */
+static void rstmon_after_rst(struct rstmon_net *rn, enum rstmon_dir dir,
+			     const struct rstmon_seg *seg)
+{
+	struct rstmon_event key = {
+		.src = seg->saddr,
+		.dst = seg->daddr,
+		.sport = seg->sport,
+		.dport = seg->dport,
+		.dir = dir,
+	};
+
+	if (rstmon_ring_amend_injected(&rn->ring, &key))
+		rstmon_count(rn, RSTMON_STAT_AMENDED);
+}
+
+static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	enum rstmon_dir dir = (enum rstmon_dir)(unsigned long)priv;
+	struct rstmon_net *rn = rstmon_pernet(state->net);
+	enum rstmon_conn_err err;
+	struct rstmon_conn *c;
+	struct rstmon_seg seg;
+	bool evicted;
+	u32 now;
+	int side;
+
+	switch (rstmon_parse(skb, state->pf, &seg)) {
+	case RSTMON_PARSE_TCP:
+		break;
+	case RSTMON_PARSE_NOT_TCP:
+		return NF_ACCEPT;
+	case RSTMON_PARSE_FRAGMENT:
+		rstmon_count(rn, RSTMON_STAT_FRAGMENT);
+		return NF_ACCEPT;
+	case RSTMON_PARSE_MALFORMED:
+		rstmon_count(rn, RSTMON_STAT_MALFORMED);
+		return NF_ACCEPT;
+	}
+
+	rstmon_count(rn, RSTMON_STAT_SEG_IN + dir);
+	now = jiffies;
+	c = rstmon_conn_find(state->net, &seg, &side);
+	if (seg.flags & RSTMON_TCP_RST) {
+		rstmon_count(rn, (seg.family == AF_INET ? RSTMON_STAT_RST4_IN :
+				  RSTMON_STAT_RST6_IN) + dir);
+		/* Never allocates: an RST flood cannot grow memory. */
+		rstmon_rst(rn, skb, state, dir, &seg, c, side, now);
+		return NF_ACCEPT;
+	}
+	if (!c) {
+		c = rstmon_conn_create(state->net, &seg, &side, &err, &evicted);
+		if (evicted)
+			rstmon_count(rn, RSTMON_STAT_EVICTED);
+		if (!c) {
+			rstmon_count(rn, err == RSTMON_CONN_FULL ? RSTMON_STAT_UNTRACKED :
+				     RSTMON_STAT_NOMEM);
+			return NF_ACCEPT;
+		}
+	}
+	if (unlikely(READ_ONCE(c->side[side].flags) & RSTMON_SF_RST) && seg.payload &&
+	    !(READ_ONCE(c->side[side].flags) & RSTMON_SF_AFTER_RST))
+		rstmon_after_rst(rn, dir, &seg);
+	rstmon_conn_update(c, side, &seg, now);
+	return NF_ACCEPT;
+}
+
+#define RSTMON_HOOK(_pf, _hooknum, _dir)				\
+	{								\
+		.hook = rstmon_hook,					\
+		.pf = _pf,						\
+		.hooknum = _hooknum,					\
+		.priority = NF_IP_PRI_LAST,				\
+		.priv = (void *)(unsigned long)(_dir),			\
+	}
+
+static const struct nf_hook_ops rstmon_nf_ops[] = {
+	RSTMON_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_IN, RSTMON_DIR_IN),
+	RSTMON_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT, RSTMON_DIR_OUT),
+	RSTMON_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, RSTMON_DIR_FWD),
+	RSTMON_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_IN, RSTMON_DIR_IN),
+	RSTMON_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_OUT, RSTMON_DIR_OUT),
+	RSTMON_HOOK(NFPROTO_IPV6, NF_INET_FORWARD, RSTMON_DIR_FWD),
+};
+
+int rstmon_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, rstmon_nf_ops, ARRAY_SIZE(rstmon_nf_ops));
+}
+
+void rstmon_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, rstmon_nf_ops, ARRAY_SIZE(rstmon_nf_ops));
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: who sent this TCP RST, and why.
+ *
+ * Module entry: parameters, and the init/exit ladder.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "rstmon.h"
+#include "conn.h"
+
+/* Hard limits of the module parameters; load is refused outside them. */
+#define RSTMON_MAX_CONNS_MIN	1024U
+#define RSTMON_MAX_CONNS_MAX	(16U << 20)
+#define RSTMON_EVENT_RING_MIN	16U
+#define RSTMON_EVENT_RING_MAX	65536U
+#define RSTMON_IDLE_MIN		1U
+#define RSTMON_IDLE_MAX		(7U * 24 * 3600)
+
+struct rstmon_params rstmon_params = {
+	.max_conns = 0,
+	.event_ring = 1024,
+	.idle_threshold = 300,
+};
+
+module_param_named(max_conns, rstmon_params.max_conns, uint, 0444);
+MODULE_PARM_DESC(max_conns, "Connections tracked per namespace (0 = scale to memory; 1024..16777216)");
+module_param_named(event_ring, rstmon_params.event_ring, uint, 0444);
+MODULE_PARM_DESC(event_ring, "Recent RST events kept per namespace (16..65536, default 1024)");
+module_param_named(idle_threshold, rstmon_params.idle_threshold, uint, 0444);
+MODULE_PARM_DESC(idle_threshold, "Seconds of silence before an RST reads as an idle timeout (1..604800, default 300)");
+
+static int __init rstmon_check_param(const char *name, unsigned int val,
+				     unsigned int min, unsigned int max,
+				     bool zero_ok)
+{
+	if ((zero_ok && val == 0) || (val >= min && val <= max))
+		return 0;
+	pr_err("%s=%u is out of range: it must be %s%u..%u\n",
+	       name, val, zero_ok ? "0 (automatic) or " : "", min, max);
+	return -EINVAL;
+}
+
+static int __init rstmon_check_params(void)
+{
+	const struct rstmon_params *p = &rstmon_params;
+
+	return rstmon_check_param("max_conns", p->max_conns,
+				  RSTMON_MAX_CONNS_MIN, RSTMON_MAX_CONNS_MAX, true) ?:
+	       rstmon_check_param("event_ring", p->event_ring,
+				  RSTMON_EVENT_RING_MIN, RSTMON_EVENT_RING_MAX, false) ?:
+	       rstmon_check_param("idle_threshold", p->idle_threshold,
+				  RSTMON_IDLE_MIN, RSTMON_IDLE_MAX, false);
+}
+
+static int __init rstmon_init(void)
+{
+	int err;
+
+	err = rstmon_check_params();
+	if (err)
+		return err;
+
+	err = rstmon_conn_init();
+	if (err)
+		goto err_conn;
+	err = rstmon_netns_init();
+	if (err)
+		goto err_netns;
+
+	pr_info("version %s loaded (max_conns=%u event_ring=%u idle_threshold=%us)\n",
+		RSTMON_VERSION, rstmon_params.max_conns, rstmon_params.event_ring,
+		rstmon_params.idle_threshold);
+	return 0;
+
+err_netns:
+	rstmon_conn_exit();
+err_conn:
+	return err;
+}
+
+static void __exit rstmon_exit(void)
+{
+	rstmon_netns_exit();
+	/* Waits for the entries' call_rcu() callbacks (rcu_barrier()). */
+	rstmon_conn_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(rstmon_init);
+module_exit(rstmon_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("TCP reset monitor: who sent each RST, and why");
+MODULE_AUTHOR("rstmon developers");
+MODULE_VERSION(RSTMON_VERSION);

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: per network namespace state.
+ *
+ * Each namespace gets its own counters, /proc/net/rstmon and netfilter
+ * hooks; nothing of one namespace is visible from another.
+ */
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "rstmon.h"
+#include "conn.h"
+
+unsigned int rstmon_net_id __read_mostly;
+
+u64 rstmon_stat_sum(const struct rstmon_net *rn, enum rstmon_stat s)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(rn->stats, cpu)->c[s]);
+	return sum;
+}
+
+u64 rstmon_cause_sum(const struct rstmon_net *rn, unsigned int dir, unsigned int cause)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(rn->stats, cpu)->cause[dir][cause]);
+	return sum;
+}
+
+static int __net_init rstmon_net_init(struct net *net)
+{
+	struct rstmon_net *rn = rstmon_pernet(net);
+	int err;
+
+	rn->net = net;
+	atomic_set(&rn->conns, 0);
+	rn->stats = alloc_percpu(struct rstmon_stats);
+	if (!rn->stats)
+		return -ENOMEM;
+	err = rstmon_ring_init(&rn->ring, rstmon_params.event_ring);
+	if (err)
+		goto err_ring;
+
+	err = rstmon_proc_init(net);
+	if (err)
+		goto err_proc;
+	/* Hooks last: once they run, everything they touch exists. */
+	err = rstmon_hooks_register(net);
+	if (err)
+		goto err_hooks;
+	return 0;
+
+err_hooks:
+	rstmon_proc_exit(net);
+err_proc:
+	rstmon_ring_free(&rn->ring);
+err_ring:
+	free_percpu(rn->stats);
+	return err;
+}
+
+static void __net_exit rstmon_net_exit(struct net *net)
+{
+	/* nf_unregister_net_hooks() waits for running hooks to finish. */
+	rstmon_hooks_unregister(net);
+	rstmon_proc_exit(net);
+}
+
+/*
+ * Once per batch of dying namespaces (and at module unload): one walk of
+ * the connection table drops their entries, then their memory goes.
+ */
+static void __net_exit rstmon_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct net *net;
+
+	rstmon_conn_flush_nets(net_exit_list);
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		struct rstmon_net *rn = rstmon_pernet(net);
+
+		WARN_ON_ONCE(atomic_read(&rn->conns));
+		rstmon_ring_free(&rn->ring);
+		free_percpu(rn->stats);
+	}
+}
+
+static struct pernet_operations rstmon_net_ops = {
+	.init = rstmon_net_init,
+	.exit = rstmon_net_exit,
+	.exit_batch = rstmon_net_exit_batch,
+	.id = &rstmon_net_id,
+	.size = sizeof(struct rstmon_net),
+};
+
+int rstmon_netns_init(void)
+{
+	return register_pernet_subsys(&rstmon_net_ops);
+}
+
+void rstmon_netns_exit(void)
+{
+	unregister_pernet_subsys(&rstmon_net_ops);
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: /proc/net/rstmon, the human report of one namespace.
+ *
+ * A header (counters, the table, causes by direction), then the recent
+ * events, one per line.  The file is a seq_file iterator: position 0 is
+ * the header and position N the N-th event from the oldest one present
+ * when the read began, so a read that needs several buffers resumes from
+ * its cursor instead of walking the ring again.  The file is mode 0440
+ * and owned by the namespace's root: only its administrators read it.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/uidgid.h>
+#include <net/net_namespace.h>
+
+#include "rstmon.h"
+#include "conn.h"
+
+/**
+ * struct rstmon_proc_iter - the cursor of one reader.
+ * @p: the per-namespace seq_file state proc_create_net() requires first
+ * @first: id of the oldest event when the read began
+ * @ev: the event being shown
+ */
+struct rstmon_proc_iter {
+	struct seq_net_private p;
+	u64 first;
+	struct rstmon_event ev;
+};
+
+static void rstmon_show_by_dir(struct seq_file *m, const struct rstmon_net *rn,
+			       const char *label, enum rstmon_stat base)
+{
+	int dir;
+
+	seq_puts(m, label);
+	for (dir = 0; dir < __RSTMON_DIR_MAX; dir++)
+		seq_printf(m, " %s=%llu", rstmon_dir_name(dir), rstmon_stat_sum(rn, base + dir));
+	seq_putc(m, '\n');
+}
+
+static void rstmon_show_header(struct seq_file *m, struct net *net)
+{
+	struct rstmon_net *rn = rstmon_pernet(net);
+	u64 logged = rn->ring.next_id - 1;
+	unsigned int cause, dir;
+
+	seq_printf(m, "rstmon version=%s netns=%u\n", RSTMON_VERSION, net->ns.inum);
+	seq_printf(m, "table conns=%d total=%u limit=%u untracked=%llu evicted=%llu nomem=%llu\n",
+		   atomic_read(&rn->conns), rstmon_conn_count(), rstmon_conn_limit(),
+		   rstmon_stat_sum(rn, RSTMON_STAT_UNTRACKED),
+		   rstmon_stat_sum(rn, RSTMON_STAT_EVICTED),
+		   rstmon_stat_sum(rn, RSTMON_STAT_NOMEM));
+	seq_printf(m, "events logged=%llu ring=%u overwritten=%llu amended=%llu idle_threshold=%u\n",
+		   logged, rn->ring.size,
+		   logged > rn->ring.size ? logged - rn->ring.size : 0,
+		   rstmon_stat_sum(rn, RSTMON_STAT_AMENDED),
+		   READ_ONCE(rstmon_params.idle_threshold));
+	rstmon_show_by_dir(m, rn, "segments", RSTMON_STAT_SEG_IN);
+	rstmon_show_by_dir(m, rn, "rst ipv4", RSTMON_STAT_RST4_IN);
+	rstmon_show_by_dir(m, rn, "rst ipv6", RSTMON_STAT_RST6_IN);
+	seq_printf(m, "errors malformed=%llu fragments=%llu rst_untracked=%llu\n",
+		   rstmon_stat_sum(rn, RSTMON_STAT_MALFORMED),
+		   rstmon_stat_sum(rn, RSTMON_STAT_FRAGMENT),
+		   rstmon_stat_sum(rn, RSTMON_STAT_RST_UNTRACKED));
+	for (cause = 0; cause < __RSTMON_CAUSE_MAX; cause++) {
+		seq_printf(m, "cause %s", rstmon_cause_name(cause));
+		for (dir = 0; dir < __RSTMON_DIR_MAX; dir++)
+			seq_printf(m, " %s=%llu", rstmon_dir_name(dir),
+				   rstmon_cause_sum(rn, dir, cause));
+		seq_putc(m, '\n');
+	}
+}
+
+static void rstmon_show_addr(struct seq_file *m, const char *key, u8 family,
+			     const struct in6_addr *a, __be16 port)
+{
+	if (family == AF_INET)
+		seq_printf(m, " %s=%pI4:%u", key, &a->s6_addr32[3], ntohs(port));
+	else
+		seq_printf(m, " %s=[%pI6c]:%u", key, a, ntohs(port));
+}
+
+static const char *const rstmon_evidence_names[] = {
+	"ack", "tracked", "midstream", "ttl-mismatch", "payload", "data-after",
+	"socket", "ctl-socket", "no-socket", "raw-socket", "idle", "kreason",
+	"kernel-disagrees", "ipid-mismatch", "repeated",
+};
+
+static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
+{
+	static const char *const sides[] = { "originator", "responder", "unknown" };
+	static const char *const fins[] = { "none", "sender", "receiver", "both" };
+	unsigned int i;
+	char sep = '=';
+
+	seq_printf(m, "event id=%llu time=%llu.%06llu dir=%s sender=%s cause=%s confidence=%s",
+		   ev->id, ev->tstamp / NSEC_PER_SEC, (ev->tstamp % NSEC_PER_SEC) / 1000,
+		   rstmon_dir_name(ev->dir), rstmon_sender_name(ev->sender),
+		   rstmon_cause_name(ev->cause), rstmon_confidence_name(ev->confidence));
+	seq_printf(m, " family=%s", ev->family == AF_INET ? "ipv4" : "ipv6");
+	rstmon_show_addr(m, "src", ev->family, &ev->src, ev->sport);
+	rstmon_show_addr(m, "dst", ev->family, &ev->dst, ev->dport);
+	seq_printf(m, " state=%s side=%s idle_ms=%u age_ms=%u seq=%u ack=%u seqchk=%s",
+		   ev->state == 0xff ? "untracked" : rstmon_state_name(ev->state),
+		   sides[min_t(u8, ev->side, 2)], ev->idle_ms, ev->age_ms, ev->seq, ev->ack,
+		   rstmon_seqchk_name(ev->seqchk));
+	seq_printf(m, " ttl=%u ttl_base=%u bytes_sender=%u bytes_receiver=%u segs_sender=%u segs_receiver=%u fin=%s",
+		   ev->ttl, ev->ttl_base, ev->bytes[0], ev->bytes[1], ev->segs[0],
+		   ev->segs[1], fins[ev->fin & 3]);
+	seq_puts(m, " evidence");
+	for (i = 0; i < ARRAY_SIZE(rstmon_evidence_names); i++) {
+		if (ev->evidence & (1U << i)) {
+			seq_printf(m, "%c%s", sep, rstmon_evidence_names[i]);
+			sep = ',';
+		}
+	}
+	if (sep == '=')
+		seq_puts(m, "=none");
+	seq_putc(m, '\n');
+}
+
+/* Position N > 0 is event id first + N - 1; skip what was overwritten. */
+static void *rstmon_seq_at(struct seq_file *m, loff_t *pos)
+{
+	struct rstmon_proc_iter *it = m->private;
+	struct rstmon_net *rn = rstmon_pernet(seq_file_net(m));
+	u64 id, oldest;
+
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	oldest = rstmon_ring_oldest(&rn->ring);
+	id = it->first + *pos - 1;
+	if (id < oldest) {
+		*pos += oldest - id;
+		id = oldest;
+	}
+	return rstmon_ring_get(&rn->ring, id, &it->ev) ? &it->ev : NULL;
+}
+
+static void *rstmon_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct rstmon_proc_iter *it = m->private;
+
+	if (*pos == 0)
+		it->first = rstmon_ring_oldest(&rstmon_pernet(seq_file_net(m))->ring);
+	return rstmon_seq_at(m, pos);
+}
+
+static void *rstmon_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return rstmon_seq_at(m, pos);
+}
+
+static void rstmon_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+static int rstmon_seq_show(struct seq_file *m, void *v)
+{
+	if (v == SEQ_START_TOKEN)
+		rstmon_show_header(m, seq_file_net(m));
+	else
+		rstmon_show_event(m, v);
+	return 0;
+}
+
+static const struct seq_operations rstmon_seq_ops = {
+	.start = rstmon_seq_start,
+	.next = rstmon_seq_next,
+	.stop = rstmon_seq_stop,
+	.show = rstmon_seq_show,
+};
+
+int rstmon_proc_init(struct net *net)
+{
+	kuid_t uid = make_kuid(net->user_ns, 0);
+	kgid_t gid = make_kgid(net->user_ns, 0);
+	struct proc_dir_entry *pde;
+
+	pde = proc_create_net("rstmon", 0440, net->proc_net, &rstmon_seq_ops,
+			      sizeof(struct rstmon_proc_iter));
+	if (!pde)
+		return -ENOMEM;
+	if (uid_valid(uid) && gid_valid(gid))
+		proc_set_user(pde, uid, gid);
+	return 0;
+}
+
+void rstmon_proc_exit(struct net *net)
+{
+	remove_proc_entry("rstmon", net->proc_net);
+}

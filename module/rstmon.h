@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rstmon: internal definitions shared by the module's files.
+ */
+#ifndef _RSTMON_H
+#define _RSTMON_H
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <linux/rstmon.h>
+
+#include "event.h"
+
+#define RSTMON_VERSION "0.2.0"
+
+/**
+ * enum rstmon_stat - per-namespace counters, kept per CPU.
+ * @RSTMON_STAT_SEG_IN: TCP segments received for local delivery
+ * @RSTMON_STAT_SEG_OUT: TCP segments sent by this host
+ * @RSTMON_STAT_SEG_FWD: TCP segments forwarded by this host
+ * @RSTMON_STAT_RST4_IN: IPv4 RSTs received
+ * @RSTMON_STAT_RST4_OUT: IPv4 RSTs sent by this host
+ * @RSTMON_STAT_RST4_FWD: IPv4 RSTs forwarded
+ * @RSTMON_STAT_RST6_IN: IPv6 RSTs received
+ * @RSTMON_STAT_RST6_OUT: IPv6 RSTs sent by this host
+ * @RSTMON_STAT_RST6_FWD: IPv6 RSTs forwarded
+ * @RSTMON_STAT_MALFORMED: segments whose headers could not be parsed
+ *	(truncated, lying lengths, bad data offset, ...); passed untouched
+ * @RSTMON_STAT_FRAGMENT: TCP fragments without a TCP header; passed
+ * @RSTMON_STAT_UNTRACKED: new connections not tracked: the table was full
+ * @RSTMON_STAT_EVICTED: half-open entries evicted to make room
+ * @RSTMON_STAT_NOMEM: entries that could not be allocated
+ * @RSTMON_STAT_RST_UNTRACKED: RSTs of connections not in the table
+ * @RSTMON_STAT_AMENDED: events turned into injections by later evidence
+ * @RSTMON_STAT_NR: number of counters
+ *
+ * The SEG and RST counters are indexed as base + direction, see
+ * rstmon_stat_seg() and rstmon_stat_rst().
+ */
+enum rstmon_stat {
+	RSTMON_STAT_SEG_IN,
+	RSTMON_STAT_SEG_OUT,
+	RSTMON_STAT_SEG_FWD,
+	RSTMON_STAT_RST4_IN,
+	RSTMON_STAT_RST4_OUT,
+	RSTMON_STAT_RST4_FWD,
+	RSTMON_STAT_RST6_IN,
+	RSTMON_STAT_RST6_OUT,
+	RSTMON_STAT_RST6_FWD,
+	RSTMON_STAT_MALFORMED,
+	RSTMON_STAT_FRAGMENT,
+	RSTMON_STAT_UNTRACKED,
+	RSTMON_STAT_EVICTED,
+	RSTMON_STAT_NOMEM,
+	RSTMON_STAT_RST_UNTRACKED,
+	RSTMON_STAT_AMENDED,
+	RSTMON_STAT_NR
+};
+
+/**
+ * struct rstmon_stats - one CPU's share of a namespace's counters.
+ * @c: counters indexed by &enum rstmon_stat
+ * @cause: RSTs by direction and cause
+ *
+ * Written only by the owning CPU with this_cpu_inc(); readers sum all
+ * CPUs.  No shared cache line is written per packet.
+ */
+struct rstmon_stats {
+	u64 c[RSTMON_STAT_NR];
+	u64 cause[__RSTMON_DIR_MAX][__RSTMON_CAUSE_MAX];
+};
+
+/**
+ * struct rstmon_net - rstmon's state in one network namespace.
+ * @net: the namespace
+ * @stats: per-CPU counters
+ * @conns: entries of this namespace in the connection table
+ * @ring: recent RST events
+ */
+struct rstmon_net {
+	struct net *net;
+	struct rstmon_stats __percpu *stats;
+	atomic_t conns;
+	struct rstmon_ring ring;
+};
+
+/**
+ * struct rstmon_params - module parameters, validated at load.
+ * @max_conns: connection table limit (0 at load means "scale to memory")
+ * @event_ring: events kept per namespace
+ * @idle_threshold: seconds of silence after which an RST is read as an
+ *	idle timeout
+ */
+struct rstmon_params {
+	unsigned int max_conns;
+	unsigned int event_ring;
+	unsigned int idle_threshold;
+};
+
+extern struct rstmon_params rstmon_params;
+extern unsigned int rstmon_net_id;
+
+static inline struct rstmon_net *rstmon_pernet(const struct net *net)
+{
+	return net_generic(net, rstmon_net_id);
+}
+
+static inline void rstmon_count(struct rstmon_net *rn, enum rstmon_stat s)
+{
+	this_cpu_inc(rn->stats->c[s]);
+}
+
+u64 rstmon_stat_sum(const struct rstmon_net *rn, enum rstmon_stat s);
+u64 rstmon_cause_sum(const struct rstmon_net *rn, unsigned int dir, unsigned int cause);
+
+/* netns.c */
+int rstmon_netns_init(void);
+void rstmon_netns_exit(void);
+
+/* hooks.c */
+int rstmon_hooks_register(struct net *net);
+void rstmon_hooks_unregister(struct net *net);
+
+/* proc.c */
+int rstmon_proc_init(struct net *net);
+void rstmon_proc_exit(struct net *net);
+
+#endif /* _RSTMON_H */

@@ -1,0 +1,2497 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: KUnit tests of the connection table, the classifier and the event
+ * ring.
+ *
+ * Three suites, in rstmon_kunit.ko next to the parser's:
+ *
+ *  - rstmon_conn: rstmon_conn_create(), _find() and _update(), the limit
+ *    and the eviction of half-open entries, expiry;
+ *  - rstmon_classify: rstmon_classify() for every cause of the rules in
+ *    Documentation/rstmon.rst, each from a connection built by feeding
+ *    segments through rstmon_conn_update() the way the hooks do (each
+ *    segment from the side that sent it), then an RST found in the table as
+ *    the hooks find it;
+ *  - rstmon_ring: the event ring and the names of an event's values.
+ *
+ * The table is module/conn.c compiled into this file, with module/classify.c
+ * and module/event.c.  The first two suites register a pernet id for
+ * struct rstmon_net (only its entry count is used) and set the table up in
+ * suite_init, with its GC worker stopped so that an entry aged by hand is
+ * reaped only when a case says so.  Entries live in &init_net; every case
+ * ends with the table empty (its exit reaps everything), so no case sees
+ * another's entries.  Segments are struct rstmon_seg values built by hand:
+ * the parser is tested elsewhere.
+ */
+#include <linux/slab.h>
+
+#include "../../module/conn.h"
+
+/*
+ * rstmon.ko is loaded while these suites run, and its table has a slab cache
+ * named after struct rstmon_conn.  Two caches of one name confuse slabinfo,
+ * and a kernel with CONFIG_DEBUG_VM WARNs "kmem_cache of name ... already
+ * exists" (kmem_cache_sanity_check()), which fails the kernel log check.
+ * The copy of the table compiled here gets a cache of its own name.
+ */
+static struct kmem_cache *rstmon_test_conn_cache(unsigned int size, slab_flags_t flags)
+{
+	return kmem_cache_create("rstmon_kunit_conn", size, __alignof__(struct rstmon_conn),
+				 flags, NULL);
+}
+
+#undef KMEM_CACHE
+#define KMEM_CACHE(__struct, __flags) rstmon_test_conn_cache(sizeof(struct __struct), __flags)
+
+#include "../../module/conn.c"
+#include "../../module/classify.c"
+#include "../../module/event.c"
+
+#include <kunit/test.h>
+#include <linux/errno.h>
+#include <linux/in.h>
+#include <linux/jiffies.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+/* What conn.c and hooks.c take from main.c and netns.c. */
+unsigned int rstmon_net_id;
+struct rstmon_params rstmon_params = {
+	.max_conns = 1024,
+	.event_ring = 16,
+	.idle_threshold = 300,
+};
+
+#define RSTMON_TEST_MAX_CONNS	1024
+#define RSTMON_TEST_ISN_O	0x00c0ffeeU	/* the originator's ISN */
+#define RSTMON_TEST_ISN_R	0xb0000000U	/* the responder's ISN */
+#define RSTMON_TEST_PORT_O	40000
+#define RSTMON_TEST_PORT_R	80
+#define RSTMON_TEST_TTL_O	64
+#define RSTMON_TEST_TTL_R	55
+#define RSTMON_TEST_WIN		1000
+#define RSTMON_TEST_WSCALE	7
+#define RSTMON_TEST_MSS		1460
+#define RSTMON_TEST_IDLE	(2 * HZ)	/* idle_threshold of the classify cases */
+
+#define RSTMON_TEST_SYN		RSTMON_TCP_SYN
+#define RSTMON_TEST_SYNACK	(RSTMON_TCP_SYN | RSTMON_TCP_ACK)
+#define RSTMON_TEST_ACK		RSTMON_TCP_ACK
+#define RSTMON_TEST_PSH		(RSTMON_TCP_PSH | RSTMON_TCP_ACK)
+#define RSTMON_TEST_FIN		(RSTMON_TCP_FIN | RSTMON_TCP_ACK)
+
+/* Expiry by state, as Documentation/rstmon.rst gives it, in seconds. */
+static const unsigned int rstmon_test_timeouts[__RSTMON_ST_MAX] = {
+	[RSTMON_ST_SYN_SENT] = 120,
+	[RSTMON_ST_SYN_RECV] = 120,
+	[RSTMON_ST_ESTABLISHED] = 4 * 3600,
+	[RSTMON_ST_FIN_WAIT] = 300,
+	[RSTMON_ST_CLOSING] = 120,
+	[RSTMON_ST_CLOSED] = 60,
+};
+
+static const struct in6_addr rstmon_test_addr6_o = {	/* 2001:db8::1 */
+	.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 },
+};
+
+static const struct in6_addr rstmon_test_addr6_r = {	/* 2001:db8:0:1::beef */
+	.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, [14] = 0xbe, 0xef },
+};
+
+/* ------------------------------------------------------------------------ */
+/* The table's life in the suites                                           */
+/* ------------------------------------------------------------------------ */
+
+static struct pernet_operations rstmon_test_net_ops = {
+	.id = &rstmon_net_id,
+	.size = sizeof(struct rstmon_net),
+};
+
+static bool rstmon_test_registered;
+static bool rstmon_test_table_up;
+static unsigned int rstmon_test_max;	/* rstmon_max as rstmon_conn_init() set it */
+
+static bool rstmon_test_match_all(const struct rstmon_conn *c, const void *arg)
+{
+	return true;
+}
+
+/* Unlink every entry, as a namespace flush does.  Returns how many. */
+static unsigned int rstmon_test_reap_all(void)
+{
+	unsigned int b, n = 0;
+
+	if (!rstmon_test_table_up)
+		return 0;
+	for (b = 0; b <= rstmon_hash_mask; b++)
+		n += rstmon_bucket_reap(b, rstmon_test_match_all, NULL);
+	return n;
+}
+
+static int rstmon_test_table_init(struct kunit_suite *suite)
+{
+	int err;
+
+	err = register_pernet_subsys(&rstmon_test_net_ops);
+	if (err)
+		return err;
+	rstmon_test_registered = true;
+
+	rstmon_params.max_conns = RSTMON_TEST_MAX_CONNS;
+	err = rstmon_conn_init();
+	if (err)
+		return err;
+	rstmon_test_table_up = true;
+	/* Cases age entries by hand; the GC worker must not race them. */
+	cancel_delayed_work_sync(&rstmon_gc_work);
+	rstmon_test_max = rstmon_max;
+	return 0;
+}
+
+static void rstmon_test_table_exit(struct kunit_suite *suite)
+{
+	if (rstmon_test_table_up) {
+		rstmon_test_reap_all();
+		/* The entries go with call_rcu(); rstmon_conn_exit() waits too. */
+		rcu_barrier();
+		rstmon_conn_exit();
+		rstmon_test_table_up = false;
+	}
+	if (rstmon_test_registered) {
+		unregister_pernet_subsys(&rstmon_test_net_ops);
+		rstmon_test_registered = false;
+	}
+}
+
+static void rstmon_test_case_exit(struct kunit *test)
+{
+	if (!rstmon_test_table_up)
+		return;
+	rstmon_max = rstmon_test_max;
+	rstmon_test_reap_all();
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Test connections                                                         */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * struct rstmon_tc - a test connection.
+ * @test: the running case
+ * @addr: the originator's and the responder's addresses (IPv4 mapped)
+ * @port: their ports, network order
+ * @nxt: the next sequence number each side sends
+ * @ipid: the next IPv4 ID each side sends (then incremented)
+ * @win: the window each side advertises
+ * @ttl: the TTL or hop limit of each side's segments
+ * @family: AF_INET or AF_INET6
+ * @c: its entry, once a segment created it
+ */
+struct rstmon_tc {
+	struct kunit *test;
+	struct in6_addr addr[2];
+	__be16 port[2];
+	u32 nxt[2];
+	u16 ipid[2];
+	u16 win[2];
+	u8 ttl[2];
+	u8 family;
+	struct rstmon_conn *c;
+};
+
+/* 192.0.2.1:40000 -> 198.51.100.2:80, or 2001:db8::1 -> 2001:db8:0:1::beef. */
+static void rstmon_tc_init(struct rstmon_tc *tc, struct kunit *test, u8 family)
+{
+	memset(tc, 0, sizeof(*tc));
+	tc->test = test;
+	tc->family = family;
+	if (family == AF_INET) {
+		ipv6_addr_set_v4mapped(htonl(0xc0000201), &tc->addr[RSTMON_ORIG]);
+		ipv6_addr_set_v4mapped(htonl(0xc6336402), &tc->addr[RSTMON_RESP]);
+	} else {
+		tc->addr[RSTMON_ORIG] = rstmon_test_addr6_o;
+		tc->addr[RSTMON_RESP] = rstmon_test_addr6_r;
+	}
+	tc->port[RSTMON_ORIG] = htons(RSTMON_TEST_PORT_O);
+	tc->port[RSTMON_RESP] = htons(RSTMON_TEST_PORT_R);
+	tc->nxt[RSTMON_ORIG] = RSTMON_TEST_ISN_O;
+	tc->nxt[RSTMON_RESP] = RSTMON_TEST_ISN_R;
+	tc->ipid[RSTMON_ORIG] = 0x1000;
+	tc->ipid[RSTMON_RESP] = 0x2000;
+	tc->win[RSTMON_ORIG] = RSTMON_TEST_WIN;
+	tc->win[RSTMON_RESP] = RSTMON_TEST_WIN;
+	tc->ttl[RSTMON_ORIG] = RSTMON_TEST_TTL_O;
+	tc->ttl[RSTMON_RESP] = RSTMON_TEST_TTL_R;
+}
+
+/* A segment from @side of @tc, as rstmon_parse() would describe it. */
+static void rstmon_tc_seg(const struct rstmon_tc *tc, int side, u8 flags, u32 seq,
+			  u32 ack, u32 len, struct rstmon_seg *seg)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->saddr = tc->addr[side];
+	seg->daddr = tc->addr[!side];
+	seg->sport = tc->port[side];
+	seg->dport = tc->port[!side];
+	seg->seq = seq;
+	seg->ack_seq = ack;
+	seg->payload = len;
+	seg->window = tc->win[side];
+	seg->ipid = tc->family == AF_INET ? tc->ipid[side] : 0;
+	seg->family = tc->family;
+	seg->ttl = tc->ttl[side];
+	seg->flags = flags;
+	seg->doff = 20;
+	seg->df = true;
+	if (flags & RSTMON_TCP_SYN) {
+		seg->doff = 40;
+		seg->opts = RSTMON_OPT_MSS | RSTMON_OPT_WSCALE;
+		seg->mss = RSTMON_TEST_MSS;
+		seg->wscale = RSTMON_TEST_WSCALE;
+	}
+}
+
+/*
+ * Account a segment from @side the way the hooks do: look its connection
+ * up, create it if unknown, update it.  The entry must take @side for the
+ * segment's sender.
+ */
+static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 flags,
+					  u32 seq, u32 ack, u32 len, u32 when)
+{
+	enum rstmon_conn_err err = 0;
+	struct rstmon_conn *c;
+	struct rstmon_seg seg;
+	bool evicted = false;
+	int s = -1;
+
+	rstmon_tc_seg(tc, side, flags, seq, ack, len, &seg);
+	rcu_read_lock();
+	c = rstmon_conn_find(&init_net, &seg, &s);
+	if (!c)
+		c = rstmon_conn_create(&init_net, &seg, &s, &err, &evicted);
+	if (c && s == side)
+		rstmon_conn_update(c, s, &seg, when);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL_MSG(tc->test, c, "no entry (error %d)", err);
+	KUNIT_ASSERT_EQ(tc->test, s, side);
+	KUNIT_EXPECT_FALSE(tc->test, evicted);
+	if (tc->c)
+		KUNIT_EXPECT_PTR_EQ(tc->test, c, tc->c);
+	tc->c = c;
+	tc->ipid[side]++;
+	return c;
+}
+
+/* The next segment of @side: its own sequence, acknowledging the other's. */
+static struct rstmon_conn *rstmon_tc_send(struct rstmon_tc *tc, int side, u8 flags,
+					  u32 len, u32 when)
+{
+	u32 ack = (flags & RSTMON_TCP_ACK) ? tc->nxt[!side] : 0;
+	u32 seq = tc->nxt[side];
+
+	tc->nxt[side] = seq + len + !!(flags & RSTMON_TCP_SYN) + !!(flags & RSTMON_TCP_FIN);
+	return rstmon_tc_feed(tc, side, flags, seq, ack, len, when);
+}
+
+/* Handshake, then @olen bytes from the originator and @rlen back, all at @when. */
+static void rstmon_tc_established(struct rstmon_tc *tc, u32 olen, u32 rlen, u32 when)
+{
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, when);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, when);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, when);
+	if (olen)
+		rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, olen, when);
+	if (rlen)
+		rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, rlen, when);
+}
+
+/* An RST from @side of @tc (RSTMON_TCP_RST is added to @flags). */
+static void rstmon_tc_rst(const struct rstmon_tc *tc, int side, u8 flags, u32 seq, u32 ack,
+			  struct rstmon_seg *rst)
+{
+	rstmon_tc_seg(tc, side, RSTMON_TCP_RST | flags, seq, ack, 0, rst);
+}
+
+static void rstmon_ctx(struct rstmon_rst_ctx *x, u8 dir, u8 origin, u32 now)
+{
+	memset(x, 0, sizeof(*x));
+	x->dir = dir;
+	x->origin = origin;
+	x->now = now;
+	x->idle_threshold = RSTMON_TEST_IDLE;
+}
+
+/* An out RST from a full socket in @state with the given facts. */
+static void rstmon_ctx_sock(struct rstmon_rst_ctx *x, u32 now, u8 state, u8 shutdown,
+			    bool dead, bool linger0)
+{
+	rstmon_ctx(x, RSTMON_DIR_OUT, RSTMON_ORIGIN_FULLSOCK, now);
+	x->sock_state = state;
+	x->sock_shutdown = shutdown;
+	x->sock_dead = dead;
+	x->sock_linger0 = linger0;
+}
+
+/* Classify @rst with the entry and side the table gives for it. */
+static void rstmon_tc_classify(const struct rstmon_tc *tc, const struct rstmon_seg *rst,
+			       const struct rstmon_rst_ctx *x, struct rstmon_event *ev)
+{
+	struct rstmon_conn *c;
+	int side = 2;
+
+	rcu_read_lock();
+	c = rstmon_conn_find(&init_net, rst, &side);
+	rstmon_classify(x, rst, c, side, ev);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(tc->test, c, tc->c);
+}
+
+static void rstmon_expect_class(struct kunit *test, const struct rstmon_event *ev, u8 sender,
+				u8 cause, u8 confidence, u16 evidence)
+{
+	KUNIT_EXPECT_EQ_MSG(test, ev->sender, sender, "sender %s, expected %s",
+			    rstmon_sender_name(ev->sender), rstmon_sender_name(sender));
+	KUNIT_EXPECT_EQ_MSG(test, ev->cause, cause, "cause %s, expected %s",
+			    rstmon_cause_name(ev->cause), rstmon_cause_name(cause));
+	KUNIT_EXPECT_EQ_MSG(test, ev->confidence, confidence, "confidence %s, expected %s",
+			    rstmon_confidence_name(ev->confidence),
+			    rstmon_confidence_name(confidence));
+	KUNIT_EXPECT_EQ_MSG(test, ev->evidence, evidence, "evidence %#x, expected %#x",
+			    ev->evidence, evidence);
+}
+
+/* The connection's view of the event: state, sender's side, seqchk, FINs. */
+static void rstmon_expect_view(struct kunit *test, const struct rstmon_event *ev, u8 state,
+			       u8 side, u8 seqchk, u8 fin)
+{
+	KUNIT_EXPECT_EQ_MSG(test, ev->state, state, "state %s, expected %s",
+			    rstmon_state_name(ev->state), rstmon_state_name(state));
+	KUNIT_EXPECT_EQ(test, ev->side, side);
+	KUNIT_EXPECT_EQ_MSG(test, ev->seqchk, seqchk, "seqchk %s, expected %s",
+			    rstmon_seqchk_name(ev->seqchk), rstmon_seqchk_name(seqchk));
+	KUNIT_EXPECT_EQ(test, ev->fin, fin);
+}
+
+/* Payload bytes and segments of the RST's sender and receiver. */
+static void rstmon_expect_counts(struct kunit *test, const struct rstmon_event *ev,
+				 u32 sbytes, u32 rbytes, u16 ssegs, u16 rsegs)
+{
+	KUNIT_EXPECT_EQ(test, ev->bytes[0], sbytes);
+	KUNIT_EXPECT_EQ(test, ev->bytes[1], rbytes);
+	KUNIT_EXPECT_EQ(test, ev->segs[0], ssegs);
+	KUNIT_EXPECT_EQ(test, ev->segs[1], rsegs);
+}
+
+#define EV_TRACKED_ACK	(RSTMON_EV_TRACKED | RSTMON_EV_ACK)
+
+/* ------------------------------------------------------------------------ */
+/* rstmon_conn                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Create an entry from one segment, without updating it. */
+static struct rstmon_conn *rstmon_tc_create(struct rstmon_tc *tc, int side, u8 flags,
+					    u32 seq, u32 ack, u32 len)
+{
+	enum rstmon_conn_err err = 0;
+	struct rstmon_conn *c, *found;
+	struct rstmon_seg seg;
+	bool evicted = true;
+	int s = -1, fs = -1;
+
+	rstmon_tc_seg(tc, side, flags, seq, ack, len, &seg);
+	rcu_read_lock();
+	found = rstmon_conn_find(&init_net, &seg, &fs);
+	c = rstmon_conn_create(&init_net, &seg, &s, &err, &evicted);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(tc->test, found);
+	KUNIT_ASSERT_NOT_NULL_MSG(tc->test, c, "no entry (error %d)", err);
+	KUNIT_EXPECT_EQ(tc->test, s, side);
+	KUNIT_EXPECT_FALSE(tc->test, evicted);
+	tc->c = c;
+	return c;
+}
+
+static void rstmon_expect_endpoints(struct kunit *test, const struct rstmon_tc *tc,
+				    const struct rstmon_conn *c)
+{
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&c->addr[RSTMON_ORIG], &tc->addr[RSTMON_ORIG]));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&c->addr[RSTMON_RESP], &tc->addr[RSTMON_RESP]));
+	KUNIT_EXPECT_EQ(test, c->port[RSTMON_ORIG], tc->port[RSTMON_ORIG]);
+	KUNIT_EXPECT_EQ(test, c->port[RSTMON_RESP], tc->port[RSTMON_RESP]);
+	KUNIT_EXPECT_EQ(test, c->family, tc->family);
+	KUNIT_EXPECT_TRUE(test, net_eq(read_pnet(&c->net), &init_net));
+}
+
+/* A SYN makes its sender the originator. */
+static void rstmon_conn_test_create_syn(struct kunit *test)
+{
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	u32 before = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	c = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
+	rstmon_expect_endpoints(test, &tc, c);
+	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, c->flags, 0);
+	KUNIT_EXPECT_EQ(test, c->rsts, 0);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 0);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
+	KUNIT_EXPECT_LE(test, c->created - before, (u32)jiffies - before);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_limit(), RSTMON_TEST_MAX_CONNS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 1);
+}
+
+/* A SYN-ACK makes its sender the responder. */
+static void rstmon_conn_test_create_synack(struct kunit *test)
+{
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+
+	rstmon_tc_init(&tc, test, AF_INET6);
+	c = rstmon_tc_create(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, RSTMON_TEST_ISN_R,
+			     RSTMON_TEST_ISN_O + 1, 0);
+	rstmon_expect_endpoints(test, &tc, c);
+	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, c->flags, 0);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 1);
+}
+
+/*
+ * Picked up mid-stream: the side with the well-known port (below 1024, or
+ * the lower one when the other is ephemeral) is the responder.
+ */
+static void rstmon_conn_test_create_midstream(struct kunit *test)
+{
+	static const struct {
+		u16 sport, dport;
+		int side;	/* of the sender */
+	} cases[] = {
+		{ 40000, 80, RSTMON_ORIG },
+		{ 80, 40000, RSTMON_RESP },
+		{ 2000, 443, RSTMON_ORIG },
+		{ 443, 2000, RSTMON_RESP },
+		{ 50000, 8080, RSTMON_ORIG },
+		{ 8080, 50000, RSTMON_RESP },
+	};
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int side = cases[i].side;
+
+		rstmon_tc_init(&tc, test, AF_INET);
+		tc.port[side] = htons(cases[i].sport);
+		tc.port[!side] = htons(cases[i].dport);
+		c = rstmon_tc_create(&tc, side, RSTMON_TEST_ACK, 1000, 2000, 10);
+		rstmon_expect_endpoints(test, &tc, c);
+		KUNIT_EXPECT_EQ(test, c->flags, RSTMON_CF_MIDSTREAM);
+		KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_ESTABLISHED);
+		KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
+	}
+}
+
+/* Both directions of a connection find one entry, each with its side. */
+static void rstmon_conn_test_lookup(struct kunit *test)
+{
+	static const u8 families[] = { AF_INET, AF_INET6, AF_INET };
+	struct rstmon_conn *c, *found;
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
+	unsigned int i;
+	int side;
+
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		rstmon_tc_init(&tc, test, families[i]);
+		if (i == 2) {	/* 127.0.0.1 to itself: only the ports differ */
+			ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &tc.addr[RSTMON_ORIG]);
+			tc.addr[RSTMON_RESP] = tc.addr[RSTMON_ORIG];
+		}
+		c = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
+
+		rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+		KUNIT_EXPECT_EQ(test, rstmon_bucket(&init_net, &seg.saddr, seg.sport,
+						    &seg.daddr, seg.dport),
+				rstmon_bucket(&init_net, &seg.daddr, seg.dport,
+					      &seg.saddr, seg.sport));
+		side = -1;
+		rcu_read_lock();
+		found = rstmon_conn_find(&init_net, &seg, &side);
+		rcu_read_unlock();
+		KUNIT_EXPECT_PTR_EQ(test, found, c);
+		KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
+
+		rstmon_tc_seg(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 1, 1, 0, &seg);
+		side = -1;
+		rcu_read_lock();
+		found = rstmon_conn_find(&init_net, &seg, &side);
+		rcu_read_unlock();
+		KUNIT_EXPECT_PTR_EQ(test, found, c);
+		KUNIT_EXPECT_EQ(test, side, RSTMON_RESP);
+
+		/* Another port is another connection. */
+		tc.port[RSTMON_ORIG] = htons(RSTMON_TEST_PORT_O + 1);
+		rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+		rcu_read_lock();
+		found = rstmon_conn_find(&init_net, &seg, &side);
+		rcu_read_unlock();
+		KUNIT_EXPECT_NULL(test, found);
+		KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
+	}
+}
+
+/* The key holds the family and the namespace, not only the endpoints. */
+static void rstmon_conn_test_key(struct kunit *test)
+{
+	struct rstmon_conn *c4, *c6, *found;
+	struct rstmon_tc tc4, tc6;
+	struct rstmon_seg seg;
+	struct net *other;
+	int side = -1;
+
+	rstmon_tc_init(&tc4, test, AF_INET);
+	c4 = rstmon_tc_create(&tc4, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
+
+	/* The same numbers as IPv6 (an IPv6 socket to a mapped address). */
+	tc6 = tc4;
+	tc6.family = AF_INET6;
+	tc6.c = NULL;
+	rstmon_tc_seg(&tc6, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_side(c4, &init_net, &seg), -1);
+	rcu_read_lock();
+	found = rstmon_conn_find(&init_net, &seg, &side);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, found);
+
+	c6 = rstmon_tc_create(&tc6, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
+	KUNIT_EXPECT_PTR_NE(test, c6, c4);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 2U);
+	rcu_read_lock();
+	found = rstmon_conn_find(&init_net, &seg, &side);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, found, c6);
+
+	rstmon_tc_seg(&tc4, RSTMON_RESP, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_side(c4, &init_net, &seg), RSTMON_RESP);
+	rcu_read_lock();
+	found = rstmon_conn_find(&init_net, &seg, &side);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, found, c4);
+
+	/*
+	 * Another namespace: only its address and hash_mix are read by the
+	 * lookup, so a zeroed struct net stands in for one.
+	 */
+	other = kunit_kzalloc(test, sizeof(*other), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_side(c4, other, &seg), -1);
+	rcu_read_lock();
+	found = rstmon_conn_find(other, &seg, &side);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, found);
+}
+
+/* Creating a known connection returns its entry (another CPU won the race). */
+static void rstmon_conn_test_create_existing(struct kunit *test)
+{
+	enum rstmon_conn_err err = 0;
+	struct rstmon_conn *c, *again;
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
+	bool evicted = true;
+	int side = -1;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	c = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
+
+	rstmon_tc_seg(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, RSTMON_TEST_ISN_R,
+		      RSTMON_TEST_ISN_O + 1, 0, &seg);
+	rcu_read_lock();
+	again = rstmon_conn_create(&init_net, &seg, &side, &err, &evicted);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, again, c);
+	KUNIT_EXPECT_EQ(test, side, RSTMON_RESP);
+	KUNIT_EXPECT_FALSE(test, evicted);
+
+	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0, &seg);
+	rcu_read_lock();
+	again = rstmon_conn_create(&init_net, &seg, &side, &err, &evicted);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, again, c);
+	KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 1);
+}
+
+/* SYN -> syn-sent, SYN-ACK -> syn-recv, the originator's ACK -> established. */
+static void rstmon_conn_test_update_handshake(struct kunit *test)
+{
+	const struct rstmon_side *o, *r;
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	u32 t = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	c = rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, t);
+	o = &c->side[RSTMON_ORIG];
+	r = &c->side[RSTMON_RESP];
+	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, o->isn, RSTMON_TEST_ISN_O);
+	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1);
+	KUNIT_EXPECT_EQ(test, o->segs, 1);
+	KUNIT_EXPECT_EQ(test, o->last, t);
+	KUNIT_EXPECT_EQ(test, o->mss, RSTMON_TEST_MSS);
+	KUNIT_EXPECT_EQ(test, o->wscale, RSTMON_TEST_WSCALE);
+	KUNIT_EXPECT_EQ(test, o->win, RSTMON_TEST_WIN);
+	KUNIT_EXPECT_EQ(test, o->ttl, RSTMON_TEST_TTL_O);
+	KUNIT_EXPECT_EQ(test, r->segs, 0);
+
+	/* The SYN-ACK, by hand: another MSS, and a window scale above 14. */
+	rstmon_tc_seg(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, RSTMON_TEST_ISN_R,
+		      RSTMON_TEST_ISN_O + 1, 0, &seg);
+	seg.mss = 1400;
+	seg.wscale = 20;
+	rstmon_conn_update(c, RSTMON_RESP, &seg, t + 1);
+	tc.nxt[RSTMON_RESP]++;
+	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, r->flags, RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, r->isn, RSTMON_TEST_ISN_R);
+	KUNIT_EXPECT_EQ(test, r->nxt, RSTMON_TEST_ISN_R + 1);
+	KUNIT_EXPECT_EQ(test, r->mss, 1400);
+	KUNIT_EXPECT_EQ(test, r->wscale, 14);
+	KUNIT_EXPECT_EQ(test, r->last, t + 1);
+
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t + 2);
+	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1);
+	KUNIT_EXPECT_EQ(test, o->segs, 2);
+	KUNIT_EXPECT_EQ(test, o->last, t + 2);
+}
+
+/* One FIN -> fin-wait, both -> closing; fin_at is the first FIN's time. */
+static void rstmon_conn_test_update_fin(struct kunit *test)
+{
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	u32 t = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 0, 0, t);
+	c = tc.c;
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 5);
+	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_FIN_WAIT);
+	KUNIT_EXPECT_EQ(test, c->fin_at, t + 5);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].flags, RSTMON_SF_SYN | RSTMON_SF_FIN);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].nxt, RSTMON_TEST_ISN_R + 2);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].flags, RSTMON_SF_SYN);
+
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t + 9);
+	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_CLOSING);
+	KUNIT_EXPECT_EQ(test, c->fin_at, t + 5);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].flags, RSTMON_SF_SYN | RSTMON_SF_FIN);
+
+	/* After an RST (the hooks mark the entry closed) a FIN changes nothing. */
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(RSTMON_TEST_PORT_O + 1);
+	rstmon_tc_established(&tc, 10, 0, t);
+	tc.c->state = RSTMON_ST_CLOSED;
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t + 1);
+	KUNIT_EXPECT_EQ(test, tc.c->state, RSTMON_ST_CLOSED);
+	KUNIT_EXPECT_TRUE(test, tc.c->side[RSTMON_ORIG].flags & RSTMON_SF_FIN);
+}
+
+/* Payload: DATA, and LAST_DATA moves to whoever sent the latest. */
+static void rstmon_conn_test_update_data(struct kunit *test)
+{
+	const struct rstmon_side *o, *r;
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	u32 t = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 0, 0, t);
+	c = tc.c;
+	o = &c->side[RSTMON_ORIG];
+	r = &c->side[RSTMON_RESP];
+	KUNIT_EXPECT_EQ(test, o->flags & (RSTMON_SF_DATA | RSTMON_SF_LAST_DATA), 0);
+
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, t);
+	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1 + 100);
+
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 200, t);
+	KUNIT_EXPECT_EQ(test, r->flags, RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN | RSTMON_SF_DATA);
+
+	/* A bare ACK is not data. */
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t);
+	KUNIT_EXPECT_TRUE(test, r->flags & RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_LAST_DATA);
+
+	/* Data after the other side's FIN. */
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t);
+	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_DATA_AFTER_FIN);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, t);
+	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA |
+			RSTMON_SF_DATA_AFTER_FIN);
+	KUNIT_EXPECT_EQ(test, r->flags, RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_FIN);
+	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_FIN_WAIT);
+
+	/* Payload after its own RST (which the hooks record) is flagged. */
+	c->side[RSTMON_ORIG].flags |= RSTMON_SF_RST;
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t);
+	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_AFTER_RST);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1, t);
+	KUNIT_EXPECT_TRUE(test, o->flags & RSTMON_SF_AFTER_RST);
+	KUNIT_EXPECT_FALSE(test, r->flags & RSTMON_SF_AFTER_RST);
+}
+
+/* Segment counts stop at 65535. */
+static void rstmon_conn_test_update_segs(struct kunit *test)
+{
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	unsigned int i;
+	u32 t = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 0, 0, t);
+	c = tc.c;
+	rstmon_tc_seg(&tc, RSTMON_RESP, RSTMON_TEST_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], 0, &seg);
+	for (i = 1; i < 65534; i++)
+		rstmon_conn_update(c, RSTMON_RESP, &seg, t);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 65534);
+	rstmon_conn_update(c, RSTMON_RESP, &seg, t);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 65535);
+	for (i = 0; i < 10; i++)
+		rstmon_conn_update(c, RSTMON_RESP, &seg, t);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 65535);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 2);
+}
+
+/* nxt is the highest sequence sent plus length, across the wrap. */
+static void rstmon_conn_test_update_nxt(struct kunit *test)
+{
+	const struct rstmon_side *o, *r;
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	u32 t = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	c = rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5000, 100, t);
+	o = &c->side[RSTMON_ORIG];
+	r = &c->side[RSTMON_RESP];
+	KUNIT_EXPECT_EQ(test, o->isn, 1000U);
+	KUNIT_EXPECT_EQ(test, o->nxt, 1100U);
+	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5000, 50, t);	/* resent */
+	KUNIT_EXPECT_EQ(test, o->nxt, 1100U);
+	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1200, 5000, 100, t);	/* past a hole */
+	KUNIT_EXPECT_EQ(test, o->nxt, 1300U);
+	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1100, 5000, 100, t);	/* the hole */
+	KUNIT_EXPECT_EQ(test, o->nxt, 1300U);
+	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 1300, 5000, 0, t);
+	KUNIT_EXPECT_EQ(test, o->nxt, 1301U);
+	KUNIT_EXPECT_EQ(test, o->isn, 1000U);
+
+	/* The responder's sequence space wraps. */
+	rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 0xfffffff0, 1100, 0x20, t);
+	KUNIT_EXPECT_EQ(test, r->nxt, 0x10U);
+	rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 0x10, 1100, 0x10, t);
+	KUNIT_EXPECT_EQ(test, r->nxt, 0x20U);
+	rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 0xfffffff0, 1100, 0x10, t);
+	KUNIT_EXPECT_EQ(test, r->nxt, 0x20U);
+	KUNIT_EXPECT_EQ(test, r->isn, 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, rstmon_side_bytes(r), 0x30U);
+}
+
+/* The TTL of a side's first segment is its baseline; a change is flagged. */
+static void rstmon_conn_test_update_ttl(struct kunit *test)
+{
+	const struct rstmon_side *o, *r;
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	u32 t = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET6);
+	rstmon_tc_established(&tc, 10, 10, t);
+	c = tc.c;
+	o = &c->side[RSTMON_ORIG];
+	r = &c->side[RSTMON_RESP];
+	KUNIT_EXPECT_EQ(test, o->ttl, RSTMON_TEST_TTL_O);
+	KUNIT_EXPECT_EQ(test, r->ttl, RSTMON_TEST_TTL_R);
+	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_FALSE(test, r->flags & RSTMON_SF_TTL_VARIED);
+
+	tc.ttl[RSTMON_RESP] = RSTMON_TEST_TTL_R - 1;
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, t);
+	KUNIT_EXPECT_EQ(test, r->ttl, RSTMON_TEST_TTL_R);
+	KUNIT_EXPECT_TRUE(test, r->flags & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_TTL_VARIED);
+
+	/* Back to the baseline: once varied, it stays flagged. */
+	tc.ttl[RSTMON_RESP] = RSTMON_TEST_TTL_R;
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, t);
+	KUNIT_EXPECT_TRUE(test, r->flags & RSTMON_SF_TTL_VARIED);
+	/* IPv6 has no IPv4 ID to learn. */
+	KUNIT_EXPECT_EQ(test, o->ipid_mode, RSTMON_IPID_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, r->ipid_mode, RSTMON_IPID_UNKNOWN);
+}
+
+static u8 rstmon_tc_ipid(struct rstmon_tc *tc, int side, u16 ipid)
+{
+	tc->ipid[side] = ipid;
+	rstmon_tc_send(tc, side, RSTMON_TEST_ACK, 0, jiffies);
+	return tc->c->side[side].ipid_mode;
+}
+
+/* IPv4 ID patterns: always zero, small steps, anything else. */
+static void rstmon_conn_test_update_ipid(struct kunit *test)
+{
+	struct rstmon_tc tc;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	/* The originator's IDs are 0: Linux's stateless replies with DF. */
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 0), RSTMON_IPID_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 0), RSTMON_IPID_ZERO);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 0), RSTMON_IPID_ZERO);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 7), RSTMON_IPID_RANDOM);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 8), RSTMON_IPID_RANDOM);
+	KUNIT_EXPECT_EQ(test, tc.c->side[RSTMON_ORIG].ipid, 8);
+
+	/* The responder's count up in small steps, across the wrap. */
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_RESP, 0xfff0), RSTMON_IPID_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_RESP, 0xfff1), RSTMON_IPID_INCR);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_RESP, 0x0005), RSTMON_IPID_INCR);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_RESP, 0x0105), RSTMON_IPID_INCR);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_RESP, 0x5105), RSTMON_IPID_RANDOM);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_RESP, 0x5106), RSTMON_IPID_RANDOM);
+
+	/* Random from the start. */
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(RSTMON_TEST_PORT_O + 1);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 100), RSTMON_IPID_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 40000), RSTMON_IPID_RANDOM);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 40001), RSTMON_IPID_RANDOM);
+}
+
+/* A SYN (or a mid-stream ACK) from 192.0.2.@host:PORT to 198.51.100.2:80. */
+static void rstmon_test_tuple(struct rstmon_seg *seg, u8 host, u16 port, u8 flags)
+{
+	memset(seg, 0, sizeof(*seg));
+	ipv6_addr_set_v4mapped(htonl(0xc0000200 | host), &seg->saddr);
+	ipv6_addr_set_v4mapped(htonl(0xc6336402), &seg->daddr);
+	seg->sport = htons(port);
+	seg->dport = htons(RSTMON_TEST_PORT_R);
+	seg->seq = 1000 + port;
+	seg->family = AF_INET;
+	seg->ttl = RSTMON_TEST_TTL_O;
+	seg->flags = flags;
+	seg->window = RSTMON_TEST_WIN;
+}
+
+static unsigned int rstmon_test_seg_bucket(const struct rstmon_seg *seg)
+{
+	return rstmon_bucket(&init_net, &seg->saddr, seg->sport, &seg->daddr, seg->dport);
+}
+
+/* Move @seg's source port, from 1024 up, until it lands in @bucket. */
+static bool rstmon_test_to_bucket(struct rstmon_seg *seg, unsigned int bucket)
+{
+	unsigned int port;
+
+	for (port = 1024; port <= 65535; port++) {
+		seg->sport = htons(port);
+		if (rstmon_test_seg_bucket(seg) == bucket)
+			return true;
+	}
+	return false;
+}
+
+/* Create and account an entry for @seg, whose sender is the originator. */
+static struct rstmon_conn *rstmon_test_add(struct kunit *test, const struct rstmon_seg *seg)
+{
+	enum rstmon_conn_err err = 0;
+	struct rstmon_conn *c;
+	bool evicted = true;
+	int side = -1;
+
+	rcu_read_lock();
+	c = rstmon_conn_create(&init_net, seg, &side, &err, &evicted);
+	if (c)
+		rstmon_conn_update(c, side, seg, jiffies);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL_MSG(test, c, "no entry (error %d)", err);
+	KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
+	KUNIT_EXPECT_FALSE(test, evicted);
+	return c;
+}
+
+static struct rstmon_conn *rstmon_test_lookup(const struct rstmon_seg *seg)
+{
+	struct rstmon_conn *c;
+	int side;
+
+	rcu_read_lock();
+	c = rstmon_conn_find(&init_net, seg, &side);
+	rcu_read_unlock();
+	return c;
+}
+
+/* Three established entries from 192.0.2.3, wherever they hash. */
+static void rstmon_test_fill_established(struct kunit *test, unsigned int n)
+{
+	struct rstmon_seg seg;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		rstmon_test_tuple(&seg, 3, 41000 + i, RSTMON_TEST_PSH);
+		seg.payload = 10;
+		KUNIT_EXPECT_EQ(test, rstmon_test_add(test, &seg)->state, RSTMON_ST_ESTABLISHED);
+	}
+}
+
+/* At the limit with only established entries, a new connection goes untracked. */
+static void rstmon_conn_test_limit_full(struct kunit *test)
+{
+	enum rstmon_conn_err err = 0;
+	struct rstmon_seg seg;
+	struct rstmon_conn *c;
+	bool evicted = true;
+	int side = -1;
+
+	rstmon_max = 4;
+	rstmon_test_fill_established(test, 4);
+	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 4U);
+
+	rstmon_test_tuple(&seg, 1, 50000, RSTMON_TEST_SYN);
+	rcu_read_lock();
+	c = rstmon_conn_create(&init_net, &seg, &side, &err, &evicted);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_FULL);
+	KUNIT_EXPECT_FALSE(test, evicted);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 4U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 4);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&seg));
+}
+
+enum rstmon_test_victim {
+	RSTMON_VICTIM_SYN,		/* half-open: SYN seen */
+	RSTMON_VICTIM_SYNACK,		/* half-open: SYN-ACK seen */
+	RSTMON_VICTIM_ESTABLISHED,	/* never evicted for a new connection */
+};
+
+/*
+ * The table is full (limit 4): three established entries and a victim
+ * @offset buckets after the new connection's bucket (the last bucket of the
+ * table when @at_end).  Creating the new connection evicts the victim or
+ * fails, as @evict says.
+ */
+static void rstmon_test_evict(struct kunit *test, bool at_end, unsigned int offset,
+			      enum rstmon_test_victim kind, bool evict)
+{
+	enum rstmon_conn_err err = 0;
+	struct rstmon_seg nseg, vseg;
+	struct rstmon_conn *c, *victim;
+	unsigned int nb;
+	bool evicted = !evict;
+	int side = -1;
+
+	rstmon_max = 4;
+	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
+	if (at_end)
+		KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&nseg, rstmon_hash_mask));
+	nb = rstmon_test_seg_bucket(&nseg);
+
+	rstmon_test_tuple(&vseg, 2, 1024, kind == RSTMON_VICTIM_ESTABLISHED ?
+			  RSTMON_TEST_PSH : RSTMON_TEST_SYN);
+	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, (nb + offset) & rstmon_hash_mask));
+	victim = rstmon_test_add(test, &vseg);
+	if (kind == RSTMON_VICTIM_SYNACK) {
+		struct rstmon_seg synack = vseg;
+
+		swap(synack.saddr, synack.daddr);
+		swap(synack.sport, synack.dport);
+		synack.flags = RSTMON_TEST_SYNACK;
+		rstmon_conn_update(victim, RSTMON_RESP, &synack, jiffies);
+		KUNIT_EXPECT_EQ(test, victim->state, RSTMON_ST_SYN_RECV);
+	}
+	rstmon_test_fill_established(test, 3);
+	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 4U);
+
+	rcu_read_lock();
+	c = rstmon_conn_create(&init_net, &nseg, &side, &err, &evicted);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, evicted, evict);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 4U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 4);
+	if (evict) {
+		KUNIT_EXPECT_NOT_NULL(test, c);
+		KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
+		KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&nseg), c);
+		KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&vseg));
+	} else {
+		KUNIT_EXPECT_NULL(test, c);
+		KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_FULL);
+		KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&nseg));
+		KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&vseg), victim);
+	}
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 4U);
+}
+
+/* A half-open entry in the new connection's bucket or the next 7 goes. */
+static void rstmon_conn_test_limit_evict(struct kunit *test)
+{
+	rstmon_test_evict(test, false, 0, RSTMON_VICTIM_SYN, true);
+	rstmon_test_evict(test, false, 7, RSTMON_VICTIM_SYN, true);
+	rstmon_test_evict(test, false, 3, RSTMON_VICTIM_SYNACK, true);
+	/* The search wraps from the last bucket to the first. */
+	rstmon_test_evict(test, true, 2, RSTMON_VICTIM_SYN, true);
+}
+
+/* Not a half-open entry 8 buckets away, nor an established one nearby. */
+static void rstmon_conn_test_limit_no_victim(struct kunit *test)
+{
+	rstmon_test_evict(test, false, 8, RSTMON_VICTIM_SYN, false);
+	rstmon_test_evict(test, false, 0, RSTMON_VICTIM_ESTABLISHED, false);
+}
+
+/* An entry seen on both sides, in @st, whose sides were last heard at @l0, @l1. */
+static struct rstmon_conn *rstmon_test_aged(struct kunit *test, u16 port, u8 st, u32 l0, u32 l1)
+{
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(port);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, l0);
+	c = rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 10, l1);
+	c->state = st;
+	c->side[RSTMON_ORIG].last = l0;
+	c->side[RSTMON_RESP].last = l1;
+	return c;
+}
+
+static unsigned int rstmon_test_reap_expired(unsigned long now)
+{
+	unsigned int b, n = 0;
+
+	for (b = 0; b <= rstmon_hash_mask; b++)
+		n += rstmon_bucket_reap(b, rstmon_match_expired, &now);
+	return n;
+}
+
+/*
+ * Expiry by state after the last segment of either side: an entry one
+ * jiffy past its timeout goes, one at its timeout stays.  (A fixed "now"
+ * far from any wrap of 32-bit jiffies.)
+ */
+static void rstmon_conn_test_expiry(struct kunit *test)
+{
+	const unsigned long now = 0x40000000UL;
+	struct rstmon_conn *c[__RSTMON_ST_MAX][2], *young, *old;
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
+	unsigned int st;
+
+	for (st = 0; st < __RSTMON_ST_MAX; st++) {
+		u32 tmo = rstmon_test_timeouts[st] * HZ;
+		u32 edge = now - tmo;
+
+		/* Expired: both sides one jiffy past. */
+		c[st][0] = rstmon_test_aged(test, 30000 + 2 * st, st, edge - 1, edge - 5 * HZ);
+		/* Kept: the newer side exactly at the timeout (either side). */
+		c[st][1] = st % 2 ?
+			rstmon_test_aged(test, 30001 + 2 * st, st, edge - 5 * HZ, edge) :
+			rstmon_test_aged(test, 30001 + 2 * st, st, edge, edge - 5 * HZ);
+	}
+	/* No segment accounted yet: its creation time counts. */
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(31000);
+	old = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 1, 0, 0);
+	old->created = now - 120 * HZ - 1;
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(31001);
+	young = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 1, 0, 0);
+	young->created = now - 120 * HZ;
+	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 2U * __RSTMON_ST_MAX + 2);
+
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), __RSTMON_ST_MAX + 1U);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), __RSTMON_ST_MAX + 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), __RSTMON_ST_MAX + 1);
+	for (st = 0; st < __RSTMON_ST_MAX; st++) {
+		rstmon_tc_init(&tc, test, AF_INET);
+		tc.port[RSTMON_ORIG] = htons(30000 + 2 * st);
+		rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+		KUNIT_EXPECT_NULL_MSG(test, rstmon_test_lookup(&seg), "state %s kept",
+				      rstmon_state_name(st));
+		tc.port[RSTMON_ORIG] = htons(30001 + 2 * st);
+		rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, rstmon_test_lookup(&seg), c[st][1],
+					"state %s reaped", rstmon_state_name(st));
+	}
+	tc.port[RSTMON_ORIG] = htons(31001);
+	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&seg), young);
+	/* Nothing more to reap. */
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), 0U);
+}
+
+/*
+ * 32-bit jiffies wrap (the first time five minutes after boot): a side heard
+ * a second ago keeps the entry, though the other side's last segment, long
+ * before the wrap, is the larger number.
+ */
+static void rstmon_conn_test_expiry_wrap(struct kunit *test)
+{
+	const u32 tmo = rstmon_test_timeouts[RSTMON_ST_ESTABLISHED] * HZ;
+	const unsigned long now = 10 * HZ;
+	struct rstmon_conn *a, *b, *gone;
+
+	a = rstmon_test_aged(test, 30000, RSTMON_ST_ESTABLISHED, now - tmo - 10 * HZ, now - HZ);
+	b = rstmon_test_aged(test, 30001, RSTMON_ST_ESTABLISHED, now - HZ, now - tmo - 10 * HZ);
+	gone = rstmon_test_aged(test, 30002, RSTMON_ST_ESTABLISHED, now - tmo - 10 * HZ,
+				now - tmo - 20 * HZ);
+	KUNIT_EXPECT_FALSE_MSG(test, rstmon_match_expired(a, &now),
+			       "responder heard 1 s ago, yet expired");
+	KUNIT_EXPECT_FALSE_MSG(test, rstmon_match_expired(b, &now),
+			       "originator heard 1 s ago, yet expired");
+	KUNIT_EXPECT_TRUE(test, rstmon_match_expired(gone, &now));
+}
+
+/* The GC worker's run reaps what expired, and only that. */
+static void rstmon_conn_test_gc_worker(struct kunit *test)
+{
+	u32 now = jiffies;
+	struct rstmon_conn *fresh;
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
+
+	rstmon_test_aged(test, 30000, RSTMON_ST_CLOSED, now - 61 * HZ, now - 61 * HZ);
+	fresh = rstmon_test_aged(test, 30001, RSTMON_ST_CLOSED, now, now);
+	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 2U);
+
+	rstmon_gc(&rstmon_gc_work.work);
+	cancel_delayed_work_sync(&rstmon_gc_work);	/* it queued itself again */
+
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(30000);
+	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&seg));
+	tc.port[RSTMON_ORIG] = htons(30001);
+	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&seg), fresh);
+}
+
+/*
+ * A closed connection's 4-tuple used again (a TIME_WAIT socket recycled by
+ * a new SYN, a client bound to a fixed port): the originator's new SYN
+ * starts a new connection, whose entry must not carry the old one's FINs,
+ * RST and data.
+ */
+static void rstmon_conn_test_tuple_reuse(struct kunit *test)
+{
+	const u32 isn2 = RSTMON_TEST_ISN_O + 0x01000000;
+	static const u8 ends[] = { RSTMON_ST_CLOSING, RSTMON_ST_CLOSED };
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	unsigned int i;
+	u32 t = jiffies;
+
+	for (i = 0; i < ARRAY_SIZE(ends); i++) {
+		rstmon_tc_init(&tc, test, AF_INET);
+		rstmon_tc_established(&tc, 100, 200, t - 10 * HZ);
+		c = tc.c;
+		if (ends[i] == RSTMON_ST_CLOSING) {
+			rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t - 10 * HZ);
+			rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t - 10 * HZ);
+		} else {
+			/* What the hooks record of the responder's RST. */
+			c->side[RSTMON_RESP].flags |= RSTMON_SF_RST;
+			c->state = RSTMON_ST_CLOSED;
+			c->rsts = 1;
+		}
+		KUNIT_ASSERT_EQ(test, c->state, ends[i]);
+
+		rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, isn2, 0, 0, t);
+		KUNIT_EXPECT_EQ_MSG(test, c->state, RSTMON_ST_SYN_SENT, "after %s: state %s",
+				    rstmon_state_name(ends[i]), rstmon_state_name(c->state));
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].flags, RSTMON_SF_SYN);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].isn, isn2);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].nxt, isn2 + 1);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 1);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].flags, 0);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
+		KUNIT_EXPECT_EQ(test, c->rsts, 0);
+		KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
+	}
+}
+
+static void rstmon_conn_test_size(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, sizeof(struct rstmon_conn), 128);
+	KUNIT_EXPECT_EQ(test, kmem_cache_size(rstmon_conn_cache), sizeof(struct rstmon_conn));
+}
+
+static struct kunit_case rstmon_conn_cases[] = {
+	KUNIT_CASE(rstmon_conn_test_create_syn),
+	KUNIT_CASE(rstmon_conn_test_create_synack),
+	KUNIT_CASE(rstmon_conn_test_create_midstream),
+	KUNIT_CASE(rstmon_conn_test_lookup),
+	KUNIT_CASE(rstmon_conn_test_key),
+	KUNIT_CASE(rstmon_conn_test_create_existing),
+	KUNIT_CASE(rstmon_conn_test_update_handshake),
+	KUNIT_CASE(rstmon_conn_test_update_fin),
+	KUNIT_CASE(rstmon_conn_test_update_data),
+	KUNIT_CASE(rstmon_conn_test_update_segs),
+	KUNIT_CASE(rstmon_conn_test_update_nxt),
+	KUNIT_CASE(rstmon_conn_test_update_ttl),
+	KUNIT_CASE(rstmon_conn_test_update_ipid),
+	KUNIT_CASE(rstmon_conn_test_limit_full),
+	KUNIT_CASE(rstmon_conn_test_limit_evict),
+	KUNIT_CASE(rstmon_conn_test_limit_no_victim),
+	KUNIT_CASE(rstmon_conn_test_expiry),
+	KUNIT_CASE(rstmon_conn_test_expiry_wrap),
+	KUNIT_CASE(rstmon_conn_test_gc_worker),
+	KUNIT_CASE(rstmon_conn_test_tuple_reuse),
+	KUNIT_CASE(rstmon_conn_test_size),
+	{}
+};
+
+static struct kunit_suite rstmon_conn_suite = {
+	.name = "rstmon_conn",
+	.suite_init = rstmon_test_table_init,
+	.suite_exit = rstmon_test_table_exit,
+	.exit = rstmon_test_case_exit,
+	.test_cases = rstmon_conn_cases,
+};
+
+/* ------------------------------------------------------------------------ */
+/* rstmon_classify                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* refused, sent here: the stack's reply to a SYN, or a reject rule's. */
+static void rstmon_classify_test_refused_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);	/* in */
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, RSTMON_TEST_ISN_O + 1, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_REFUSED,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_CTL_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0);
+	rstmon_expect_counts(test, &ev, 0, 0, 0, 1);
+	KUNIT_EXPECT_EQ(test, ev.ttl_base, 0);
+
+	/* A reject rule answered the SYN. */
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_REFUSED,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_NO_SOCKET);
+
+	/* ... a SYN never tracked (the rule dropped it before rstmon saw it). */
+	rstmon_test_reap_all();
+	tc.c = NULL;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_REFUSED,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_ACK | RSTMON_EV_NO_SOCKET);
+	rstmon_expect_view(test, &ev, 0xff, 2, RSTMON_SEQ_NA, 0);
+}
+
+/* refused, received (and forwarded): the peer answered our SYN. */
+static void rstmon_classify_test_refused_in(struct kunit *test)
+{
+	static const u8 families[] = { AF_INET, AF_INET6 };
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	unsigned int i;
+	u32 now = jiffies;
+
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		rstmon_tc_init(&tc, test, families[i]);
+		rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+		rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, RSTMON_TEST_ISN_O + 1, &rst);
+
+		rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+		rstmon_tc_classify(&tc, &rst, &x, &ev);
+		rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED,
+				    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
+		rstmon_expect_view(test, &ev, RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0);
+		KUNIT_EXPECT_EQ(test, ev.family, families[i]);
+		KUNIT_EXPECT_EQ(test, ev.dir, RSTMON_DIR_IN);
+
+		rstmon_ctx(&x, RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE, now);
+		rstmon_tc_classify(&tc, &rst, &x, &ev);
+		rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED,
+				    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
+		KUNIT_EXPECT_EQ(test, ev.dir, RSTMON_DIR_FWD);
+
+		/* An ACK of anything but our SYN does not answer it. */
+		rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, RSTMON_TEST_ISN_O + 2, &rst);
+		rstmon_tc_classify(&tc, &rst, &x, &ev);
+		KUNIT_EXPECT_NE(test, ev.cause, RSTMON_CAUSE_REFUSED);
+		rstmon_test_reap_all();
+	}
+}
+
+/*
+ * A closed connection's 4-tuple used again, to a port nobody listens on any
+ * more: the RST still answers the new SYN.
+ */
+static void rstmon_classify_test_refused_reused_tuple(struct kunit *test)
+{
+	const u32 isn2 = RSTMON_TEST_ISN_O + 0x01000000;
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - 10 * HZ);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - 10 * HZ);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now - 10 * HZ);
+	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, isn2, 0, 0, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, isn2 + 1, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
+	rstmon_expect_view(test, &ev, RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0);
+}
+
+/* no-connection, sent here: our socket is gone; the peer's data hit the stack. */
+static void rstmon_classify_test_no_connection_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION,
+			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
+	rstmon_expect_counts(test, &ev, 200, 150, 2, 4);
+
+	/* Picked up mid-stream: the same, and the side is unknown. */
+	rstmon_test_reap_all();
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, now);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 100, now);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION,
+			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_MIDSTREAM |
+			    RSTMON_EV_CTL_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, 2, RSTMON_SEQ_EXACT, 0);
+	rstmon_expect_counts(test, &ev, 100, 200, 1, 2);
+}
+
+/* no-connection, received: a stateless reply (no ACK) to our data. */
+static void rstmon_classify_test_no_connection_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_NO_CONNECTION,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
+	KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(HZ / 10));
+}
+
+/* data-after-close: the peer's data reached a socket we had closed (our FIN). */
+static void rstmon_classify_test_data_after_close_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_DATA_AFTER_CLOSE,
+			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_EXACT, 1);
+	rstmon_expect_counts(test, &ev, 200, 150, 3, 4);
+}
+
+/* data-after-close, received: we sent data after the peer's FIN. */
+static void rstmon_classify_test_data_after_close_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET6);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_DATA_AFTER_CLOSE,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED);
+	rstmon_expect_view(test, &ev, RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_EXACT, 1);
+}
+
+/* unread-data: close() with received data unread resets from the full socket. */
+static void rstmon_classify_test_unread_data_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+
+	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, false);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_UNREAD_DATA,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0);
+	rstmon_expect_counts(test, &ev, 100, 200, 3, 2);
+}
+
+/* unread-data, received: an abort (RST with ACK) after our data. */
+static void rstmon_classify_test_unread_data_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 30, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_UNREAD_DATA,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
+	rstmon_expect_counts(test, &ev, 200, 130, 2, 4);
+}
+
+/* linger-abort: SO_LINGER 0 close(), from the full socket. */
+static void rstmon_classify_test_linger_abort_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+
+	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, true);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+}
+
+/* linger-abort, received: an abort less than a second after its own data. */
+static void rstmon_classify_test_linger_abort_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 0, now - HZ);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 300, now - HZ / 2);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_LINGER_ABORT,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
+	KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(HZ / 2));
+}
+
+/* app-abort: SOCK_DESTROY (ECONNABORTED), and connect(AF_UNSPEC). */
+static void rstmon_classify_test_app_abort_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+
+	rstmon_ctx_sock(&x, now, TCP_ESTABLISHED, 0, false, false);
+	x.sock_err = ECONNABORTED;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+
+	/* tcp_disconnect() without close(): TCP_CLOSE, shutdown untouched. */
+	rstmon_ctx_sock(&x, now, TCP_CLOSE, 0, false, false);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+	rstmon_ctx_sock(&x, now, TCP_CLOSE, SEND_SHUTDOWN, false, true);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+}
+
+/* app-abort, received: an abort a second or more after its own data. */
+static void rstmon_classify_test_app_abort_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 0, now - 3 * HZ / 2);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 300, now - 3 * HZ / 2);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
+	KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(3 * HZ / 2));
+}
+
+/* abandoned, sent by a full socket: an abort before any data either way. */
+static void rstmon_classify_test_abandoned_out_sock(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 0, 0, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+
+	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, true);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0);
+	rstmon_expect_counts(test, &ev, 0, 0, 2, 1);
+
+	/* ... and ss -K before any data. */
+	rstmon_ctx_sock(&x, now, TCP_ESTABLISHED, 0, false, false);
+	x.sock_err = ECONNABORTED;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+}
+
+/* abandoned, sent by the stack: our connect() was given up before the SYN-ACK. */
+static void rstmon_classify_test_abandoned_out_ctl(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, 0, RSTMON_TEST_ISN_O + 1, 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED,
+			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_SYN_RECV, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0);
+	rstmon_expect_counts(test, &ev, 0, 0, 1, 1);
+}
+
+/* abandoned, received: the originator reset right after the handshake. */
+static void rstmon_classify_test_abandoned_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 0, 0, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_ABANDONED,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0);
+}
+
+/*
+ * accept-overflow, sent here: we had only sent our SYN-ACK, and the request
+ * socket reset the peer's acceptable handshake ACK; an unacceptable one is
+ * bad-segment.
+ */
+static void rstmon_classify_test_accept_overflow_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, RSTMON_TEST_ISN_R + 1, 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ACCEPT_OVERFLOW,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
+	rstmon_expect_counts(test, &ev, 0, 0, 1, 2);
+}
+
+static void rstmon_classify_test_bad_segment_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now - HZ / 10);
+	/* The handshake ACK acknowledges what we never sent. */
+	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, RSTMON_TEST_ISN_O + 1,
+		       RSTMON_TEST_ISN_R + 1000, 0, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, RSTMON_TEST_ISN_R + 1000, 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_BAD_SEGMENT,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
+	/* 999 bytes on, inside the window of 1000 << 7. */
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_IN_WINDOW, 0);
+}
+
+/* accept-overflow, received: the responder reset right after the handshake. */
+static void rstmon_classify_test_accept_overflow_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 0, 0, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, RSTMON_TEST_ISN_R + 1, 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_ACCEPT_OVERFLOW,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
+}
+
+/*
+ * time-wait, sent here: after our FIN (our FIN_WAIT2 socket), a SYN inside
+ * the window, not new data.
+ */
+static void rstmon_classify_test_time_wait_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+	u32 syn;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	syn = tc.nxt[RSTMON_ORIG] + 10;
+	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, syn, 0, 0, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, syn + 1, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIME_WAIT,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK | RSTMON_EV_CTL_SOCKET);
+	KUNIT_EXPECT_EQ(test, ev.fin, 1);
+	KUNIT_EXPECT_EQ(test, ev.state, RSTMON_ST_FIN_WAIT);
+}
+
+/* time-wait, received: after the sender's FIN, and not for our new data. */
+static void rstmon_classify_test_time_wait_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_TIME_WAIT,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED);
+	rstmon_expect_view(test, &ev, RSTMON_ST_CLOSING, RSTMON_RESP, RSTMON_SEQ_EXACT, 3);
+	/* Payload only: SYN and FIN are not counted. */
+	rstmon_expect_counts(test, &ev, 200, 100, 3, 4);
+}
+
+/* memory: an orphan reset by tcp_check_oom() or tcp_out_of_resources(). */
+static void rstmon_classify_test_memory_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+
+	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, true, false);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_MEMORY,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+
+	/* An orphan in FIN_WAIT1. */
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+	rstmon_ctx_sock(&x, now, TCP_FIN_WAIT1, SHUTDOWN_MASK, true, false);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_MEMORY,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_FIN_WAIT, RSTMON_ORIG, RSTMON_SEQ_EXACT, 1);
+}
+
+/* timeout: an orphan in FIN_WAIT2, keepalive probes exhausted. */
+static void rstmon_classify_test_timeout_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+
+	rstmon_ctx_sock(&x, now, TCP_FIN_WAIT2, SHUTDOWN_MASK, true, false);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIMEOUT,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+
+	rstmon_test_reap_all();
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+	rstmon_ctx_sock(&x, now, TCP_ESTABLISHED, 0, false, false);
+	x.sock_keepalive_done = true;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIMEOUT,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
+}
+
+/* idle-timeout, sent by a reject rule after silence; otherwise no-connection. */
+static void rstmon_classify_test_idle_timeout_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - 3 * HZ);
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_IDLE_TIMEOUT,
+			    RSTMON_CONF_CERTAIN,
+			    RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET | RSTMON_EV_IDLE);
+	KUNIT_EXPECT_EQ(test, ev.idle_ms, 3000U);
+
+	/* Below the threshold. */
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK, now - 3 * HZ + RSTMON_TEST_IDLE - 1);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_NO_CONNECTION,
+			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET);
+}
+
+/* idle-timeout, received: the sender had been silent for idle_threshold. */
+static void rstmon_classify_test_idle_timeout_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - 3 * HZ);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, now);	/* ours: the trigger */
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_IDLE_TIMEOUT,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK | RSTMON_EV_IDLE);
+	KUNIT_EXPECT_EQ(test, ev.idle_ms, 3000U);
+
+	/* Exactly at the threshold is enough. */
+	x.now = now - 3 * HZ + RSTMON_TEST_IDLE;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_EQ(test, ev.cause, RSTMON_CAUSE_IDLE_TIMEOUT);
+}
+
+/* injected: a local raw socket forged it. */
+static void rstmon_classify_test_injected_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_RAWSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_INJECTED,
+			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_RAW_SOCKET);
+
+	rstmon_test_reap_all();
+	tc.c = NULL;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_INJECTED,
+			    RSTMON_CONF_CERTAIN, RSTMON_EV_ACK | RSTMON_EV_RAW_SOCKET);
+}
+
+/* middlebox: the RST's TTL is not what its claimed sender showed. */
+static void rstmon_classify_test_middlebox_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 200, 100, now - HZ / 10);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_LINGER_ABORT,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
+	KUNIT_EXPECT_EQ(test, ev.ttl, RSTMON_TEST_TTL_R);
+	KUNIT_EXPECT_EQ(test, ev.ttl_base, RSTMON_TEST_TTL_R);
+
+	rst.ttl = RSTMON_TEST_TTL_R + 9;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_MIDDLEBOX, RSTMON_CAUSE_LINGER_ABORT,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK | RSTMON_EV_TTL_MISMATCH);
+	KUNIT_EXPECT_EQ(test, ev.ttl, RSTMON_TEST_TTL_R + 9);
+	KUNIT_EXPECT_EQ(test, ev.ttl_base, RSTMON_TEST_TTL_R);
+
+	/* A sender whose TTL already varied proves nothing. */
+	tc.ttl[RSTMON_RESP] = RSTMON_TEST_TTL_R - 1;
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_EQ(test, ev.sender, RSTMON_SENDER_PEER);
+	KUNIT_EXPECT_FALSE(test, ev.evidence & RSTMON_EV_TTL_MISMATCH);
+}
+
+/* An IPv4 ID off an incrementing sender's pattern is recorded. */
+static void rstmon_classify_test_ipid_mismatch_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 200, 100, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	KUNIT_ASSERT_EQ(test, tc.c->side[RSTMON_RESP].ipid_mode, RSTMON_IPID_INCR);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+
+	rstmon_tc_classify(&tc, &rst, &x, &ev);	/* the next ID */
+	KUNIT_EXPECT_FALSE(test, ev.evidence & RSTMON_EV_IPID_MISMATCH);
+	rst.ipid = 0;	/* a stateless reply with DF */
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_FALSE(test, ev.evidence & RSTMON_EV_IPID_MISMATCH);
+	rst.ipid = tc.ipid[RSTMON_RESP] + 5000;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_TRUE(test, ev.evidence & RSTMON_EV_IPID_MISMATCH);
+	KUNIT_EXPECT_EQ(test, ev.sender, RSTMON_SENDER_PEER);
+}
+
+/*
+ * Picked up mid-stream, "no data either way" is unknown: an abort is not
+ * read as abandoned (nor, received, as accept-overflow).
+ */
+static void rstmon_classify_test_midstream_no_data(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	KUNIT_ASSERT_EQ(test, tc.c->flags, RSTMON_CF_MIDSTREAM);
+	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], &rst);
+
+	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, true);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT,
+			    RSTMON_CONF_CERTAIN,
+			    EV_TRACKED_ACK | RSTMON_EV_MIDSTREAM | RSTMON_EV_SOCKET);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, 2, RSTMON_SEQ_EXACT, 0);
+
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK | RSTMON_EV_MIDSTREAM);
+}
+
+/* Untracked, received: only "answers a SYN" can be told, as a suspicion. */
+static void rstmon_classify_test_untracked_in(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, 12345, &rst);
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED,
+			    RSTMON_CONF_SUSPECT, RSTMON_EV_ACK);
+	rstmon_expect_view(test, &ev, 0xff, 2, RSTMON_SEQ_NA, 0);
+	rstmon_expect_counts(test, &ev, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, ev.idle_ms, 0U);
+	KUNIT_EXPECT_EQ(test, ev.ttl_base, 0);
+
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, 5555, 0, &rst);
+	rstmon_ctx(&x, RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_UNKNOWN,
+			    RSTMON_CONF_SUSPECT, 0);
+	KUNIT_EXPECT_EQ(test, ev.dir, RSTMON_DIR_FWD);
+}
+
+/* Untracked, sent here: what the origin proves still holds. */
+static void rstmon_classify_test_untracked_out(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET6);
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, 12345, &rst);
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_REFUSED,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_ACK | RSTMON_EV_CTL_SOCKET);
+	rstmon_expect_view(test, &ev, 0xff, 2, RSTMON_SEQ_NA, 0);
+
+	rstmon_tc_rst(&tc, RSTMON_RESP, 0, 5555, 0, &rst);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION,
+			    RSTMON_CONF_LIKELY, RSTMON_EV_CTL_SOCKET);
+
+	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK, now);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_NO_CONNECTION,
+			    RSTMON_CONF_CERTAIN, RSTMON_EV_NO_SOCKET);
+
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 5555, 777, &rst);
+	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, true);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT,
+			    RSTMON_CONF_CERTAIN, RSTMON_EV_ACK | RSTMON_EV_SOCKET);
+}
+
+/* What an event carries besides the verdict. */
+static void rstmon_classify_test_event_fields(struct kunit *test)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET6);
+	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	tc.c->created = now - 5 * HZ;
+	tc.c->rsts = 1;
+	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
+		      tc.nxt[RSTMON_ORIG], &rst);
+	rst.payload = 8;
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	x.kreason = 3;
+
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_EQ(test, ev.id, 0ULL);
+	KUNIT_EXPECT_EQ(test, ev.tstamp, 0ULL);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ev.src, &tc.addr[RSTMON_RESP]));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ev.dst, &tc.addr[RSTMON_ORIG]));
+	KUNIT_EXPECT_EQ(test, ev.sport, tc.port[RSTMON_RESP]);
+	KUNIT_EXPECT_EQ(test, ev.dport, tc.port[RSTMON_ORIG]);
+	KUNIT_EXPECT_EQ(test, ev.seq, tc.nxt[RSTMON_RESP]);
+	KUNIT_EXPECT_EQ(test, ev.ack, tc.nxt[RSTMON_ORIG]);
+	KUNIT_EXPECT_EQ(test, ev.family, AF_INET6);
+	KUNIT_EXPECT_EQ(test, ev.dir, RSTMON_DIR_IN);
+	KUNIT_EXPECT_EQ(test, ev.kreason, 3);
+	KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(HZ / 10));
+	KUNIT_EXPECT_EQ(test, ev.age_ms, 5000U);
+	KUNIT_EXPECT_TRUE(test, ev.evidence & RSTMON_EV_PAYLOAD);
+	KUNIT_EXPECT_TRUE(test, ev.evidence & RSTMON_EV_REPEATED);
+	KUNIT_EXPECT_TRUE(test, ev.evidence & RSTMON_EV_TRACKED);
+	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
+	rstmon_expect_counts(test, &ev, 200, 100, 2, 3);
+}
+
+static u8 rstmon_tc_seqchk(struct rstmon_tc *tc, u32 seq)
+{
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+
+	rstmon_tc_rst(tc, RSTMON_RESP, 0, seq, 0, &rst);
+	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, jiffies);
+	rstmon_tc_classify(tc, &rst, &x, &ev);
+	return ev.seqchk;
+}
+
+/* The RST's sequence against the receiver's window, scaled when both sent SYNs. */
+static void rstmon_classify_test_seqchk(struct kunit *test)
+{
+	const u32 win = RSTMON_TEST_WIN << RSTMON_TEST_WSCALE;
+	struct rstmon_tc tc;
+	u32 nxt;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 100, 200, jiffies);
+	nxt = tc.nxt[RSTMON_RESP];
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt), RSTMON_SEQ_EXACT);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt + 1), RSTMON_SEQ_IN_WINDOW);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt + win - 1), RSTMON_SEQ_IN_WINDOW);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt + win), RSTMON_SEQ_OUT_OF_WINDOW);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt - 1), RSTMON_SEQ_OUT_OF_WINDOW);
+
+	/* Mid-stream, no window scale is known. */
+	rstmon_test_reap_all();
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, jiffies);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 10, jiffies);
+	nxt = tc.nxt[RSTMON_RESP];
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt), RSTMON_SEQ_EXACT);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt + RSTMON_TEST_WIN - 1),
+			RSTMON_SEQ_IN_WINDOW);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt + RSTMON_TEST_WIN),
+			RSTMON_SEQ_OUT_OF_WINDOW);
+}
+
+static struct kunit_case rstmon_classify_cases[] = {
+	KUNIT_CASE(rstmon_classify_test_refused_out),
+	KUNIT_CASE(rstmon_classify_test_refused_in),
+	KUNIT_CASE(rstmon_classify_test_refused_reused_tuple),
+	KUNIT_CASE(rstmon_classify_test_no_connection_out),
+	KUNIT_CASE(rstmon_classify_test_no_connection_in),
+	KUNIT_CASE(rstmon_classify_test_data_after_close_out),
+	KUNIT_CASE(rstmon_classify_test_data_after_close_in),
+	KUNIT_CASE(rstmon_classify_test_unread_data_out),
+	KUNIT_CASE(rstmon_classify_test_unread_data_in),
+	KUNIT_CASE(rstmon_classify_test_linger_abort_out),
+	KUNIT_CASE(rstmon_classify_test_linger_abort_in),
+	KUNIT_CASE(rstmon_classify_test_app_abort_out),
+	KUNIT_CASE(rstmon_classify_test_app_abort_in),
+	KUNIT_CASE(rstmon_classify_test_abandoned_out_sock),
+	KUNIT_CASE(rstmon_classify_test_abandoned_out_ctl),
+	KUNIT_CASE(rstmon_classify_test_abandoned_in),
+	KUNIT_CASE(rstmon_classify_test_accept_overflow_out),
+	KUNIT_CASE(rstmon_classify_test_bad_segment_out),
+	KUNIT_CASE(rstmon_classify_test_accept_overflow_in),
+	KUNIT_CASE(rstmon_classify_test_time_wait_out),
+	KUNIT_CASE(rstmon_classify_test_time_wait_in),
+	KUNIT_CASE(rstmon_classify_test_memory_out),
+	KUNIT_CASE(rstmon_classify_test_timeout_out),
+	KUNIT_CASE(rstmon_classify_test_idle_timeout_out),
+	KUNIT_CASE(rstmon_classify_test_idle_timeout_in),
+	KUNIT_CASE(rstmon_classify_test_injected_out),
+	KUNIT_CASE(rstmon_classify_test_middlebox_in),
+	KUNIT_CASE(rstmon_classify_test_ipid_mismatch_in),
+	KUNIT_CASE(rstmon_classify_test_midstream_no_data),
+	KUNIT_CASE(rstmon_classify_test_untracked_in),
+	KUNIT_CASE(rstmon_classify_test_untracked_out),
+	KUNIT_CASE(rstmon_classify_test_event_fields),
+	KUNIT_CASE(rstmon_classify_test_seqchk),
+	{}
+};
+
+static struct kunit_suite rstmon_classify_suite = {
+	.name = "rstmon_classify",
+	.suite_init = rstmon_test_table_init,
+	.suite_exit = rstmon_test_table_exit,
+	.exit = rstmon_test_case_exit,
+	.test_cases = rstmon_classify_cases,
+};
+
+/* ------------------------------------------------------------------------ */
+/* rstmon_ring                                                              */
+/* ------------------------------------------------------------------------ */
+
+static void rstmon_test_ring_free(void *r)
+{
+	rstmon_ring_free(r);
+}
+
+/* A ring of @size slots, freed with the case even when it fails. */
+static struct rstmon_ring *rstmon_test_ring(struct kunit *test, u32 size)
+{
+	struct rstmon_ring *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, rstmon_ring_init(r, size), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rstmon_test_ring_free, r), 0);
+	return r;
+}
+
+/* Event @n: an RST of 192.0.2.@host:@sport -> 198.51.100.2:80. */
+static void rstmon_test_event(struct rstmon_event *ev, unsigned int n, u8 host, u16 sport,
+			      u8 dir)
+{
+	memset(ev, 0, sizeof(*ev));
+	ipv6_addr_set_v4mapped(htonl(0xc0000200 | host), &ev->src);
+	ipv6_addr_set_v4mapped(htonl(0xc6336402), &ev->dst);
+	ev->sport = htons(sport);
+	ev->dport = htons(RSTMON_TEST_PORT_R);
+	ev->seq = n * 1000;
+	ev->tstamp = n;
+	ev->family = AF_INET;
+	ev->dir = dir;
+	ev->sender = RSTMON_SENDER_PEER;
+	ev->cause = RSTMON_CAUSE_UNREAD_DATA;
+	ev->confidence = RSTMON_CONF_LIKELY;
+	ev->evidence = RSTMON_EV_ACK | RSTMON_EV_TRACKED;
+	ev->state = RSTMON_ST_ESTABLISHED;
+}
+
+/* Ids count from 1; an event reads back as stored. */
+static void rstmon_ring_test_ids(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev, out, third;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, rstmon_ring_oldest(r), 1ULL);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_get(r, 0, &out));
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_get(r, 1, &out));
+	for (i = 1; i <= 5; i++) {
+		rstmon_test_event(&ev, i, 1, 40000 + i, RSTMON_DIR_IN);
+		KUNIT_EXPECT_EQ(test, rstmon_ring_add(r, &ev), (u64)i);
+		KUNIT_EXPECT_EQ(test, ev.id, (u64)i);
+		if (i == 3)
+			third = ev;
+	}
+	KUNIT_EXPECT_EQ(test, rstmon_ring_oldest(r), 1ULL);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 3, &out));
+	KUNIT_EXPECT_EQ(test, out.id, 3ULL);
+	KUNIT_EXPECT_EQ(test, out.seq, 3000U);
+	KUNIT_EXPECT_EQ(test, out.sport, htons(40003));
+	KUNIT_EXPECT_EQ(test, out.tstamp, third.tstamp);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&out.src, &third.src));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&out.dst, &third.dst));
+	KUNIT_EXPECT_EQ(test, out.dport, third.dport);
+	KUNIT_EXPECT_EQ(test, out.cause, third.cause);
+	KUNIT_EXPECT_EQ(test, out.evidence, third.evidence);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_get(r, 1, &out));
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_get(r, 5, &out));
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_get(r, 6, &out));
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_get(r, 0, &out));
+}
+
+/* A full ring overwrites its oldest events. */
+static void rstmon_ring_test_overwrite(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev, out;
+	unsigned int i;
+
+	for (i = 1; i <= 16; i++) {
+		rstmon_test_event(&ev, i, 1, 40000, RSTMON_DIR_IN);
+		rstmon_ring_add(r, &ev);
+	}
+	KUNIT_EXPECT_EQ(test, rstmon_ring_oldest(r), 1ULL);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_get(r, 1, &out));
+
+	for (i = 17; i <= 40; i++) {
+		rstmon_test_event(&ev, i, 1, 40000, RSTMON_DIR_IN);
+		KUNIT_EXPECT_EQ(test, rstmon_ring_add(r, &ev), (u64)i);
+	}
+	KUNIT_EXPECT_EQ(test, rstmon_ring_oldest(r), 25ULL);
+	for (i = 1; i <= 24; i++)
+		KUNIT_EXPECT_FALSE_MSG(test, rstmon_ring_get(r, i, &out), "event %u kept", i);
+	for (i = 25; i <= 40; i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, rstmon_ring_get(r, i, &out), "event %u lost", i);
+		KUNIT_EXPECT_EQ(test, out.id, (u64)i);
+		KUNIT_EXPECT_EQ(test, out.seq, i * 1000);
+	}
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_get(r, 41, &out));
+}
+
+/* The sender kept talking: its newest event of that tuple and direction is amended. */
+static void rstmon_ring_test_amend(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev, key, out;
+
+	rstmon_test_event(&ev, 1, 1, 40000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 2, 1, 40000, RSTMON_DIR_OUT);
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 3, 2, 40000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 4, 1, 40000, RSTMON_DIR_IN);
+	ev.evidence |= RSTMON_EV_TTL_MISMATCH;
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 5, 1, 40001, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 4, &out));
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_MIDDLEBOX);
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_INJECTED);
+	KUNIT_EXPECT_EQ(test, out.confidence, RSTMON_CONF_LIKELY);
+	KUNIT_EXPECT_EQ(test, out.evidence, RSTMON_EV_ACK | RSTMON_EV_TRACKED |
+			RSTMON_EV_TTL_MISMATCH | RSTMON_EV_DATA_AFTER);
+	KUNIT_EXPECT_EQ(test, out.seq, 4000U);
+	KUNIT_EXPECT_EQ(test, out.id, 4ULL);
+
+	/* The others are untouched. */
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 1, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_PEER);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 2, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 3, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 5, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+	KUNIT_EXPECT_FALSE(test, out.evidence & RSTMON_EV_DATA_AFTER);
+
+	/* Nothing of that tuple in that direction, or the reverse tuple. */
+	rstmon_test_event(&key, 0, 2, 40000, RSTMON_DIR_OUT);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_injected(r, &key));
+	rstmon_test_event(&key, 0, 9, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_injected(r, &key));
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_IN);
+	swap(key.src, key.dst);
+	swap(key.sport, key.dport);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_injected(r, &key));
+}
+
+/* Amending finds nothing in an empty ring, nor an event already overwritten. */
+static void rstmon_ring_test_amend_gone(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev, key, out;
+	unsigned int i;
+
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_injected(r, &key));
+
+	rstmon_test_event(&ev, 1, 1, 40000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+	for (i = 2; i <= 17; i++) {
+		rstmon_test_event(&ev, i, 1, 40001, RSTMON_DIR_IN);
+		rstmon_ring_add(r, &ev);
+	}
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_injected(r, &key));
+	for (i = 2; i <= 17; i++) {
+		KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, i, &out));
+		KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+	}
+}
+
+/* Every value has its documented name; anything else is "none". */
+static void rstmon_ring_test_names(struct kunit *test)
+{
+	static const char *const causes[__RSTMON_CAUSE_MAX] = {
+		"unknown", "refused", "no-connection", "data-after-close", "unread-data",
+		"linger-abort", "app-abort", "accept-overflow", "time-wait", "bad-segment",
+		"memory", "timeout", "idle-timeout", "abandoned", "injected",
+	};
+	static const char *const senders[__RSTMON_SENDER_MAX] = {
+		"unknown", "local", "firewall", "peer", "middlebox",
+	};
+	static const char *const confidences[__RSTMON_CONF_MAX] = {
+		"suspect", "likely", "certain",
+	};
+	static const char *const seqchks[__RSTMON_SEQ_MAX] = {
+		"na", "exact", "in-window", "out-of-window",
+	};
+	static const char *const dirs[__RSTMON_DIR_MAX] = { "in", "out", "fwd" };
+	static const char *const states[__RSTMON_ST_MAX] = {
+		"syn-sent", "syn-recv", "established", "fin-wait", "closing", "closed",
+	};
+	unsigned int i;
+
+	for (i = 0; i < __RSTMON_CAUSE_MAX; i++)
+		KUNIT_EXPECT_STREQ(test, rstmon_cause_name(i), causes[i]);
+	for (i = 0; i < __RSTMON_SENDER_MAX; i++)
+		KUNIT_EXPECT_STREQ(test, rstmon_sender_name(i), senders[i]);
+	for (i = 0; i < __RSTMON_CONF_MAX; i++)
+		KUNIT_EXPECT_STREQ(test, rstmon_confidence_name(i), confidences[i]);
+	for (i = 0; i < __RSTMON_SEQ_MAX; i++)
+		KUNIT_EXPECT_STREQ(test, rstmon_seqchk_name(i), seqchks[i]);
+	for (i = 0; i < __RSTMON_DIR_MAX; i++)
+		KUNIT_EXPECT_STREQ(test, rstmon_dir_name(i), dirs[i]);
+	for (i = 0; i < __RSTMON_ST_MAX; i++)
+		KUNIT_EXPECT_STREQ(test, rstmon_state_name(i), states[i]);
+
+	KUNIT_EXPECT_STREQ(test, rstmon_cause_name(__RSTMON_CAUSE_MAX), "none");
+	KUNIT_EXPECT_STREQ(test, rstmon_sender_name(__RSTMON_SENDER_MAX), "none");
+	KUNIT_EXPECT_STREQ(test, rstmon_confidence_name(__RSTMON_CONF_MAX), "none");
+	KUNIT_EXPECT_STREQ(test, rstmon_seqchk_name(__RSTMON_SEQ_MAX), "none");
+	KUNIT_EXPECT_STREQ(test, rstmon_dir_name(__RSTMON_DIR_MAX), "none");
+	KUNIT_EXPECT_STREQ(test, rstmon_state_name(__RSTMON_ST_MAX), "none");
+	KUNIT_EXPECT_STREQ(test, rstmon_state_name(0xff), "none");
+	KUNIT_EXPECT_STREQ(test, rstmon_cause_name(UINT_MAX), "none");
+	KUNIT_EXPECT_STREQ(test, rstmon_sender_name(UINT_MAX), "none");
+}
+
+static struct kunit_case rstmon_ring_cases[] = {
+	KUNIT_CASE(rstmon_ring_test_ids),
+	KUNIT_CASE(rstmon_ring_test_overwrite),
+	KUNIT_CASE(rstmon_ring_test_amend),
+	KUNIT_CASE(rstmon_ring_test_amend_gone),
+	KUNIT_CASE(rstmon_ring_test_names),
+	{}
+};
+
+static struct kunit_suite rstmon_ring_suite = {
+	.name = "rstmon_ring",
+	.test_cases = rstmon_ring_cases,
+};
+
+kunit_test_suites(&rstmon_conn_suite, &rstmon_classify_suite, &rstmon_ring_suite);

@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The entry of "make check" and "make demo".
+#
+#   tests/run.sh check   build everything, run every test, print
+#                        "N passed, N failed" last; non-zero on failure
+#   tests/run.sh demo    build, boot the UML kernel with rstmon, provoke
+#                        real resets between namespaces, print the reports
+#
+# Installs the Debian packages it needs; kernel sources and images come
+# from Debian's archive (see tests/vm/lib.sh).  Build output and results go
+# to build/ in the tree; kernels are cached in $RSTMON_CACHE.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TOP=$PWD
+export RSTMON_TOP=$TOP
+. tests/vm/lib.sh
+
+mode=${1:-check}
+OUT=$TOP/build
+TAP=$OUT/results.tap
+mkdir -p "$OUT"
+: > "$TAP"
+
+ok() { echo "ok - host/$1" >> "$TAP"; echo "PASS host/$1"; }
+notok() { echo "not ok - host/$1 # ${2:-}" >> "$TAP"; echo "FAIL host/$1 ${2:+($2)}"; }
+
+deps() {
+	need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils \
+		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
+		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse
+}
+
+# build_module NAME KDIR [make args...]: build the module sources in a
+# copy of their own (build output of different kernels must not mix) with
+# W=1; warnings fail the build.
+build_module() {
+	local name=$1 kdir=$2 dir=$OUT/k-$1 log
+	shift 2
+	log=$OUT/build-$name.log
+	mkdir -p "$dir"
+	rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+		Kbuild Makefile module uapi tests "$dir/" >/dev/null
+	# Keep object files between runs: rsync only replaces changed sources.
+	if make -C "$kdir" M="$dir" W=1 "$@" modules > "$log" 2>&1; then
+		if grep -E 'warning:|error:' "$log"; then
+			notok "build-$name-W=1" "warnings, see $log"
+			return 1
+		fi
+		ok "build-$name-W=1"
+	else
+		tail -n 30 "$log"
+		notok "build-$name-W=1" "build failed, see $log"
+		return 1
+	fi
+}
+
+summary() {
+	local p f
+	p=$(grep -c '^ok ' "$TAP")
+	f=$(grep -c '^not ok ' "$TAP")
+	if [ "$f" -gt 0 ]; then
+		echo "Failures:"
+		grep '^not ok ' "$TAP" | sed 's/^/  /'
+	fi
+	echo "$p passed, $f failed"
+	[ "$f" -eq 0 ] && [ "$p" -gt 0 ]
+}
+
+# run_guest KIND RESULTS-DIR args...: boot a guest, fold its results in.
+run_guest() {
+	local kind=$1 res=$2 rc=0
+	shift 2
+	rm -rf "$res" && mkdir -p "$res"
+	if [ "$kind" = uml ]; then
+		bash tests/vm/uml-run.sh --results "$res" "$@" || rc=$?
+	else
+		bash tests/vm/stock-vm.sh --results "$res" "$@" || rc=$?
+	fi
+	[ -e "$res/results.tap" ] && cat "$res/results.tap" >> "$TAP"
+	if [ "$rc" -ne 0 ]; then
+		notok "$kind-guest" "guest failed (exit $rc), see $res/console.log"
+	else
+		ok "$kind-guest"
+	fi
+	grep '^not ok' "$res/results.tap" 2>/dev/null | sed 's/^/  /'
+	return $rc
+}
+
+deps
+KDIR_HOST=$(ls -d /usr/src/linux-headers-*-amd64 | sort -V | tail -n 1)
+
+if [ "$mode" = demo ]; then
+	UML=$(bash tests/vm/uml-kernel.sh) || die "cannot build the UML kernel"
+	build_module uml "$UML" ARCH=um >/dev/null || die "module build failed"
+	res=$OUT/demo
+	rm -rf "$res" && mkdir -p "$res"
+	bash tests/vm/uml-run.sh --uml "$UML" --ko "$OUT/k-uml" --results "$res" --mode demo ||
+		die "demo guest failed; see $res/console.log"
+	cat "$res/demo.out"
+	exit 0
+fi
+
+# 1. Builds: the host's Debian kernel headers, the UML debug kernel, rstmonctl.
+build_module host "$KDIR_HOST"
+if make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1; then ok build-rstmonctl; else notok build-rstmonctl; fi
+
+# Kernel style: checkpatch from the rig's kernel source, sparse on 6.1.
+if make -C "$KDIR_HOST" M="$OUT/k-host" C=2 modules > "$OUT/sparse.log" 2>&1 &&
+   ! grep -E 'warning:|error:' "$OUT/sparse.log"; then
+	ok sparse
+else
+	notok sparse "see $OUT/sparse.log"
+fi
+
+UML=$(bash tests/vm/uml-kernel.sh) || notok uml-kernel "cannot build the UML kernel"
+if [ -n "${UML:-}" ]; then
+	if "$UML/source-tree/scripts/checkpatch.pl" --no-tree -q --strict --ignore BIT_MACRO -f \
+		module/*.[ch] uapi/linux/*.h tests/kunit/*.c > "$OUT/checkpatch.log" 2>&1; then
+		ok checkpatch
+	else
+		notok checkpatch "see $OUT/checkpatch.log"
+		cat "$OUT/checkpatch.log"
+	fi
+fi
+if [ -n "${UML:-}" ] && build_module uml "$UML" ARCH=um; then
+	# 2. The UML debug kernel: KUnit, scenarios, kernel-report scan.
+	run_guest uml "$OUT/uml" --uml "$UML" --ko "$OUT/k-uml"
+fi
+
+# 3. Debian's stock kernel under QEMU: modprobe and the scenarios.
+if [ -e "$OUT/k-host/rstmon.ko" ]; then
+	run_guest stock "$OUT/stock" --ko "$OUT/k-host"
+fi
+
+summary

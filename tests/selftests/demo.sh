@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# "make demo": provoke real resets between network namespaces and show
+# what rstmon reports in each of them.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/scenarios.sh"
+
+scenarios_setup
+add_ns bystander
+echo "Running every host-local reset scenario over IPv4 and IPv6 between namespaces"
+echo "'cli' and 'srv' (see tests/selftests/scenarios.sh); checks below must all be ok."
+echo
+run_family ipv4 10.1.0.2 8000
+run_family ipv6 fd00:1::2 9000
+
+# One line per event: the columns an operator reads first.
+table() {
+	report "$1" | awk '$1 == "event" {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = substr($i, length(kv[1]) + 2) }
+		printf "  %-4s %-9s %-16s %-8s %-24s -> %-24s %s\n", v["dir"], v["sender"],
+			v["cause"], v["confidence"], v["src"], v["dst"], v["state"]
+	}'
+}
+
+for n in srv cli; do
+	printf '\n=== rstmon in namespace %s: what it says about each RST\n' "$n"
+	printf '  %-4s %-9s %-16s %-8s %-24s    %-24s %s\n' dir sender cause confid. src dst state
+	table "$n"
+done
+for n in srv cli bystander; do
+	printf '\n=== /proc/net/rstmon of namespace %s (header)\n' "$n"
+	report "$n" | grep -v '^event ' | grep -v '=0 out=0 fwd=0$'
+done
+printf '\n=== one full event line (server, linger-abort over IPv4)\n'
+ev srv 8004 out
+rm -rf "$TMPD"
+modprobe -r rstmon && modprobe rstmon

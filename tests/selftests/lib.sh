@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers of the scenario tests (WireGuard netns.sh style): namespaces made
+# by the test and removed by its EXIT trap, veth links, polling with a
+# bound instead of sleeping, and TAP-style results ("ok - NAME").
+
+set -u
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PYTHONDONTWRITEBYTECODE=1
+
+PFX=rstmon$$
+NSES=()
+PIDS=()
+FAILED=0
+
+cleanup() {
+	local p n
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	for n in "${NSES[@]}"; do ip netns del "$n" 2>/dev/null; done
+	return 0
+}
+trap cleanup EXIT
+
+pass() { echo "ok - $1"; }
+fail() { echo "not ok - $1${2:+ # $2}"; FAILED=$((FAILED + 1)); }
+skip() { echo "# SKIP $*"; exit 4; }
+finish() { [ "$FAILED" -eq 0 ]; exit $?; }
+
+# ns NAME: the full name of test namespace NAME.
+ns() { echo "$PFX-$1"; }
+# nsx NAME CMD...: run CMD in test namespace NAME.
+nsx() { local n; n=$(ns "$1"); shift; ip netns exec "$n" "$@"; }
+
+# add_ns NAME...: create namespaces with loopback up.
+add_ns() {
+	local n
+	for n in "$@"; do
+		ip netns add "$(ns "$n")" || return 1
+		NSES+=("$(ns "$n")")
+		nsx "$n" ip link set lo up
+	done
+}
+
+# link A B N: a veth between namespaces A and B on subnet N: A gets
+# 10.N.0.1 and fd00:N::1, B gets .2 and ::2 (no DAD wait).
+link() {
+	local a=$1 b=$2 n=$3
+	ip link add "v$n-a" netns "$(ns "$a")" type veth peer name "v$n-b" netns "$(ns "$b")" ||
+		return 1
+	nsx "$a" ip addr add "10.$n.0.1/24" dev "v$n-a"
+	nsx "$a" ip addr add "fd00:$n::1/64" dev "v$n-a" nodad
+	nsx "$b" ip addr add "10.$n.0.2/24" dev "v$n-b"
+	nsx "$b" ip addr add "fd00:$n::2/64" dev "v$n-b" nodad
+	nsx "$a" ip link set "v$n-a" up
+	nsx "$b" ip link set "v$n-b" up
+}
+
+# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds, for
+# at most SECONDS of wall-clock time.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	while ! "$@" 2>/dev/null; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# report NAME: /proc/net/rstmon of namespace NAME.
+report() { nsx "$1" cat /proc/net/rstmon; }
+
+# counter NAME LINE KEY: the value of KEY=... on the report line that
+# starts with LINE (e.g. counter srv "rst ipv4" out).
+counter() {
+	report "$1" | awk -v line="$2" -v key="$3" '
+		index($0, line " ") == 1 || $0 == line {
+			for (i = 1; i <= NF; i++)
+				if (index($i, key "=") == 1) { print substr($i, length(key) + 2); exit }
+		}'
+}
+
+# expect NAME GOT WANT: one result comparing two values.
+expect() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# tcp_connect NS ADDR PORT: one connect attempt; prints its errno name.
+tcp_connect() {
+	nsx "$1" python3 - "$2" "$3" <<'PY'
+import errno, socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_STREAM)
+s.settimeout(5)
+try:
+    s.connect((host, port))
+    print("CONNECTED")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, str(e)))
+PY
+}
+
+KIT="python3 $(dirname "${BASH_SOURCE[0]}")/tcpkit.py"
+
+# ev NS PORT DIR: the first event of namespace NS in direction DIR on a
+# connection with port PORT at either end: the RST that ended it (later
+# ones answer stray segments of a connection already gone).
+ev() {
+	report "$1" | awk -v p=":$2 " -v d=" dir=$3 " '
+		$1 == "event" && index($0, d) && index($0 " ", p) { print; exit }'
+}
+
+# evf LINE KEY: the value of KEY= in an event line.
+evf() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
+
+# expect_event NAME NS PORT DIR SENDER CAUSE: the first such event says
+# SENDER and CAUSE (waits up to 5 s for it to appear).
+expect_event() {
+	local name=$1 n=$2 port=$3 dir=$4 line got
+	wait_until 5 sh -c "[ -n \"\$(ip netns exec $(ns "$n") cat /proc/net/rstmon |
+		grep '^event .* dir=$dir ' | grep -F ':$port ')\" ]"
+	line=$(ev "$n" "$port" "$dir")
+	got="$(evf "$line" sender)/$(evf "$line" cause)"
+	if [ "$got" = "$5/$6" ]; then
+		pass "$name"
+	else
+		fail "$name" "got $got, want $5/$6: ${line:-no event}"
+	fi
+}
+
+# no_event NAME NS PORT: namespace NS logged no event for port PORT.
+no_event() {
+	if report "$2" | grep '^event ' | grep -qF ":$3 "; then
+		fail "$1" "$(report "$2" | grep '^event ' | grep -F ":$3 ")"
+	else
+		pass "$1"
+	fi
+}
+
+# serve NS MODE ADDR PORT [ARG]: start a tcpkit server, wait until it listens.
+serve() {
+	local n=$1 addr=$3 port=$4
+	nsx "$n" $KIT server "$2" "$addr" "$port" ${5:+"$5"} &
+	PIDS+=($!)
+	wait_until 10 nsx "$n" sh -c "ss -Htln | grep -q ':$port '" ||
+		fail "server $2 listening on $port"
+}

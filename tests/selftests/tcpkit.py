@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Real-socket actors for rstmon's scenario tests.
+
+Each actor runs inside a network namespace made by the test (the caller
+wraps it in "ip netns exec") and talks only to addresses of those
+namespaces.  Every wait is bounded.  Clients print one word on stdout: how
+the connection ended (ECONNRESET, EOF, TIMEOUT, ECONNREFUSED, ...).
+
+  server MODE ADDR PORT     unread | linger | reply-close | hold |
+                            backlog N | reply-hold
+  client MODE ADDR PORT     connect | send-wait | read-wait |
+                            keepalive-race | abandon | idle SECONDS |
+                            exchange-wait | burst FILL,BURST | close-wait-syn
+"""
+import errno
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+TIMEOUT = 15
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def errname(e):
+    return errno.errorcode.get(e.errno, str(e))
+
+
+def wait_end(s, limit=TIMEOUT):
+    """Read until the connection ends; say how."""
+    s.settimeout(limit)
+    try:
+        while True:
+            if not s.recv(65536):
+                return "EOF"
+    except socket.timeout:
+        return "TIMEOUT"
+    except OSError as e:
+        return errname(e)
+
+
+def wait_eof(s, limit=TIMEOUT):
+    """Read until the peer's FIN; return what was read before it."""
+    s.settimeout(limit)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
+def send_until_error(s, limit=TIMEOUT):
+    """Send small segments until the socket reports an error."""
+    end = time.time() + limit
+    while time.time() < end:
+        time.sleep(0.2)
+        try:
+            s.send(b".")
+        except OSError as e:
+            return errname(e)
+    return "TIMEOUT"
+
+
+def linger0(s):
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def listener(addr, port, backlog=16):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(backlog)
+    return s
+
+
+def server(mode, addr, port, arg=None):
+    if mode == "backlog":
+        s = listener(addr, port, int(arg))
+        time.sleep(TIMEOUT * 2)  # never accept: the queue fills
+        return
+    s = listener(addr, port)
+    s.settimeout(TIMEOUT * 2)
+    c, _ = s.accept()
+    c.settimeout(TIMEOUT)
+    if mode == "unread":
+        # Wait until the request is there, then close without reading it.
+        select.select([c], [], [], TIMEOUT)
+        c.close()
+    elif mode == "linger":
+        c.sendall(b"hello\n")
+        linger0(c)
+        c.close()
+    elif mode == "reply-close":
+        c.recv(65536)
+        c.sendall(b"response\n")
+        c.close()
+        time.sleep(TIMEOUT)
+    elif mode == "reply-hold":
+        c.recv(65536)
+        c.sendall(b"response\n")
+        wait_end(c, TIMEOUT * 2)
+    elif mode == "hold":
+        wait_end(c, TIMEOUT * 2)
+    else:
+        sys.exit("unknown server mode " + mode)
+
+
+def connect(addr, port):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.settimeout(TIMEOUT)
+    s.connect((addr, port))
+    return s
+
+
+def tcp_checksum(src, dst, seg, fam):
+    if fam == socket.AF_INET:
+        pseudo = src + dst + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(seg))
+    else:
+        pseudo = src + dst + struct.pack("!I3xB", len(seg), socket.IPPROTO_TCP)
+    data = pseudo + seg + (b"\0" if len(seg) % 2 else b"")
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def send_raw(fam, saddr, sport, daddr, dport, seq, ack, flags, payload=b""):
+    """Send one hand-made TCP segment from this namespace."""
+    r = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    src = socket.inet_pton(fam, saddr)
+    dst = socket.inet_pton(fam, daddr)
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0)
+    csum = tcp_checksum(src, dst, hdr + payload, fam)
+    hdr = hdr[:16] + struct.pack("!H", csum) + hdr[18:]
+    r.sendto(hdr + payload, (daddr, 0))
+    r.close()
+
+
+TCP_REPAIR, TCP_REPAIR_QUEUE, TCP_QUEUE_SEQ, TCP_SEND_QUEUE = 19, 20, 21, 2
+
+
+def client(mode, addr, port, arg=None):
+    if mode == "connect":
+        try:
+            connect(addr, port).close()
+            print("CONNECTED")
+        except OSError as e:
+            print(errname(e))
+        return
+    if mode == "burst":
+        # FILL connections complete one by one and fill the accept queue,
+        # then BURST handshakes run at once: their ACKs overflow it.
+        fill, burst = (int(x) for x in arg.split(","))
+        held = [connect(addr, port) for _ in range(fill)]
+        socks = []
+        for _ in range(burst):
+            s = socket.socket(family(addr), socket.SOCK_STREAM)
+            s.setblocking(False)
+            try:
+                s.connect((addr, port))
+            except BlockingIOError:
+                pass
+            socks.append(s)
+        time.sleep(3)
+        res = []
+        for s in socks:
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            res.append(errno.errorcode.get(err, "OK") if err else "OK")
+        print(" ".join(res))
+        for s in held + socks:
+            s.close()
+        return
+    s = connect(addr, port)
+    if mode == "send-wait":
+        s.sendall(b"request\n")
+        print(wait_end(s))
+    elif mode == "read-wait":
+        print(wait_end(s))
+    elif mode == "exchange-wait":
+        s.sendall(b"request\n")
+        s.recv(65536)
+        print(wait_end(s, TIMEOUT * 2))
+    elif mode == "keepalive-race":
+        # The server answers and closes; we send the next request on the
+        # kept-alive connection after its FIN: the reset of the seed.
+        s.sendall(b"request\n")
+        wait_eof(s)
+        s.sendall(b"second request\n")
+        # Reading says EOF (the FIN came first); the RST shows on send.
+        print(send_until_error(s))
+    elif mode == "abandon":
+        linger0(s)
+        s.close()
+        print("ABANDONED")
+    elif mode == "idle":
+        s.sendall(b"request\n")
+        s.recv(65536)
+        time.sleep(float(arg))
+        try:
+            s.sendall(b"after the silence\n")
+            print(wait_end(s))
+        except OSError as e:
+            print(errname(e))
+    elif mode == "close-wait-syn":
+        # The server closed; we stay in CLOSE_WAIT and send a SYN inside
+        # its window from our own port: its FIN_WAIT2/TIME_WAIT socket
+        # answers with an RST for a reason other than new data.
+        s.sendall(b"request\n")
+        wait_eof(s)
+        # Let our (possibly delayed) ACK of its FIN reach it first: only
+        # then is its socket a TIME_WAIT socket that answers with an RST
+        # (a full FIN_WAIT2 socket sends a challenge ACK instead).
+        time.sleep(0.5)
+        s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, 1)
+        s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE)
+        seq = s.getsockopt(socket.IPPROTO_TCP, TCP_QUEUE_SEQ) & 0xFFFFFFFF
+        laddr, lport = s.getsockname()[:2]
+        send_raw(family(addr), laddr, lport, addr, port, seq, 0, 0x02)
+        time.sleep(1)
+        print("SENT")
+    else:
+        sys.exit("unknown client mode " + mode)
+
+
+def main():
+    if len(sys.argv) < 5:
+        sys.exit(__doc__)
+    role, mode, addr, port = sys.argv[1:5]
+    arg = sys.argv[5] if len(sys.argv) > 5 else None
+    {"server": server, "client": client}[role](mode, addr, int(port), arg)
+
+
+if __name__ == "__main__":
+    main()

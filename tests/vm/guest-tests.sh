@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside a test guest (UML debug kernel or Debian's stock kernel), as
+# root, with rstmon installed where modprobe finds it.  Writes one line per
+# test to $RSTMON_RESULTS/results.tap ("ok - NAME" or "not ok - NAME # why"),
+# the kernel log to $RSTMON_RESULTS/dmesg, and finally $RSTMON_RESULTS/done.
+#
+# Environment: RSTMON_KERNEL (uml|stock), RSTMON_TOP, RSTMON_RESULTS,
+# RSTMON_MODE (check|demo), RSTMON_ONLY (optional selftest name filter).
+set -u
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+R=$RSTMON_RESULTS
+T=$RSTMON_TOP
+K=$RSTMON_KERNEL
+TAP=$R/results.tap
+: > "$TAP"
+: > "$R/tests.log"
+
+ok() { echo "ok - $K/$1" >> "$TAP"; }
+notok() { echo "not ok - $K/$1 # ${2:-}" >> "$TAP"; }
+# check NAME CMD...: one test from a command's exit status.
+check() {
+	local name=$1; shift
+	if "$@" >> "$R/tests.log" 2>&1; then ok "$name"; else notok "$name" "exit $?"; fi
+}
+
+# The kernel log before rstmon is loaded: any report already there must be
+# one the kernel is known to print at boot, matched by exact signature.
+dmesg > "$R/dmesg.boot"
+boot_lines=$(wc -l < "$R/dmesg.boot")
+
+# shellcheck source=tests/vm/kernel-reports.sh
+. "$T/tests/vm/kernel-reports.sh"
+if reports=$(kernel_reports < "$R/dmesg.boot" | known_filter "$K"); [ -z "$reports" ]; then
+	ok "boot-log-clean"
+else
+	notok "boot-log-clean" "$(echo "$reports" | head -n 1)"
+fi
+taint_boot=$(cat /proc/sys/kernel/tainted)
+
+if [ "${RSTMON_MODE:-check}" = demo ]; then
+	modprobe rstmon
+	bash "$T/tests/selftests/demo.sh" 2>&1 | tee "$R/demo.out"
+	modprobe -r rstmon
+	dmesg > "$R/dmesg"
+	touch "$R/done"
+	exit 0
+fi
+
+# Module parameters out of range are refused at load, with the reason.
+param_refused() {
+	local arg=$1 msg=$2
+	dmesg -C
+	if modprobe rstmon "$arg" 2>/dev/null; then
+		modprobe -r rstmon
+		echo "modprobe rstmon $arg succeeded"
+		return 1
+	fi
+	dmesg | grep -F -- "$msg" || { echo "no '$msg' in the kernel log"; return 1; }
+	! grep -q '^rstmon ' /proc/modules
+}
+check param-max_conns-refused param_refused max_conns=5 "max_conns=5 is out of range"
+check param-event_ring-refused param_refused event_ring=0 "event_ring=0 is out of range"
+check param-idle_threshold-refused param_refused idle_threshold=999999999 "idle_threshold=999999999 is out of range"
+dmesg > "$R/dmesg.params"
+
+check modprobe modprobe rstmon
+check proc-net-rstmon test -r /proc/net/rstmon
+
+# KUnit suites: loaded as a module; results read from debugfs (KTAP).
+if [ "$K" = uml ]; then
+	if modprobe rstmon_kunit >> "$R/tests.log" 2>&1; then
+		for d in /sys/kernel/debug/kunit/rstmon*; do
+			[ -r "$d/results" ] || continue
+			suite=${d##*/}
+			cp "$d/results" "$R/kunit-$suite.ktap"
+			# Case lines of the suite: "    ok N name"; the suite's own
+			# line ("not ok N suite") catches a failing suite_init.
+			awk -v s="$suite" -v k="$K" '
+				/^    (not )?ok [0-9]+ / {
+					n = ($1 == "not") ? 3 : 2
+					name = $(n + 1)
+					if ($0 ~ /# SKIP/) next
+					print (($1 == "not") ? "not ok" : "ok") " - " k "/kunit/" s "/" name
+				}
+				/^not ok [0-9]+ / { print "not ok - " k "/kunit/" s " # suite failed" }
+				' "$d/results" >> "$TAP"
+		done
+		grep -q "/kunit/" "$TAP" || notok kunit "no KUnit results in debugfs"
+		modprobe -r rstmon_kunit
+	else
+		notok kunit "modprobe rstmon_kunit failed"
+	fi
+fi
+
+# Scenario tests.  Each prints "ok - NAME" / "not ok - NAME" lines; a
+# script that exits non-zero without saying why fails as a whole.
+for t in "$T"/tests/selftests/*.sh; do
+	name=$(basename "$t" .sh)
+	case $name in lib|demo|scenarios) continue ;; esac
+	[ -n "${RSTMON_ONLY:-}" ] && [[ $name != *$RSTMON_ONLY* ]] && continue
+	out=$R/selftest-$name.log
+	timeout --kill-after=5 300 setsid bash "$t" > "$out" 2>&1 < /dev/null
+	rc=$?
+	sed -n -e "s|^ok - |ok - $K/$name/|p" -e "s|^not ok - |not ok - $K/$name/|p" \
+		"$out" >> "$TAP"
+	if [ "$rc" -eq 4 ]; then
+		echo "ok - $K/$name # SKIP $(grep -m1 '^# SKIP' "$out")" >> "$TAP"
+	elif [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$out"; then
+		notok "$name" "exited $rc$( [ "$rc" -eq 124 ] && echo ' (timed out)')"
+	fi
+done
+
+check unload modprobe -r rstmon
+check unloaded sh -c '! grep -q "^rstmon " /proc/modules'
+
+# kmemleak: scan twice (objects must be old enough), then read.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > "$R/kmemleak"
+	if [ -s "$R/kmemleak" ]; then
+		notok kmemleak "$(grep -m1 unreferenced "$R/kmemleak")"
+	else
+		ok kmemleak
+	fi
+fi
+
+# Every report after boot is a failure; so is any taint beyond the
+# out-of-tree (O), unsigned (E) and KUnit test (N) flags.
+dmesg > "$R/dmesg"
+reports=$(tail -n +"$((boot_lines + 1))" "$R/dmesg" | kernel_reports)
+if [ -z "$reports" ]; then
+	ok kernel-log-clean
+else
+	notok kernel-log-clean "$(echo "$reports" | head -n 1)"
+	echo "$reports" > "$R/reports"
+fi
+taint=$(cat /proc/sys/kernel/tainted)
+allowed=$(( (1 << 12) | (1 << 13) | (1 << 18) | taint_boot ))
+if [ $((taint & ~allowed)) -eq 0 ]; then
+	ok kernel-taint
+else
+	notok kernel-taint "tainted=$taint (boot $taint_boot)"
+fi
+sync
+touch "$R/done"

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# What in a kernel log counts as a report, and the exact reports a kernel
+# of the rig is known to print at boot before rstmon is loaded.
+
+# kernel_reports: print the lines of stdin that start a kernel report.
+kernel_reports() {
+	grep -E -e 'BUG: |WARNING: |KASAN|UBSAN|kernel BUG|Oops|general protection' \
+		-e 'possible (recursive|circular) locking|inconsistent lock state|lockdep' \
+		-e 'suspicious RCU usage|rcu_sched (self-)?detected stall|INFO: rcu|RCU stall' \
+		-e 'unreferenced object|kmemleak: .*leak|ODEBUG|list_(add|del) corruption' \
+		-e 'Kernel panic|soft lockup|hard LOCKUP|hung_task|blocked for more than' |
+		grep -v -e 'kmemleak: Kernel memory leak detector initialized' \
+			-e 'KASAN init done' -e 'kasan: KernelAddressSanitizer initialized' || true
+}
+
+# known_filter KERNEL: drop from stdin the reports listed for KERNEL in
+# tests/vm/known-reports (lines "KERNEL<TAB>exact report line", timestamps
+# removed before comparing).
+known_filter() {
+	local k=$1 list
+	list=$(dirname "${BASH_SOURCE[0]}")/known-reports
+	sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' |
+		awk -F'\t' -v k="$k" 'FNR == NR { if ($1 == k) known[$2] = 1; next }
+				     !($0 in known)' "$list" -
+}

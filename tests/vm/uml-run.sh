@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the UML debug kernel with the host's root read-only over hostfs, run
+# tests/vm/guest-tests.sh in it, and leave the results in --results DIR.
+#
+#   uml-run.sh --uml BUILD_DIR --ko MODULE_DIR --results DIR [--timeout S]
+#              [--mode check|demo]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+uml= ko= results= timeout=1200 mode=check
+while [ $# -gt 0 ]; do
+	case $1 in
+	--uml) uml=$2; shift 2 ;;
+	--ko) ko=$2; shift 2 ;;
+	--results) results=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--mode) mode=$2; shift 2 ;;
+	*) die "uml-run.sh: unknown argument $1" ;;
+	esac
+done
+[ -x "$uml/linux" ] || die "no UML kernel in '$uml'"
+[ -d "$ko" ] && [ -d "$results" ] || die "uml-run.sh needs --ko and --results directories"
+ko=$(cd "$ko" && pwd)
+results=$(cd "$results" && pwd)
+rm -f "$results/done" "$results/results.tap"
+
+# UML keeps its guest memory in a file under TMPDIR; give it its own.
+umltmp=$(mktemp -d "${TMPDIR:-/tmp}/rstmon-uml.XXXXXX")
+trap 'rm -rf "$umltmp"' EXIT
+
+# Arguments with '=' that the kernel does not know become init's environment.
+rc=0
+TMPDIR=$umltmp timeout --kill-after=10 "$timeout" "$uml/linux" \
+	mem=1536M rootfstype=hostfs ro init="$RSTMON_TOP/tests/vm/uml-init.sh" \
+	con=null con0=null,fd:1 loglevel=6 panic=-1 \
+	RSTMON_KERNEL=uml RSTMON_MODE="$mode" RSTMON_TOP="$RSTMON_TOP" \
+	RSTMON_KO="$ko" RSTMON_RESULTS="$results" \
+	RSTMON_GUEST_TESTS="${RSTMON_GUEST_TESTS:-}" RSTMON_ONLY="${RSTMON_ONLY:-}" \
+	< /dev/null > "$results/console.log" 2>&1 || rc=$?
+# UML may leave its terminal in raw mode; nothing to restore without a tty.
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	log "UML guest timed out after ${timeout}s"
+	exit 124
+fi
+if [ ! -e "$results/done" ]; then
+	log "UML guest stopped (exit $rc) before finishing; console log: $results/console.log"
+	tail -n 40 "$results/console.log" >&2
+	exit 1
+fi
+exit 0
