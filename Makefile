@@ -27,10 +27,16 @@ INSTALL_MOD_DIR ?= updates
 
 all: module ctl
 
+# KBUILD_ARGS: extra kbuild arguments (W=1, ARCH=um, ...), also given to
+# the compile probes so they test the same kernel the same way.
+KBUILD_ARGS ?=
+PROBES_HDR := module/generated/compat-probes.h
+
 module:
 	@test -n "$(KDIR)" && test -d "$(KDIR)" || \
 		{ echo "no kernel build tree: install linux-headers-$$(uname -r) or pass KDIR=" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(PWD) modules
+	sh module/compat/probe.sh $(KDIR) $(PROBES_HDR) $(KBUILD_ARGS)
+	$(MAKE) -C $(KDIR) M=$(PWD) $(KBUILD_ARGS) modules
 
 ctl:
 	$(MAKE) -C userspace-ctl
@@ -38,7 +44,7 @@ ctl:
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
 	$(MAKE) -C userspace-ctl clean
-	rm -rf tests/build
+	rm -rf build module/generated
 
 check:
 	bash tests/run.sh check

@@ -53,7 +53,8 @@ static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *
 
 /*
  * A full local socket sent the RST: tcp_send_active_reset().  The socket's
- * state at that moment tells why (the same in 6.1, 6.12 and 7.x):
+ * state at that moment tells why (checked in the 6.1, 6.12 and 7.2
+ * sources):
  *
  *  - __tcp_close() sets sk_shutdown = SHUTDOWN_MASK first.  With unread
  *    data it sets TCP_CLOSE and resets; with SO_LINGER 0 it calls
@@ -61,20 +62,22 @@ static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *
  *    orphaned the socket yet (sock_orphan() comes later).  The unread-data
  *    branch is taken first, and the receive queue is already purged, so
  *    when both hold we can only see SO_LINGER 0: then we say linger-abort.
- *  - After sock_orphan() in __tcp_close(), tcp_check_oom() resets an
- *    orphan in TCP_CLOSE: memory.
+ *  - After sock_orphan(), __tcp_close() resets an orphan in TCP_CLOSE in
+ *    two cases: FIN_WAIT2 with TCP_LINGER2 below zero (timeout: its
+ *    FIN_WAIT2 time is zero), and tcp_check_oom() (memory).
  *  - tcp_disconnect() without close() (connect(AF_UNSPEC)) leaves
- *    sk_shutdown alone: app-abort.
- *  - tcp_abort() (SOCK_DESTROY, "ss -K") sets sk_err = ECONNABORTED and
- *    resets before tcp_done(), in the old state: app-abort.
+ *    sk_shutdown alone until after the reset: app-abort.
+ *  - tcp_abort() (SOCK_DESTROY, "ss -K") resets in the old state and sets
+ *    sk_err only afterwards (tcp_done_with_error(); older 6.1 releases set
+ *    ECONNABORTED first): app-abort.
  *  - tcp_out_of_resources() resets orphans (SOCK_DEAD) in FIN_WAIT1,
  *    CLOSING or LAST_ACK when orphans or memory run out: memory.  An
- *    orphan in FIN_WAIT2 is reset by tcp_keepalive_timer() when
- *    tcp_fin_timeout is negative: timeout.
+ *    orphan in FIN_WAIT2 is reset by tcp_keepalive_timer() when its
+ *    FIN_WAIT2 time is used up: timeout.
  *  - tcp_keepalive_timer() resets a live socket whose probes are
- *    exhausted or whose user timeout expired, always after a probe was
- *    sent (icsk_probes_out > 0): timeout.  Any other reset of a live
- *    socket is tcp_abort(): app-abort.
+ *    exhausted or whose user timeout expired, after a probe was sent
+ *    (icsk_probes_out > 0, unless tcp_keepalive_probes is 0): timeout.
+ *    Any other reset of a live socket is tcp_abort(): app-abort.
  */
 static bool rstmon_no_data(const struct rstmon_conn *c)
 {
@@ -92,7 +95,8 @@ static void rstmon_classify_fullsock(const struct rstmon_rst_ctx *x,
 	if (x->sock_state == TCP_CLOSE) {
 		if (x->sock_shutdown == SHUTDOWN_MASK) {
 			if (x->sock_dead)
-				ev->cause = RSTMON_CAUSE_MEMORY;
+				ev->cause = x->sock_linger2_neg ? RSTMON_CAUSE_TIMEOUT :
+								  RSTMON_CAUSE_MEMORY;
 			else if (x->sock_linger0)
 				ev->cause = RSTMON_CAUSE_LINGER_ABORT;
 			else
@@ -186,10 +190,12 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 	}
 	if (side == RSTMON_RESP && (me->flags & RSTMON_SF_SYN) && me->segs == 1 &&
 	    !(c->flags & RSTMON_CF_MIDSTREAM)) {
-		/* We had only sent our SYN-ACK; the request socket answered
-		 * the peer's handshake ACK with an RST.  The kernel says
-		 * INVALID_SYN for both the accept overflow and a bad ACK; an
-		 * acceptable ACK means the accept queue was full.
+		/* We had only sent our SYN-ACK, and the peer's handshake ACK
+		 * got an RST.  tcp_check_req() resets an acceptable ACK
+		 * (seq = our ISN + 1) only when the accept queue is full and
+		 * tcp_abort_on_overflow is set (the kernel's reason:
+		 * INVALID_SYN); an unacceptable one is answered for the
+		 * listener (TCP_FLAGS).
 		 */
 		ev->cause = (seg->seq == me->isn + 1) ?
 			RSTMON_CAUSE_ACCEPT_OVERFLOW : RSTMON_CAUSE_BAD_SEGMENT;

@@ -40,6 +40,7 @@ enum rstmon_origin {
  * @sock_dead: the socket was orphaned (its application closed it)
  * @sock_shutdown: its shutdown bits (SHUTDOWN_MASK after close())
  * @sock_linger0: SO_LINGER with a zero timeout
+ * @sock_linger2_neg: TCP_LINGER2 below zero (FIN_WAIT2 aborted at once)
  * @sock_err: its pending error (ECONNABORTED after SOCK_DESTROY)
  * @sock_keepalive_done: keepalive probes were out (the keepalive timer or
  *	the user timeout gave up)
@@ -54,6 +55,7 @@ struct rstmon_rst_ctx {
 	bool sock_dead;
 	u8 sock_shutdown;
 	bool sock_linger0;
+	bool sock_linger2_neg;
 	int sock_err;
 	bool sock_keepalive_done;
 	u8 kreason;

@@ -100,6 +100,43 @@ bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event
 	return found;
 }
 
+/*
+ * The kernel gave its reason for an RST a full socket sent, after the RST
+ * had passed our hook: set it on the newest such event to @key's
+ * destination (its source port may be gone from the socket already).
+ * Returns true when the reason contradicts the event's cause (@agrees says
+ * which causes a reason allows).
+ */
+bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,
+			       u8 kreason, bool (*agrees)(u8 kreason, u8 cause))
+{
+	unsigned long flags;
+	bool disagree = false;
+	u64 id, oldest;
+	int n = 0;
+
+	spin_lock_irqsave(&r->lock, flags);
+	oldest = r->next_id > r->size ? r->next_id - r->size : 1;
+	for (id = r->next_id - 1; id >= oldest && id && n < 16; id--, n++) {
+		struct rstmon_event *ev = &r->ev[id % r->size];
+
+		if (ev->dir == key->dir && (ev->evidence & RSTMON_EV_SOCKET) &&
+		    ev->dport == key->dport && !(ev->evidence & RSTMON_EV_KREASON) &&
+		    ipv6_addr_equal(&ev->src, &key->src) &&
+		    ipv6_addr_equal(&ev->dst, &key->dst)) {
+			ev->kreason = kreason;
+			ev->evidence |= RSTMON_EV_KREASON;
+			if (!agrees(kreason, ev->cause)) {
+				ev->evidence |= RSTMON_EV_KDISAGREE;
+				disagree = true;
+			}
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	return disagree;
+}
+
 static const char *const rstmon_sender_names[__RSTMON_SENDER_MAX] = {
 	[RSTMON_SENDER_UNKNOWN] = "unknown",
 	[RSTMON_SENDER_LOCAL] = "local",

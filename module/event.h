@@ -88,6 +88,8 @@ u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev);
 bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev);
 u64 rstmon_ring_oldest(struct rstmon_ring *r);
 bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key);
+bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,
+			       u8 kreason, bool (*agrees)(u8 kreason, u8 cause));
 
 const char *rstmon_sender_name(unsigned int s);
 const char *rstmon_cause_name(unsigned int c);

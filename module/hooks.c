@@ -26,24 +26,29 @@
 #include "parse.h"
 #include "conn.h"
 #include "classify.h"
+#include "kreason.h"
 
 /*
- * What sent a locally generated RST, from the sockets LOCAL_OUT sees:
+ * What sent a locally generated RST, from the sockets LOCAL_OUT sees
+ * (checked in the 6.1, 6.12 and 7.2 sources):
  *
  *  - tcp_send_active_reset() transmits through tcp_transmit_skb(): skb->sk
- *    is the full socket.
+ *    is the full socket (destructor tcp_wfree).
  *  - tcp_v4_send_reset() replies through ip_send_unicast_reply() on the
- *    per-CPU control socket: skb->sk is that socket.  tcp_v6_send_response()
- *    calls ip6_xmit(ctl_sk, ...), which leaves skb->sk NULL but hands the
- *    control socket to the hook as state->sk.  Control sockets are kernel
- *    sockets (sk_kern_sock) of type SOCK_RAW, protocol TCP.
+ *    per-CPU control socket: up to 6.12 skb->sk is that socket; from 6.13
+ *    the reply is owned by the socket it answers for, with the sock_edemux
+ *    destructor (skb_set_owner_edemux(): a listener, a TIME_WAIT or request
+ *    socket, or a full socket that was just killed), and ctl_sk when none.
+ *  - tcp_v6_send_response() calls ip6_xmit(ctl_sk, ...) with the
+ *    per-namespace control socket, which the hook gets as state->sk;
+ *    skb->sk is NULL up to 6.12 and the answered-for socket from 6.13.
+ *  - Control sockets are kernel sockets (sk_kern_sock) of type SOCK_RAW,
+ *    protocol TCP (inet_ctl_sock_create()).
  *  - nf_send_reset() builds a fresh skb and sends it with
  *    ip_local_out(net, NULL, nskb); nf_send_reset6() passes the sk of the
  *    hook that rejected (NULL in INPUT and FORWARD, the sending socket in
- *    OUTPUT) but also leaves skb->sk NULL.
- *
- * So: skb->sk NULL and no control socket in state->sk is a reject rule.
- * These hold in 6.1, 6.12 and 7.x.
+ *    OUTPUT) but also leaves skb->sk NULL.  (Bridge rejects go out with
+ *    dev_queue_xmit() and never pass LOCAL_OUT.)
  */
 static bool rstmon_is_ctl_sock(const struct sock *sk)
 {
@@ -57,12 +62,15 @@ static void rstmon_local_origin(const struct sk_buff *skb,
 {
 	struct sock *sk = skb->sk;
 
-	if (!sk) {
-		x->origin = state->sk && rstmon_is_ctl_sock(state->sk) ?
-			RSTMON_ORIGIN_CTLSOCK : RSTMON_ORIGIN_NOSOCK;
+	if (state->sk && rstmon_is_ctl_sock(state->sk)) {
+		x->origin = RSTMON_ORIGIN_CTLSOCK;
 		return;
 	}
-	if (!sk_fullsock(sk) || rstmon_is_ctl_sock(sk)) {
+	if (!sk) {
+		x->origin = RSTMON_ORIGIN_NOSOCK;
+		return;
+	}
+	if (!sk_fullsock(sk) || rstmon_is_ctl_sock(sk) || skb->destructor == sock_edemux) {
 		x->origin = RSTMON_ORIGIN_CTLSOCK;
 		return;
 	}
@@ -79,6 +87,7 @@ static void rstmon_local_origin(const struct sk_buff *skb,
 	x->sock_dead = sock_flag(sk, SOCK_DEAD);
 	x->sock_shutdown = READ_ONCE(sk->sk_shutdown);
 	x->sock_linger0 = sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime);
+	x->sock_linger2_neg = READ_ONCE(tcp_sk(sk)->linger2) < 0;
 	x->sock_err = READ_ONCE(sk->sk_err);
 	x->sock_keepalive_done = sock_flag(sk, SOCK_KEEPOPEN) &&
 		READ_ONCE(inet_csk(sk)->icsk_probes_out);
@@ -96,9 +105,18 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	};
 	struct rstmon_event ev;
 
-	if (dir == RSTMON_DIR_OUT)
+	if (dir == RSTMON_DIR_OUT) {
 		rstmon_local_origin(skb, state, &x);
+		x.kreason = rstmon_kreason_take(skb, seg);
+	}
 	rstmon_classify(&x, seg, c, side, &ev);
+	if (ev.kreason) {
+		ev.evidence |= RSTMON_EV_KREASON;
+		if (!rstmon_kreason_agrees(ev.kreason, ev.cause)) {
+			ev.evidence |= RSTMON_EV_KDISAGREE;
+			rstmon_count(rn, RSTMON_STAT_KDISAGREE);
+		}
+	}
 	ev.tstamp = ktime_get_real_ns();
 	this_cpu_inc(rn->stats->cause[dir][ev.cause]);
 	if (!c)

@@ -9,6 +9,7 @@
 
 #include "rstmon.h"
 #include "conn.h"
+#include "kreason.h"
 
 /* Hard limits of the module parameters; load is refused outside them. */
 #define RSTMON_MAX_CONNS_MIN	1024U
@@ -68,12 +69,20 @@ static int __init rstmon_init(void)
 	err = rstmon_netns_init();
 	if (err)
 		goto err_netns;
+	/* Last: its probe writes to the namespaces' event rings. */
+	err = rstmon_kreason_init();
+	if (err) {
+		pr_err("cannot attach to the tcp_send_reset tracepoint (%d)\n", err);
+		goto err_kreason;
+	}
 
 	pr_info("version %s loaded (max_conns=%u event_ring=%u idle_threshold=%us)\n",
 		RSTMON_VERSION, rstmon_params.max_conns, rstmon_params.event_ring,
 		rstmon_params.idle_threshold);
 	return 0;
 
+err_kreason:
+	rstmon_netns_exit();
 err_netns:
 	rstmon_conn_exit();
 err_conn:
@@ -82,6 +91,7 @@ err_conn:
 
 static void __exit rstmon_exit(void)
 {
+	rstmon_kreason_exit();
 	rstmon_netns_exit();
 	/* Waits for the entries' call_rcu() callbacks (rcu_barrier()). */
 	rstmon_conn_exit();

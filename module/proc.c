@@ -16,6 +16,7 @@
 
 #include "rstmon.h"
 #include "conn.h"
+#include "kreason.h"
 
 /**
  * struct rstmon_proc_iter - the cursor of one reader.
@@ -60,10 +61,11 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 	rstmon_show_by_dir(m, rn, "segments", RSTMON_STAT_SEG_IN);
 	rstmon_show_by_dir(m, rn, "rst ipv4", RSTMON_STAT_RST4_IN);
 	rstmon_show_by_dir(m, rn, "rst ipv6", RSTMON_STAT_RST6_IN);
-	seq_printf(m, "errors malformed=%llu fragments=%llu rst_untracked=%llu\n",
+	seq_printf(m, "errors malformed=%llu fragments=%llu rst_untracked=%llu kernel_disagrees=%llu\n",
 		   rstmon_stat_sum(rn, RSTMON_STAT_MALFORMED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_FRAGMENT),
-		   rstmon_stat_sum(rn, RSTMON_STAT_RST_UNTRACKED));
+		   rstmon_stat_sum(rn, RSTMON_STAT_RST_UNTRACKED),
+		   rstmon_stat_sum(rn, RSTMON_STAT_KDISAGREE));
 	for (cause = 0; cause < __RSTMON_CAUSE_MAX; cause++) {
 		seq_printf(m, "cause %s", rstmon_cause_name(cause));
 		for (dir = 0; dir < __RSTMON_DIR_MAX; dir++)
@@ -109,6 +111,7 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 	seq_printf(m, " ttl=%u ttl_base=%u bytes_sender=%u bytes_receiver=%u segs_sender=%u segs_receiver=%u fin=%s",
 		   ev->ttl, ev->ttl_base, ev->bytes[0], ev->bytes[1], ev->segs[0],
 		   ev->segs[1], fins[ev->fin & 3]);
+	seq_printf(m, " kreason=%s", rstmon_kreason_name(ev->kreason));
 	seq_puts(m, " evidence");
 	for (i = 0; i < ARRAY_SIZE(rstmon_evidence_names); i++) {
 		if (ev->evidence & (1U << i)) {

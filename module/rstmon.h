@@ -34,6 +34,8 @@
  * @RSTMON_STAT_NOMEM: entries that could not be allocated
  * @RSTMON_STAT_RST_UNTRACKED: RSTs of connections not in the table
  * @RSTMON_STAT_AMENDED: events turned into injections by later evidence
+ * @RSTMON_STAT_KDISAGREE: RSTs sent here whose cause the kernel's own
+ *	reason contradicts
  * @RSTMON_STAT_NR: number of counters
  *
  * The SEG and RST counters are indexed as base + direction, see
@@ -56,6 +58,7 @@ enum rstmon_stat {
 	RSTMON_STAT_NOMEM,
 	RSTMON_STAT_RST_UNTRACKED,
 	RSTMON_STAT_AMENDED,
+	RSTMON_STAT_KDISAGREE,
 	RSTMON_STAT_NR
 };
 

@@ -41,9 +41,9 @@ build_module() {
 	log=$OUT/build-$name.log
 	mkdir -p "$dir"
 	rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
-		Kbuild Makefile module uapi tests "$dir/" >/dev/null
+		--exclude generated Kbuild Makefile module uapi tests "$dir/" >/dev/null
 	# Keep object files between runs: rsync only replaces changed sources.
-	if make -C "$kdir" M="$dir" W=1 "$@" modules > "$log" 2>&1; then
+	if make -C "$dir" module KDIR="$kdir" KBUILD_ARGS="W=1 $*" > "$log" 2>&1; then
 		if grep -E 'warning:|error:' "$log"; then
 			notok "build-$name-W=1" "warnings, see $log"
 			return 1

@@ -11,7 +11,9 @@
  *    Documentation/rstmon.rst, each from a connection built by feeding
  *    segments through rstmon_conn_update() the way the hooks do (each
  *    segment from the side that sent it), then an RST found in the table as
- *    the hooks find it;
+ *    the hooks find it.  The verdicts are one table, each row a scenario
+ *    (the segments before the RST), the RST, what the hook knew of it and
+ *    what must be said of it, run as a parameterised case;
  *  - rstmon_ring: the event ring and the names of an event's values.
  *
  * The table is module/conn.c compiled into this file, with module/classify.c
@@ -69,6 +71,8 @@ struct rstmon_params rstmon_params = {
 #define RSTMON_TEST_MAX_CONNS	1024
 #define RSTMON_TEST_ISN_O	0x00c0ffeeU	/* the originator's ISN */
 #define RSTMON_TEST_ISN_R	0xb0000000U	/* the responder's ISN */
+/* The originator's ISN when it uses a closed connection's 4-tuple again. */
+#define RSTMON_TEST_ISN_O2	(RSTMON_TEST_ISN_O + 0x01000000)
 #define RSTMON_TEST_PORT_O	40000
 #define RSTMON_TEST_PORT_R	80
 #define RSTMON_TEST_TTL_O	64
@@ -319,25 +323,24 @@ static void rstmon_tc_rst(const struct rstmon_tc *tc, int side, u8 flags, u32 se
 	rstmon_tc_seg(tc, side, RSTMON_TCP_RST | flags, seq, ack, 0, rst);
 }
 
-static void rstmon_ctx(struct rstmon_rst_ctx *x, u8 dir, u8 origin, u32 now)
+/* What the hook knew of an RST: @facts (direction, origin, socket), at @now. */
+static void rstmon_ctx(struct rstmon_rst_ctx *x, const struct rstmon_rst_ctx *facts, u32 now)
 {
-	memset(x, 0, sizeof(*x));
-	x->dir = dir;
-	x->origin = origin;
+	*x = *facts;
 	x->now = now;
 	x->idle_threshold = RSTMON_TEST_IDLE;
 }
 
-/* An out RST from a full socket in @state with the given facts. */
-static void rstmon_ctx_sock(struct rstmon_rst_ctx *x, u32 now, u8 state, u8 shutdown,
-			    bool dead, bool linger0)
-{
-	rstmon_ctx(x, RSTMON_DIR_OUT, RSTMON_ORIGIN_FULLSOCK, now);
-	x->sock_state = state;
-	x->sock_shutdown = shutdown;
-	x->sock_dead = dead;
-	x->sock_linger0 = linger0;
-}
+/* Facts of an RST: its direction and origin. */
+#define RSTMON_CTX(d, o)	{ .dir = (d), .origin = (o) }
+
+/* Facts of an out RST from a full socket in @st with the given shutdown bits and flags. */
+#define RSTMON_CTX_SOCK(st, shut, dead, l0)						\
+	{ .dir = RSTMON_DIR_OUT, .origin = RSTMON_ORIGIN_FULLSOCK, .sock_state = (st),	\
+	  .sock_shutdown = (shut), .sock_dead = (dead), .sock_linger0 = (l0) }
+
+static const struct rstmon_rst_ctx rstmon_test_in = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE);
+static const struct rstmon_rst_ctx rstmon_test_fwd = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE);
 
 /* Classify @rst with the entry and side the table gives for it. */
 static void rstmon_tc_classify(const struct rstmon_tc *tc, const struct rstmon_seg *rst,
@@ -395,22 +398,51 @@ static void rstmon_expect_counts(struct kunit *test, const struct rstmon_event *
 /* rstmon_conn                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* rstmon_conn_find() on a read side of its own. */
+static struct rstmon_conn *rstmon_test_find(const struct net *net, const struct rstmon_seg *seg,
+					    int *side)
+{
+	struct rstmon_conn *c;
+
+	rcu_read_lock();
+	c = rstmon_conn_find(net, seg, side);
+	rcu_read_unlock();
+	return c;
+}
+
+/* The entry of @seg in &init_net, if any. */
+static struct rstmon_conn *rstmon_test_lookup(const struct rstmon_seg *seg)
+{
+	int side;
+
+	return rstmon_test_find(&init_net, seg, &side);
+}
+
+/* rstmon_conn_create() in &init_net, on a read side of its own. */
+static struct rstmon_conn *rstmon_test_create(const struct rstmon_seg *seg, int *side,
+					      enum rstmon_conn_err *err, bool *evicted)
+{
+	struct rstmon_conn *c;
+
+	rcu_read_lock();
+	c = rstmon_conn_create(&init_net, seg, side, err, evicted);
+	rcu_read_unlock();
+	return c;
+}
+
 /* Create an entry from one segment, without updating it. */
 static struct rstmon_conn *rstmon_tc_create(struct rstmon_tc *tc, int side, u8 flags,
 					    u32 seq, u32 ack, u32 len)
 {
 	enum rstmon_conn_err err = 0;
-	struct rstmon_conn *c, *found;
+	struct rstmon_conn *c;
 	struct rstmon_seg seg;
 	bool evicted = true;
-	int s = -1, fs = -1;
+	int s = -1;
 
 	rstmon_tc_seg(tc, side, flags, seq, ack, len, &seg);
-	rcu_read_lock();
-	found = rstmon_conn_find(&init_net, &seg, &fs);
-	c = rstmon_conn_create(&init_net, &seg, &s, &err, &evicted);
-	rcu_read_unlock();
-	KUNIT_EXPECT_NULL(tc->test, found);
+	KUNIT_EXPECT_NULL(tc->test, rstmon_test_lookup(&seg));
+	c = rstmon_test_create(&seg, &s, &err, &evicted);
 	KUNIT_ASSERT_NOT_NULL_MSG(tc->test, c, "no entry (error %d)", err);
 	KUNIT_EXPECT_EQ(tc->test, s, side);
 	KUNIT_EXPECT_FALSE(tc->test, evicted);
@@ -429,18 +461,82 @@ static void rstmon_expect_endpoints(struct kunit *test, const struct rstmon_tc *
 	KUNIT_EXPECT_TRUE(test, net_eq(read_pnet(&c->net), &init_net));
 }
 
-/* A SYN makes its sender the originator. */
-static void rstmon_conn_test_create_syn(struct kunit *test)
+/**
+ * struct rstmon_test_first - the first segment seen of a connection.
+ * @name: the case's name in the KTAP output
+ * @family: AF_INET or AF_INET6
+ * @side: the side that sent it
+ * @sport: its source port
+ * @dport: its destination port
+ * @flags: its TCP flags
+ * @seq: its sequence number
+ * @ack: its acknowledgment number
+ * @len: its payload
+ * @state: the state of the entry it creates
+ * @cflags: the entry's flags
+ */
+struct rstmon_test_first {
+	const char *name;
+	u8 family;
+	int side;
+	u16 sport;
+	u16 dport;
+	u8 flags;
+	u32 seq;
+	u32 ack;
+	u32 len;
+	u8 state;
+	u8 cflags;
+};
+
+/*
+ * Picked up mid-stream: the side with the well-known port (below 1024, or
+ * the lower one when the other is ephemeral) is the responder.
+ */
+#define RSTMON_TEST_MIDSTREAM(sp, dp, sd)						\
+	{ .name = "midstream-" #sp "-" #dp, .family = AF_INET, .side = (sd),		\
+	  .sport = (sp), .dport = (dp), .flags = RSTMON_TEST_ACK, .seq = 1000,		\
+	  .ack = 2000, .len = 10, .state = RSTMON_ST_ESTABLISHED,			\
+	  .cflags = RSTMON_CF_MIDSTREAM }
+
+static const struct rstmon_test_first rstmon_test_firsts[] = {
+	{	/* A SYN makes its sender the originator. */
+		.name = "syn", .family = AF_INET, .side = RSTMON_ORIG,
+		.sport = RSTMON_TEST_PORT_O, .dport = RSTMON_TEST_PORT_R,
+		.flags = RSTMON_TEST_SYN, .seq = RSTMON_TEST_ISN_O,
+		.state = RSTMON_ST_SYN_SENT,
+	},
+	{	/* A SYN-ACK makes its sender the responder. */
+		.name = "synack-ipv6", .family = AF_INET6, .side = RSTMON_RESP,
+		.sport = RSTMON_TEST_PORT_R, .dport = RSTMON_TEST_PORT_O,
+		.flags = RSTMON_TEST_SYNACK, .seq = RSTMON_TEST_ISN_R,
+		.ack = RSTMON_TEST_ISN_O + 1, .state = RSTMON_ST_SYN_SENT,
+	},
+	RSTMON_TEST_MIDSTREAM(40000, 80, RSTMON_ORIG),
+	RSTMON_TEST_MIDSTREAM(80, 40000, RSTMON_RESP),
+	RSTMON_TEST_MIDSTREAM(2000, 443, RSTMON_ORIG),
+	RSTMON_TEST_MIDSTREAM(443, 2000, RSTMON_RESP),
+	RSTMON_TEST_MIDSTREAM(50000, 8080, RSTMON_ORIG),
+	RSTMON_TEST_MIDSTREAM(8080, 50000, RSTMON_RESP),
+};
+
+KUNIT_ARRAY_PARAM_DESC(rstmon_test_firsts, rstmon_test_firsts, name);
+
+/* The first segment of a connection creates its entry, its sender on the right side. */
+static void rstmon_conn_test_create(struct kunit *test)
 {
+	const struct rstmon_test_first *f = test->param_value;
 	struct rstmon_tc tc;
 	struct rstmon_conn *c;
 	u32 before = jiffies;
 
-	rstmon_tc_init(&tc, test, AF_INET);
-	c = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
+	rstmon_tc_init(&tc, test, f->family);
+	tc.port[f->side] = htons(f->sport);
+	tc.port[!f->side] = htons(f->dport);
+	c = rstmon_tc_create(&tc, f->side, f->flags, f->seq, f->ack, f->len);
 	rstmon_expect_endpoints(test, &tc, c);
-	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_SENT);
-	KUNIT_EXPECT_EQ(test, c->flags, 0);
+	KUNIT_EXPECT_EQ(test, c->state, f->state);
+	KUNIT_EXPECT_EQ(test, c->flags, f->cflags);
 	KUNIT_EXPECT_EQ(test, c->rsts, 0);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 0);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
@@ -448,66 +544,16 @@ static void rstmon_conn_test_create_syn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_limit(), RSTMON_TEST_MAX_CONNS);
 	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 1);
-}
-
-/* A SYN-ACK makes its sender the responder. */
-static void rstmon_conn_test_create_synack(struct kunit *test)
-{
-	struct rstmon_tc tc;
-	struct rstmon_conn *c;
-
-	rstmon_tc_init(&tc, test, AF_INET6);
-	c = rstmon_tc_create(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, RSTMON_TEST_ISN_R,
-			     RSTMON_TEST_ISN_O + 1, 0);
-	rstmon_expect_endpoints(test, &tc, c);
-	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_SENT);
-	KUNIT_EXPECT_EQ(test, c->flags, 0);
-	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
-	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 1);
-}
-
-/*
- * Picked up mid-stream: the side with the well-known port (below 1024, or
- * the lower one when the other is ephemeral) is the responder.
- */
-static void rstmon_conn_test_create_midstream(struct kunit *test)
-{
-	static const struct {
-		u16 sport, dport;
-		int side;	/* of the sender */
-	} cases[] = {
-		{ 40000, 80, RSTMON_ORIG },
-		{ 80, 40000, RSTMON_RESP },
-		{ 2000, 443, RSTMON_ORIG },
-		{ 443, 2000, RSTMON_RESP },
-		{ 50000, 8080, RSTMON_ORIG },
-		{ 8080, 50000, RSTMON_RESP },
-	};
-	struct rstmon_tc tc;
-	struct rstmon_conn *c;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		int side = cases[i].side;
-
-		rstmon_tc_init(&tc, test, AF_INET);
-		tc.port[side] = htons(cases[i].sport);
-		tc.port[!side] = htons(cases[i].dport);
-		c = rstmon_tc_create(&tc, side, RSTMON_TEST_ACK, 1000, 2000, 10);
-		rstmon_expect_endpoints(test, &tc, c);
-		KUNIT_EXPECT_EQ(test, c->flags, RSTMON_CF_MIDSTREAM);
-		KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_ESTABLISHED);
-		KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
-	}
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
 }
 
 /* Both directions of a connection find one entry, each with its side. */
 static void rstmon_conn_test_lookup(struct kunit *test)
 {
 	static const u8 families[] = { AF_INET, AF_INET6, AF_INET };
-	struct rstmon_conn *c, *found;
 	struct rstmon_seg seg;
 	struct rstmon_tc tc;
+	struct rstmon_conn *c;
 	unsigned int i;
 	int side;
 
@@ -525,27 +571,18 @@ static void rstmon_conn_test_lookup(struct kunit *test)
 				rstmon_bucket(&init_net, &seg.daddr, seg.dport,
 					      &seg.saddr, seg.sport));
 		side = -1;
-		rcu_read_lock();
-		found = rstmon_conn_find(&init_net, &seg, &side);
-		rcu_read_unlock();
-		KUNIT_EXPECT_PTR_EQ(test, found, c);
+		KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &seg, &side), c);
 		KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
 
 		rstmon_tc_seg(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 1, 1, 0, &seg);
 		side = -1;
-		rcu_read_lock();
-		found = rstmon_conn_find(&init_net, &seg, &side);
-		rcu_read_unlock();
-		KUNIT_EXPECT_PTR_EQ(test, found, c);
+		KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &seg, &side), c);
 		KUNIT_EXPECT_EQ(test, side, RSTMON_RESP);
 
 		/* Another port is another connection. */
 		tc.port[RSTMON_ORIG] = htons(RSTMON_TEST_PORT_O + 1);
 		rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
-		rcu_read_lock();
-		found = rstmon_conn_find(&init_net, &seg, &side);
-		rcu_read_unlock();
-		KUNIT_EXPECT_NULL(test, found);
+		KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&seg));
 		KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
 	}
 }
@@ -553,7 +590,7 @@ static void rstmon_conn_test_lookup(struct kunit *test)
 /* The key holds the family and the namespace, not only the endpoints. */
 static void rstmon_conn_test_key(struct kunit *test)
 {
-	struct rstmon_conn *c4, *c6, *found;
+	struct rstmon_conn *c4, *c6;
 	struct rstmon_tc tc4, tc6;
 	struct rstmon_seg seg;
 	struct net *other;
@@ -568,25 +605,16 @@ static void rstmon_conn_test_key(struct kunit *test)
 	tc6.c = NULL;
 	rstmon_tc_seg(&tc6, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_side(c4, &init_net, &seg), -1);
-	rcu_read_lock();
-	found = rstmon_conn_find(&init_net, &seg, &side);
-	rcu_read_unlock();
-	KUNIT_EXPECT_NULL(test, found);
+	KUNIT_EXPECT_NULL(test, rstmon_test_find(&init_net, &seg, &side));
 
 	c6 = rstmon_tc_create(&tc6, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
 	KUNIT_EXPECT_PTR_NE(test, c6, c4);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 2U);
-	rcu_read_lock();
-	found = rstmon_conn_find(&init_net, &seg, &side);
-	rcu_read_unlock();
-	KUNIT_EXPECT_PTR_EQ(test, found, c6);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &seg, &side), c6);
 
 	rstmon_tc_seg(&tc4, RSTMON_RESP, RSTMON_TEST_ACK, 1, 1, 0, &seg);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_side(c4, &init_net, &seg), RSTMON_RESP);
-	rcu_read_lock();
-	found = rstmon_conn_find(&init_net, &seg, &side);
-	rcu_read_unlock();
-	KUNIT_EXPECT_PTR_EQ(test, found, c4);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &seg, &side), c4);
 
 	/*
 	 * Another namespace: only its address and hash_mix are read by the
@@ -595,19 +623,16 @@ static void rstmon_conn_test_key(struct kunit *test)
 	other = kunit_kzalloc(test, sizeof(*other), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, other);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_side(c4, other, &seg), -1);
-	rcu_read_lock();
-	found = rstmon_conn_find(other, &seg, &side);
-	rcu_read_unlock();
-	KUNIT_EXPECT_NULL(test, found);
+	KUNIT_EXPECT_NULL(test, rstmon_test_find(other, &seg, &side));
 }
 
 /* Creating a known connection returns its entry (another CPU won the race). */
 static void rstmon_conn_test_create_existing(struct kunit *test)
 {
 	enum rstmon_conn_err err = 0;
-	struct rstmon_conn *c, *again;
 	struct rstmon_seg seg;
 	struct rstmon_tc tc;
+	struct rstmon_conn *c;
 	bool evicted = true;
 	int side = -1;
 
@@ -616,18 +641,12 @@ static void rstmon_conn_test_create_existing(struct kunit *test)
 
 	rstmon_tc_seg(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, RSTMON_TEST_ISN_R,
 		      RSTMON_TEST_ISN_O + 1, 0, &seg);
-	rcu_read_lock();
-	again = rstmon_conn_create(&init_net, &seg, &side, &err, &evicted);
-	rcu_read_unlock();
-	KUNIT_EXPECT_PTR_EQ(test, again, c);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_create(&seg, &side, &err, &evicted), c);
 	KUNIT_EXPECT_EQ(test, side, RSTMON_RESP);
 	KUNIT_EXPECT_FALSE(test, evicted);
 
 	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0, &seg);
-	rcu_read_lock();
-	again = rstmon_conn_create(&init_net, &seg, &side, &err, &evicted);
-	rcu_read_unlock();
-	KUNIT_EXPECT_PTR_EQ(test, again, c);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_create(&seg, &side, &err, &evicted), c);
 	KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 1);
@@ -941,18 +960,7 @@ static struct rstmon_conn *rstmon_test_add(struct kunit *test, const struct rstm
 	return c;
 }
 
-static struct rstmon_conn *rstmon_test_lookup(const struct rstmon_seg *seg)
-{
-	struct rstmon_conn *c;
-	int side;
-
-	rcu_read_lock();
-	c = rstmon_conn_find(&init_net, seg, &side);
-	rcu_read_unlock();
-	return c;
-}
-
-/* Three established entries from 192.0.2.3, wherever they hash. */
+/* Established entries from 192.0.2.3, wherever they hash. */
 static void rstmon_test_fill_established(struct kunit *test, unsigned int n)
 {
 	struct rstmon_seg seg;
@@ -970,7 +978,6 @@ static void rstmon_conn_test_limit_full(struct kunit *test)
 {
 	enum rstmon_conn_err err = 0;
 	struct rstmon_seg seg;
-	struct rstmon_conn *c;
 	bool evicted = true;
 	int side = -1;
 
@@ -979,10 +986,7 @@ static void rstmon_conn_test_limit_full(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 4U);
 
 	rstmon_test_tuple(&seg, 1, 50000, RSTMON_TEST_SYN);
-	rcu_read_lock();
-	c = rstmon_conn_create(&init_net, &seg, &side, &err, &evicted);
-	rcu_read_unlock();
-	KUNIT_EXPECT_NULL(test, c);
+	KUNIT_EXPECT_NULL(test, rstmon_test_create(&seg, &side, &err, &evicted));
 	KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_FULL);
 	KUNIT_EXPECT_FALSE(test, evicted);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 4U);
@@ -996,33 +1000,59 @@ enum rstmon_test_victim {
 	RSTMON_VICTIM_ESTABLISHED,	/* never evicted for a new connection */
 };
 
-/*
- * The table is full (limit 4): three established entries and a victim
- * @offset buckets after the new connection's bucket (the last bucket of the
- * table when @at_end).  Creating the new connection evicts the victim or
- * fails, as @evict says.
+/**
+ * struct rstmon_test_evict - a full table (limit 4) and a new connection.
+ * @name: the case's name in the KTAP output
+ * @at_end: the new connection hashes to the table's last bucket
+ * @offset: buckets from the new connection's to the entry that may go
+ * @kind: that entry's state; three established entries fill the table
+ * @evict: that entry goes for the new connection (else it stays and the
+ *	new connection goes untracked)
  */
-static void rstmon_test_evict(struct kunit *test, bool at_end, unsigned int offset,
-			      enum rstmon_test_victim kind, bool evict)
+struct rstmon_test_evict {
+	const char *name;
+	bool at_end;
+	unsigned int offset;
+	enum rstmon_test_victim kind;
+	bool evict;
+};
+
+static const struct rstmon_test_evict rstmon_test_evicts[] = {
+	/* A half-open entry in the new connection's bucket or the next 7 goes. */
+	{ "syn-same-bucket", false, 0, RSTMON_VICTIM_SYN, true },
+	{ "syn-7-buckets-on", false, 7, RSTMON_VICTIM_SYN, true },
+	{ "synack-3-buckets-on", false, 3, RSTMON_VICTIM_SYNACK, true },
+	/* The search wraps from the last bucket to the first. */
+	{ "syn-2-buckets-on-wrapped", true, 2, RSTMON_VICTIM_SYN, true },
+	/* Not a half-open entry 8 buckets away, nor an established one nearby. */
+	{ "kept-syn-8-buckets-on", false, 8, RSTMON_VICTIM_SYN, false },
+	{ "kept-established-same-bucket", false, 0, RSTMON_VICTIM_ESTABLISHED, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(rstmon_test_evicts, rstmon_test_evicts, name);
+
+/* At the limit, a new connection evicts a half-open entry near its bucket, or fails. */
+static void rstmon_conn_test_limit_evict(struct kunit *test)
 {
+	const struct rstmon_test_evict *e = test->param_value;
 	enum rstmon_conn_err err = 0;
 	struct rstmon_seg nseg, vseg;
 	struct rstmon_conn *c, *victim;
 	unsigned int nb;
-	bool evicted = !evict;
+	bool evicted = !e->evict;
 	int side = -1;
 
 	rstmon_max = 4;
 	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
-	if (at_end)
+	if (e->at_end)
 		KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&nseg, rstmon_hash_mask));
 	nb = rstmon_test_seg_bucket(&nseg);
 
-	rstmon_test_tuple(&vseg, 2, 1024, kind == RSTMON_VICTIM_ESTABLISHED ?
+	rstmon_test_tuple(&vseg, 2, 1024, e->kind == RSTMON_VICTIM_ESTABLISHED ?
 			  RSTMON_TEST_PSH : RSTMON_TEST_SYN);
-	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, (nb + offset) & rstmon_hash_mask));
+	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, (nb + e->offset) & rstmon_hash_mask));
 	victim = rstmon_test_add(test, &vseg);
-	if (kind == RSTMON_VICTIM_SYNACK) {
+	if (e->kind == RSTMON_VICTIM_SYNACK) {
 		struct rstmon_seg synack = vseg;
 
 		swap(synack.saddr, synack.daddr);
@@ -1034,13 +1064,11 @@ static void rstmon_test_evict(struct kunit *test, bool at_end, unsigned int offs
 	rstmon_test_fill_established(test, 3);
 	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 4U);
 
-	rcu_read_lock();
-	c = rstmon_conn_create(&init_net, &nseg, &side, &err, &evicted);
-	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, evicted, evict);
+	c = rstmon_test_create(&nseg, &side, &err, &evicted);
+	KUNIT_EXPECT_EQ(test, evicted, e->evict);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 4U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 4);
-	if (evict) {
+	if (e->evict) {
 		KUNIT_EXPECT_NOT_NULL(test, c);
 		KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
 		KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&nseg), c);
@@ -1054,21 +1082,16 @@ static void rstmon_test_evict(struct kunit *test, bool at_end, unsigned int offs
 	KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 4U);
 }
 
-/* A half-open entry in the new connection's bucket or the next 7 goes. */
-static void rstmon_conn_test_limit_evict(struct kunit *test)
+/* The entry, if any, of the test connection whose originator has port @port. */
+static struct rstmon_conn *rstmon_test_lookup_port(struct kunit *test, u16 port)
 {
-	rstmon_test_evict(test, false, 0, RSTMON_VICTIM_SYN, true);
-	rstmon_test_evict(test, false, 7, RSTMON_VICTIM_SYN, true);
-	rstmon_test_evict(test, false, 3, RSTMON_VICTIM_SYNACK, true);
-	/* The search wraps from the last bucket to the first. */
-	rstmon_test_evict(test, true, 2, RSTMON_VICTIM_SYN, true);
-}
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
 
-/* Not a half-open entry 8 buckets away, nor an established one nearby. */
-static void rstmon_conn_test_limit_no_victim(struct kunit *test)
-{
-	rstmon_test_evict(test, false, 8, RSTMON_VICTIM_SYN, false);
-	rstmon_test_evict(test, false, 0, RSTMON_VICTIM_ESTABLISHED, false);
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(port);
+	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+	return rstmon_test_lookup(&seg);
 }
 
 /* An entry seen on both sides, in @st, whose sides were last heard at @l0, @l1. */
@@ -1105,7 +1128,6 @@ static void rstmon_conn_test_expiry(struct kunit *test)
 {
 	const unsigned long now = 0x40000000UL;
 	struct rstmon_conn *c[__RSTMON_ST_MAX][2], *young, *old;
-	struct rstmon_seg seg;
 	struct rstmon_tc tc;
 	unsigned int st;
 
@@ -1135,19 +1157,12 @@ static void rstmon_conn_test_expiry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), __RSTMON_ST_MAX + 1U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), __RSTMON_ST_MAX + 1);
 	for (st = 0; st < __RSTMON_ST_MAX; st++) {
-		rstmon_tc_init(&tc, test, AF_INET);
-		tc.port[RSTMON_ORIG] = htons(30000 + 2 * st);
-		rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
-		KUNIT_EXPECT_NULL_MSG(test, rstmon_test_lookup(&seg), "state %s kept",
-				      rstmon_state_name(st));
-		tc.port[RSTMON_ORIG] = htons(30001 + 2 * st);
-		rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
-		KUNIT_EXPECT_PTR_EQ_MSG(test, rstmon_test_lookup(&seg), c[st][1],
-					"state %s reaped", rstmon_state_name(st));
+		KUNIT_EXPECT_NULL_MSG(test, rstmon_test_lookup_port(test, 30000 + 2 * st),
+				      "state %s kept", rstmon_state_name(st));
+		KUNIT_EXPECT_PTR_EQ_MSG(test, rstmon_test_lookup_port(test, 30001 + 2 * st),
+					c[st][1], "state %s reaped", rstmon_state_name(st));
 	}
-	tc.port[RSTMON_ORIG] = htons(31001);
-	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
-	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&seg), young);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup_port(test, 31001), young);
 	/* Nothing more to reap. */
 	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), 0U);
 }
@@ -1179,8 +1194,6 @@ static void rstmon_conn_test_gc_worker(struct kunit *test)
 {
 	u32 now = jiffies;
 	struct rstmon_conn *fresh;
-	struct rstmon_seg seg;
-	struct rstmon_tc tc;
 
 	rstmon_test_aged(test, 30000, RSTMON_ST_CLOSED, now - 61 * HZ, now - 61 * HZ);
 	fresh = rstmon_test_aged(test, 30001, RSTMON_ST_CLOSED, now, now);
@@ -1190,13 +1203,8 @@ static void rstmon_conn_test_gc_worker(struct kunit *test)
 	cancel_delayed_work_sync(&rstmon_gc_work);	/* it queued itself again */
 
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
-	rstmon_tc_init(&tc, test, AF_INET);
-	tc.port[RSTMON_ORIG] = htons(30000);
-	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
-	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&seg));
-	tc.port[RSTMON_ORIG] = htons(30001);
-	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
-	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&seg), fresh);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup_port(test, 30000));
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup_port(test, 30001), fresh);
 }
 
 /*
@@ -1207,7 +1215,6 @@ static void rstmon_conn_test_gc_worker(struct kunit *test)
  */
 static void rstmon_conn_test_tuple_reuse(struct kunit *test)
 {
-	const u32 isn2 = RSTMON_TEST_ISN_O + 0x01000000;
 	static const u8 ends[] = { RSTMON_ST_CLOSING, RSTMON_ST_CLOSED };
 	struct rstmon_tc tc;
 	struct rstmon_conn *c;
@@ -1229,12 +1236,12 @@ static void rstmon_conn_test_tuple_reuse(struct kunit *test)
 		}
 		KUNIT_ASSERT_EQ(test, c->state, ends[i]);
 
-		rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, isn2, 0, 0, t);
+		rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O2, 0, 0, t);
 		KUNIT_EXPECT_EQ_MSG(test, c->state, RSTMON_ST_SYN_SENT, "after %s: state %s",
 				    rstmon_state_name(ends[i]), rstmon_state_name(c->state));
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].flags, RSTMON_SF_SYN);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].isn, isn2);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].nxt, isn2 + 1);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O2);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].nxt, RSTMON_TEST_ISN_O2 + 1);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 1);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].flags, 0);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
@@ -1250,9 +1257,7 @@ static void rstmon_conn_test_size(struct kunit *test)
 }
 
 static struct kunit_case rstmon_conn_cases[] = {
-	KUNIT_CASE(rstmon_conn_test_create_syn),
-	KUNIT_CASE(rstmon_conn_test_create_synack),
-	KUNIT_CASE(rstmon_conn_test_create_midstream),
+	KUNIT_CASE_PARAM(rstmon_conn_test_create, rstmon_test_firsts_gen_params),
 	KUNIT_CASE(rstmon_conn_test_lookup),
 	KUNIT_CASE(rstmon_conn_test_key),
 	KUNIT_CASE(rstmon_conn_test_create_existing),
@@ -1264,8 +1269,7 @@ static struct kunit_case rstmon_conn_cases[] = {
 	KUNIT_CASE(rstmon_conn_test_update_ttl),
 	KUNIT_CASE(rstmon_conn_test_update_ipid),
 	KUNIT_CASE(rstmon_conn_test_limit_full),
-	KUNIT_CASE(rstmon_conn_test_limit_evict),
-	KUNIT_CASE(rstmon_conn_test_limit_no_victim),
+	KUNIT_CASE_PARAM(rstmon_conn_test_limit_evict, rstmon_test_evicts_gen_params),
 	KUNIT_CASE(rstmon_conn_test_expiry),
 	KUNIT_CASE(rstmon_conn_test_expiry_wrap),
 	KUNIT_CASE(rstmon_conn_test_gc_worker),
@@ -1286,44 +1290,726 @@ static struct kunit_suite rstmon_conn_suite = {
 /* rstmon_classify                                                          */
 /* ------------------------------------------------------------------------ */
 
-/* refused, sent here: the stack's reply to a SYN, or a reject rule's. */
-static void rstmon_classify_test_refused_out(struct kunit *test)
+/*
+ * Scenarios: what a connection showed before its RST.  Each feeds @tc's
+ * segments at times counted back from @now, when the RST comes.
+ */
+
+/* The originator's SYN, unanswered. */
+static void rstmon_sc_syn(struct rstmon_tc *tc, u32 now)
 {
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+}
+
+/* A connection closed by both FINs 10 s ago, then a new SYN on its 4-tuple. */
+static void rstmon_sc_reused_syn(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_established(tc, 100, 200, now - 10 * HZ);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - 10 * HZ);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now - 10 * HZ);
+	tc->nxt[RSTMON_ORIG] = RSTMON_TEST_ISN_O2;
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now);
+}
+
+/* Handshake, 100 bytes from the originator and 200 back. */
+static void rstmon_sc_data(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_established(tc, 100, 200, now - HZ / 10);
+}
+
+/* ... then 50 more bytes from the originator. */
+static void rstmon_sc_data_more(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_data(tc, now);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
+}
+
+/* ... then 30 more bytes from the originator. */
+static void rstmon_sc_data_unanswered(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_data(tc, now);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 30, now);
+}
+
+/* ... then the responder's FIN, and 50 more bytes from the originator. */
+static void rstmon_sc_data_after_fin(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_data(tc, now);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
+}
+
+/* ... then the responder's FIN, acknowledged, and a SYN inside the window. */
+static void rstmon_sc_syn_after_fin(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_data(tc, now);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	tc->nxt[RSTMON_ORIG] += 10;	/* not new data */
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now);
+}
+
+/* ... then both FINs, the originator's last. */
+static void rstmon_sc_both_fins(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_data(tc, now);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now);
+}
+
+/* ... then the originator's FIN (its socket in FIN_WAIT1). */
+static void rstmon_sc_fin_wait1(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_data(tc, now);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now);
+}
+
+/* ... then the originator's FIN, acknowledged (its socket in FIN_WAIT2). */
+static void rstmon_sc_fin_wait2(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_data(tc, now);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
+}
+
+/* The same exchange, 3 s before. */
+static void rstmon_sc_idle(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_established(tc, 100, 200, now - 3 * HZ);
+}
+
+/* ... then 10 more bytes from the originator. */
+static void rstmon_sc_idle_then_data(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_idle(tc, now);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, now);
+}
+
+/* Handshake, 100 bytes from the originator, then 300 back half a second before. */
+static void rstmon_sc_resp_data(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_established(tc, 100, 0, now - HZ);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 300, now - HZ / 2);
+}
+
+/* Handshake, 100 bytes, 300 back 1.5 s before, and the originator's ACK. */
+static void rstmon_sc_resp_data_acked(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_established(tc, 100, 0, now - 3 * HZ / 2);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 300, now - 3 * HZ / 2);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now);
+}
+
+/* The handshake alone. */
+static void rstmon_sc_handshake(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_established(tc, 0, 0, now - HZ / 10);
+}
+
+/* The originator's SYN, and the SYN-ACK just now. */
+static void rstmon_sc_synack(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now);
+}
+
+/* SYN and SYN-ACK, and the handshake's ACK just now. */
+static void rstmon_sc_handshake_ack(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now);
+}
+
+/* SYN and SYN-ACK, and a handshake ACK of what the responder never sent. */
+static void rstmon_sc_handshake_bad_ack(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now - HZ / 10);
+	rstmon_tc_feed(tc, RSTMON_ORIG, RSTMON_TEST_ACK, RSTMON_TEST_ISN_O + 1,
+		       RSTMON_TEST_ISN_R + 1000, 0, now);
+}
+
+/* Picked up mid-stream: 100 bytes, 100 back, 100 more. */
+static void rstmon_sc_midstream_data(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, now);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 100, now);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, now);
+}
+
+/* Picked up mid-stream: an ACK each way, no data. */
+static void rstmon_sc_midstream_acks(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	KUNIT_ASSERT_EQ(tc->test, tc->c->flags, RSTMON_CF_MIDSTREAM);
+}
+
+/**
+ * struct rstmon_test_rst - an RST of a test connection.
+ * @side: its sender's side
+ * @flags: RSTMON_TCP_ACK or 0 (RSTMON_TCP_RST is added)
+ * @seq_nxt: @seq counts from the next sequence number of its sender
+ * @ack_nxt: @ack counts from the next sequence number of its receiver
+ * @seq: its sequence number
+ * @ack: its acknowledgment number
+ */
+struct rstmon_test_rst {
+	u8 side;
+	u8 flags;
+	bool seq_nxt;
+	bool ack_nxt;
+	u32 seq;
+	u32 ack;
+};
+
+/* In sequence from @sd, without ACK: the stateless reply to a segment with ACK. */
+#define RSTMON_RST_STATELESS(sd)	{ .side = (sd), .seq_nxt = true }
+
+/* In sequence from @sd, acknowledging all the other side sent: an abort. */
+#define RSTMON_RST_ABORT(sd)							\
+	{ .side = (sd), .flags = RSTMON_TCP_ACK, .seq_nxt = true, .ack_nxt = true }
+
+/* The stateless reply to the originator's SYN: sequence 0, acknowledging the SYN. */
+#define RSTMON_RST_SYN_REPLY	{ .side = RSTMON_RESP, .flags = RSTMON_TCP_ACK, .ack_nxt = true }
+
+static void rstmon_test_rst(const struct rstmon_tc *tc, const struct rstmon_test_rst *r,
+			    struct rstmon_seg *rst)
+{
+	u32 seq = r->seq + (r->seq_nxt ? tc->nxt[r->side] : 0);
+	u32 ack = r->ack + (r->ack_nxt ? tc->nxt[!r->side] : 0);
+
+	rstmon_tc_rst(tc, r->side, r->flags, seq, ack, rst);
+}
+
+/**
+ * struct rstmon_test_verdict - an RST and what rstmon_classify() says of it.
+ * @name: the case's name in the KTAP output
+ * @v6: the connection is IPv6 (else IPv4)
+ * @build: its scenario, NULL if it was never tracked
+ * @forget: its entry is gone when the RST comes (the RST is untracked)
+ * @rst: the RST
+ * @ctx: what the hook knew of the RST; its now and idle_threshold are set
+ *	by the case
+ * @at: when the RST comes, in jiffies after the scenario's now
+ * @want: the verdict: sender, cause, confidence, evidence
+ * @view: the event's state, sender's side, seqchk and FINs, if @view.check
+ * @counts: its payload bytes and segments of sender and receiver, if
+ *	@counts.check
+ * @idle: its idle_ms, as jiffies, if @idle.check
+ * @ttl_base: its ttl_base, if @ttl_base.check
+ *
+ * Every case also checks the event's family and direction.
+ */
+struct rstmon_test_verdict {
+	const char *name;
+	bool v6;
+	void (*build)(struct rstmon_tc *tc, u32 now);
+	bool forget;
+	struct rstmon_test_rst rst;
+	struct rstmon_rst_ctx ctx;
+	s32 at;
+	struct {
+		u8 sender;
+		u8 cause;
+		u8 confidence;
+		u16 evidence;
+	} want;
+	struct {
+		bool check;
+		u8 state;
+		u8 side;
+		u8 seqchk;
+		u8 fin;
+	} view;
+	struct {
+		bool check;
+		u32 sbytes;
+		u32 rbytes;
+		u16 ssegs;
+		u16 rsegs;
+	} counts;
+	struct {
+		bool check;
+		u32 jiffies;
+	} idle;
+	struct {
+		bool check;
+		u8 ttl;
+	} ttl_base;
+};
+
+#define RSTMON_WANT_VIEW(st, sd, sq, f)	.view = { true, (st), (sd), (sq), (f) }
+#define RSTMON_WANT_COUNTS(sb, rb, ss, rs)	.counts = { true, (sb), (rb), (ss), (rs) }
+#define RSTMON_WANT_IDLE(j)		.idle = { true, (j) }
+#define RSTMON_WANT_TTL_BASE(t)		.ttl_base = { true, (t) }
+
+static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
+	/* refused, sent here: the stack's reply to a SYN, or a reject rule's. */
+	{
+		.name = "refused-out", .build = rstmon_sc_syn,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_REFUSED, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0),
+		RSTMON_WANT_COUNTS(0, 0, 0, 1),
+		RSTMON_WANT_TTL_BASE(0),
+	},
+	{
+		.name = "refused-out-reject-rule", .build = rstmon_sc_syn,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK),
+		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_REFUSED, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_NO_SOCKET },
+	},
+	{	/* A SYN never tracked (the rule dropped it before rstmon saw it). */
+		.name = "refused-out-reject-rule-untracked", .build = rstmon_sc_syn,
+		.forget = true, .rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK),
+		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_REFUSED, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_ACK | RSTMON_EV_NO_SOCKET },
+		RSTMON_WANT_VIEW(0xff, 2, RSTMON_SEQ_NA, 0),
+	},
+	/* refused, received (and forwarded): the peer answered our SYN. */
+	{
+		.name = "refused-in", .build = rstmon_sc_syn,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+		RSTMON_WANT_VIEW(RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0),
+	},
+	{
+		.name = "refused-fwd", .build = rstmon_sc_syn,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+	},
+	{
+		.name = "refused-in-ipv6", .v6 = true, .build = rstmon_sc_syn,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+		RSTMON_WANT_VIEW(RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0),
+	},
+	{
+		.name = "refused-fwd-ipv6", .v6 = true, .build = rstmon_sc_syn,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+	},
+	{	/* To a port nobody listens on any more: the RST answers the new SYN. */
+		.name = "refused-in-reused-tuple", .build = rstmon_sc_reused_syn,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+		RSTMON_WANT_VIEW(RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0),
+	},
+	/* no-connection, sent here: our socket is gone; the peer's data hit the stack. */
+	{
+		.name = "no-connection-out", .build = rstmon_sc_data_more,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0),
+		RSTMON_WANT_COUNTS(200, 150, 2, 4),
+	},
+	{	/* Picked up mid-stream: the same, and the side is unknown. */
+		.name = "no-connection-out-midstream", .build = rstmon_sc_midstream_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_MIDSTREAM | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, 2, RSTMON_SEQ_EXACT, 0),
+		RSTMON_WANT_COUNTS(100, 200, 1, 2),
+	},
+	{	/* Received: a stateless reply (no ACK) to our data. */
+		.name = "no-connection-in", .build = rstmon_sc_data_more,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0),
+		RSTMON_WANT_IDLE(HZ / 10),
+	},
+	/* data-after-close: the peer's data reached a socket we had closed (our FIN). */
+	{
+		.name = "data-after-close-out", .build = rstmon_sc_data_after_fin,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_DATA_AFTER_CLOSE, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_EXACT, 1),
+		RSTMON_WANT_COUNTS(200, 150, 3, 4),
+	},
+	{	/* Received: we sent data after the peer's FIN. */
+		.name = "data-after-close-in-ipv6", .v6 = true, .build = rstmon_sc_data_after_fin,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_DATA_AFTER_CLOSE, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED },
+		RSTMON_WANT_VIEW(RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_EXACT, 1),
+	},
+	/* unread-data: close() with received data unread resets from the full socket. */
+	{
+		.name = "unread-data-out", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX_SOCK(TCP_CLOSE, SHUTDOWN_MASK, false, false),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_UNREAD_DATA, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0),
+		RSTMON_WANT_COUNTS(100, 200, 3, 2),
+	},
+	{	/* Received: an abort (RST with ACK) after our data. */
+		.name = "unread-data-in", .build = rstmon_sc_data_unanswered,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_UNREAD_DATA, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+		RSTMON_WANT_COUNTS(200, 130, 2, 4),
+	},
+	/* linger-abort: SO_LINGER 0 close(), from the full socket. */
+	{
+		.name = "linger-abort-out", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX_SOCK(TCP_CLOSE, SHUTDOWN_MASK, false, true),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+	},
+	{	/* Received: an abort less than a second after its own data. */
+		.name = "linger-abort-in", .build = rstmon_sc_resp_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_LINGER_ABORT, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+		RSTMON_WANT_IDLE(HZ / 2),
+	},
+	/* app-abort: SOCK_DESTROY (ECONNABORTED), and connect(AF_UNSPEC). */
+	{
+		.name = "app-abort-out-sock-destroy", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = { .dir = RSTMON_DIR_OUT, .origin = RSTMON_ORIGIN_FULLSOCK,
+			 .sock_state = TCP_ESTABLISHED, .sock_err = ECONNABORTED },
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+	},
+	{	/* tcp_disconnect() without close(): TCP_CLOSE, shutdown untouched. */
+		.name = "app-abort-out-disconnect", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX_SOCK(TCP_CLOSE, 0, false, false),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+	},
+	{
+		.name = "app-abort-out-disconnect-linger0", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX_SOCK(TCP_CLOSE, SEND_SHUTDOWN, false, true),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+	},
+	{	/* Received: an abort a second or more after its own data. */
+		.name = "app-abort-in", .build = rstmon_sc_resp_data_acked,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+		RSTMON_WANT_IDLE(3 * HZ / 2),
+	},
+	/* abandoned, sent by a full socket: an abort before any data either way. */
+	{
+		.name = "abandoned-out-linger0", .build = rstmon_sc_handshake,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX_SOCK(TCP_CLOSE, SHUTDOWN_MASK, false, true),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0),
+		RSTMON_WANT_COUNTS(0, 0, 2, 1),
+	},
+	{	/* ... and ss -K before any data. */
+		.name = "abandoned-out-sock-destroy", .build = rstmon_sc_handshake,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = { .dir = RSTMON_DIR_OUT, .origin = RSTMON_ORIGIN_FULLSOCK,
+			 .sock_state = TCP_ESTABLISHED, .sock_err = ECONNABORTED },
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+	},
+	{	/* Sent by the stack: our connect() was given up before the SYN-ACK. */
+		.name = "abandoned-out-ctl-socket", .build = rstmon_sc_synack,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_SYN_RECV, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0),
+		RSTMON_WANT_COUNTS(0, 0, 1, 1),
+	},
+	{	/* Received: the originator reset right after the handshake. */
+		.name = "abandoned-in", .build = rstmon_sc_handshake,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_ABANDONED, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0),
+	},
+	/*
+	 * accept-overflow, sent here: we had only sent our SYN-ACK, and the
+	 * request socket reset the peer's acceptable handshake ACK; an
+	 * unacceptable one is bad-segment.
+	 */
+	{
+		.name = "accept-overflow-out", .build = rstmon_sc_handshake_ack,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ACCEPT_OVERFLOW, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0),
+		RSTMON_WANT_COUNTS(0, 0, 1, 2),
+	},
+	{	/* 999 bytes on, inside the window of 1000 << 7. */
+		.name = "bad-segment-out", .build = rstmon_sc_handshake_bad_ack,
+		.rst = { .side = RSTMON_RESP, .seq = RSTMON_TEST_ISN_R + 1000 },
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_BAD_SEGMENT, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_IN_WINDOW, 0),
+	},
+	{	/* Received: the responder reset right after the handshake. */
+		.name = "accept-overflow-in", .build = rstmon_sc_handshake,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_ACCEPT_OVERFLOW, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0),
+	},
+	/*
+	 * time-wait, sent here: after our FIN (our FIN_WAIT2 socket), a SYN
+	 * inside the window, not new data.
+	 */
+	{
+		.name = "time-wait-out", .build = rstmon_sc_syn_after_fin,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIME_WAIT, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_OUT_OF_WINDOW, 1),
+	},
+	{	/* Received: after the sender's FIN, and not for our new data. */
+		.name = "time-wait-in", .build = rstmon_sc_both_fins,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_TIME_WAIT, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED },
+		RSTMON_WANT_VIEW(RSTMON_ST_CLOSING, RSTMON_RESP, RSTMON_SEQ_EXACT, 3),
+		/* Payload only: SYN and FIN are not counted. */
+		RSTMON_WANT_COUNTS(200, 100, 3, 4),
+	},
+	/* memory: an orphan reset by tcp_check_oom() or tcp_out_of_resources(). */
+	{
+		.name = "memory-out", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX_SOCK(TCP_CLOSE, SHUTDOWN_MASK, true, false),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_MEMORY, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+	},
+	{	/* An orphan in FIN_WAIT1. */
+		.name = "memory-out-fin-wait1", .build = rstmon_sc_fin_wait1,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX_SOCK(TCP_FIN_WAIT1, SHUTDOWN_MASK, true, false),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_MEMORY, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_FIN_WAIT, RSTMON_ORIG, RSTMON_SEQ_EXACT, 1),
+	},
+	/* timeout: an orphan in FIN_WAIT2, keepalive probes exhausted. */
+	{
+		.name = "timeout-out-fin-wait2", .build = rstmon_sc_fin_wait2,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX_SOCK(TCP_FIN_WAIT2, SHUTDOWN_MASK, true, false),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIMEOUT, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+	},
+	{
+		.name = "timeout-out-keepalive", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = { .dir = RSTMON_DIR_OUT, .origin = RSTMON_ORIGIN_FULLSOCK,
+			 .sock_state = TCP_ESTABLISHED, .sock_keepalive_done = true },
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIMEOUT, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
+	},
+	/* idle-timeout, sent by a reject rule after silence; otherwise no-connection. */
+	{
+		.name = "idle-timeout-out", .build = rstmon_sc_idle,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK),
+		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET | RSTMON_EV_IDLE },
+		RSTMON_WANT_IDLE(3 * HZ),
+	},
+	{	/* Below the threshold. */
+		.name = "no-connection-out-below-idle", .build = rstmon_sc_idle,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK),
+		.at = -3 * HZ + RSTMON_TEST_IDLE - 1,
+		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET },
+	},
+	{	/* Received: the sender had been silent for idle_threshold. */
+		.name = "idle-timeout-in", .build = rstmon_sc_idle_then_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK | RSTMON_EV_IDLE },
+		RSTMON_WANT_IDLE(3 * HZ),
+	},
+	{	/* Exactly at the threshold is enough. */
+		.name = "idle-timeout-in-at-threshold", .build = rstmon_sc_idle_then_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.at = -3 * HZ + RSTMON_TEST_IDLE,
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK | RSTMON_EV_IDLE },
+	},
+	/* injected: a local raw socket forged it. */
+	{
+		.name = "injected-out", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_RAWSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_INJECTED, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_RAW_SOCKET },
+	},
+	{
+		.name = "injected-out-untracked", .build = rstmon_sc_data, .forget = true,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_RAWSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_INJECTED, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_ACK | RSTMON_EV_RAW_SOCKET },
+	},
+	/*
+	 * Picked up mid-stream, "no data either way" is unknown: an abort is
+	 * not read as abandoned (nor, received, as accept-overflow).
+	 */
+	{
+		.name = "linger-abort-out-midstream", .build = rstmon_sc_midstream_acks,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = RSTMON_CTX_SOCK(TCP_CLOSE, SHUTDOWN_MASK, false, true),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT, RSTMON_CONF_CERTAIN,
+			  EV_TRACKED_ACK | RSTMON_EV_MIDSTREAM | RSTMON_EV_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, 2, RSTMON_SEQ_EXACT, 0),
+	},
+	{
+		.name = "app-abort-in-midstream", .build = rstmon_sc_midstream_acks,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK | RSTMON_EV_MIDSTREAM },
+	},
+	/* Untracked, received: only "answers a SYN" can be told, as a suspicion. */
+	{
+		.name = "refused-in-untracked",
+		.rst = { .side = RSTMON_RESP, .flags = RSTMON_TCP_ACK, .ack = 12345 },
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED, RSTMON_CONF_SUSPECT,
+			  RSTMON_EV_ACK },
+		RSTMON_WANT_VIEW(0xff, 2, RSTMON_SEQ_NA, 0),
+		RSTMON_WANT_COUNTS(0, 0, 0, 0),
+		RSTMON_WANT_IDLE(0),
+		RSTMON_WANT_TTL_BASE(0),
+	},
+	{
+		.name = "unknown-fwd-untracked",
+		.rst = { .side = RSTMON_RESP, .seq = 5555 },
+		.ctx = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_UNKNOWN, RSTMON_CONF_SUSPECT, 0 },
+	},
+	/* Untracked, sent here: what the origin proves still holds. */
+	{
+		.name = "refused-out-untracked-ipv6", .v6 = true,
+		.rst = { .side = RSTMON_RESP, .flags = RSTMON_TCP_ACK, .ack = 12345 },
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_REFUSED, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_ACK | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(0xff, 2, RSTMON_SEQ_NA, 0),
+	},
+	{
+		.name = "no-connection-out-untracked-ipv6", .v6 = true,
+		.rst = { .side = RSTMON_RESP, .seq = 5555 },
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_CTL_SOCKET },
+	},
+	{
+		.name = "no-connection-out-reject-rule-untracked-ipv6", .v6 = true,
+		.rst = { .side = RSTMON_RESP, .seq = 5555 },
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK),
+		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_NO_SOCKET },
+	},
+	{
+		.name = "linger-abort-out-untracked-ipv6", .v6 = true,
+		.rst = { .side = RSTMON_RESP, .flags = RSTMON_TCP_ACK, .seq = 5555, .ack = 777 },
+		.ctx = RSTMON_CTX_SOCK(TCP_CLOSE, SHUTDOWN_MASK, false, true),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_ACK | RSTMON_EV_SOCKET },
+	},
+};
+
+KUNIT_ARRAY_PARAM_DESC(rstmon_test_verdicts, rstmon_test_verdicts, name);
+
+/*
+ * rstmon_classify() for every cause of the rules in Documentation/rstmon.rst:
+ * the scenario's segments fed through the table, then the RST classified
+ * with the entry and side the table gives for it.
+ */
+static void rstmon_classify_test_verdict(struct kunit *test)
+{
+	const struct rstmon_test_verdict *v = test->param_value;
 	struct rstmon_rst_ctx x;
 	struct rstmon_event ev;
 	struct rstmon_seg rst;
 	struct rstmon_tc tc;
 	u32 now = jiffies;
 
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);	/* in */
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, RSTMON_TEST_ISN_O + 1, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
+	rstmon_tc_init(&tc, test, v->v6 ? AF_INET6 : AF_INET);
+	if (v->build)
+		v->build(&tc, now);
+	if (v->forget) {
+		rstmon_test_reap_all();
+		tc.c = NULL;
+	}
+	rstmon_test_rst(&tc, &v->rst, &rst);
+	rstmon_ctx(&x, &v->ctx, now + v->at);
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_REFUSED,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_CTL_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0);
-	rstmon_expect_counts(test, &ev, 0, 0, 0, 1);
-	KUNIT_EXPECT_EQ(test, ev.ttl_base, 0);
 
-	/* A reject rule answered the SYN. */
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_REFUSED,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_NO_SOCKET);
-
-	/* ... a SYN never tracked (the rule dropped it before rstmon saw it). */
-	rstmon_test_reap_all();
-	tc.c = NULL;
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_REFUSED,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_ACK | RSTMON_EV_NO_SOCKET);
-	rstmon_expect_view(test, &ev, 0xff, 2, RSTMON_SEQ_NA, 0);
+	rstmon_expect_class(test, &ev, v->want.sender, v->want.cause, v->want.confidence,
+			    v->want.evidence);
+	KUNIT_EXPECT_EQ(test, ev.family, tc.family);
+	KUNIT_EXPECT_EQ(test, ev.dir, x.dir);
+	if (v->view.check)
+		rstmon_expect_view(test, &ev, v->view.state, v->view.side, v->view.seqchk,
+				   v->view.fin);
+	if (v->counts.check)
+		rstmon_expect_counts(test, &ev, v->counts.sbytes, v->counts.rbytes,
+				     v->counts.ssegs, v->counts.rsegs);
+	if (v->idle.check)
+		KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(v->idle.jiffies));
+	if (v->ttl_base.check)
+		KUNIT_EXPECT_EQ(test, ev.ttl_base, v->ttl_base.ttl);
 }
 
-/* refused, received (and forwarded): the peer answered our SYN. */
-static void rstmon_classify_test_refused_in(struct kunit *test)
+/*
+ * The cases below look at one part of the event (a piece of evidence, a
+ * field) rather than at the whole verdict, often for RSTs that differ in one
+ * field: the responder's abort, in sequence, is where most of them start.
+ */
+static const struct rstmon_test_rst rstmon_test_resp_abort = RSTMON_RST_ABORT(RSTMON_RESP);
+
+/* An ACK of anything but our SYN does not answer it. */
+static void rstmon_classify_test_refused_other_ack(struct kunit *test)
 {
 	static const u8 families[] = { AF_INET, AF_INET6 };
 	struct rstmon_rst_ctx x;
@@ -1335,638 +2021,13 @@ static void rstmon_classify_test_refused_in(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(families); i++) {
 		rstmon_tc_init(&tc, test, families[i]);
-		rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
-		rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, RSTMON_TEST_ISN_O + 1, &rst);
-
-		rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-		rstmon_tc_classify(&tc, &rst, &x, &ev);
-		rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED,
-				    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
-		rstmon_expect_view(test, &ev, RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0);
-		KUNIT_EXPECT_EQ(test, ev.family, families[i]);
-		KUNIT_EXPECT_EQ(test, ev.dir, RSTMON_DIR_IN);
-
-		rstmon_ctx(&x, RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE, now);
-		rstmon_tc_classify(&tc, &rst, &x, &ev);
-		rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED,
-				    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
-		KUNIT_EXPECT_EQ(test, ev.dir, RSTMON_DIR_FWD);
-
-		/* An ACK of anything but our SYN does not answer it. */
+		rstmon_sc_syn(&tc, now);
 		rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, RSTMON_TEST_ISN_O + 2, &rst);
+		rstmon_ctx(&x, &rstmon_test_fwd, now);
 		rstmon_tc_classify(&tc, &rst, &x, &ev);
 		KUNIT_EXPECT_NE(test, ev.cause, RSTMON_CAUSE_REFUSED);
 		rstmon_test_reap_all();
 	}
-}
-
-/*
- * A closed connection's 4-tuple used again, to a port nobody listens on any
- * more: the RST still answers the new SYN.
- */
-static void rstmon_classify_test_refused_reused_tuple(struct kunit *test)
-{
-	const u32 isn2 = RSTMON_TEST_ISN_O + 0x01000000;
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - 10 * HZ);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - 10 * HZ);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now - 10 * HZ);
-	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, isn2, 0, 0, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, isn2 + 1, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED,
-			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
-	rstmon_expect_view(test, &ev, RSTMON_ST_SYN_SENT, RSTMON_RESP, RSTMON_SEQ_NA, 0);
-}
-
-/* no-connection, sent here: our socket is gone; the peer's data hit the stack. */
-static void rstmon_classify_test_no_connection_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION,
-			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
-	rstmon_expect_counts(test, &ev, 200, 150, 2, 4);
-
-	/* Picked up mid-stream: the same, and the side is unknown. */
-	rstmon_test_reap_all();
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, now);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 100, now);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION,
-			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_MIDSTREAM |
-			    RSTMON_EV_CTL_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, 2, RSTMON_SEQ_EXACT, 0);
-	rstmon_expect_counts(test, &ev, 100, 200, 1, 2);
-}
-
-/* no-connection, received: a stateless reply (no ACK) to our data. */
-static void rstmon_classify_test_no_connection_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_NO_CONNECTION,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
-	KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(HZ / 10));
-}
-
-/* data-after-close: the peer's data reached a socket we had closed (our FIN). */
-static void rstmon_classify_test_data_after_close_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_DATA_AFTER_CLOSE,
-			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_EXACT, 1);
-	rstmon_expect_counts(test, &ev, 200, 150, 3, 4);
-}
-
-/* data-after-close, received: we sent data after the peer's FIN. */
-static void rstmon_classify_test_data_after_close_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET6);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_DATA_AFTER_CLOSE,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED);
-	rstmon_expect_view(test, &ev, RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_EXACT, 1);
-}
-
-/* unread-data: close() with received data unread resets from the full socket. */
-static void rstmon_classify_test_unread_data_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-
-	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, false);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_UNREAD_DATA,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0);
-	rstmon_expect_counts(test, &ev, 100, 200, 3, 2);
-}
-
-/* unread-data, received: an abort (RST with ACK) after our data. */
-static void rstmon_classify_test_unread_data_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 30, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_UNREAD_DATA,
-			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
-	rstmon_expect_counts(test, &ev, 200, 130, 2, 4);
-}
-
-/* linger-abort: SO_LINGER 0 close(), from the full socket. */
-static void rstmon_classify_test_linger_abort_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
-
-	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, true);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-}
-
-/* linger-abort, received: an abort less than a second after its own data. */
-static void rstmon_classify_test_linger_abort_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 0, now - HZ);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 300, now - HZ / 2);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_LINGER_ABORT,
-			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
-	KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(HZ / 2));
-}
-
-/* app-abort: SOCK_DESTROY (ECONNABORTED), and connect(AF_UNSPEC). */
-static void rstmon_classify_test_app_abort_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-
-	rstmon_ctx_sock(&x, now, TCP_ESTABLISHED, 0, false, false);
-	x.sock_err = ECONNABORTED;
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-
-	/* tcp_disconnect() without close(): TCP_CLOSE, shutdown untouched. */
-	rstmon_ctx_sock(&x, now, TCP_CLOSE, 0, false, false);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-	rstmon_ctx_sock(&x, now, TCP_CLOSE, SEND_SHUTDOWN, false, true);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_APP_ABORT,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-}
-
-/* app-abort, received: an abort a second or more after its own data. */
-static void rstmon_classify_test_app_abort_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 0, now - 3 * HZ / 2);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 300, now - 3 * HZ / 2);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT,
-			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
-	KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(3 * HZ / 2));
-}
-
-/* abandoned, sent by a full socket: an abort before any data either way. */
-static void rstmon_classify_test_abandoned_out_sock(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 0, 0, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-
-	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, true);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0);
-	rstmon_expect_counts(test, &ev, 0, 0, 2, 1);
-
-	/* ... and ss -K before any data. */
-	rstmon_ctx_sock(&x, now, TCP_ESTABLISHED, 0, false, false);
-	x.sock_err = ECONNABORTED;
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-}
-
-/* abandoned, sent by the stack: our connect() was given up before the SYN-ACK. */
-static void rstmon_classify_test_abandoned_out_ctl(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, 0, RSTMON_TEST_ISN_O + 1, 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ABANDONED,
-			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_SYN_RECV, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0);
-	rstmon_expect_counts(test, &ev, 0, 0, 1, 1);
-}
-
-/* abandoned, received: the originator reset right after the handshake. */
-static void rstmon_classify_test_abandoned_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 0, 0, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_ABANDONED,
-			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0);
-}
-
-/*
- * accept-overflow, sent here: we had only sent our SYN-ACK, and the request
- * socket reset the peer's acceptable handshake ACK; an unacceptable one is
- * bad-segment.
- */
-static void rstmon_classify_test_accept_overflow_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, RSTMON_TEST_ISN_R + 1, 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_ACCEPT_OVERFLOW,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
-	rstmon_expect_counts(test, &ev, 0, 0, 1, 2);
-}
-
-static void rstmon_classify_test_bad_segment_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, now - HZ / 10);
-	/* The handshake ACK acknowledges what we never sent. */
-	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, RSTMON_TEST_ISN_O + 1,
-		       RSTMON_TEST_ISN_R + 1000, 0, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, RSTMON_TEST_ISN_R + 1000, 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_BAD_SEGMENT,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET);
-	/* 999 bytes on, inside the window of 1000 << 7. */
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_IN_WINDOW, 0);
-}
-
-/* accept-overflow, received: the responder reset right after the handshake. */
-static void rstmon_classify_test_accept_overflow_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 0, 0, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, RSTMON_TEST_ISN_R + 1, 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_ACCEPT_OVERFLOW,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
-}
-
-/*
- * time-wait, sent here: after our FIN (our FIN_WAIT2 socket), a SYN inside
- * the window, not new data.
- */
-static void rstmon_classify_test_time_wait_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-	u32 syn;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ / 10);
-	syn = tc.nxt[RSTMON_ORIG] + 10;
-	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, syn, 0, 0, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, syn + 1, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIME_WAIT,
-			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK | RSTMON_EV_CTL_SOCKET);
-	KUNIT_EXPECT_EQ(test, ev.fin, 1);
-	KUNIT_EXPECT_EQ(test, ev.state, RSTMON_ST_FIN_WAIT);
-}
-
-/* time-wait, received: after the sender's FIN, and not for our new data. */
-static void rstmon_classify_test_time_wait_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_TIME_WAIT,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_TRACKED);
-	rstmon_expect_view(test, &ev, RSTMON_ST_CLOSING, RSTMON_RESP, RSTMON_SEQ_EXACT, 3);
-	/* Payload only: SYN and FIN are not counted. */
-	rstmon_expect_counts(test, &ev, 200, 100, 3, 4);
-}
-
-/* memory: an orphan reset by tcp_check_oom() or tcp_out_of_resources(). */
-static void rstmon_classify_test_memory_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-
-	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, true, false);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_MEMORY,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-
-	/* An orphan in FIN_WAIT1. */
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-	rstmon_ctx_sock(&x, now, TCP_FIN_WAIT1, SHUTDOWN_MASK, true, false);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_MEMORY,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_FIN_WAIT, RSTMON_ORIG, RSTMON_SEQ_EXACT, 1);
-}
-
-/* timeout: an orphan in FIN_WAIT2, keepalive probes exhausted. */
-static void rstmon_classify_test_timeout_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-
-	rstmon_ctx_sock(&x, now, TCP_FIN_WAIT2, SHUTDOWN_MASK, true, false);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIMEOUT,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-
-	rstmon_test_reap_all();
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-	rstmon_ctx_sock(&x, now, TCP_ESTABLISHED, 0, false, false);
-	x.sock_keepalive_done = true;
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_TIMEOUT,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_SOCKET);
-}
-
-/* idle-timeout, sent by a reject rule after silence; otherwise no-connection. */
-static void rstmon_classify_test_idle_timeout_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - 3 * HZ);
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, tc.nxt[RSTMON_RESP], 0, &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_IDLE_TIMEOUT,
-			    RSTMON_CONF_CERTAIN,
-			    RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET | RSTMON_EV_IDLE);
-	KUNIT_EXPECT_EQ(test, ev.idle_ms, 3000U);
-
-	/* Below the threshold. */
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK, now - 3 * HZ + RSTMON_TEST_IDLE - 1);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_NO_CONNECTION,
-			    RSTMON_CONF_CERTAIN, RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET);
-}
-
-/* idle-timeout, received: the sender had been silent for idle_threshold. */
-static void rstmon_classify_test_idle_timeout_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - 3 * HZ);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, now);	/* ours: the trigger */
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_IDLE_TIMEOUT,
-			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK | RSTMON_EV_IDLE);
-	KUNIT_EXPECT_EQ(test, ev.idle_ms, 3000U);
-
-	/* Exactly at the threshold is enough. */
-	x.now = now - 3 * HZ + RSTMON_TEST_IDLE;
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	KUNIT_EXPECT_EQ(test, ev.cause, RSTMON_CAUSE_IDLE_TIMEOUT);
-}
-
-/* injected: a local raw socket forged it. */
-static void rstmon_classify_test_injected_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_RAWSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_INJECTED,
-			    RSTMON_CONF_CERTAIN, EV_TRACKED_ACK | RSTMON_EV_RAW_SOCKET);
-
-	rstmon_test_reap_all();
-	tc.c = NULL;
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_INJECTED,
-			    RSTMON_CONF_CERTAIN, RSTMON_EV_ACK | RSTMON_EV_RAW_SOCKET);
 }
 
 /* middlebox: the RST's TTL is not what its claimed sender showed. */
@@ -1980,9 +2041,8 @@ static void rstmon_classify_test_middlebox_in(struct kunit *test)
 
 	rstmon_tc_init(&tc, test, AF_INET);
 	rstmon_tc_established(&tc, 200, 100, now - HZ / 10);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
+	rstmon_ctx(&x, &rstmon_test_in, now);
 
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_LINGER_ABORT,
@@ -2018,9 +2078,8 @@ static void rstmon_classify_test_ipid_mismatch_in(struct kunit *test)
 	rstmon_tc_established(&tc, 200, 100, now - HZ / 10);
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
 	KUNIT_ASSERT_EQ(test, tc.c->side[RSTMON_RESP].ipid_mode, RSTMON_IPID_INCR);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
+	rstmon_ctx(&x, &rstmon_test_in, now);
 
 	rstmon_tc_classify(&tc, &rst, &x, &ev);	/* the next ID */
 	KUNIT_EXPECT_FALSE(test, ev.evidence & RSTMON_EV_IPID_MISMATCH);
@@ -2033,102 +2092,6 @@ static void rstmon_classify_test_ipid_mismatch_in(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ev.sender, RSTMON_SENDER_PEER);
 }
 
-/*
- * Picked up mid-stream, "no data either way" is unknown: an abort is not
- * read as abandoned (nor, received, as accept-overflow).
- */
-static void rstmon_classify_test_midstream_no_data(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ / 10);
-	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
-	KUNIT_ASSERT_EQ(test, tc.c->flags, RSTMON_CF_MIDSTREAM);
-	rstmon_tc_rst(&tc, RSTMON_ORIG, RSTMON_TCP_ACK, tc.nxt[RSTMON_ORIG],
-		      tc.nxt[RSTMON_RESP], &rst);
-
-	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, true);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT,
-			    RSTMON_CONF_CERTAIN,
-			    EV_TRACKED_ACK | RSTMON_EV_MIDSTREAM | RSTMON_EV_SOCKET);
-	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, 2, RSTMON_SEQ_EXACT, 0);
-
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT,
-			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK | RSTMON_EV_MIDSTREAM);
-}
-
-/* Untracked, received: only "answers a SYN" can be told, as a suspicion. */
-static void rstmon_classify_test_untracked_in(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, 12345, &rst);
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_REFUSED,
-			    RSTMON_CONF_SUSPECT, RSTMON_EV_ACK);
-	rstmon_expect_view(test, &ev, 0xff, 2, RSTMON_SEQ_NA, 0);
-	rstmon_expect_counts(test, &ev, 0, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, ev.idle_ms, 0U);
-	KUNIT_EXPECT_EQ(test, ev.ttl_base, 0);
-
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, 5555, 0, &rst);
-	rstmon_ctx(&x, RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_UNKNOWN,
-			    RSTMON_CONF_SUSPECT, 0);
-	KUNIT_EXPECT_EQ(test, ev.dir, RSTMON_DIR_FWD);
-}
-
-/* Untracked, sent here: what the origin proves still holds. */
-static void rstmon_classify_test_untracked_out(struct kunit *test)
-{
-	struct rstmon_rst_ctx x;
-	struct rstmon_event ev;
-	struct rstmon_seg rst;
-	struct rstmon_tc tc;
-	u32 now = jiffies;
-
-	rstmon_tc_init(&tc, test, AF_INET6);
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 0, 12345, &rst);
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_REFUSED,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_ACK | RSTMON_EV_CTL_SOCKET);
-	rstmon_expect_view(test, &ev, 0xff, 2, RSTMON_SEQ_NA, 0);
-
-	rstmon_tc_rst(&tc, RSTMON_RESP, 0, 5555, 0, &rst);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION,
-			    RSTMON_CONF_LIKELY, RSTMON_EV_CTL_SOCKET);
-
-	rstmon_ctx(&x, RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK, now);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_NO_CONNECTION,
-			    RSTMON_CONF_CERTAIN, RSTMON_EV_NO_SOCKET);
-
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, 5555, 777, &rst);
-	rstmon_ctx_sock(&x, now, TCP_CLOSE, SHUTDOWN_MASK, false, true);
-	rstmon_tc_classify(&tc, &rst, &x, &ev);
-	rstmon_expect_class(test, &ev, RSTMON_SENDER_LOCAL, RSTMON_CAUSE_LINGER_ABORT,
-			    RSTMON_CONF_CERTAIN, RSTMON_EV_ACK | RSTMON_EV_SOCKET);
-}
-
 /* What an event carries besides the verdict. */
 static void rstmon_classify_test_event_fields(struct kunit *test)
 {
@@ -2139,13 +2102,12 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 	u32 now = jiffies;
 
 	rstmon_tc_init(&tc, test, AF_INET6);
-	rstmon_tc_established(&tc, 100, 200, now - HZ / 10);
+	rstmon_sc_data(&tc, now);
 	tc.c->created = now - 5 * HZ;
 	tc.c->rsts = 1;
-	rstmon_tc_rst(&tc, RSTMON_RESP, RSTMON_TCP_ACK, tc.nxt[RSTMON_RESP],
-		      tc.nxt[RSTMON_ORIG], &rst);
+	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
 	rst.payload = 8;
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, now);
+	rstmon_ctx(&x, &rstmon_test_in, now);
 	x.kreason = 3;
 
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
@@ -2176,7 +2138,7 @@ static u8 rstmon_tc_seqchk(struct rstmon_tc *tc, u32 seq)
 	struct rstmon_seg rst;
 
 	rstmon_tc_rst(tc, RSTMON_RESP, 0, seq, 0, &rst);
-	rstmon_ctx(&x, RSTMON_DIR_IN, RSTMON_ORIGIN_NONE, jiffies);
+	rstmon_ctx(&x, &rstmon_test_in, jiffies);
 	rstmon_tc_classify(tc, &rst, &x, &ev);
 	return ev.seqchk;
 }
@@ -2211,37 +2173,10 @@ static void rstmon_classify_test_seqchk(struct kunit *test)
 }
 
 static struct kunit_case rstmon_classify_cases[] = {
-	KUNIT_CASE(rstmon_classify_test_refused_out),
-	KUNIT_CASE(rstmon_classify_test_refused_in),
-	KUNIT_CASE(rstmon_classify_test_refused_reused_tuple),
-	KUNIT_CASE(rstmon_classify_test_no_connection_out),
-	KUNIT_CASE(rstmon_classify_test_no_connection_in),
-	KUNIT_CASE(rstmon_classify_test_data_after_close_out),
-	KUNIT_CASE(rstmon_classify_test_data_after_close_in),
-	KUNIT_CASE(rstmon_classify_test_unread_data_out),
-	KUNIT_CASE(rstmon_classify_test_unread_data_in),
-	KUNIT_CASE(rstmon_classify_test_linger_abort_out),
-	KUNIT_CASE(rstmon_classify_test_linger_abort_in),
-	KUNIT_CASE(rstmon_classify_test_app_abort_out),
-	KUNIT_CASE(rstmon_classify_test_app_abort_in),
-	KUNIT_CASE(rstmon_classify_test_abandoned_out_sock),
-	KUNIT_CASE(rstmon_classify_test_abandoned_out_ctl),
-	KUNIT_CASE(rstmon_classify_test_abandoned_in),
-	KUNIT_CASE(rstmon_classify_test_accept_overflow_out),
-	KUNIT_CASE(rstmon_classify_test_bad_segment_out),
-	KUNIT_CASE(rstmon_classify_test_accept_overflow_in),
-	KUNIT_CASE(rstmon_classify_test_time_wait_out),
-	KUNIT_CASE(rstmon_classify_test_time_wait_in),
-	KUNIT_CASE(rstmon_classify_test_memory_out),
-	KUNIT_CASE(rstmon_classify_test_timeout_out),
-	KUNIT_CASE(rstmon_classify_test_idle_timeout_out),
-	KUNIT_CASE(rstmon_classify_test_idle_timeout_in),
-	KUNIT_CASE(rstmon_classify_test_injected_out),
+	KUNIT_CASE_PARAM(rstmon_classify_test_verdict, rstmon_test_verdicts_gen_params),
+	KUNIT_CASE(rstmon_classify_test_refused_other_ack),
 	KUNIT_CASE(rstmon_classify_test_middlebox_in),
 	KUNIT_CASE(rstmon_classify_test_ipid_mismatch_in),
-	KUNIT_CASE(rstmon_classify_test_midstream_no_data),
-	KUNIT_CASE(rstmon_classify_test_untracked_in),
-	KUNIT_CASE(rstmon_classify_test_untracked_out),
 	KUNIT_CASE(rstmon_classify_test_event_fields),
 	KUNIT_CASE(rstmon_classify_test_seqchk),
 	{}

@@ -24,4 +24,6 @@ done
 expect "client saw 2 segments out (SYNs)" "$(counter cli segments out)" 2
 expect "other namespace saw no segment" "$(counter other segments in)" 0
 expect "no malformed segments" "$(counter srv errors malformed)" 0
+expect "/proc/net/rstmon is mode 0440, owned by root" \
+	"$(nsx srv stat -c '%a %U %G' /proc/net/rstmon)" "440 root root"
 finish

@@ -8,7 +8,7 @@
 # table, and the sysctls and delay that the accept-overflow case needs.
 scenarios_setup() {
 	# A short idle threshold, so the idle-timeout case takes seconds.
-	modprobe -r rstmon && modprobe rstmon idle_threshold=3 || return 1
+	modprobe -r rstmon && modprobe rstmon idle_threshold=5 || return 1
 	add_ns cli srv
 	link cli srv 1
 	TMPD=$(mktemp -d)
@@ -114,9 +114,9 @@ run_family() {
 	# idle longer than its timeout and rejects its next segment.
 	nsx srv nft add rule inet rstmon input ct state invalid reject with tcp reset
 	nsx srv sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
-	nsx srv sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=4
+	nsx srv sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=6
 	serve srv reply-hold "$a" $((p + 11))
-	out=$(nsx cli $KIT client idle "$a" $((p + 11)) 6)
+	out=$(nsx cli $KIT client idle "$a" $((p + 11)) 8)
 	expect "$f idle-timeout: client errno" "$out" ECONNRESET
 	expect_event "$f idle-timeout: server" srv $((p + 11)) out firewall idle-timeout
 	expect_event "$f idle-timeout: client" cli $((p + 11)) in peer idle-timeout

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rstmon: the one place where kernel versions differ.
+ *
+ * Features are detected by compile probes (module/compat/probe.sh), never
+ * by version number: RSTMON_HAVE_<PROBE> is defined when the kernel built
+ * against has the feature.
+ */
+#ifndef _RSTMON_COMPAT_H
+#define _RSTMON_COMPAT_H
+
+#if __has_include("generated/compat-probes.h")
+#include "generated/compat-probes.h"
+#endif
+
+#endif /* _RSTMON_COMPAT_H */

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: the kernel's own reason for the RSTs it sends.
+ *
+ * Since Linux 6.10 the tcp_send_reset tracepoint carries an enum
+ * sk_rst_reason.  It fires at two moments (checked in 6.12 and 7.2):
+ *
+ *  - in tcp_v4_send_reset()/tcp_v6_send_reset() (skb: the segment being
+ *    answered), before the reply is built and sent on the same CPU.  The
+ *    probe parks the reason in a per-CPU slot with the endpoints of the RST
+ *    to come; our LOCAL_OUT hook takes it when the RST it sees matches.  A
+ *    task migrated in between, or a slot older than a tick, yields no
+ *    reason rather than a wrong one.
+ *  - in tcp_send_active_reset() (skb NULL: a full socket resets), after
+ *    tcp_transmit_skb() has sent the RST through our hook.  The probe then
+ *    finds that event in the socket's namespace and sets the reason on it.
+ *
+ * rstmon keeps its own cause (the kernel's names are coarser in places:
+ * INVALID_SYN also covers an accept-queue overflow, TCP_STATE covers
+ * tcp_abort() and disconnects), shows the kernel's beside it, and counts
+ * the events where they disagree.  Where the running kernel lacks the
+ * tracepoint (the probe RSTMON_HAVE_TCP_SEND_RESET_REASON), the reason is
+ * simply unknown.
+ */
+#include <linux/jiffies.h>
+#include <linux/percpu.h>
+#include <linux/skbuff.h>
+#include <linux/string.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/ipv6.h>
+#include <linux/rstmon.h>
+
+#include "compat.h"
+#include "rstmon.h"
+#include "parse.h"
+#include "kreason.h"
+
+#ifdef RSTMON_HAVE_TCP_SEND_RESET_REASON
+#include <net/rstreason.h>
+#include <trace/events/tcp.h>
+
+/**
+ * struct rstmon_kreason_slot - the last stateless reply's reason on a CPU.
+ * @src: source of the RST to come (the answered segment's destination)
+ * @dst: its destination
+ * @sport: its source port
+ * @dport: its destination port
+ * @stamp: jiffies when the tracepoint fired
+ * @reason: enum sk_rst_reason + 1; 0: empty
+ */
+struct rstmon_kreason_slot {
+	struct in6_addr src;
+	struct in6_addr dst;
+	__be16 sport;
+	__be16 dport;
+	unsigned long stamp;
+	u8 reason;
+};
+
+static DEFINE_PER_CPU(struct rstmon_kreason_slot, rstmon_kreason_slot);
+
+/* The kernel's reasons and their names, as its own tracepoint prints them. */
+#define RSTMON_FN(reason) { SK_RST_REASON_##reason, #reason },
+static const struct {
+	enum sk_rst_reason reason;
+	const char *name;
+} rstmon_kreason_names[] = {
+	DEFINE_RST_REASON(RSTMON_FN, RSTMON_FN)
+};
+
+#undef RSTMON_FN
+
+/* The answered segment's endpoints, read only with skb_header_pointer(). */
+static bool rstmon_kreason_tuple(const struct sk_buff *skb,
+				 struct rstmon_kreason_slot *slot)
+{
+	struct tcphdr _th;
+	const struct tcphdr *th;
+
+	if (skb->protocol == htons(ETH_P_IP)) {
+		struct iphdr _iph;
+		const struct iphdr *iph;
+
+		iph = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_iph), &_iph);
+		if (!iph)
+			return false;
+		ipv6_addr_set_v4mapped(iph->daddr, &slot->src);
+		ipv6_addr_set_v4mapped(iph->saddr, &slot->dst);
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		struct ipv6hdr _ip6h;
+		const struct ipv6hdr *ip6h;
+
+		ip6h = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_ip6h), &_ip6h);
+		if (!ip6h)
+			return false;
+		slot->src = ip6h->daddr;
+		slot->dst = ip6h->saddr;
+	} else {
+		return false;
+	}
+	th = skb_header_pointer(skb, skb_transport_offset(skb), sizeof(_th), &_th);
+	if (!th)
+		return false;
+	slot->sport = th->dest;
+	slot->dport = th->source;
+	return true;
+}
+
+static bool rstmon_kreason_agrees_cb(u8 kreason, u8 cause)
+{
+	return rstmon_kreason_agrees(kreason, cause);
+}
+
+/* A full socket's RST has passed the hook already: amend its event. */
+static void rstmon_kreason_amend(const struct sock *sk, u8 kreason)
+{
+	struct rstmon_event key = { .dir = RSTMON_DIR_OUT };
+	struct rstmon_net *rn;
+
+	if (!sk_fullsock(sk))
+		return;
+	if (sk->sk_family == AF_INET) {
+		ipv6_addr_set_v4mapped(sk->sk_rcv_saddr, &key.src);
+		ipv6_addr_set_v4mapped(sk->sk_daddr, &key.dst);
+#if IS_ENABLED(CONFIG_IPV6)
+	} else if (sk->sk_family == AF_INET6) {
+		key.src = sk->sk_v6_rcv_saddr;
+		key.dst = sk->sk_v6_daddr;
+#endif
+	} else {
+		return;
+	}
+	/* No source port: tcp_set_state(TCP_CLOSE) may have released it
+	 * (inet_put_port() zeroes inet_num) before the reset was sent.
+	 */
+	key.dport = sk->sk_dport;
+	rn = rstmon_pernet(sock_net(sk));
+	if (rstmon_ring_amend_kreason(&rn->ring, &key, kreason, rstmon_kreason_agrees_cb))
+		rstmon_count(rn, RSTMON_STAT_KDISAGREE);
+}
+
+/* Tracepoint probe: runs with preemption disabled. */
+static void rstmon_trace_send_reset(void *data, const struct sock *sk,
+				    const struct sk_buff *skb,
+				    const enum sk_rst_reason reason)
+{
+	struct rstmon_kreason_slot *slot;
+	u8 kreason = (u8)min_t(unsigned int, reason, U8_MAX - 1) + 1;
+
+	if (!skb) {
+		if (sk)
+			rstmon_kreason_amend(sk, kreason);
+		return;
+	}
+	slot = this_cpu_ptr(&rstmon_kreason_slot);
+	slot->reason = 0;
+	if (!rstmon_kreason_tuple(skb, slot))
+		return;
+	slot->stamp = jiffies;
+	slot->reason = kreason;
+}
+
+int rstmon_kreason_init(void)
+{
+	return register_trace_tcp_send_reset(rstmon_trace_send_reset, NULL);
+}
+
+void rstmon_kreason_exit(void)
+{
+	unregister_trace_tcp_send_reset(rstmon_trace_send_reset, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+/**
+ * rstmon_kreason_take() - the kernel's reason for an RST leaving this host.
+ * @skb: the RST at LOCAL_OUT
+ * @seg: its parsed headers
+ *
+ * Return: enum sk_rst_reason + 1, or 0 when unknown.
+ */
+u8 rstmon_kreason_take(const struct sk_buff *skb, const struct rstmon_seg *seg)
+{
+	struct rstmon_kreason_slot *slot = get_cpu_ptr(&rstmon_kreason_slot);
+	u8 reason = 0;
+
+	if (slot->reason && time_before_eq(jiffies, slot->stamp + 1) &&
+	    slot->sport == seg->sport && slot->dport == seg->dport &&
+	    ipv6_addr_equal(&slot->src, &seg->saddr) &&
+	    ipv6_addr_equal(&slot->dst, &seg->daddr)) {
+		reason = slot->reason;
+		slot->reason = 0;
+	}
+	put_cpu_ptr(&rstmon_kreason_slot);
+	return reason;
+}
+
+const char *rstmon_kreason_name(u8 kreason)
+{
+	unsigned int i;
+
+	for (i = 0; kreason && i < ARRAY_SIZE(rstmon_kreason_names); i++)
+		if (rstmon_kreason_names[i].reason == kreason - 1)
+			return rstmon_kreason_names[i].name;
+	return "none";
+}
+
+/*
+ * Which of rstmon's causes each kernel reason allows, by the reason's
+ * name: the set of names grows between kernel versions.
+ */
+static const struct {
+	const char *name;
+	u32 causes;
+} rstmon_kreason_map[] = {
+	{ "NO_SOCKET", BIT(RSTMON_CAUSE_REFUSED) | BIT(RSTMON_CAUSE_NO_CONNECTION) |
+		       BIT(RSTMON_CAUSE_ABANDONED) },
+	{ "TCP_INVALID_ACK_SEQUENCE", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
+	{ "TCP_RFC7323_PAWS", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
+	{ "TCP_TOO_OLD_ACK", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
+	{ "TCP_ACK_UNSENT_DATA", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
+	{ "TCP_FLAGS", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
+	{ "TCP_OLD_ACK", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
+	{ "TCP_ABORT_ON_DATA", BIT(RSTMON_CAUSE_DATA_AFTER_CLOSE) },
+	{ "TCP_TIMEWAIT_SOCKET", BIT(RSTMON_CAUSE_TIME_WAIT) |
+				 BIT(RSTMON_CAUSE_DATA_AFTER_CLOSE) },
+	{ "INVALID_SYN", BIT(RSTMON_CAUSE_ACCEPT_OVERFLOW) },
+	/* Unread data and SO_LINGER 0 together: the kernel names the
+	 * first, rstmon can only see the second.
+	 */
+	{ "TCP_ABORT_ON_CLOSE", BIT(RSTMON_CAUSE_UNREAD_DATA) | BIT(RSTMON_CAUSE_LINGER_ABORT) |
+				BIT(RSTMON_CAUSE_ABANDONED) },
+	/* TCP_LINGER2 < 0: FIN_WAIT2 aborted at once, not SO_LINGER 0. */
+	{ "TCP_ABORT_ON_LINGER", BIT(RSTMON_CAUSE_TIMEOUT) },
+	{ "TCP_ABORT_ON_MEMORY", BIT(RSTMON_CAUSE_MEMORY) },
+	/* SO_LINGER 0, tcp_abort(), disconnects, FIN_WAIT2 timer. */
+	{ "TCP_STATE", BIT(RSTMON_CAUSE_LINGER_ABORT) | BIT(RSTMON_CAUSE_APP_ABORT) |
+		       BIT(RSTMON_CAUSE_ABANDONED) | BIT(RSTMON_CAUSE_TIMEOUT) },
+	{ "TCP_KEEPALIVE_TIMEOUT", BIT(RSTMON_CAUSE_TIMEOUT) },
+	{ "TCP_DISCONNECT_WITH_DATA", BIT(RSTMON_CAUSE_APP_ABORT) |
+				      BIT(RSTMON_CAUSE_LINGER_ABORT) |
+				      BIT(RSTMON_CAUSE_ABANDONED) },
+};
+
+/* Does rstmon's @cause fit the kernel's reason?  Unknown reasons fit all. */
+bool rstmon_kreason_agrees(u8 kreason, u8 cause)
+{
+	const char *name = rstmon_kreason_name(kreason);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rstmon_kreason_map); i++)
+		if (!strcmp(name, rstmon_kreason_map[i].name))
+			return rstmon_kreason_map[i].causes & BIT(cause);
+	return true;
+}
+
+#else /* !RSTMON_HAVE_TCP_SEND_RESET_REASON */
+
+int rstmon_kreason_init(void)
+{
+	return 0;
+}
+
+void rstmon_kreason_exit(void)
+{
+}
+
+u8 rstmon_kreason_take(const struct sk_buff *skb, const struct rstmon_seg *seg)
+{
+	return 0;
+}
+
+const char *rstmon_kreason_name(u8 kreason)
+{
+	return "none";
+}
+
+bool rstmon_kreason_agrees(u8 kreason, u8 cause)
+{
+	return true;
+}
+
+#endif
