@@ -9,7 +9,8 @@
 #ifndef _RSTMON_COMPAT_H
 #define _RSTMON_COMPAT_H
 
-#if __has_include("generated/compat-probes.h")
+/* Kbuild defines RSTMON_PROBED when the probes' header was generated. */
+#ifdef RSTMON_PROBED
 #include "generated/compat-probes.h"
 #endif
 

@@ -26,7 +26,7 @@ struct rstmon_params rstmon_params = {
 };
 
 module_param_named(max_conns, rstmon_params.max_conns, uint, 0444);
-MODULE_PARM_DESC(max_conns, "Connections tracked per namespace (0 = scale to memory; 1024..16777216)");
+MODULE_PARM_DESC(max_conns, "Connections tracked, all namespaces (0 = scale to memory; 1024..16777216)");
 module_param_named(event_ring, rstmon_params.event_ring, uint, 0444);
 MODULE_PARM_DESC(event_ring, "Recent RST events kept per namespace (16..65536, default 1024)");
 module_param_named(idle_threshold, rstmon_params.idle_threshold, uint, 0444);
