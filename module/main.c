@@ -29,8 +29,36 @@ module_param_named(max_conns, rstmon_params.max_conns, uint, 0444);
 MODULE_PARM_DESC(max_conns, "Connections tracked, all namespaces (0 = scale to memory; 1024..16777216)");
 module_param_named(event_ring, rstmon_params.event_ring, uint, 0444);
 MODULE_PARM_DESC(event_ring, "Recent RST events kept per namespace (16..65536, default 1024)");
-module_param_named(idle_threshold, rstmon_params.idle_threshold, uint, 0444);
-MODULE_PARM_DESC(idle_threshold, "Seconds of silence before an RST reads as an idle timeout (1..604800, default 300)");
+/*
+ * idle_threshold is also a runtime setting
+ * (/sys/module/rstmon/parameters/idle_threshold): a value out of range is
+ * refused, at load and at run time, with the reason.
+ */
+static int rstmon_param_idle_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int err = kstrtouint(val, 0, &v);
+
+	if (err) {
+		pr_err("idle_threshold=%s is not a number of seconds\n", val);
+		return err;
+	}
+	if (v < RSTMON_IDLE_MIN || v > RSTMON_IDLE_MAX) {
+		pr_err("idle_threshold=%u is out of range: it must be %u..%u\n",
+		       v, RSTMON_IDLE_MIN, RSTMON_IDLE_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops rstmon_param_idle_ops = {
+	.set = rstmon_param_idle_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(idle_threshold, &rstmon_param_idle_ops, &rstmon_params.idle_threshold, 0644);
+MODULE_PARM_DESC(idle_threshold, "Seconds of silence before an RST reads as an idle timeout (1..604800, default 300; writable)");
 
 static int __init rstmon_check_param(const char *name, unsigned int val,
 				     unsigned int min, unsigned int max,
@@ -50,9 +78,7 @@ static int __init rstmon_check_params(void)
 	return rstmon_check_param("max_conns", p->max_conns,
 				  RSTMON_MAX_CONNS_MIN, RSTMON_MAX_CONNS_MAX, true) ?:
 	       rstmon_check_param("event_ring", p->event_ring,
-				  RSTMON_EVENT_RING_MIN, RSTMON_EVENT_RING_MAX, false) ?:
-	       rstmon_check_param("idle_threshold", p->idle_threshold,
-				  RSTMON_IDLE_MIN, RSTMON_IDLE_MAX, false);
+				  RSTMON_EVENT_RING_MIN, RSTMON_EVENT_RING_MAX, false);
 }
 
 static int __init rstmon_init(void)

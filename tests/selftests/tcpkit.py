@@ -11,7 +11,8 @@ the connection ended (ECONNRESET, EOF, TIMEOUT, ECONNREFUSED, ...).
                             backlog N | reply-hold
   client MODE ADDR PORT     connect | send-wait | read-wait |
                             keepalive-race | abandon | idle SECONDS |
-                            exchange-wait | burst FILL,BURST | close-wait-syn
+                            exchange-wait | burst FILL,BURST | close-wait-syn |
+                            rst-flood COUNT
 """
 import errno
 import os
@@ -153,6 +154,19 @@ def client(mode, addr, port, arg=None):
             print("CONNECTED")
         except OSError as e:
             print(errname(e))
+        return
+    if mode == "rst-flood":
+        # Blind resets from random ports to a port with no connection.
+        import random
+        fam = family(addr)
+        probe = socket.socket(fam, socket.SOCK_DGRAM)
+        probe.connect((addr, port))
+        saddr = probe.getsockname()[0]
+        probe.close()
+        for _ in range(int(arg)):
+            send_raw(fam, saddr, random.randint(1024, 65535), addr, port,
+                     random.getrandbits(32), 0, 0x04)
+        print("SENT")
         return
     if mode == "burst":
         # FILL connections complete one by one and fill the accept queue,
