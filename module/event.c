@@ -70,34 +70,63 @@ bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev)
 }
 
 /*
+ * The newest of the last @limit events that @match accepts.  Ring lock
+ * held.
+ */
+static struct rstmon_event *
+rstmon_ring_find_locked(struct rstmon_ring *r, unsigned int limit,
+			bool (*match)(const struct rstmon_event *ev,
+				      const struct rstmon_event *key),
+			const struct rstmon_event *key)
+{
+	u64 oldest = r->next_id > r->size ? r->next_id - r->size : 1;
+	u64 id;
+
+	lockdep_assert_held(&r->lock);
+	for (id = r->next_id - 1; id >= oldest && id && limit; id--, limit--) {
+		struct rstmon_event *ev = &r->ev[id % r->size];
+
+		if (match(ev, key))
+			return ev;
+	}
+	return NULL;
+}
+
+static bool rstmon_match_tuple(const struct rstmon_event *ev, const struct rstmon_event *key)
+{
+	return ev->dir == key->dir && ev->sport == key->sport && ev->dport == key->dport &&
+	       ipv6_addr_equal(&ev->src, &key->src) && ipv6_addr_equal(&ev->dst, &key->dst);
+}
+
+/*
  * The sender of an RST kept sending: the RST was not its own.  Turn the
  * most recent event of that connection and sender into an injection, with
  * the evidence, instead of logging a silent second opinion.
  */
 bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key)
 {
+	struct rstmon_event *ev;
 	unsigned long flags;
-	bool found = false;
-	u64 id, oldest;
 
 	spin_lock_irqsave(&r->lock, flags);
-	oldest = r->next_id > r->size ? r->next_id - r->size : 1;
-	for (id = r->next_id - 1; id >= oldest && id; id--) {
-		struct rstmon_event *ev = &r->ev[id % r->size];
-
-		if (ev->sport == key->sport && ev->dport == key->dport &&
-		    ipv6_addr_equal(&ev->src, &key->src) &&
-		    ipv6_addr_equal(&ev->dst, &key->dst) && ev->dir == key->dir) {
-			ev->sender = RSTMON_SENDER_MIDDLEBOX;
-			ev->cause = RSTMON_CAUSE_INJECTED;
-			ev->confidence = RSTMON_CONF_LIKELY;
-			ev->evidence |= RSTMON_EV_DATA_AFTER;
-			found = true;
-			break;
-		}
+	ev = rstmon_ring_find_locked(r, r->size, rstmon_match_tuple, key);
+	if (ev) {
+		ev->sender = RSTMON_SENDER_MIDDLEBOX;
+		ev->cause = RSTMON_CAUSE_INJECTED;
+		ev->confidence = RSTMON_CONF_LIKELY;
+		ev->evidence |= RSTMON_EV_DATA_AFTER;
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
-	return found;
+	return ev;
+}
+
+/* A full socket's RST to @key's destination still without a reason. */
+static bool rstmon_match_socket_rst(const struct rstmon_event *ev,
+				    const struct rstmon_event *key)
+{
+	return ev->dir == key->dir && (ev->evidence & RSTMON_EV_SOCKET) &&
+	       !(ev->evidence & RSTMON_EV_KREASON) && ev->dport == key->dport &&
+	       ipv6_addr_equal(&ev->src, &key->src) && ipv6_addr_equal(&ev->dst, &key->dst);
 }
 
 /*
@@ -110,27 +139,18 @@ bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event
 bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,
 			       u8 kreason, bool (*agrees)(u8 kreason, u8 cause))
 {
-	unsigned long flags;
+	struct rstmon_event *ev;
 	bool disagree = false;
-	u64 id, oldest;
-	int n = 0;
+	unsigned long flags;
 
 	spin_lock_irqsave(&r->lock, flags);
-	oldest = r->next_id > r->size ? r->next_id - r->size : 1;
-	for (id = r->next_id - 1; id >= oldest && id && n < 16; id--, n++) {
-		struct rstmon_event *ev = &r->ev[id % r->size];
-
-		if (ev->dir == key->dir && (ev->evidence & RSTMON_EV_SOCKET) &&
-		    ev->dport == key->dport && !(ev->evidence & RSTMON_EV_KREASON) &&
-		    ipv6_addr_equal(&ev->src, &key->src) &&
-		    ipv6_addr_equal(&ev->dst, &key->dst)) {
-			ev->kreason = kreason;
-			ev->evidence |= RSTMON_EV_KREASON;
-			if (!agrees(kreason, ev->cause)) {
-				ev->evidence |= RSTMON_EV_KDISAGREE;
-				disagree = true;
-			}
-			break;
+	ev = rstmon_ring_find_locked(r, 16, rstmon_match_socket_rst, key);
+	if (ev) {
+		ev->kreason = kreason;
+		ev->evidence |= RSTMON_EV_KREASON;
+		if (!agrees(kreason, ev->cause)) {
+			ev->evidence |= RSTMON_EV_KDISAGREE;
+			disagree = true;
 		}
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
