@@ -13,9 +13,21 @@ mount -t sysfs sysfs /sys
 mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm 2>/dev/null
 mount -t devpts devpts /dev/pts 2>/dev/null
+# The host's root stays reachable under /dev/.rig-root (a plain bind sees
+# under the tmpfs mounts below), so the repository and the modules can be
+# put back where a masked directory hid them (a clone under /tmp, say).
+mkdir -p /dev/.rig-root
+mount --bind / /dev/.rig-root
 for d in /run /tmp /var/tmp /var/run /root /home /var/lib /var/cache /var/log /dev/shm /mnt; do
 	[ -d "$d" ] && mount -t tmpfs -o mode=1777 tmpfs "$d"
 done
+for p in "$RSTMON_TOP" "$RSTMON_KO"; do
+	if [ ! -e "$p" ]; then
+		mkdir -p "$p"
+		mount --bind "/dev/.rig-root$p" "$p"
+	fi
+done
+mkdir -p "$RSTMON_RESULTS" 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
