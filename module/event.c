@@ -44,13 +44,18 @@ u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev)
 }
 
 /* Oldest id still in the ring (== next id when the ring is empty). */
+static u64 rstmon_ring_oldest_locked(const struct rstmon_ring *r)
+{
+	return r->next_id > r->size ? r->next_id - r->size : 1;
+}
+
 u64 rstmon_ring_oldest(struct rstmon_ring *r)
 {
 	unsigned long flags;
 	u64 oldest;
 
 	spin_lock_irqsave(&r->lock, flags);
-	oldest = r->next_id > r->size ? r->next_id - r->size : 1;
+	oldest = rstmon_ring_oldest_locked(r);
 	spin_unlock_irqrestore(&r->lock, flags);
 	return oldest;
 }
@@ -62,7 +67,7 @@ bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev)
 	bool ok;
 
 	spin_lock_irqsave(&r->lock, flags);
-	ok = id && id < r->next_id && id + r->size >= r->next_id;
+	ok = id >= rstmon_ring_oldest_locked(r) && id < r->next_id;
 	if (ok)
 		*ev = r->ev[id % r->size];
 	spin_unlock_irqrestore(&r->lock, flags);
@@ -79,7 +84,7 @@ rstmon_ring_find_locked(struct rstmon_ring *r, unsigned int limit,
 				      const struct rstmon_event *key),
 			const struct rstmon_event *key)
 {
-	u64 oldest = r->next_id > r->size ? r->next_id - r->size : 1;
+	u64 oldest = rstmon_ring_oldest_locked(r);
 	u64 id;
 
 	lockdep_assert_held(&r->lock);
