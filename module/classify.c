@@ -26,11 +26,14 @@ static u32 rstmon_jiffies_ms(u32 delta)
 }
 
 /* Payload bytes a side sent: its sequence space less SYN and FIN. */
-static u32 rstmon_side_bytes(const struct rstmon_side *s)
+static u32 rstmon_side_bytes(const struct rstmon_conn *c, int side)
 {
-	if (!(s->flags & RSTMON_SF_DATA))
+	const struct rstmon_side *s = &c->side[side];
+	u8 sf = c->sflags[side];
+
+	if (!(sf & RSTMON_SF_DATA))
 		return 0;
-	return s->nxt - s->isn - !!(s->flags & RSTMON_SF_SYN) - !!(s->flags & RSTMON_SF_FIN);
+	return s->nxt - s->isn - !!(sf & RSTMON_SF_SYN) - !!(sf & RSTMON_SF_FIN);
 }
 
 /* Sequence number of the RST against what its receiver expects. */
@@ -44,8 +47,8 @@ static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *
 		return RSTMON_SEQ_NA;
 	if (seg->seq == s->nxt)
 		return RSTMON_SEQ_EXACT;
-	win = (u32)r->win << ((r->flags & RSTMON_SF_SYN) && (s->flags & RSTMON_SF_SYN) ?
-			      r->wscale : 0);
+	win = (u32)r->win << ((c->sflags[!side] & RSTMON_SF_SYN) &&
+			      (c->sflags[side] & RSTMON_SF_SYN) ? rstmon_wscale(c, !side) : 0);
 	if (!after(s->nxt, seg->seq) && before(seg->seq, s->nxt + max(win, 1U)))
 		return RSTMON_SEQ_IN_WINDOW;
 	return RSTMON_SEQ_OUT_OF_WINDOW;
@@ -82,7 +85,7 @@ static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *
 static bool rstmon_no_data(const struct rstmon_conn *c)
 {
 	return c && !(c->flags & RSTMON_CF_MIDSTREAM) &&
-	       !(c->side[0].flags & RSTMON_SF_DATA) && !(c->side[1].flags & RSTMON_SF_DATA);
+	       !((c->sflags[0] | c->sflags[1]) & RSTMON_SF_DATA);
 }
 
 static void rstmon_classify_fullsock(const struct rstmon_rst_ctx *x,
@@ -134,9 +137,9 @@ static bool rstmon_answers_syn(const struct rstmon_seg *seg, const struct rstmon
 			       int side)
 {
 	if (c)
-		return c->side[!side].flags & RSTMON_SF_SYN &&
-		       !(c->side[side].flags & RSTMON_SF_SYN) &&
-		       !(c->side[!side].flags & RSTMON_SF_DATA) &&
+		return c->sflags[!side] & RSTMON_SF_SYN &&
+		       !(c->sflags[side] & RSTMON_SF_SYN) &&
+		       !(c->sflags[!side] & RSTMON_SF_DATA) &&
 		       (seg->flags & RSTMON_TCP_ACK) &&
 		       seg->ack_seq == c->side[!side].isn + 1;
 	return (seg->flags & RSTMON_TCP_ACK) && seg->seq == 0;
@@ -155,7 +158,7 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 				    const struct rstmon_conn *c, int side,
 				    struct rstmon_event *ev)
 {
-	const struct rstmon_side *me, *peer;
+	const struct rstmon_side *me;
 
 	ev->sender = RSTMON_SENDER_LOCAL;
 	ev->evidence |= RSTMON_EV_CTL_SOCKET;
@@ -172,12 +175,11 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		return;
 	}
 	me = &c->side[side];
-	peer = &c->side[!side];
-	if (me->flags & RSTMON_SF_FIN) {
+	if (c->sflags[side] & RSTMON_SF_FIN) {
 		/* Our application had closed: a FIN_WAIT2/TIME_WAIT socket or
 		 * an orphan answered.  New data after close is its own cause.
 		 */
-		ev->cause = (peer->flags & RSTMON_SF_DATA_AFTER_FIN) ?
+		ev->cause = (c->sflags[!side] & RSTMON_SF_DATA_AFTER_FIN) ?
 			RSTMON_CAUSE_DATA_AFTER_CLOSE : RSTMON_CAUSE_TIME_WAIT;
 		if (ev->cause == RSTMON_CAUSE_TIME_WAIT)
 			ev->confidence = RSTMON_CONF_LIKELY;
@@ -188,7 +190,7 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		ev->cause = RSTMON_CAUSE_ABANDONED;
 		return;
 	}
-	if (side == RSTMON_RESP && (me->flags & RSTMON_SF_SYN) && me->segs == 1 &&
+	if (side == RSTMON_RESP && (c->sflags[side] & RSTMON_SF_SYN) && me->segs == 1 &&
 	    !(c->flags & RSTMON_CF_MIDSTREAM)) {
 		/* We had only sent our SYN-ACK, and the peer's handshake ACK
 		 * got an RST.  tcp_check_req() resets an acceptable ACK
@@ -239,7 +241,8 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 				   const struct rstmon_conn *c, int side, u32 idle,
 				   struct rstmon_event *ev)
 {
-	const struct rstmon_side *s, *r;
+	const struct rstmon_side *s;
+	u8 sf, rf;
 
 	ev->sender = RSTMON_SENDER_PEER;
 	ev->confidence = RSTMON_CONF_LIKELY;
@@ -250,21 +253,22 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		return;
 	}
 	s = &c->side[side];
-	r = &c->side[!side];
+	sf = c->sflags[side];
+	rf = c->sflags[!side];
 
-	if (s->segs && seg->ttl != s->ttl && !(s->flags & RSTMON_SF_TTL_VARIED)) {
+	if (s->segs && seg->ttl != c->ttl[side] && !(sf & RSTMON_SF_TTL_VARIED)) {
 		ev->evidence |= RSTMON_EV_TTL_MISMATCH;
 		ev->sender = RSTMON_SENDER_MIDDLEBOX;
 	}
-	if (seg->family == AF_INET && s->ipid_mode == RSTMON_IPID_INCR &&
+	if (seg->family == AF_INET && rstmon_ipid_mode_of(c, side) == RSTMON_IPID_INCR &&
 	    (u16)(seg->ipid - s->ipid) > 1024 && seg->ipid != 0)
 		ev->evidence |= RSTMON_EV_IPID_MISMATCH;
 
 	if (rstmon_answers_syn(seg, c, side)) {
 		ev->cause = RSTMON_CAUSE_REFUSED;
-	} else if (r->flags & RSTMON_SF_DATA_AFTER_FIN && s->flags & RSTMON_SF_FIN) {
+	} else if (rf & RSTMON_SF_DATA_AFTER_FIN && sf & RSTMON_SF_FIN) {
 		ev->cause = RSTMON_CAUSE_DATA_AFTER_CLOSE;
-	} else if (s->flags & RSTMON_SF_FIN) {
+	} else if (sf & RSTMON_SF_FIN) {
 		/* After its FIN, and not for new data: its TIME_WAIT or
 		 * FIN_WAIT2 socket answered.
 		 */
@@ -285,12 +289,12 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		 * sender had no socket for the connection.
 		 */
 		ev->cause = RSTMON_CAUSE_NO_CONNECTION;
-	} else if (r->flags & RSTMON_SF_LAST_DATA) {
+	} else if (rf & RSTMON_SF_LAST_DATA) {
 		/* An abort (RST with ACK, no FIN) after the receiver's data
 		 * that the sender never answered: closed with it unread.
 		 */
 		ev->cause = RSTMON_CAUSE_UNREAD_DATA;
-	} else if (s->flags & RSTMON_SF_LAST_DATA && idle < HZ) {
+	} else if (sf & RSTMON_SF_LAST_DATA && idle < HZ) {
 		/* An abort right after its own data: SO_LINGER 0 close. */
 		ev->cause = RSTMON_CAUSE_LINGER_ABORT;
 	} else {
@@ -331,26 +335,32 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 
 	if (c) {
 		const struct rstmon_side *s = &c->side[side], *r = &c->side[!side];
+		u8 sf = c->sflags[side], rf = c->sflags[!side];
+		u32 created = rstmon_conn_created(c);
 
 		/* Silence of the side the RST speaks for: the receiver's own
 		 * segment that triggered the RST does not end it.
 		 */
-		idle = x->now - (s->segs ? s->last : c->created);
+		idle = x->now - (s->segs ? s->last : created);
 		ev->evidence |= RSTMON_EV_TRACKED;
 		if (c->flags & RSTMON_CF_MIDSTREAM)
 			ev->evidence |= RSTMON_EV_MIDSTREAM;
-		if (c->rsts)
+		if ((sf | rf) & RSTMON_SF_RST)
 			ev->evidence |= RSTMON_EV_REPEATED;
 		ev->state = c->state;
 		ev->side = (c->flags & RSTMON_CF_MIDSTREAM) ? 2 : side;
 		ev->idle_ms = rstmon_jiffies_ms(idle);
-		ev->age_ms = rstmon_jiffies_ms(x->now - c->created);
-		ev->bytes[0] = rstmon_side_bytes(s);
-		ev->bytes[1] = rstmon_side_bytes(r);
+		ev->age_ms = rstmon_jiffies_ms(x->now - created);
+		ev->bytes[0] = rstmon_side_bytes(c, side);
+		ev->bytes[1] = rstmon_side_bytes(c, !side);
 		ev->segs[0] = s->segs;
 		ev->segs[1] = r->segs;
-		ev->ttl_base = s->segs ? s->ttl : 0;
-		ev->fin = (s->flags & RSTMON_SF_FIN ? 1 : 0) | (r->flags & RSTMON_SF_FIN ? 2 : 0);
+		ev->ttl_base = s->segs ? c->ttl[side] : 0;
+		ev->fin = (sf & RSTMON_SF_FIN ? 1 : 0) | (rf & RSTMON_SF_FIN ? 2 : 0);
+		if (sf & RSTMON_SF_FIN)
+			ev->fin_ago_ms[0] = rstmon_jiffies_ms(x->now - s->fin);
+		if (rf & RSTMON_SF_FIN)
+			ev->fin_ago_ms[1] = rstmon_jiffies_ms(x->now - r->fin);
 		ev->seqchk = rstmon_seqchk(seg, c, side);
 	}
 

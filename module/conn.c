@@ -34,6 +34,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
@@ -55,6 +56,14 @@ static struct kmem_cache *rstmon_conn_cache __read_mostly;
 static spinlock_t rstmon_locks[RSTMON_LOCKS];
 static atomic_t rstmon_nr = ATOMIC_INIT(0);
 static struct delayed_work rstmon_gc_work;
+
+/*
+ * Entries name their namespace by its inode number, four bytes instead of
+ * a pointer; this finds the namespace's state from it when an entry is
+ * unlinked.  A namespace is here from before its hooks run until after
+ * its entries are flushed.
+ */
+static DEFINE_XARRAY(rstmon_nets);
 static unsigned int rstmon_gc_cursor;
 
 /* Seconds an entry lives after its last segment, by state. */
@@ -111,7 +120,7 @@ static spinlock_t *rstmon_lock(unsigned int bucket)
 static int rstmon_conn_side(const struct rstmon_conn *c, const struct net *net,
 			    const struct rstmon_seg *seg)
 {
-	if (c->family != seg->family || !net_eq(read_pnet(&c->net), net))
+	if (rstmon_conn_family(c) != seg->family || c->net_id != net->ns.inum)
 		return -1;
 	if (c->port[0] == seg->sport && c->port[1] == seg->dport &&
 	    ipv6_addr_equal(&c->addr[0], &seg->saddr) &&
@@ -159,7 +168,7 @@ static void rstmon_conn_free_rcu(struct rcu_head *head)
 /* Unlink @c, whose predecessor link is @pprev.  Bucket lock held. */
 static void rstmon_conn_unlink(struct rstmon_conn __rcu **pprev, struct rstmon_conn *c)
 {
-	struct rstmon_net *rn = rstmon_pernet(read_pnet(&c->net));
+	struct rstmon_net *rn = rstmon_pernet_by_id(c->net_id);
 
 	rcu_assign_pointer(*pprev, rcu_dereference_protected(c->next, true));
 	WRITE_ONCE(c->flags, c->flags | RSTMON_CF_DEAD);
@@ -263,11 +272,13 @@ struct rstmon_conn *rstmon_conn_create(struct net *net,
 	c->port[s] = seg->sport;
 	c->addr[!s] = seg->daddr;
 	c->port[!s] = seg->dport;
-	write_pnet(&c->net, net);
-	c->family = seg->family;
-	c->created = jiffies;
+	c->net_id = net->ns.inum;
+	/* Its first segment's time, so age and expiry hold from the start. */
+	c->side[s].first = jiffies;
 	c->state = midstream ? RSTMON_ST_ESTABLISHED : RSTMON_ST_SYN_SENT;
-	c->flags = midstream ? RSTMON_CF_MIDSTREAM : 0;
+	c->flags = (midstream ? RSTMON_CF_MIDSTREAM : 0) |
+		   (seg->family == AF_INET6 ? RSTMON_CF_INET6 : 0) |
+		   (s == RSTMON_RESP ? RSTMON_CF_RESP_FIRST : 0);
 
 	spin_lock_bh(lock);
 	for (old = rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock)); old;
@@ -297,17 +308,18 @@ struct rstmon_conn *rstmon_conn_create(struct net *net,
 	return c;
 }
 
-static enum rstmon_ipid_mode rstmon_ipid_mode(const struct rstmon_side *s, u16 ipid)
+static enum rstmon_ipid_mode rstmon_ipid_mode(const struct rstmon_side *s, u8 mode,
+					      u16 ipid)
 {
 	u16 delta = ipid - s->ipid;
 
 	if (!s->segs)
 		return RSTMON_IPID_UNKNOWN;
 	if (ipid == 0 && s->ipid == 0 &&
-	    (s->ipid_mode == RSTMON_IPID_UNKNOWN || s->ipid_mode == RSTMON_IPID_ZERO))
+	    (mode == RSTMON_IPID_UNKNOWN || mode == RSTMON_IPID_ZERO))
 		return RSTMON_IPID_ZERO;
-	if (delta > 0 && delta < 1024 && s->ipid_mode != RSTMON_IPID_RANDOM &&
-	    s->ipid_mode != RSTMON_IPID_ZERO)
+	if (delta > 0 && delta < 1024 && mode != RSTMON_IPID_RANDOM &&
+	    mode != RSTMON_IPID_ZERO)
 		return RSTMON_IPID_INCR;
 	return RSTMON_IPID_RANDOM;
 }
@@ -325,42 +337,47 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg, u32 now)
 {
 	struct rstmon_side *s = &c->side[side];
-	const struct rstmon_side *o = &c->side[!side];
 	u32 end = seg->seq + seg->payload + !!(seg->flags & RSTMON_TCP_SYN) +
 		  !!(seg->flags & RSTMON_TCP_FIN);
-	u8 sf = READ_ONCE(s->flags), of = READ_ONCE(o->flags);
+	u8 sf = READ_ONCE(c->sflags[side]), of = READ_ONCE(c->sflags[!side]);
+	u8 opts = READ_ONCE(c->opts[side]);
 	u8 st = READ_ONCE(c->state);
 
 	/* The originator's new SYN on a finished connection: its 4-tuple was
 	 * reused (a TIME_WAIT socket recycled, a client bound to a fixed
 	 * port).  The new connection starts from nothing: the old one's FINs,
 	 * data and RST would misname its resets, and its data would amend the
-	 * old RST into an injection.
+	 * old RST into an injection.  Its creation time is this SYN's.
 	 */
 	if (side == RSTMON_ORIG && st >= RSTMON_ST_CLOSING &&
 	    (seg->flags & (RSTMON_TCP_SYN | RSTMON_TCP_ACK)) == RSTMON_TCP_SYN &&
 	    seg->seq != READ_ONCE(s->isn)) {
 		memset(c->side, 0, sizeof(c->side));
-		WRITE_ONCE(c->created, now);
-		WRITE_ONCE(c->fin_at, 0);
-		WRITE_ONCE(c->rsts, 0);
+		memset(c->sflags, 0, sizeof(c->sflags));
+		memset(c->opts, 0, sizeof(c->opts));
+		WRITE_ONCE(c->side[RSTMON_ORIG].first, now);
+		WRITE_ONCE(c->side[RSTMON_RESP].first, now);
 		sf = 0;
 		of = 0;
+		opts = 0;
 		st = RSTMON_ST_SYN_SENT;
 	}
 
 	if (!s->segs) {
 		WRITE_ONCE(s->isn, seg->seq);
 		WRITE_ONCE(s->nxt, end);
-		WRITE_ONCE(s->ttl, seg->ttl);
+		WRITE_ONCE(s->first, now);
+		WRITE_ONCE(c->ttl[side], seg->ttl);
 	} else {
 		if (after(end, READ_ONCE(s->nxt)))
 			WRITE_ONCE(s->nxt, end);
-		if (seg->ttl != READ_ONCE(s->ttl))
+		if (seg->ttl != READ_ONCE(c->ttl[side]))
 			sf |= RSTMON_SF_TTL_VARIED;
 	}
 	if (seg->family == AF_INET) {
-		WRITE_ONCE(s->ipid_mode, rstmon_ipid_mode(s, seg->ipid));
+		opts = (opts & RSTMON_CO_WSCALE_MASK) |
+		       rstmon_ipid_mode(s, opts >> RSTMON_CO_IPID_SHIFT, seg->ipid) <<
+		       RSTMON_CO_IPID_SHIFT;
 		WRITE_ONCE(s->ipid, seg->ipid);
 	}
 	WRITE_ONCE(s->last, now);
@@ -374,7 +391,7 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 		if (seg->opts & RSTMON_OPT_MSS)
 			WRITE_ONCE(s->mss, seg->mss);
 		if (seg->opts & RSTMON_OPT_WSCALE)
-			WRITE_ONCE(s->wscale, min_t(u8, seg->wscale, 14));
+			opts = (opts & ~RSTMON_CO_WSCALE_MASK) | min_t(u8, seg->wscale, 14);
 		if (seg->flags & RSTMON_TCP_ACK) {
 			if (st == RSTMON_ST_SYN_SENT)
 				st = RSTMON_ST_SYN_RECV;
@@ -388,20 +405,22 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 		if (of & RSTMON_SF_FIN)
 			sf |= RSTMON_SF_DATA_AFTER_FIN;
 		if (of & RSTMON_SF_LAST_DATA)
-			WRITE_ONCE(c->side[!side].flags, of & ~RSTMON_SF_LAST_DATA);
+			WRITE_ONCE(c->sflags[!side], of & ~RSTMON_SF_LAST_DATA);
 		if (st < RSTMON_ST_ESTABLISHED)
 			st = RSTMON_ST_ESTABLISHED;
 	}
 	if (seg->flags & RSTMON_TCP_FIN) {
-		if (!(sf & RSTMON_SF_FIN) && !(of & RSTMON_SF_FIN))
-			WRITE_ONCE(c->fin_at, now);
+		if (!(sf & RSTMON_SF_FIN))
+			WRITE_ONCE(s->fin, now);
 		sf |= RSTMON_SF_FIN;
 		if (st < RSTMON_ST_CLOSED)
 			st = (of & RSTMON_SF_FIN) ? RSTMON_ST_CLOSING : RSTMON_ST_FIN_WAIT;
 	}
 	if ((sf & RSTMON_SF_RST) && seg->payload)
 		sf |= RSTMON_SF_AFTER_RST;
-	WRITE_ONCE(s->flags, sf);
+	WRITE_ONCE(c->sflags[side], sf);
+	if (opts != c->opts[side])
+		WRITE_ONCE(c->opts[side], opts);
 	if (st != c->state)
 		WRITE_ONCE(c->state, st);
 }
@@ -421,7 +440,7 @@ static bool rstmon_conn_expired(const struct rstmon_conn *c, unsigned long now)
 	else if (s0 || s1)
 		last = s0 ? l0 : l1;
 	else
-		last = c->created;
+		last = rstmon_conn_created(c);
 	return (s32)((u32)now - last) > (s32)(rstmon_timeouts[st] * HZ);
 }
 
@@ -476,10 +495,10 @@ static void rstmon_gc(struct work_struct *work)
 
 static bool rstmon_match_nets(const struct rstmon_conn *c, const void *list)
 {
-	const struct net *cn = read_pnet(&c->net), *net;
+	const struct net *net;
 
 	list_for_each_entry(net, (const struct list_head *)list, exit_list)
-		if (net_eq(cn, net))
+		if (c->net_id == net->ns.inum)
 			return true;
 	return false;
 }
@@ -503,6 +522,40 @@ void rstmon_conn_flush_nets(struct list_head *net_exit_list)
 	}
 }
 
+/**
+ * rstmon_conn_net_add() - let entries of @net find its state.
+ * @net: a namespace being set up, before its hooks are registered
+ * @rn: rstmon's state in it
+ *
+ * Context: process context; allocates.
+ * Return: 0, or -ENOMEM.
+ */
+int rstmon_conn_net_add(struct net *net, struct rstmon_net *rn)
+{
+	return xa_insert(&rstmon_nets, net->ns.inum, rn, GFP_KERNEL);
+}
+
+/**
+ * rstmon_conn_net_del() - forget @net, once it has no entries left.
+ * @net: the namespace
+ */
+void rstmon_conn_net_del(struct net *net)
+{
+	xa_erase(&rstmon_nets, net->ns.inum);
+}
+
+/**
+ * rstmon_pernet_by_id() - rstmon's state of a namespace with entries.
+ * @net_id: its inode number (net->ns.inum)
+ *
+ * Context: any.
+ * Return: the state; NULL only for a namespace that was never added.
+ */
+struct rstmon_net *rstmon_pernet_by_id(u32 net_id)
+{
+	return xa_load(&rstmon_nets, net_id);
+}
+
 unsigned int rstmon_conn_count(void)
 {
 	return atomic_read(&rstmon_nr);
@@ -513,10 +566,14 @@ unsigned int rstmon_conn_limit(void)
 	return rstmon_max;
 }
 
-/* Default limit, scaled to memory as nf_conntrack scales its table. */
-static unsigned int rstmon_default_max(void)
+/*
+ * Default limit for a machine of @pages pages of RAM, scaled as
+ * nf_conntrack scales its table: one entry per 128 KiB up to 1 GiB, 65536
+ * above 1 GiB, 262144 above 4 GiB on 64-bit; never below 1024.  At 128
+ * bytes an entry, the table takes at most 1/1024 of memory (32 MiB).
+ */
+static unsigned int rstmon_scaled_max(unsigned long pages)
 {
-	unsigned long pages = totalram_pages();
 	unsigned long n = (pages << PAGE_SHIFT) / 16384 / sizeof(struct hlist_head);
 
 	if (BITS_PER_LONG >= 64 && pages > (4UL << (30 - PAGE_SHIFT)))
@@ -532,7 +589,7 @@ int rstmon_conn_init(void)
 
 	BUILD_BUG_ON(sizeof(struct rstmon_conn) > 128);
 
-	rstmon_max = rstmon_params.max_conns ?: rstmon_default_max();
+	rstmon_max = rstmon_params.max_conns ?: rstmon_scaled_max(totalram_pages());
 	rstmon_params.max_conns = rstmon_max;
 	buckets = roundup_pow_of_two(rstmon_max);
 	rstmon_hash = kvcalloc(buckets, sizeof(*rstmon_hash), GFP_KERNEL);

@@ -24,6 +24,8 @@ struct rstmon_net;
  * @idle_ms: silence on the connection before the RST
  * @age_ms: age of the connection's entry
  * @bytes: payload bytes sent by the RST's sender [0] and receiver [1]
+ * @fin_ago_ms: time since the FIN of the sender [0] and the receiver [1]
+ *	(meaningful with the matching bit of @fin)
  * @segs: segments sent by the sender [0] and receiver [1]
  * @evidence: RSTMON_EV_* flags
  * @family: AF_INET or AF_INET6
@@ -52,6 +54,7 @@ struct rstmon_event {
 	u32 idle_ms;
 	u32 age_ms;
 	u32 bytes[2];
+	u32 fin_ago_ms[2];
 	u16 segs[2];
 	u16 evidence;
 	u8 family;

@@ -126,11 +126,9 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	if (c) {
 		struct rstmon_side *s = &c->side[side];
 
-		WRITE_ONCE(s->flags, READ_ONCE(s->flags) | RSTMON_SF_RST);
+		WRITE_ONCE(c->sflags[side], READ_ONCE(c->sflags[side]) | RSTMON_SF_RST);
 		WRITE_ONCE(s->last, now);
 		WRITE_ONCE(c->state, RSTMON_ST_CLOSED);
-		if (c->rsts != U8_MAX)
-			WRITE_ONCE(c->rsts, c->rsts + 1);
 	}
 }
 
@@ -198,8 +196,8 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 			return NF_ACCEPT;
 		}
 	}
-	if (unlikely(READ_ONCE(c->side[side].flags) & RSTMON_SF_RST) && seg.payload &&
-	    !(READ_ONCE(c->side[side].flags) & RSTMON_SF_AFTER_RST))
+	if (unlikely(READ_ONCE(c->sflags[side]) & RSTMON_SF_RST) && seg.payload &&
+	    !(READ_ONCE(c->sflags[side]) & RSTMON_SF_AFTER_RST))
 		rstmon_after_rst(rn, dir, &seg);
 	rstmon_conn_update(c, side, &seg, now);
 	return NF_ACCEPT;

@@ -49,6 +49,9 @@ static int __net_init rstmon_net_init(struct net *net)
 	if (err)
 		goto err_ring;
 
+	err = rstmon_conn_net_add(net, rn);
+	if (err)
+		goto err_netid;
 	err = rstmon_proc_init(net);
 	if (err)
 		goto err_proc;
@@ -61,6 +64,8 @@ static int __net_init rstmon_net_init(struct net *net)
 err_hooks:
 	rstmon_proc_exit(net);
 err_proc:
+	rstmon_conn_net_del(net);
+err_netid:
 	rstmon_ring_free(&rn->ring);
 err_ring:
 	free_percpu(rn->stats);
@@ -87,6 +92,7 @@ static void __net_exit rstmon_net_exit_batch(struct list_head *net_exit_list)
 		struct rstmon_net *rn = rstmon_pernet(net);
 
 		WARN_ON_ONCE(atomic_read(&rn->conns));
+		rstmon_conn_net_del(net);
 		rstmon_ring_free(&rn->ring);
 		free_percpu(rn->stats);
 	}

@@ -111,6 +111,13 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 	seq_printf(m, " ttl=%u ttl_base=%u bytes_sender=%u bytes_receiver=%u segs_sender=%u segs_receiver=%u fin=%s",
 		   ev->ttl, ev->ttl_base, ev->bytes[0], ev->bytes[1], ev->segs[0],
 		   ev->segs[1], fins[ev->fin & 3]);
+	for (i = 0; i < 2; i++) {
+		seq_printf(m, " fin_%s_ago_ms=", i ? "receiver" : "sender");
+		if (ev->fin & (1 << i))
+			seq_printf(m, "%u", ev->fin_ago_ms[i]);
+		else
+			seq_putc(m, '-');
+	}
 	seq_printf(m, " kreason=%s", rstmon_kreason_name(ev->kreason));
 	seq_puts(m, " evidence");
 	for (i = 0; i < ARRAY_SIZE(rstmon_evidence_names); i++) {

@@ -29,7 +29,8 @@ notok() { echo "not ok - host/$1 # ${2:-}" >> "$TAP"; echo "FAIL host/$1 ${2:+($
 deps() {
 	need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils \
 		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
-		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse
+		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse \
+		python3-docutils
 }
 
 # build_module NAME KDIR [make args...]: build the module sources in a
@@ -113,6 +114,16 @@ if make -C "$KDIR_HOST" M="$OUT/k-host" C=2 modules > "$OUT/sparse.log" 2>&1 &&
 else
 	notok sparse "see $OUT/sparse.log"
 fi
+
+# Documentation: every page parses without a warning.
+docs_ok=1
+for d in Documentation/*.rst; do
+	if ! python3 -m docutils --halt=warning "$d" /dev/null > "$OUT/docs.log" 2>&1; then
+		docs_ok=0
+		notok "docs-$(basename "$d" .rst)" "$(head -n 3 "$OUT/docs.log" | tr '\n' ' ')"
+	fi
+done
+[ "$docs_ok" = 1 ] && ok docs
 
 UML=$(bash tests/vm/uml-kernel.sh) || notok uml-kernel "cannot build the UML kernel"
 if [ -n "${UML:-}" ]; then

@@ -110,7 +110,19 @@ static const struct in6_addr rstmon_test_addr6_r = {	/* 2001:db8:0:1::beef */
 /* The table's life in the suites                                           */
 /* ------------------------------------------------------------------------ */
 
+static int __net_init rstmon_test_net_init(struct net *net)
+{
+	return rstmon_conn_net_add(net, rstmon_pernet(net));
+}
+
+static void __net_exit rstmon_test_net_exit(struct net *net)
+{
+	rstmon_conn_net_del(net);
+}
+
 static struct pernet_operations rstmon_test_net_ops = {
+	.init = rstmon_test_net_init,
+	.exit = rstmon_test_net_exit,
 	.id = &rstmon_net_id,
 	.size = sizeof(struct rstmon_net),
 };
@@ -457,8 +469,9 @@ static void rstmon_expect_endpoints(struct kunit *test, const struct rstmon_tc *
 	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&c->addr[RSTMON_RESP], &tc->addr[RSTMON_RESP]));
 	KUNIT_EXPECT_EQ(test, c->port[RSTMON_ORIG], tc->port[RSTMON_ORIG]);
 	KUNIT_EXPECT_EQ(test, c->port[RSTMON_RESP], tc->port[RSTMON_RESP]);
-	KUNIT_EXPECT_EQ(test, c->family, tc->family);
-	KUNIT_EXPECT_TRUE(test, net_eq(read_pnet(&c->net), &init_net));
+	KUNIT_EXPECT_EQ(test, rstmon_conn_family(c), tc->family);
+	KUNIT_EXPECT_EQ(test, c->net_id, init_net.ns.inum);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_pernet_by_id(c->net_id), rstmon_pernet(&init_net));
 }
 
 /**
@@ -536,11 +549,12 @@ static void rstmon_conn_test_create(struct kunit *test)
 	c = rstmon_tc_create(&tc, f->side, f->flags, f->seq, f->ack, f->len);
 	rstmon_expect_endpoints(test, &tc, c);
 	KUNIT_EXPECT_EQ(test, c->state, f->state);
-	KUNIT_EXPECT_EQ(test, c->flags, f->cflags);
-	KUNIT_EXPECT_EQ(test, c->rsts, 0);
+	KUNIT_EXPECT_EQ(test, c->flags & ~(RSTMON_CF_INET6 | RSTMON_CF_RESP_FIRST), f->cflags);
+	KUNIT_EXPECT_EQ(test, !!(c->flags & RSTMON_CF_INET6), f->family == AF_INET6);
+	KUNIT_EXPECT_EQ(test, !!(c->flags & RSTMON_CF_RESP_FIRST), f->side == RSTMON_RESP);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 0);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
-	KUNIT_EXPECT_LE(test, c->created - before, (u32)jiffies - before);
+	KUNIT_EXPECT_LE(test, rstmon_conn_created(c) - before, (u32)jiffies - before);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_limit(), RSTMON_TEST_MAX_CONNS);
 	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 1);
@@ -666,15 +680,17 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	o = &c->side[RSTMON_ORIG];
 	r = &c->side[RSTMON_RESP];
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_SENT);
-	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
 	KUNIT_EXPECT_EQ(test, o->isn, RSTMON_TEST_ISN_O);
 	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1);
 	KUNIT_EXPECT_EQ(test, o->segs, 1);
 	KUNIT_EXPECT_EQ(test, o->last, t);
+	KUNIT_EXPECT_EQ(test, o->first, t);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
 	KUNIT_EXPECT_EQ(test, o->mss, RSTMON_TEST_MSS);
-	KUNIT_EXPECT_EQ(test, o->wscale, RSTMON_TEST_WSCALE);
+	KUNIT_EXPECT_EQ(test, rstmon_wscale(c, RSTMON_ORIG), RSTMON_TEST_WSCALE);
 	KUNIT_EXPECT_EQ(test, o->win, RSTMON_TEST_WIN);
-	KUNIT_EXPECT_EQ(test, o->ttl, RSTMON_TEST_TTL_O);
+	KUNIT_EXPECT_EQ(test, c->ttl[RSTMON_ORIG], RSTMON_TEST_TTL_O);
 	KUNIT_EXPECT_EQ(test, r->segs, 0);
 
 	/* The SYN-ACK, by hand: another MSS, and a window scale above 14. */
@@ -685,22 +701,27 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	rstmon_conn_update(c, RSTMON_RESP, &seg, t + 1);
 	tc.nxt[RSTMON_RESP]++;
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_RECV);
-	KUNIT_EXPECT_EQ(test, r->flags, RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], RSTMON_SF_SYN);
 	KUNIT_EXPECT_EQ(test, r->isn, RSTMON_TEST_ISN_R);
 	KUNIT_EXPECT_EQ(test, r->nxt, RSTMON_TEST_ISN_R + 1);
 	KUNIT_EXPECT_EQ(test, r->mss, 1400);
-	KUNIT_EXPECT_EQ(test, r->wscale, 14);
+	KUNIT_EXPECT_EQ(test, rstmon_wscale(c, RSTMON_RESP), 14);
 	KUNIT_EXPECT_EQ(test, r->last, t + 1);
+	KUNIT_EXPECT_EQ(test, r->first, t + 1);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t + 2);
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_ESTABLISHED);
-	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
 	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1);
 	KUNIT_EXPECT_EQ(test, o->segs, 2);
 	KUNIT_EXPECT_EQ(test, o->last, t + 2);
+	/* First activity stays; the entry's age runs from the SYN. */
+	KUNIT_EXPECT_EQ(test, o->first, t);
+	KUNIT_EXPECT_EQ(test, r->first, t + 1);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
 }
 
-/* One FIN -> fin-wait, both -> closing; fin_at is the first FIN's time. */
+/* One FIN -> fin-wait, both -> closing; each side's FIN keeps its time. */
 static void rstmon_conn_test_update_fin(struct kunit *test)
 {
 	struct rstmon_tc tc;
@@ -712,15 +733,22 @@ static void rstmon_conn_test_update_fin(struct kunit *test)
 	c = tc.c;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 5);
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_FIN_WAIT);
-	KUNIT_EXPECT_EQ(test, c->fin_at, t + 5);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].flags, RSTMON_SF_SYN | RSTMON_SF_FIN);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].fin, t + 5);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].fin, 0U);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], RSTMON_SF_SYN | RSTMON_SF_FIN);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].nxt, RSTMON_TEST_ISN_R + 2);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].flags, RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t + 9);
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_CLOSING);
-	KUNIT_EXPECT_EQ(test, c->fin_at, t + 5);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].flags, RSTMON_SF_SYN | RSTMON_SF_FIN);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].fin, t + 5);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].fin, t + 9);
+	/* A retransmitted FIN keeps the first one's time. */
+	tc.nxt[RSTMON_RESP]--;
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 20);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].fin, t + 5);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].last, t + 20);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN | RSTMON_SF_FIN);
 
 	/* After an RST (the hooks mark the entry closed) a FIN changes nothing. */
 	rstmon_tc_init(&tc, test, AF_INET);
@@ -729,13 +757,13 @@ static void rstmon_conn_test_update_fin(struct kunit *test)
 	tc.c->state = RSTMON_ST_CLOSED;
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t + 1);
 	KUNIT_EXPECT_EQ(test, tc.c->state, RSTMON_ST_CLOSED);
-	KUNIT_EXPECT_TRUE(test, tc.c->side[RSTMON_ORIG].flags & RSTMON_SF_FIN);
+	KUNIT_EXPECT_TRUE(test, tc.c->sflags[RSTMON_ORIG] & RSTMON_SF_FIN);
 }
 
 /* Payload: DATA, and LAST_DATA moves to whoever sent the latest. */
 static void rstmon_conn_test_update_data(struct kunit *test)
 {
-	const struct rstmon_side *o, *r;
+	const struct rstmon_side *o;
 	struct rstmon_tc tc;
 	struct rstmon_conn *c;
 	u32 t = jiffies;
@@ -744,38 +772,41 @@ static void rstmon_conn_test_update_data(struct kunit *test)
 	rstmon_tc_established(&tc, 0, 0, t);
 	c = tc.c;
 	o = &c->side[RSTMON_ORIG];
-	r = &c->side[RSTMON_RESP];
-	KUNIT_EXPECT_EQ(test, o->flags & (RSTMON_SF_DATA | RSTMON_SF_LAST_DATA), 0);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG] & (RSTMON_SF_DATA | RSTMON_SF_LAST_DATA), 0);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, t);
-	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG],
+			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
 	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1 + 100);
 
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 200, t);
-	KUNIT_EXPECT_EQ(test, r->flags, RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
-	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN | RSTMON_SF_DATA);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP],
+			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN | RSTMON_SF_DATA);
 
 	/* A bare ACK is not data. */
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t);
-	KUNIT_EXPECT_TRUE(test, r->flags & RSTMON_SF_LAST_DATA);
-	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_TRUE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_LAST_DATA);
 
 	/* Data after the other side's FIN. */
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t);
-	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_DATA_AFTER_FIN);
+	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_DATA_AFTER_FIN);
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, t);
-	KUNIT_EXPECT_EQ(test, o->flags, RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA |
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG],
+			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA |
 			RSTMON_SF_DATA_AFTER_FIN);
-	KUNIT_EXPECT_EQ(test, r->flags, RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_FIN);
+	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP],
+			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_FIN);
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_FIN_WAIT);
 
 	/* Payload after its own RST (which the hooks record) is flagged. */
-	c->side[RSTMON_ORIG].flags |= RSTMON_SF_RST;
+	c->sflags[RSTMON_ORIG] |= RSTMON_SF_RST;
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t);
-	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_AFTER_RST);
+	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_AFTER_RST);
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1, t);
-	KUNIT_EXPECT_TRUE(test, o->flags & RSTMON_SF_AFTER_RST);
-	KUNIT_EXPECT_FALSE(test, r->flags & RSTMON_SF_AFTER_RST);
+	KUNIT_EXPECT_TRUE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_AFTER_RST);
+	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_AFTER_RST);
 }
 
 /* Segment counts stop at 65535. */
@@ -835,13 +866,12 @@ static void rstmon_conn_test_update_nxt(struct kunit *test)
 	rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 0xfffffff0, 1100, 0x10, t);
 	KUNIT_EXPECT_EQ(test, r->nxt, 0x20U);
 	KUNIT_EXPECT_EQ(test, r->isn, 0xfffffff0U);
-	KUNIT_EXPECT_EQ(test, rstmon_side_bytes(r), 0x30U);
+	KUNIT_EXPECT_EQ(test, rstmon_side_bytes(c, RSTMON_RESP), 0x30U);
 }
 
 /* The TTL of a side's first segment is its baseline; a change is flagged. */
 static void rstmon_conn_test_update_ttl(struct kunit *test)
 {
-	const struct rstmon_side *o, *r;
 	struct rstmon_tc tc;
 	struct rstmon_conn *c;
 	u32 t = jiffies;
@@ -849,33 +879,31 @@ static void rstmon_conn_test_update_ttl(struct kunit *test)
 	rstmon_tc_init(&tc, test, AF_INET6);
 	rstmon_tc_established(&tc, 10, 10, t);
 	c = tc.c;
-	o = &c->side[RSTMON_ORIG];
-	r = &c->side[RSTMON_RESP];
-	KUNIT_EXPECT_EQ(test, o->ttl, RSTMON_TEST_TTL_O);
-	KUNIT_EXPECT_EQ(test, r->ttl, RSTMON_TEST_TTL_R);
-	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_TTL_VARIED);
-	KUNIT_EXPECT_FALSE(test, r->flags & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_EQ(test, c->ttl[RSTMON_ORIG], RSTMON_TEST_TTL_O);
+	KUNIT_EXPECT_EQ(test, c->ttl[RSTMON_RESP], RSTMON_TEST_TTL_R);
+	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_TTL_VARIED);
 
 	tc.ttl[RSTMON_RESP] = RSTMON_TEST_TTL_R - 1;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, t);
-	KUNIT_EXPECT_EQ(test, r->ttl, RSTMON_TEST_TTL_R);
-	KUNIT_EXPECT_TRUE(test, r->flags & RSTMON_SF_TTL_VARIED);
-	KUNIT_EXPECT_FALSE(test, o->flags & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_EQ(test, c->ttl[RSTMON_RESP], RSTMON_TEST_TTL_R);
+	KUNIT_EXPECT_TRUE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_TTL_VARIED);
 
 	/* Back to the baseline: once varied, it stays flagged. */
 	tc.ttl[RSTMON_RESP] = RSTMON_TEST_TTL_R;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, t);
-	KUNIT_EXPECT_TRUE(test, r->flags & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_TRUE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_TTL_VARIED);
 	/* IPv6 has no IPv4 ID to learn. */
-	KUNIT_EXPECT_EQ(test, o->ipid_mode, RSTMON_IPID_UNKNOWN);
-	KUNIT_EXPECT_EQ(test, r->ipid_mode, RSTMON_IPID_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, rstmon_ipid_mode_of(c, RSTMON_ORIG), RSTMON_IPID_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, rstmon_ipid_mode_of(c, RSTMON_RESP), RSTMON_IPID_UNKNOWN);
 }
 
 static u8 rstmon_tc_ipid(struct rstmon_tc *tc, int side, u16 ipid)
 {
 	tc->ipid[side] = ipid;
 	rstmon_tc_send(tc, side, RSTMON_TEST_ACK, 0, jiffies);
-	return tc->c->side[side].ipid_mode;
+	return rstmon_ipid_mode_of(tc->c, side);
 }
 
 /* IPv4 ID patterns: always zero, small steps, anything else. */
@@ -1146,11 +1174,11 @@ static void rstmon_conn_test_expiry(struct kunit *test)
 	rstmon_tc_init(&tc, test, AF_INET);
 	tc.port[RSTMON_ORIG] = htons(31000);
 	old = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 1, 0, 0);
-	old->created = now - 120 * HZ - 1;
+	old->side[RSTMON_ORIG].first = now - 120 * HZ - 1;
 	rstmon_tc_init(&tc, test, AF_INET);
 	tc.port[RSTMON_ORIG] = htons(31001);
 	young = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 1, 0, 0);
-	young->created = now - 120 * HZ;
+	young->side[RSTMON_ORIG].first = now - 120 * HZ;
 	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 2U * __RSTMON_ST_MAX + 2);
 
 	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), __RSTMON_ST_MAX + 1U);
@@ -1230,24 +1258,74 @@ static void rstmon_conn_test_tuple_reuse(struct kunit *test)
 			rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t - 10 * HZ);
 		} else {
 			/* What the hooks record of the responder's RST. */
-			c->side[RSTMON_RESP].flags |= RSTMON_SF_RST;
+			c->sflags[RSTMON_RESP] |= RSTMON_SF_RST;
 			c->state = RSTMON_ST_CLOSED;
-			c->rsts = 1;
 		}
 		KUNIT_ASSERT_EQ(test, c->state, ends[i]);
 
 		rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O2, 0, 0, t);
 		KUNIT_EXPECT_EQ_MSG(test, c->state, RSTMON_ST_SYN_SENT, "after %s: state %s",
 				    rstmon_state_name(ends[i]), rstmon_state_name(c->state));
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].flags, RSTMON_SF_SYN);
+		KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O2);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].nxt, RSTMON_TEST_ISN_O2 + 1);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 1);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].flags, 0);
+		KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], 0);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
-		KUNIT_EXPECT_EQ(test, c->rsts, 0);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].fin, 0U);
+		KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
+		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].first, t);
 		KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
 	}
+}
+
+/*
+ * The entry's age runs from the first segment seen, whichever side sent
+ * it: a connection picked up from the responder's segment that the
+ * originator answers later is as old as the responder's segment.
+ */
+static void rstmon_conn_test_created(struct kunit *test)
+{
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	u32 t = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET6);
+	c = rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 5000, 1000, 10, t - 7 * HZ);
+	KUNIT_ASSERT_TRUE(test, c->flags & RSTMON_CF_RESP_FIRST);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t - 7 * HZ);
+	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5010, 10, t);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].first, t);
+	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].first, t - 7 * HZ);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t - 7 * HZ);
+	/* Across a jiffies wrap, earlier is not smaller. */
+	c->side[RSTMON_RESP].first = (u32)-5;
+	c->side[RSTMON_ORIG].first = 3;
+	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), (u32)-5);
+}
+
+/* max_conns=0 scales to memory like nf_conntrack, within 1024..262144. */
+static void rstmon_conn_test_scaled_max(struct kunit *test)
+{
+	static const struct {
+		unsigned long mib;
+		unsigned int want;
+	} rows[] = {
+		{ 16, 1024 },		/* 128 by the ratio: the floor */
+		{ 128, 1024 },
+		{ 256, 2048 },		/* one per 128 KiB */
+		{ 512, 4096 },
+		{ 1024, 8192 },		/* 1 GiB exactly: still the ratio */
+		{ 1025, 65536 },	/* above 1 GiB */
+		{ 4096, 65536 },
+		{ 4097, BITS_PER_LONG >= 64 ? 262144 : 65536 },	/* above 4 GiB */
+		{ 1UL << 20, BITS_PER_LONG >= 64 ? 262144 : 65536 },	/* 1 TiB */
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		KUNIT_EXPECT_EQ_MSG(test, rstmon_scaled_max(rows[i].mib << (20 - PAGE_SHIFT)),
+				    rows[i].want, "%lu MiB", rows[i].mib);
 }
 
 static void rstmon_conn_test_size(struct kunit *test)
@@ -1257,6 +1335,8 @@ static void rstmon_conn_test_size(struct kunit *test)
 }
 
 static struct kunit_case rstmon_conn_cases[] = {
+	KUNIT_CASE(rstmon_conn_test_created),
+	KUNIT_CASE(rstmon_conn_test_scaled_max),
 	KUNIT_CASE_PARAM(rstmon_conn_test_create, rstmon_test_firsts_gen_params),
 	KUNIT_CASE(rstmon_conn_test_lookup),
 	KUNIT_CASE(rstmon_conn_test_key),
@@ -2077,7 +2157,7 @@ static void rstmon_classify_test_ipid_mismatch_in(struct kunit *test)
 	rstmon_tc_init(&tc, test, AF_INET);
 	rstmon_tc_established(&tc, 200, 100, now - HZ / 10);
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
-	KUNIT_ASSERT_EQ(test, tc.c->side[RSTMON_RESP].ipid_mode, RSTMON_IPID_INCR);
+	KUNIT_ASSERT_EQ(test, rstmon_ipid_mode_of(tc.c, RSTMON_RESP), RSTMON_IPID_INCR);
 	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
 	rstmon_ctx(&x, &rstmon_test_in, now);
 
@@ -2103,8 +2183,8 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 
 	rstmon_tc_init(&tc, test, AF_INET6);
 	rstmon_sc_data(&tc, now);
-	tc.c->created = now - 5 * HZ;
-	tc.c->rsts = 1;
+	tc.c->side[RSTMON_ORIG].first = now - 5 * HZ;
+	tc.c->sflags[RSTMON_RESP] |= RSTMON_SF_RST;
 	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
 	rst.payload = 8;
 	rstmon_ctx(&x, &rstmon_test_in, now);
@@ -2129,6 +2209,20 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ev.evidence & RSTMON_EV_TRACKED);
 	rstmon_expect_view(test, &ev, RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0);
 	rstmon_expect_counts(test, &ev, 200, 100, 2, 3);
+
+	/* FIN times: the sender's 3 s before the RST, then the receiver's. */
+	tc.c->sflags[RSTMON_RESP] |= RSTMON_SF_FIN;
+	tc.c->side[RSTMON_RESP].fin = now - 3 * HZ;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_EQ(test, ev.fin, 1);
+	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[0], 3000U);
+	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[1], 0U);
+	tc.c->sflags[RSTMON_ORIG] |= RSTMON_SF_FIN;
+	tc.c->side[RSTMON_ORIG].fin = now - HZ / 2;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_EQ(test, ev.fin, 3);
+	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[0], 3000U);
+	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[1], jiffies_to_msecs(HZ / 2));
 }
 
 static u8 rstmon_tc_seqchk(struct rstmon_tc *tc, u32 seq)

@@ -19,4 +19,16 @@ dmesg | grep -q "idle_threshold=0 is out of range: it must be 1..604800" &&
 	pass "the reason is in the kernel log" || fail "the reason is in the kernel log"
 echo "$old" > $P
 expect "restored" "$(cat $P)" "$old"
+
+# Loaded without max_conns, the limit scales to this machine's memory as
+# nf_conntrack's does: one entry per 128 KiB, 65536 above 1 GiB, 262144
+# above 4 GiB (64-bit), never below 1024.
+kib=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+if [ "$kib" -gt $((4 << 20)) ] && [ "$(getconf LONG_BIT)" = 64 ]; then want=262144
+elif [ "$kib" -gt $((1 << 20)) ]; then want=65536
+else want=$((kib / 128)); [ "$want" -lt 1024 ] && want=1024
+fi
+expect "max_conns default for ${kib} KiB of RAM" \
+	"$(cat /sys/module/rstmon/parameters/max_conns)" "$want"
+expect "report shows the same limit" "$(counter a table limit)" "$want"
 finish
