@@ -47,8 +47,12 @@ static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *
 		return RSTMON_SEQ_NA;
 	if (seg->seq == s->nxt)
 		return RSTMON_SEQ_EXACT;
+	/* The window is scaled when both SYNs were seen, except in the
+	 * receiver's SYN itself (RFC 7323): its only segment so far.
+	 */
 	win = (u32)r->win << ((c->sflags[!side] & RSTMON_SF_SYN) &&
-			      (c->sflags[side] & RSTMON_SF_SYN) ? rstmon_wscale(c, !side) : 0);
+			      (c->sflags[side] & RSTMON_SF_SYN) && r->segs > 1 ?
+			      rstmon_wscale(c, !side) : 0);
 	if (!after(s->nxt, seg->seq) && before(seg->seq, s->nxt + max(win, 1U)))
 		return RSTMON_SEQ_IN_WINDOW;
 	return RSTMON_SEQ_OUT_OF_WINDOW;

@@ -2264,6 +2264,17 @@ static void rstmon_classify_test_seqchk(struct kunit *test)
 			RSTMON_SEQ_IN_WINDOW);
 	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt + RSTMON_TEST_WIN),
 			RSTMON_SEQ_OUT_OF_WINDOW);
+
+	/* The receiver sent only its SYN: its window is not scaled. */
+	rstmon_test_reap_all();
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, jiffies);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_SYNACK, 0, jiffies);
+	nxt = tc.nxt[RSTMON_RESP];
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt + RSTMON_TEST_WIN - 1),
+			RSTMON_SEQ_IN_WINDOW);
+	KUNIT_EXPECT_EQ(test, rstmon_tc_seqchk(&tc, nxt + RSTMON_TEST_WIN),
+			RSTMON_SEQ_OUT_OF_WINDOW);
 }
 
 static struct kunit_case rstmon_classify_cases[] = {
