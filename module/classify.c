@@ -236,6 +236,78 @@ static void rstmon_classify_firewall(const struct rstmon_rst_ctx *x,
 }
 
 /*
+ * Only one direction of a forwarded connection passes this host: one side
+ * has sent data (or, picked up mid-stream, several segments) and the other
+ * nothing at all.  Routing is asymmetric; what the other side did is not
+ * known here.
+ */
+static bool rstmon_one_way(const struct rstmon_conn *c)
+{
+	int v;
+
+	for (v = 0; v < 2; v++) {
+		if (c->side[!v].segs)
+			continue;
+		if ((c->sflags[v] & RSTMON_SF_DATA) ||
+		    ((c->flags & RSTMON_CF_MIDSTREAM) && c->side[v].segs >= 3))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A forwarded RST that claims more than passed here: its sequence number
+ * is beyond what its sender sent through this host, or it acknowledges
+ * data of the receiver that never crossed it.  The segments in between
+ * took another way: a flowtable had offloaded the connection (its RST
+ * tears the flow down and comes back through the hooks; the ct's
+ * IPS_OFFLOAD bit is already cleared by then, in 6.1 to 7.2), or they were
+ * lost before this host.  Either way the connection's middle is unknown.
+ */
+static bool rstmon_bypassed(const struct rstmon_seg *seg, const struct rstmon_conn *c,
+			    int side)
+{
+	const struct rstmon_side *s = &c->side[side], *r = &c->side[!side];
+
+	return (s->segs && after(seg->seq, s->nxt)) ||
+	       ((seg->flags & RSTMON_TCP_ACK) && r->segs && after(seg->ack_seq, r->nxt));
+}
+
+/*
+ * Forgery (Weaver, Sommer and Paxson, "Detecting Forged TCP Reset
+ * Packets", NDSS 2009; Suricata's suspected_rst_inject).  A burst of RSTs
+ * whose numbers change while the receiver sent nothing is an injector
+ * covering the window; a real stack answers each segment once.  An RST
+ * with payload or out of the receiver's window is suspicious but not proof
+ * on its own; with a second sign (another of the two, or a TTL, IPv4 ID or
+ * hop count that is not the sender's) it is taken as forged.  A TTL or ID
+ * mismatch alone is a middlebox that may reset for its own good reasons
+ * (a load balancer, a NAT's expiry, a firewall): those keep their cause.
+ * Data from the "reset" sender afterwards amends the event
+ * (rstmon_ring_amend_injected()).
+ */
+static void rstmon_classify_forgery(const struct rstmon_rst_ctx *x,
+				    const struct rstmon_seg *seg,
+				    struct rstmon_event *ev)
+{
+	unsigned int strong = !!seg->payload + (ev->seqchk == RSTMON_SEQ_OUT_OF_WINDOW);
+	unsigned int weak = !!(ev->evidence & (RSTMON_EV_TTL_MISMATCH |
+					       RSTMON_EV_IPID_MISMATCH |
+					       RSTMON_EV_ZERO_HOP));
+
+	if (x->rst_burst) {
+		ev->evidence |= RSTMON_EV_RST_BURST;
+		ev->confidence = RSTMON_CONF_LIKELY;
+	} else if (strong && strong + weak >= 2) {
+		ev->confidence = RSTMON_CONF_SUSPECT;
+	} else {
+		return;
+	}
+	ev->sender = RSTMON_SENDER_MIDDLEBOX;
+	ev->cause = RSTMON_CAUSE_INJECTED;
+}
+
+/*
  * An RST from elsewhere (received, or forwarded from one side to the
  * other): its cause is inferred from what the connection showed, and its
  * sender from how it compares with what that side sent before.
@@ -246,14 +318,21 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 				   struct rstmon_event *ev)
 {
 	const struct rstmon_side *s;
+	bool blind;
 	u8 sf, rf;
 
 	ev->sender = RSTMON_SENDER_PEER;
 	ev->confidence = RSTMON_CONF_LIKELY;
+	/* Zero hops from an address behind a gateway: made on this link. */
+	if (x->zero_hop_gw) {
+		ev->evidence |= RSTMON_EV_ZERO_HOP;
+		ev->sender = RSTMON_SENDER_MIDDLEBOX;
+	}
 	if (!c) {
 		ev->cause = rstmon_answers_syn(seg, NULL, side) ? RSTMON_CAUSE_REFUSED :
 								 RSTMON_CAUSE_UNKNOWN;
 		ev->confidence = RSTMON_CONF_SUSPECT;
+		rstmon_classify_forgery(x, seg, ev);
 		return;
 	}
 	s = &c->side[side];
@@ -264,9 +343,25 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		ev->evidence |= RSTMON_EV_TTL_MISMATCH;
 		ev->sender = RSTMON_SENDER_MIDDLEBOX;
 	}
-	if (seg->family == AF_INET && rstmon_ipid_mode_of(c, side) == RSTMON_IPID_INCR &&
-	    (u16)(seg->ipid - s->ipid) > 1024 && seg->ipid != 0)
+	/* IPv4 ID behaviour: Linux numbers a connection's segments, its
+	 * full socket's RST included, from the socket's counter, and sends
+	 * stateless replies (DF, from the control socket, which has no
+	 * destination) with ID 0 (ip_select_ident_segs(), 6.1 to 7.2).  An
+	 * RST far off an incrementing side's counter, or a non-zero ID from a
+	 * side whose IDs were all zero, was made elsewhere.
+	 */
+	if (seg->family == AF_INET && s->segs && seg->ipid != 0 &&
+	    ((rstmon_ipid_mode_of(c, side) == RSTMON_IPID_INCR &&
+	      (u16)(seg->ipid - s->ipid) > 1024) ||
+	     (rstmon_ipid_mode_of(c, side) == RSTMON_IPID_ZERO))) {
 		ev->evidence |= RSTMON_EV_IPID_MISMATCH;
+		ev->sender = RSTMON_SENDER_MIDDLEBOX;
+	}
+	if (x->dir == RSTMON_DIR_FWD && rstmon_one_way(c))
+		ev->evidence |= RSTMON_EV_ONE_WAY;
+	if (x->offloaded || (x->dir == RSTMON_DIR_FWD && rstmon_bypassed(seg, c, side)))
+		ev->evidence |= RSTMON_EV_BYPASSED;
+	blind = ev->evidence & RSTMON_EV_BYPASSED;
 
 	if (rstmon_answers_syn(seg, c, side)) {
 		ev->cause = RSTMON_CAUSE_REFUSED;
@@ -277,11 +372,14 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		 * FIN_WAIT2 socket answered.
 		 */
 		ev->cause = RSTMON_CAUSE_TIME_WAIT;
-	} else if (idle >= x->idle_threshold) {
+	} else if (idle >= x->idle_threshold && !blind) {
+		/* (When the connection's middle was not seen, its silence
+		 * here proves nothing.)
+		 */
 		ev->cause = RSTMON_CAUSE_IDLE_TIMEOUT;
 		ev->evidence |= RSTMON_EV_IDLE;
-	} else if (rstmon_no_data(c) && (c->state == RSTMON_ST_ESTABLISHED ||
-					  c->state == RSTMON_ST_SYN_RECV)) {
+	} else if (rstmon_no_data(c) && !blind &&
+		   (c->state == RSTMON_ST_ESTABLISHED || c->state == RSTMON_ST_SYN_RECV)) {
 		/* Reset right after the handshake, before any data: the
 		 * responder's accept queue overflowed, or the originator
 		 * dropped a connection it no longer wanted.
@@ -304,6 +402,10 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 	} else {
 		ev->cause = RSTMON_CAUSE_APP_ABORT;
 	}
+	/* Half the connection unseen, or its middle: a guess at best. */
+	if (ev->evidence & (RSTMON_EV_ONE_WAY | RSTMON_EV_BYPASSED))
+		ev->confidence = RSTMON_CONF_SUSPECT;
+	rstmon_classify_forgery(x, seg, ev);
 }
 
 /**

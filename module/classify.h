@@ -45,6 +45,12 @@ enum rstmon_origin {
  * @sock_keepalive_done: keepalive probes were out (the keepalive timer or
  *	the user timeout gave up)
  * @kreason: the kernel's reason (enum sk_rst_reason + 1), 0 if unknown
+ * @zero_hop_gw: the RST arrived with an unspent initial TTL from a source
+ *	this host reaches through a gateway (dir=in)
+ * @offloaded: conntrack marks the connection offloaded to a flowtable
+ * @rst_burst: the sender's previous RST on the connection had other
+ *	sequence or acknowledgment numbers, and the receiver sent nothing in
+ *	between (rstmon_ring_amend_burst())
  * @now: jiffies
  * @idle_threshold: jiffies of silence that read as an idle timeout
  */
@@ -59,6 +65,9 @@ struct rstmon_rst_ctx {
 	int sock_err;
 	bool sock_keepalive_done;
 	u8 kreason;
+	bool zero_hop_gw;
+	bool offloaded;
+	bool rst_burst;
 	u32 now;
 	u32 idle_threshold;
 };

@@ -125,6 +125,44 @@ bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event
 	return ev;
 }
 
+/* An RST of @key's sender with another sequence number than @key's, and
+ * no segment of the receiver in between (its count is the same).
+ */
+static bool rstmon_match_burst(const struct rstmon_event *ev, const struct rstmon_event *key)
+{
+	return rstmon_match_tuple(ev, key) && ev->segs[1] == key->segs[1] &&
+	       ev->seq != key->seq;
+}
+
+/**
+ * rstmon_ring_amend_burst() - is an RST the second of a forger's burst?
+ * @r: the ring
+ * @key: the new RST: its tuple, direction, sequence number, and in
+ *	@key->segs[1] how many segments its receiver had sent
+ *
+ * Looks at the 32 most recent events only: a burst is a matter of
+ * moments.  The earlier event found becomes an injection.
+ * Return: true when one was found.
+ */
+bool rstmon_ring_amend_burst(struct rstmon_ring *r, const struct rstmon_event *key)
+{
+	struct rstmon_event *ev;
+	unsigned long flags;
+
+	spin_lock_irqsave(&r->lock, flags);
+	ev = rstmon_ring_find_locked(r, 32, rstmon_match_burst, key);
+	if (ev && ev->sender != RSTMON_SENDER_LOCAL && ev->sender != RSTMON_SENDER_FIREWALL) {
+		ev->sender = RSTMON_SENDER_MIDDLEBOX;
+		ev->cause = RSTMON_CAUSE_INJECTED;
+		ev->confidence = RSTMON_CONF_LIKELY;
+		ev->evidence |= RSTMON_EV_RST_BURST;
+	} else {
+		ev = NULL;
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	return ev;
+}
+
 /* A full socket's RST to @key's destination still without a reason. */
 static bool rstmon_match_socket_rst(const struct rstmon_event *ev,
 				    const struct rstmon_event *key)

@@ -12,6 +12,28 @@
 struct rstmon_net;
 
 /**
+ * struct rstmon_nat - a packet's addresses before and after NAT.
+ * @pre_src: source before translation (IPv4 mapped)
+ * @pre_dst: destination before translation
+ * @post_src: source after translation
+ * @post_dst: destination after translation
+ * @pre_sport: ports, network order
+ * @pre_dport: see @pre_sport
+ * @post_sport: see @pre_sport
+ * @post_dport: see @pre_sport
+ */
+struct rstmon_nat {
+	struct in6_addr pre_src;
+	struct in6_addr pre_dst;
+	struct in6_addr post_src;
+	struct in6_addr post_dst;
+	__be16 pre_sport;
+	__be16 pre_dport;
+	__be16 post_sport;
+	__be16 post_dport;
+};
+
+/**
  * struct rstmon_event - one classified RST.
  * @id: sequence number in its namespace, from 1
  * @tstamp: wall-clock time, ns since the epoch
@@ -41,6 +63,8 @@ struct rstmon_net;
  * @side: 0 if the RST's sender opened the connection, 1 if it accepted it,
  *	2 if unknown
  * @fin: bit 0: the sender had sent a FIN, bit 1: the receiver had
+ * @nat: with RSTMON_EV_NAT, the RST's addresses and ports before (as it
+ *	entered this host's translation) and after (as it left it)
  */
 struct rstmon_event {
 	u64 id;
@@ -56,7 +80,7 @@ struct rstmon_event {
 	u32 bytes[2];
 	u32 fin_ago_ms[2];
 	u16 segs[2];
-	u16 evidence;
+	u32 evidence;
 	u8 family;
 	u8 dir;
 	u8 sender;
@@ -69,6 +93,7 @@ struct rstmon_event {
 	u8 kreason;
 	u8 side;
 	u8 fin;
+	struct rstmon_nat nat;
 };
 
 /**
@@ -91,6 +116,7 @@ u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev);
 bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev);
 u64 rstmon_ring_oldest(struct rstmon_ring *r);
 bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key);
+bool rstmon_ring_amend_burst(struct rstmon_ring *r, const struct rstmon_event *key);
 bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,
 			       u8 kreason, bool (*agrees)(u8 kreason, u8 cause));
 

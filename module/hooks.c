@@ -27,6 +27,7 @@
 #include "conn.h"
 #include "classify.h"
 #include "kreason.h"
+#include "netpath.h"
 
 /*
  * What sent a locally generated RST, from the sockets LOCAL_OUT sees
@@ -93,6 +94,37 @@ static void rstmon_local_origin(const struct sk_buff *skb,
 		READ_ONCE(inet_csk(sk)->icsk_probes_out);
 }
 
+/*
+ * A second RST from the same sender, its sequence number beyond anything
+ * that sender sent: if the first one had another number and the receiver
+ * sent nothing in between, the pair is an injector's burst across the
+ * window, and the earlier event is amended as well.  A real stack's later
+ * RSTs answer the receiver's segments still in flight: without ACK, their
+ * sequence number is what such a segment acknowledged, never beyond what
+ * the sender sent (a SO_LINGER 0 close followed by the stateless answer to
+ * the peer's ACK of the last data has the same sequence number twice).
+ */
+static bool rstmon_rst_burst(struct rstmon_net *rn, enum rstmon_dir dir,
+			     const struct rstmon_seg *seg, const struct rstmon_conn *c,
+			     int side)
+{
+	struct rstmon_event key = {
+		.src = seg->saddr,
+		.dst = seg->daddr,
+		.sport = seg->sport,
+		.dport = seg->dport,
+		.seq = seg->seq,
+		.ack = seg->ack_seq,
+		.segs = { 0, READ_ONCE(c->side[!side].segs) },
+		.dir = dir,
+	};
+
+	if (!rstmon_ring_amend_burst(&rn->ring, &key))
+		return false;
+	rstmon_count(rn, RSTMON_STAT_AMENDED);
+	return true;
+}
+
 static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 		       const struct nf_hook_state *state, enum rstmon_dir dir,
 		       const struct rstmon_seg *seg, struct rstmon_conn *c, int side,
@@ -108,8 +140,22 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	if (dir == RSTMON_DIR_OUT) {
 		rstmon_local_origin(skb, state, &x);
 		x.kreason = rstmon_kreason_take(skb, seg);
+	} else if (dir == RSTMON_DIR_IN && rstmon_ttl_hops(seg->ttl) == 0) {
+		/* Only unspent TTLs cost a route lookup. */
+		x.zero_hop_gw = rstmon_path_via_gateway(state->net, seg);
 	}
+	x.offloaded = rstmon_path_offloaded(skb);
+	if (dir != RSTMON_DIR_OUT && c && (READ_ONCE(c->sflags[side]) & RSTMON_SF_RST) &&
+	    after(seg->seq, READ_ONCE(c->side[side].nxt)))
+		x.rst_burst = rstmon_rst_burst(rn, dir, seg, c, side);
 	rstmon_classify(&x, seg, c, side, &ev);
+	rstmon_path_nat(skb, &ev);
+	if (ev.evidence & RSTMON_EV_NAT)
+		rstmon_count(rn, RSTMON_STAT_NAT);
+	if (ev.evidence & RSTMON_EV_ONE_WAY)
+		rstmon_count(rn, RSTMON_STAT_ONE_WAY);
+	if (ev.evidence & RSTMON_EV_BYPASSED)
+		rstmon_count(rn, RSTMON_STAT_BYPASSED);
 	if (ev.kreason) {
 		ev.evidence |= RSTMON_EV_KREASON;
 		if (!rstmon_kreason_agrees(ev.kreason, ev.cause)) {

@@ -10,6 +10,7 @@
  * and owned by the namespace's root: only its administrators read it.
  */
 #include <linux/proc_fs.h>
+#include <linux/log2.h>
 #include <linux/seq_file.h>
 #include <linux/uidgid.h>
 #include <net/net_namespace.h>
@@ -66,6 +67,10 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 		   rstmon_stat_sum(rn, RSTMON_STAT_FRAGMENT),
 		   rstmon_stat_sum(rn, RSTMON_STAT_RST_UNTRACKED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_KDISAGREE));
+	seq_printf(m, "path one_way=%llu bypassed=%llu nat=%llu\n",
+		   rstmon_stat_sum(rn, RSTMON_STAT_ONE_WAY),
+		   rstmon_stat_sum(rn, RSTMON_STAT_BYPASSED),
+		   rstmon_stat_sum(rn, RSTMON_STAT_NAT));
 	for (cause = 0; cause < __RSTMON_CAUSE_MAX; cause++) {
 		seq_printf(m, "cause %s", rstmon_cause_name(cause));
 		for (dir = 0; dir < __RSTMON_DIR_MAX; dir++)
@@ -84,18 +89,22 @@ static void rstmon_show_addr(struct seq_file *m, const char *key, u8 family,
 		seq_printf(m, " %s=[%pI6c]:%u", key, a, ntohs(port));
 }
 
+/* One per RSTMON_EV_* bit, in bit order. */
 static const char *const rstmon_evidence_names[] = {
 	"ack", "tracked", "midstream", "ttl-mismatch", "payload", "data-after",
 	"socket", "ctl-socket", "no-socket", "raw-socket", "idle", "kreason",
-	"kernel-disagrees", "ipid-mismatch", "repeated",
+	"kernel-disagrees", "ipid-mismatch", "repeated", "zero-hop", "rst-burst",
+	"one-way", "bypassed", "nat",
 };
 
 static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 {
-	static const char *const sides[] = { "originator", "responder", "unknown" };
+	static const char *const sides[] = { "client", "server", "unknown" };
 	static const char *const fins[] = { "none", "sender", "receiver", "both" };
 	unsigned int i;
 	char sep = '=';
+
+	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_NAT) + 1);
 
 	seq_printf(m, "event id=%llu time=%llu.%06llu dir=%s sender=%s cause=%s confidence=%s",
 		   ev->id, ev->tstamp / NSEC_PER_SEC, (ev->tstamp % NSEC_PER_SEC) / 1000,
@@ -119,6 +128,16 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 			seq_putc(m, '-');
 	}
 	seq_printf(m, " kreason=%s", rstmon_kreason_name(ev->kreason));
+	if (ev->evidence & RSTMON_EV_NAT) {
+		rstmon_show_addr(m, "nat_pre_src", ev->family, &ev->nat.pre_src,
+				 ev->nat.pre_sport);
+		rstmon_show_addr(m, "nat_pre_dst", ev->family, &ev->nat.pre_dst,
+				 ev->nat.pre_dport);
+		rstmon_show_addr(m, "nat_post_src", ev->family, &ev->nat.post_src,
+				 ev->nat.post_sport);
+		rstmon_show_addr(m, "nat_post_dst", ev->family, &ev->nat.post_dst,
+				 ev->nat.post_dport);
+	}
 	seq_puts(m, " evidence");
 	for (i = 0; i < ARRAY_SIZE(rstmon_evidence_names); i++) {
 		if (ev->evidence & (1U << i)) {

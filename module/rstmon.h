@@ -36,6 +36,11 @@
  * @RSTMON_STAT_AMENDED: events turned into injections by later evidence
  * @RSTMON_STAT_KDISAGREE: RSTs sent here whose cause the kernel's own
  *	reason contradicts
+ * @RSTMON_STAT_ONE_WAY: forwarded RSTs of connections seen one way only
+ *	(asymmetric routing)
+ * @RSTMON_STAT_BYPASSED: forwarded RSTs of connections whose segments
+ *	partly bypassed the hooks (flowtable offload)
+ * @RSTMON_STAT_NAT: RSTs of translated connections
  * @RSTMON_STAT_NR: number of counters
  *
  * The SEG and RST counters are indexed as base + direction, see
@@ -59,6 +64,9 @@ enum rstmon_stat {
 	RSTMON_STAT_RST_UNTRACKED,
 	RSTMON_STAT_AMENDED,
 	RSTMON_STAT_KDISAGREE,
+	RSTMON_STAT_ONE_WAY,
+	RSTMON_STAT_BYPASSED,
+	RSTMON_STAT_NAT,
 	RSTMON_STAT_NR
 };
 

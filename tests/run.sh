@@ -30,7 +30,7 @@ deps() {
 	need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils \
 		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
 		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse \
-		python3-docutils
+		python3-docutils procps
 }
 
 # build_module NAME KDIR [make args...]: build the module sources in a

@@ -48,6 +48,7 @@ static struct kmem_cache *rstmon_test_conn_cache(unsigned int size, slab_flags_t
 #include "../../module/conn.c"
 #include "../../module/classify.c"
 #include "../../module/event.c"
+#include "../../module/netpath.c"
 
 #include <kunit/test.h>
 #include <linux/errno.h>
@@ -206,6 +207,7 @@ static void rstmon_test_case_exit(struct kunit *test)
  * @ipid: the next IPv4 ID each side sends (then incremented)
  * @win: the window each side advertises
  * @ttl: the TTL or hop limit of each side's segments
+ * @ipid_zero: that side sends every segment with IPv4 ID 0
  * @family: AF_INET or AF_INET6
  * @c: its entry, once a segment created it
  */
@@ -217,6 +219,7 @@ struct rstmon_tc {
 	u16 ipid[2];
 	u16 win[2];
 	u8 ttl[2];
+	bool ipid_zero[2];
 	u8 family;
 	struct rstmon_conn *c;
 };
@@ -301,7 +304,8 @@ static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 fla
 	if (tc->c)
 		KUNIT_EXPECT_PTR_EQ(tc->test, c, tc->c);
 	tc->c = c;
-	tc->ipid[side]++;
+	if (!tc->ipid_zero[side])
+		tc->ipid[side]++;
 	return c;
 }
 
@@ -369,7 +373,7 @@ static void rstmon_tc_classify(const struct rstmon_tc *tc, const struct rstmon_s
 }
 
 static void rstmon_expect_class(struct kunit *test, const struct rstmon_event *ev, u8 sender,
-				u8 cause, u8 confidence, u16 evidence)
+				u8 cause, u8 confidence, u32 evidence)
 {
 	KUNIT_EXPECT_EQ_MSG(test, ev->sender, sender, "sender %s, expected %s",
 			    rstmon_sender_name(ev->sender), rstmon_sender_name(sender));
@@ -1480,6 +1484,15 @@ static void rstmon_sc_resp_data_acked(struct rstmon_tc *tc, u32 now)
 	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now);
 }
 
+/* The originator's SYN, ACK and data: the responder's side never seen. */
+static void rstmon_sc_one_way(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, now - HZ / 10);
+	tc->nxt[RSTMON_RESP]++;		/* its SYN-ACK, not seen here */
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, now - HZ / 10);
+}
+
 /* The handshake alone. */
 static void rstmon_sc_handshake(struct rstmon_tc *tc, u32 now)
 {
@@ -1594,7 +1607,7 @@ struct rstmon_test_verdict {
 		u8 sender;
 		u8 cause;
 		u8 confidence;
-		u16 evidence;
+		u32 evidence;
 	} want;
 	struct {
 		bool check;
@@ -1626,6 +1639,80 @@ struct rstmon_test_verdict {
 #define RSTMON_WANT_TTL_BASE(t)		.ttl_base = { true, (t) }
 
 static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
+	/* A gateway's refusal: zero hops from an address behind it. */
+	{
+		.name = "refused-in-zero-hop", .build = rstmon_sc_syn,
+		.rst = RSTMON_RST_SYN_REPLY,
+		.ctx = { .dir = RSTMON_DIR_IN, .zero_hop_gw = true },
+		.want = { RSTMON_SENDER_MIDDLEBOX, RSTMON_CAUSE_REFUSED, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK | RSTMON_EV_ZERO_HOP },
+	},
+	{
+		.name = "refused-in-zero-hop-untracked", .build = rstmon_sc_syn,
+		.forget = true, .rst = RSTMON_RST_SYN_REPLY,
+		.ctx = { .dir = RSTMON_DIR_IN, .zero_hop_gw = true },
+		.want = { RSTMON_SENDER_MIDDLEBOX, RSTMON_CAUSE_REFUSED, RSTMON_CONF_SUSPECT,
+			  RSTMON_EV_ACK | RSTMON_EV_ZERO_HOP },
+	},
+	/* The second of a burst whose numbers changed: forged. */
+	{
+		.name = "injected-in-burst", .build = rstmon_sc_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = { .dir = RSTMON_DIR_IN, .rst_burst = true },
+		.want = { RSTMON_SENDER_MIDDLEBOX, RSTMON_CAUSE_INJECTED, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK | RSTMON_EV_RST_BURST },
+	},
+	/* Forwarded, one direction seen: said, and only suspected. */
+	{
+		.name = "one-way-fwd", .build = rstmon_sc_one_way,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_UNREAD_DATA, RSTMON_CONF_SUSPECT,
+			  EV_TRACKED_ACK | RSTMON_EV_ONE_WAY },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_NA, 0),
+	},
+	{	/* Received, the same RST: an endpoint sees both ways. */
+		.name = "one-way-not-in", .build = rstmon_sc_one_way,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_UNREAD_DATA, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+	},
+	/* Forwarded after the handshake with 6 bytes this host never saw
+	 * (a flowtable carried them): not an accept-queue overflow.
+	 */
+	{
+		.name = "bypassed-fwd", .build = rstmon_sc_handshake,
+		.rst = { .side = RSTMON_RESP, .flags = RSTMON_TCP_ACK, .seq = 6,
+			 .seq_nxt = true, .ack_nxt = true },
+		.ctx = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT, RSTMON_CONF_SUSPECT,
+			  EV_TRACKED_ACK | RSTMON_EV_BYPASSED },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_IN_WINDOW, 0),
+	},
+	{	/* ... or acknowledging 6 bytes of the originator never seen. */
+		.name = "bypassed-fwd-ack", .build = rstmon_sc_handshake,
+		.rst = { .side = RSTMON_RESP, .flags = RSTMON_TCP_ACK, .ack = 6,
+			 .seq_nxt = true, .ack_nxt = true },
+		.ctx = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT, RSTMON_CONF_SUSPECT,
+			  EV_TRACKED_ACK | RSTMON_EV_BYPASSED },
+	},
+	{	/* Conntrack says offloaded: silence proves no idle timeout. */
+		.name = "offloaded-fwd-no-idle", .build = rstmon_sc_idle,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.ctx = { .dir = RSTMON_DIR_FWD, .offloaded = true },
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_APP_ABORT, RSTMON_CONF_SUSPECT,
+			  EV_TRACKED_ACK | RSTMON_EV_BYPASSED },
+	},
+	{	/* The same RST received: the sender's silence counts. */
+		.name = "bypassed-not-in", .build = rstmon_sc_handshake,
+		.rst = { .side = RSTMON_RESP, .flags = RSTMON_TCP_ACK, .seq = 6,
+			 .seq_nxt = true, .ack_nxt = true },
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_ACCEPT_OVERFLOW, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK },
+	},
 	/* refused, sent here: the stack's reply to a SYN, or a reject rule's. */
 	{
 		.name = "refused-out", .build = rstmon_sc_syn,
@@ -2145,6 +2232,82 @@ static void rstmon_classify_test_middlebox_in(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ev.evidence & RSTMON_EV_TTL_MISMATCH);
 }
 
+/*
+ * Payload and an out-of-window sequence are signs of forgery, not proof:
+ * one alone changes nothing; with a second sign (the other, or a TTL that
+ * is not the sender's) the RST is taken as injected.  A TTL and an IPv4 ID
+ * that both differ are a middlebox that keeps its cause.
+ */
+static void rstmon_classify_test_forgery_signs(struct kunit *test)
+{
+	const u32 win = RSTMON_TEST_WIN << RSTMON_TEST_WSCALE;
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 200, 100, now - HZ / 10);
+	rstmon_ctx(&x, &rstmon_test_in, now);
+
+	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
+	rst.payload = 20;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_PEER, RSTMON_CAUSE_LINGER_ABORT,
+			    RSTMON_CONF_LIKELY, EV_TRACKED_ACK | RSTMON_EV_PAYLOAD);
+
+	rst.ttl = RSTMON_TEST_TTL_R + 1;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_MIDDLEBOX, RSTMON_CAUSE_INJECTED,
+			    RSTMON_CONF_SUSPECT,
+			    EV_TRACKED_ACK | RSTMON_EV_PAYLOAD | RSTMON_EV_TTL_MISMATCH);
+
+	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
+	rst.seq += win + 10;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_EQ(test, ev.seqchk, RSTMON_SEQ_OUT_OF_WINDOW);
+	KUNIT_EXPECT_EQ(test, ev.sender, RSTMON_SENDER_PEER);
+	KUNIT_EXPECT_NE(test, ev.cause, RSTMON_CAUSE_INJECTED);
+
+	rst.payload = 1;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_MIDDLEBOX, RSTMON_CAUSE_INJECTED,
+			    RSTMON_CONF_SUSPECT, EV_TRACKED_ACK | RSTMON_EV_PAYLOAD);
+
+	rst.payload = 0;
+	rst.ttl = RSTMON_TEST_TTL_R + 1;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_MIDDLEBOX, RSTMON_CAUSE_INJECTED,
+			    RSTMON_CONF_SUSPECT, EV_TRACKED_ACK | RSTMON_EV_TTL_MISMATCH);
+
+	/* In window, TTL and zero hops: a middlebox resetting, not a forger. */
+	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
+	rst.ttl = RSTMON_TEST_TTL_R + 1;
+	x.zero_hop_gw = true;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	rstmon_expect_class(test, &ev, RSTMON_SENDER_MIDDLEBOX, RSTMON_CAUSE_LINGER_ABORT,
+			    RSTMON_CONF_LIKELY,
+			    EV_TRACKED_ACK | RSTMON_EV_TTL_MISMATCH | RSTMON_EV_ZERO_HOP);
+}
+
+/* Hops from the nearest usual initial TTL at or above the one seen. */
+static void rstmon_classify_test_ttl_hops(struct kunit *test)
+{
+	static const struct {
+		u8 ttl;
+		unsigned int hops;
+	} rows[] = {
+		{ 255, 0 }, { 254, 1 }, { 129, 126 }, { 128, 0 }, { 127, 1 }, { 65, 63 },
+		{ 64, 0 }, { 63, 1 }, { 33, 31 }, { 32, 0 }, { 1, 31 }, { 0, 32 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		KUNIT_EXPECT_EQ_MSG(test, rstmon_ttl_hops(rows[i].ttl), rows[i].hops,
+				    "ttl %u", rows[i].ttl);
+}
+
 /* An IPv4 ID off an incrementing sender's pattern is recorded. */
 static void rstmon_classify_test_ipid_mismatch_in(struct kunit *test)
 {
@@ -2166,10 +2329,28 @@ static void rstmon_classify_test_ipid_mismatch_in(struct kunit *test)
 	rst.ipid = 0;	/* a stateless reply with DF */
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	KUNIT_EXPECT_FALSE(test, ev.evidence & RSTMON_EV_IPID_MISMATCH);
+	KUNIT_EXPECT_EQ(test, ev.sender, RSTMON_SENDER_PEER);
 	rst.ipid = tc.ipid[RSTMON_RESP] + 5000;
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	KUNIT_EXPECT_TRUE(test, ev.evidence & RSTMON_EV_IPID_MISMATCH);
-	KUNIT_EXPECT_EQ(test, ev.sender, RSTMON_SENDER_PEER);
+	KUNIT_EXPECT_EQ(test, ev.sender, RSTMON_SENDER_MIDDLEBOX);
+	KUNIT_EXPECT_NE(test, ev.cause, RSTMON_CAUSE_INJECTED);
+
+	/* A side whose IDs were all zero, and an RST with one. */
+	rstmon_test_reap_all();
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.ipid[RSTMON_RESP] = 0;
+	tc.ipid_zero[RSTMON_RESP] = true;
+	rstmon_tc_established(&tc, 200, 100, now - HZ / 10);
+	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
+	KUNIT_ASSERT_EQ(test, rstmon_ipid_mode_of(tc.c, RSTMON_RESP), RSTMON_IPID_ZERO);
+	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_FALSE(test, ev.evidence & RSTMON_EV_IPID_MISMATCH);
+	rst.ipid = 4321;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_TRUE(test, ev.evidence & RSTMON_EV_IPID_MISMATCH);
+	KUNIT_EXPECT_EQ(test, ev.sender, RSTMON_SENDER_MIDDLEBOX);
 }
 
 /* What an event carries besides the verdict. */
@@ -2282,6 +2463,8 @@ static struct kunit_case rstmon_classify_cases[] = {
 	KUNIT_CASE(rstmon_classify_test_refused_other_ack),
 	KUNIT_CASE(rstmon_classify_test_middlebox_in),
 	KUNIT_CASE(rstmon_classify_test_ipid_mismatch_in),
+	KUNIT_CASE(rstmon_classify_test_forgery_signs),
+	KUNIT_CASE(rstmon_classify_test_ttl_hops),
 	KUNIT_CASE(rstmon_classify_test_event_fields),
 	KUNIT_CASE(rstmon_classify_test_seqchk),
 	{}
@@ -2450,6 +2633,75 @@ static void rstmon_ring_test_amend(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_injected(r, &key));
 }
 
+/*
+ * A second RST of the same sender with another sequence number and nothing
+ * from the receiver in between turns the first into an injection; a changed
+ * receiver count (the second answers a new segment), the same sequence
+ * number, another connection, or an RST this host sent, do not.
+ */
+static void rstmon_ring_test_burst(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 64);
+	struct rstmon_event ev, key, out;
+	unsigned int i;
+
+	rstmon_test_event(&ev, 1, 1, 40000, RSTMON_DIR_IN);
+	ev.segs[1] = 4;
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 2, 1, 40001, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+
+	rstmon_test_event(&key, 1, 1, 40000, RSTMON_DIR_IN);	/* same numbers */
+	key.segs[1] = 4;
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
+	key.seq += 1000;
+	key.segs[1] = 5;					/* answers a new segment */
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
+	key.segs[1] = 4;
+	key.dir = RSTMON_DIR_FWD;				/* another direction */
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
+	key.dir = RSTMON_DIR_IN;
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 1, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_burst(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 1, &out));
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_MIDDLEBOX);
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_INJECTED);
+	KUNIT_EXPECT_EQ(test, out.confidence, RSTMON_CONF_LIKELY);
+	KUNIT_EXPECT_TRUE(test, out.evidence & RSTMON_EV_RST_BURST);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 2, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+
+	/* Only the acknowledgment number changed: an abort, then the
+	 * stateless answer to a segment in flight (no ACK): no burst.
+	 */
+	rstmon_test_event(&ev, 3, 2, 40000, RSTMON_DIR_IN);
+	ev.ack = 1234;
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&key, 3, 2, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 3, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+
+	/* This host's own RSTs are never called forged. */
+	rstmon_test_event(&ev, 4, 3, 40000, RSTMON_DIR_OUT);
+	ev.sender = RSTMON_SENDER_LOCAL;
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&key, 5, 3, 40000, RSTMON_DIR_OUT);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
+
+	/* A burst is recent: 32 events later the first is out of reach. */
+	rstmon_test_event(&ev, 6, 4, 40000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+	for (i = 0; i < 32; i++) {
+		rstmon_test_event(&ev, 7 + i, 5, 40000, RSTMON_DIR_IN);
+		rstmon_ring_add(r, &ev);
+	}
+	rstmon_test_event(&key, 99, 4, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
+}
+
 /* Amending finds nothing in an empty ring, nor an event already overwritten. */
 static void rstmon_ring_test_amend_gone(struct kunit *test)
 {
@@ -2525,6 +2777,7 @@ static struct kunit_case rstmon_ring_cases[] = {
 	KUNIT_CASE(rstmon_ring_test_overwrite),
 	KUNIT_CASE(rstmon_ring_test_amend),
 	KUNIT_CASE(rstmon_ring_test_amend_gone),
+	KUNIT_CASE(rstmon_ring_test_burst),
 	KUNIT_CASE(rstmon_ring_test_names),
 	{}
 };

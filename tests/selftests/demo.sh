@@ -14,19 +14,9 @@ echo
 run_family ipv4 10.1.0.2 8000
 run_family ipv6 fd00:1::2 9000
 
-# One line per event: the columns an operator reads first.
-table() {
-	report "$1" | awk '$1 == "event" {
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = substr($i, length(kv[1]) + 2) }
-		printf "  %-4s %-9s %-16s %-8s %-24s -> %-24s %s\n", v["dir"], v["sender"],
-			v["cause"], v["confidence"], v["src"], v["dst"], v["state"]
-	}'
-}
-
 for n in srv cli; do
 	printf '\n=== rstmon in namespace %s: what it says about each RST\n' "$n"
-	printf '  %-4s %-9s %-16s %-8s %-24s    %-24s %s\n' dir sender cause confid. src dst state
-	table "$n"
+	event_table "$n"
 done
 for n in srv cli bystander; do
 	printf '\n=== /proc/net/rstmon of namespace %s (header)\n' "$n"
@@ -36,3 +26,9 @@ printf '\n=== one full event line (server, linger-abort over IPv4)\n'
 ev srv 8004 out
 rm -rf "$TMPD"
 modprobe -r rstmon && modprobe rstmon
+
+printf '\n=== Through a gateway: client -- router -- server (tests/selftests/gateway.sh)\n'
+echo "A router's reject rule, a closed port, a NAT's idle timeout, an address moved to"
+echo "another server, a forged RST, the keep-alive race, a forged burst, masquerade and"
+echo "a flowtable, seen from all three namespaces; checks below must all be ok."
+RSTMON_DEMO=1 bash "$(dirname "$0")/gateway.sh"

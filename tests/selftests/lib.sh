@@ -16,7 +16,9 @@ FAILED=0
 
 cleanup() {
 	local p n
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	# serve's PID is the subshell around "ip netns exec": its children
+	# (the actors) go first.
+	for p in "${PIDS[@]}"; do pkill -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	for n in "${NSES[@]}"; do ip netns del "$n" 2>/dev/null; done
 	return 0
@@ -112,6 +114,17 @@ ev() {
 		$1 == "event" && index($0, d) && index($0 " ", p) { print; exit }'
 }
 
+# event_table NS: one line per event of namespace NS, the columns an
+# operator reads first.
+event_table() {
+	printf '  %-4s %-9s %-16s %-8s %-24s    %-24s %s\n' dir sender cause confid. src dst state
+	report "$1" | awk '$1 == "event" {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = substr($i, length(kv[1]) + 2) }
+		printf "  %-4s %-9s %-16s %-8s %-24s -> %-24s %s\n", v["dir"], v["sender"],
+			v["cause"], v["confidence"], v["src"], v["dst"], v["state"]
+	}'
+}
+
 # evf LINE KEY: the value of KEY= in an event line.
 evf() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
 
@@ -137,6 +150,16 @@ no_event() {
 	else
 		pass "$1"
 	fi
+}
+
+# stop PID: end a server started by serve (PID is the subshell around
+# "ip netns exec"; the actor is its child) and reap it.
+stop() {
+	local kids c
+	kids=$(ps -o pid= --ppid "$1")
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	for c in $kids; do kill "$c" 2>/dev/null; done
 }
 
 # serve NS MODE ADDR PORT [ARG]: start a tcpkit server, wait until it listens.

@@ -8,11 +8,13 @@ namespaces.  Every wait is bounded.  Clients print one word on stdout: how
 the connection ended (ECONNRESET, EOF, TIMEOUT, ECONNREFUSED, ...).
 
   server MODE ADDR PORT     unread | linger | reply-close | hold |
-                            backlog N | reply-hold
+                            backlog N | reply-hold | reply-idle SECONDS
   client MODE ADDR PORT     connect | send-wait | read-wait |
                             keepalive-race | abandon | idle SECONDS |
                             exchange-wait | burst FILL,BURST | close-wait-syn |
                             rst-flood COUNT
+  server MODE ADDR PORT     trickle
+  client MODE ADDR PORT     pause FILE | inject IFACE | inject-burst IFACE
 """
 import errno
 import os
@@ -109,6 +111,16 @@ def server(mode, addr, port, arg=None):
         wait_end(c, TIMEOUT * 2)
     elif mode == "hold":
         wait_end(c, TIMEOUT * 2)
+    elif mode == "reply-idle":
+        # Answer, stay silent ARG seconds, then send again.
+        c.recv(65536)
+        c.sendall(b"response\n")
+        time.sleep(float(arg))
+        try:
+            c.sendall(b"after the silence\n")
+            wait_end(c)
+        except OSError:
+            pass
     else:
         sys.exit("unknown server mode " + mode)
 
@@ -191,7 +203,12 @@ def client(mode, addr, port, arg=None):
         for s in held + socks:
             s.close()
         return
-    s = connect(addr, port)
+    try:
+        s = connect(addr, port)
+    except OSError as e:
+        # Reset before connect() returned (an RST right after the SYN-ACK).
+        print(errname(e))
+        return
     if mode == "send-wait":
         s.sendall(b"request\n")
         print(wait_end(s))
@@ -243,12 +260,117 @@ def client(mode, addr, port, arg=None):
         sys.exit("unknown client mode " + mode)
 
 
+def trickle(c):
+    """After the request, send a small segment every 0.3 s until the
+    connection fails."""
+    c.settimeout(TIMEOUT)
+    c.recv(65536)
+    end = time.time() + TIMEOUT
+    while time.time() < end:
+        try:
+            c.send(b"data\n" * 20)
+        except OSError:
+            return
+        time.sleep(0.3)
+
+
+def pause(s, path):
+    """After one exchange, say so (PATH.ready) and wait for PATH.go."""
+    s.sendall(b"request\n")
+    s.recv(65536)
+    open(path + ".ready", "w").close()
+    end = time.time() + TIMEOUT
+    while not os.path.exists(path + ".go") and time.time() < end:
+        time.sleep(0.05)
+    try:
+        s.sendall(b"after the pause\n")
+        print(wait_end(s))
+    except OSError as e:
+        print(errname(e))
+
+
+def send_forged(fam, saddr, sport, daddr, dport, seq, ack, flags, ttl=64):
+    """Send one TCP segment with a source address not our own: the IP
+    header is ours too (IP_HDRINCL, IPV6_HDRINCL), TTL or hop limit TTL."""
+    src = socket.inet_pton(fam, saddr)
+    dst = socket.inet_pton(fam, daddr)
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 0, 0, 0)
+    tcp = tcp[:16] + struct.pack("!H", tcp_checksum(src, dst, tcp, fam)) + tcp[18:]
+    r = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    if fam == socket.AF_INET:
+        # The kernel fills in the total length, the ID and the checksum.
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 0, 0, 0x4000, ttl,
+                         socket.IPPROTO_TCP, 0, src, dst)
+    else:
+        r.setsockopt(socket.IPPROTO_IPV6, 36, 1)  # IPV6_HDRINCL
+        ip = struct.pack("!IHBB16s16s", 6 << 28, len(tcp), socket.IPPROTO_TCP,
+                         ttl, src, dst)
+    r.sendto(ip + tcp, (daddr, 0))
+    r.close()
+
+
+def inject(addr, port, iface, burst=1):
+    """On IFACE, wait for a data segment from port PORT to ADDR, then forge
+    the RST its sender would send next: its address and port, the sequence
+    number right after that segment (exact), no ACK, TTL 64.  With BURST >
+    1, as many RSTs 1000 apart, covering the window as injectors do.
+    Print SENT."""
+    ETH_P_ALL = 3
+    p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    p.bind((iface, 0))
+    p.settimeout(TIMEOUT)
+    fam = family(addr)
+    want = socket.inet_pton(fam, addr)
+    end = time.time() + TIMEOUT
+    while time.time() < end:
+        try:
+            frame = p.recv(65536)
+        except socket.timeout:
+            break
+        etype = struct.unpack("!H", frame[12:14])[0]
+        ip = frame[14:]
+        if fam == socket.AF_INET and etype == 0x0800 and ip[9] == socket.IPPROTO_TCP:
+            ihl = (ip[0] & 15) * 4
+            total = struct.unpack("!H", ip[2:4])[0]
+            saddr, daddr = ip[12:16], ip[16:20]
+            tcp = ip[ihl:total]
+        elif fam == socket.AF_INET6 and etype == 0x86DD and ip[6] == socket.IPPROTO_TCP:
+            plen = struct.unpack("!H", ip[4:6])[0]
+            saddr, daddr = ip[8:24], ip[24:40]
+            tcp = ip[40:40 + plen]
+        else:
+            continue
+        if daddr != want or len(tcp) < 20:
+            continue
+        sport, dport, seq = struct.unpack("!HHI", tcp[:8])
+        data = len(tcp) - (tcp[12] >> 4) * 4
+        if sport != port or data <= 0:
+            continue
+        for i in range(burst):
+            send_forged(fam, socket.inet_ntop(fam, saddr), sport, addr, dport,
+                        (seq + data + 1000 * i) & 0xFFFFFFFF, 0, 0x04)
+        print("SENT")
+        return
+    print("TIMEOUT")
+
+
 def main():
     if len(sys.argv) < 5:
         sys.exit(__doc__)
     role, mode, addr, port = sys.argv[1:5]
     arg = sys.argv[5] if len(sys.argv) > 5 else None
-    {"server": server, "client": client}[role](mode, addr, int(port), arg)
+    if role == "server" and mode == "trickle":
+        s = listener(addr, int(port))
+        s.settimeout(TIMEOUT * 2)
+        trickle(s.accept()[0])
+    elif role == "client" and mode == "pause":
+        pause(connect(addr, int(port)), arg)
+    elif role == "client" and mode == "inject":
+        inject(addr, int(port), arg)
+    elif role == "client" and mode == "inject-burst":
+        inject(addr, int(port), arg, 3)
+    else:
+        {"server": server, "client": client}[role](mode, addr, int(port), arg)
 
 
 if __name__ == "__main__":

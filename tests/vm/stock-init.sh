@@ -34,6 +34,7 @@ for a in $(< /proc/cmdline); do
 	rstmon_tests=*) TESTS=${a#*=} ;;
 	rstmon_kdir=*) KDIR=${a#*=} ;;
 	rstmon_mods=*) MODS=${a#*=} ;;
+	rstmon_only=*) export RSTMON_ONLY=${a#*=} ;;
 	esac
 done
 read -r ver < /proc/sys/kernel/osrelease

@@ -134,6 +134,8 @@ depmod -b "$run" "$ver" || die "depmod for $KO failed"
 cmdline="console=ttyS0 loglevel=7 panic=-1 rstmon_top=$TOP rstmon_results=$RESULTS"
 cmdline+=" rstmon_ko=$KO rstmon_tests=$TESTS rstmon_kdir=$mdir"
 cmdline+=" rstmon_mods=$run/lib/modules/$ver $APPEND"
+# A selftest name filter, as for the UML guest (ad-hoc runs).
+[ -n "${RSTMON_ONLY:-}" ] && cmdline+=" rstmon_only=$RSTMON_ONLY"
 log "booting stock $ver (${RSTMON_QEMU_ACCEL:-tcg}, timeout ${TIMEOUT}s), console in $RESULTS/console.log"
 start=$SECONDS
 rc=0

@@ -140,5 +140,21 @@ enum rstmon_seqchk {
 #define RSTMON_EV_KDISAGREE	(1U << 12) /* ... and disagrees with rstmon's cause */
 #define RSTMON_EV_IPID_MISMATCH	(1U << 13) /* IPv4 ID breaks the sender side's pattern */
 #define RSTMON_EV_REPEATED	(1U << 14) /* not the first RST on this connection */
+#define RSTMON_EV_ZERO_HOP	(1U << 15) /* sent from this host's link, while its source is
+					    * reached through a gateway: by the gateway
+					    */
+#define RSTMON_EV_RST_BURST	(1U << 16) /* another RST of the same sender with other
+					    * sequence or acknowledgment numbers
+					    */
+#define RSTMON_EV_ONE_WAY	(1U << 17) /* only one direction of the connection passes
+					    * here (asymmetric routing)
+					    */
+#define RSTMON_EV_BYPASSED	(1U << 18) /* segments of the connection did not pass here
+					    * (a flowtable's offload, or loss before this
+					    * host): its middle was not seen
+					    */
+#define RSTMON_EV_NAT		(1U << 19) /* the connection is translated (see the
+					    * pre- and post-NAT tuples)
+					    */
 
 #endif /* _UAPI_LINUX_RSTMON_H */
