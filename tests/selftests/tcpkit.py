@@ -10,7 +10,8 @@ the connection ended (ECONNRESET, EOF, TIMEOUT, ECONNREFUSED, ...).
   server MODE ADDR PORT     unread | linger | reply-close | hold |
                             backlog N | reply-hold | reply-idle SECONDS
   client MODE ADDR PORT     connect | send-wait | read-wait |
-                            keepalive-race | abandon | idle SECONDS |
+                            keepalive-race | abandon | send-abort |
+                            idle SECONDS |
                             exchange-wait | burst FILL,BURST | close-wait-syn |
                             rst-flood COUNT
   server MODE ADDR PORT     trickle
@@ -230,6 +231,13 @@ def client(mode, addr, port, arg=None):
         linger0(s)
         s.close()
         print("ABANDONED")
+    elif mode == "send-abort":
+        # A request, then an abortive close (SO_LINGER 0) of our own.
+        s.sendall(b"request\n")
+        time.sleep(0.2)
+        linger0(s)
+        s.close()
+        print("ABORTED")
     elif mode == "idle":
         s.sendall(b"request\n")
         s.recv(65536)
