@@ -14,4 +14,16 @@
 #include "generated/compat-probes.h"
 #endif
 
+#include <net/genetlink.h>
+
+/* The parsed attributes of a dump request. */
+static inline struct nlattr **rstmon_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef RSTMON_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
 #endif /* _RSTMON_COMPAT_H */

@@ -28,6 +28,7 @@
 #include "classify.h"
 #include "kreason.h"
 #include "netpath.h"
+#include "genl.h"
 
 /*
  * What sent a locally generated RST, from the sockets LOCAL_OUT sees
@@ -168,6 +169,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	if (!c)
 		rstmon_count(rn, RSTMON_STAT_RST_UNTRACKED);
 	rstmon_ring_add(&rn->ring, &ev);
+	rstmon_genl_notify(state->net, &ev);
 
 	if (c) {
 		struct rstmon_side *s = &c->side[side];

@@ -10,14 +10,13 @@
 #include "rstmon.h"
 #include "conn.h"
 #include "kreason.h"
+#include "genl.h"
 
 /* Hard limits of the module parameters; load is refused outside them. */
 #define RSTMON_MAX_CONNS_MIN	1024U
 #define RSTMON_MAX_CONNS_MAX	(16U << 20)
 #define RSTMON_EVENT_RING_MIN	16U
 #define RSTMON_EVENT_RING_MAX	65536U
-#define RSTMON_IDLE_MIN		1U
-#define RSTMON_IDLE_MAX		(7U * 24 * 3600)
 
 struct rstmon_params rstmon_params = {
 	.max_conns = 0,
@@ -95,6 +94,11 @@ static int __init rstmon_init(void)
 	err = rstmon_netns_init();
 	if (err)
 		goto err_netns;
+	err = rstmon_genl_init();
+	if (err) {
+		pr_err("cannot register the generic netlink family (%d)\n", err);
+		goto err_genl;
+	}
 	/* Last: its probe writes to the namespaces' event rings. */
 	err = rstmon_kreason_init();
 	if (err) {
@@ -108,6 +112,8 @@ static int __init rstmon_init(void)
 	return 0;
 
 err_kreason:
+	rstmon_genl_exit();
+err_genl:
 	rstmon_netns_exit();
 err_netns:
 	rstmon_conn_exit();
@@ -118,6 +124,7 @@ err_conn:
 static void __exit rstmon_exit(void)
 {
 	rstmon_kreason_exit();
+	rstmon_genl_exit();
 	rstmon_netns_exit();
 	/* Waits for the entries' call_rcu() callbacks (rcu_barrier()). */
 	rstmon_conn_exit();

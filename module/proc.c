@@ -54,11 +54,12 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 		   rstmon_stat_sum(rn, RSTMON_STAT_UNTRACKED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_EVICTED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_NOMEM));
-	seq_printf(m, "events logged=%llu ring=%u overwritten=%llu amended=%llu idle_threshold=%u\n",
+	seq_printf(m, "events logged=%llu ring=%u overwritten=%llu amended=%llu idle_threshold=%u notify_dropped=%llu\n",
 		   logged, rn->ring.size,
 		   logged > rn->ring.size ? logged - rn->ring.size : 0,
 		   rstmon_stat_sum(rn, RSTMON_STAT_AMENDED),
-		   READ_ONCE(rstmon_params.idle_threshold));
+		   READ_ONCE(rstmon_params.idle_threshold),
+		   rstmon_stat_sum(rn, RSTMON_STAT_NOTIFY_DROPPED));
 	rstmon_show_by_dir(m, rn, "segments", RSTMON_STAT_SEG_IN);
 	rstmon_show_by_dir(m, rn, "rst ipv4", RSTMON_STAT_RST4_IN);
 	rstmon_show_by_dir(m, rn, "rst ipv6", RSTMON_STAT_RST6_IN);

@@ -13,7 +13,11 @@
 
 #include "event.h"
 
-#define RSTMON_VERSION "0.2.0"
+#define RSTMON_VERSION "0.3.0"
+
+/* idle_threshold's range, seconds (the parameter and netlink) */
+#define RSTMON_IDLE_MIN		1U
+#define RSTMON_IDLE_MAX		(7U * 24 * 3600)
 
 /**
  * enum rstmon_stat - per-namespace counters, kept per CPU.
@@ -41,6 +45,8 @@
  * @RSTMON_STAT_BYPASSED: forwarded RSTs of connections whose segments
  *	partly bypassed the hooks (flowtable offload)
  * @RSTMON_STAT_NAT: RSTs of translated connections
+ * @RSTMON_STAT_NOTIFY_DROPPED: event notifications not sent (rate limit,
+ *	memory)
  * @RSTMON_STAT_NR: number of counters
  *
  * The SEG and RST counters are indexed as base + direction, see
@@ -67,6 +73,7 @@ enum rstmon_stat {
 	RSTMON_STAT_ONE_WAY,
 	RSTMON_STAT_BYPASSED,
 	RSTMON_STAT_NAT,
+	RSTMON_STAT_NOTIFY_DROPPED,
 	RSTMON_STAT_NR
 };
 
@@ -89,12 +96,16 @@ struct rstmon_stats {
  * @stats: per-CPU counters
  * @conns: entries of this namespace in the connection table
  * @ring: recent RST events
+ * @notify_start: jiffies at which the current second of notifications began
+ * @notify_n: notifications sent in it
  */
 struct rstmon_net {
 	struct net *net;
 	struct rstmon_stats __percpu *stats;
 	atomic_t conns;
 	struct rstmon_ring ring;
+	unsigned long notify_start;
+	unsigned int notify_n;
 };
 
 /**

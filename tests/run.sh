@@ -30,7 +30,7 @@ deps() {
 	need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils \
 		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
 		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse \
-		python3-docutils procps
+		python3-docutils procps python3-yaml python3-jsonschema util-linux
 }
 
 # build_module NAME KDIR [make args...]: build the module sources in a
@@ -115,6 +115,13 @@ else
 	notok sparse "see $OUT/sparse.log"
 fi
 
+# The YNL spec and the uapi header name the same values.
+if python3 tests/host/spec-check.py . > "$OUT/spec-check.log" 2>&1; then
+	ok spec-matches-uapi
+else
+	notok spec-matches-uapi "$(grep -m1 '^not ok' "$OUT/spec-check.log")"
+fi
+
 # Documentation: every page parses without a warning.
 docs_ok=1
 for d in Documentation/*.rst; do
@@ -134,6 +141,13 @@ if [ -n "${UML:-}" ]; then
 		notok checkpatch "see $OUT/checkpatch.log"
 		cat "$OUT/checkpatch.log"
 	fi
+fi
+# The kernel's own YNL CLI and schema, for the netlink tests in the guests.
+if [ -n "${UML:-}" ]; then
+	rm -rf "$OUT/ynl" && mkdir -p "$OUT/ynl" &&
+		cp -r "$UML/source-tree/tools/net/ynl/." "$OUT/ynl/" &&
+		cp "$UML/source-tree/Documentation/netlink/genetlink.yaml" "$OUT/ynl/" ||
+		notok ynl-cli "cannot copy tools/net/ynl from $UML/source-tree"
 fi
 if [ -n "${UML:-}" ] && build_module uml "$UML" ARCH=um; then
 	# 2. The UML debug kernel: KUnit, scenarios, kernel-report scan.

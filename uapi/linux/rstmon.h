@@ -143,8 +143,8 @@ enum rstmon_seqchk {
 #define RSTMON_EV_ZERO_HOP	(1U << 15) /* sent from this host's link, while its source is
 					    * reached through a gateway: by the gateway
 					    */
-#define RSTMON_EV_RST_BURST	(1U << 16) /* another RST of the same sender with other
-					    * sequence or acknowledgment numbers
+#define RSTMON_EV_RST_BURST	(1U << 16) /* another RST of the same sender, its sequence
+					    * number different and beyond what it sent
 					    */
 #define RSTMON_EV_ONE_WAY	(1U << 17) /* only one direction of the connection passes
 					    * here (asymmetric routing)
@@ -156,5 +156,251 @@ enum rstmon_seqchk {
 #define RSTMON_EV_NAT		(1U << 19) /* the connection is translated (see the
 					    * pre- and post-NAT tuples)
 					    */
+
+/*
+ * Generic netlink family "rstmon", version 1.  Every request and reply is
+ * scoped to the network namespace of the requesting socket.  Reading
+ * events and changing settings need CAP_NET_ADMIN in that namespace's user
+ * namespace; the status is readable by anyone who may open the socket.
+ * Documentation/netlink/specs/rstmon.yaml describes the same family.
+ */
+#define RSTMON_GENL_NAME	"rstmon"
+#define RSTMON_GENL_VERSION	1
+#define RSTMON_MCGRP_EVENTS	"events"
+
+/**
+ * enum rstmon_cmd - commands of the rstmon family.
+ * @RSTMON_CMD_UNSPEC: unused
+ * @RSTMON_CMD_GET_STATUS: do: the namespace's table fill and counters.
+ *	Reply: %RSTMON_A_VERSION, %RSTMON_A_NETNS_INUM, %RSTMON_A_CONNS,
+ *	%RSTMON_A_CONNS_TOTAL, %RSTMON_A_CONNS_LIMIT, %RSTMON_A_EVENTS_LOGGED,
+ *	%RSTMON_A_COUNTERS, %RSTMON_A_CAUSE_COUNT (one per cause and direction)
+ * @RSTMON_CMD_GET_EVENTS: dump (admin): the namespace's recent events,
+ *	oldest first, one %RSTMON_A_EVENT per message.  Optional
+ *	%RSTMON_A_START_ID: begin at that id (events before it, or already
+ *	overwritten, are skipped).  A dump resumes where its last message
+ *	ended; NLM_F_DUMP_INTR is set when events were overwritten meanwhile
+ * @RSTMON_CMD_GET_CONFIG: do: %RSTMON_A_IDLE_THRESHOLD, %RSTMON_A_EVENT_RING,
+ *	%RSTMON_A_MAX_CONNS
+ * @RSTMON_CMD_SET_CONFIG: do (admin): change %RSTMON_A_IDLE_THRESHOLD
+ *	(1..604800 seconds; module-wide, as the module parameter)
+ * @RSTMON_CMD_EVENT: notification in group "events": one new event
+ *	(%RSTMON_A_EVENT), sent to listeners of the namespace it happened in
+ * @__RSTMON_CMD_MAX: number of commands
+ */
+enum rstmon_cmd {
+	RSTMON_CMD_UNSPEC,
+	RSTMON_CMD_GET_STATUS,
+	RSTMON_CMD_GET_EVENTS,
+	RSTMON_CMD_GET_CONFIG,
+	RSTMON_CMD_SET_CONFIG,
+	RSTMON_CMD_EVENT,
+	__RSTMON_CMD_MAX
+};
+
+/**
+ * enum rstmon_attr - top-level attributes.
+ * @RSTMON_A_UNSPEC: unused
+ * @RSTMON_A_PAD: padding for 64-bit attributes
+ * @RSTMON_A_VERSION: string: the module's version
+ * @RSTMON_A_NETNS_INUM: u32: the namespace's inode number
+ * @RSTMON_A_CONNS: u32: connection entries of this namespace
+ * @RSTMON_A_CONNS_TOTAL: u32: entries of all namespaces
+ * @RSTMON_A_CONNS_LIMIT: u32: the table's limit (max_conns)
+ * @RSTMON_A_EVENTS_LOGGED: u64: events logged in this namespace
+ * @RSTMON_A_COUNTERS: nest of &enum rstmon_counter, each a u64
+ * @RSTMON_A_CAUSE_COUNT: nest of &enum rstmon_cause_count_attr; one per
+ *	cause and direction (multi-attr)
+ * @RSTMON_A_IDLE_THRESHOLD: u32: seconds of silence read as an idle timeout
+ * @RSTMON_A_EVENT_RING: u32: events kept per namespace
+ * @RSTMON_A_MAX_CONNS: u32: the connection table's limit
+ * @RSTMON_A_START_ID: u64: first event id a dump wants
+ * @RSTMON_A_EVENT: nest of &enum rstmon_event_attr
+ * @__RSTMON_A_MAX: number of attributes
+ */
+enum rstmon_attr {
+	RSTMON_A_UNSPEC,
+	RSTMON_A_PAD,
+	RSTMON_A_VERSION,
+	RSTMON_A_NETNS_INUM,
+	RSTMON_A_CONNS,
+	RSTMON_A_CONNS_TOTAL,
+	RSTMON_A_CONNS_LIMIT,
+	RSTMON_A_EVENTS_LOGGED,
+	RSTMON_A_COUNTERS,
+	RSTMON_A_CAUSE_COUNT,
+	RSTMON_A_IDLE_THRESHOLD,
+	RSTMON_A_EVENT_RING,
+	RSTMON_A_MAX_CONNS,
+	RSTMON_A_START_ID,
+	RSTMON_A_EVENT,
+	__RSTMON_A_MAX
+};
+
+#define RSTMON_A_MAX (__RSTMON_A_MAX - 1)
+
+/**
+ * enum rstmon_counter - counters in %RSTMON_A_COUNTERS (u64 each); the
+ * /proc/net/rstmon header shows the same numbers.
+ * @RSTMON_CTR_UNSPEC: unused
+ * @RSTMON_CTR_PAD: padding
+ * @RSTMON_CTR_SEG_IN: TCP segments received for this host
+ * @RSTMON_CTR_SEG_OUT: TCP segments sent by this host
+ * @RSTMON_CTR_SEG_FWD: TCP segments forwarded
+ * @RSTMON_CTR_RST4_IN: IPv4 RSTs received
+ * @RSTMON_CTR_RST4_OUT: IPv4 RSTs sent
+ * @RSTMON_CTR_RST4_FWD: IPv4 RSTs forwarded
+ * @RSTMON_CTR_RST6_IN: IPv6 RSTs received
+ * @RSTMON_CTR_RST6_OUT: IPv6 RSTs sent
+ * @RSTMON_CTR_RST6_FWD: IPv6 RSTs forwarded
+ * @RSTMON_CTR_MALFORMED: segments whose headers could not be parsed
+ * @RSTMON_CTR_FRAGMENTS: TCP fragments without a whole TCP header
+ * @RSTMON_CTR_UNTRACKED: new connections not tracked (table full)
+ * @RSTMON_CTR_EVICTED: half-open entries evicted to make room
+ * @RSTMON_CTR_NOMEM: entries that could not be allocated
+ * @RSTMON_CTR_RST_UNTRACKED: RSTs of connections not in the table
+ * @RSTMON_CTR_AMENDED: events amended by later evidence
+ * @RSTMON_CTR_KERNEL_DISAGREES: RSTs whose cause the kernel's reason
+ *	contradicts
+ * @RSTMON_CTR_ONE_WAY: forwarded RSTs of connections seen one way only
+ * @RSTMON_CTR_BYPASSED: RSTs of connections that partly bypassed the hooks
+ * @RSTMON_CTR_NAT: RSTs of translated connections
+ * @RSTMON_CTR_OVERWRITTEN: events overwritten in the ring before being read
+ * @RSTMON_CTR_NOTIFY_DROPPED: notifications not sent (rate limit or memory)
+ * @__RSTMON_CTR_MAX: number of counters
+ */
+enum rstmon_counter {
+	RSTMON_CTR_UNSPEC,
+	RSTMON_CTR_PAD,
+	RSTMON_CTR_SEG_IN,
+	RSTMON_CTR_SEG_OUT,
+	RSTMON_CTR_SEG_FWD,
+	RSTMON_CTR_RST4_IN,
+	RSTMON_CTR_RST4_OUT,
+	RSTMON_CTR_RST4_FWD,
+	RSTMON_CTR_RST6_IN,
+	RSTMON_CTR_RST6_OUT,
+	RSTMON_CTR_RST6_FWD,
+	RSTMON_CTR_MALFORMED,
+	RSTMON_CTR_FRAGMENTS,
+	RSTMON_CTR_UNTRACKED,
+	RSTMON_CTR_EVICTED,
+	RSTMON_CTR_NOMEM,
+	RSTMON_CTR_RST_UNTRACKED,
+	RSTMON_CTR_AMENDED,
+	RSTMON_CTR_KERNEL_DISAGREES,
+	RSTMON_CTR_ONE_WAY,
+	RSTMON_CTR_BYPASSED,
+	RSTMON_CTR_NAT,
+	RSTMON_CTR_OVERWRITTEN,
+	RSTMON_CTR_NOTIFY_DROPPED,
+	__RSTMON_CTR_MAX
+};
+
+/**
+ * enum rstmon_cause_count_attr - one cell of the cause x direction table.
+ * @RSTMON_CC_UNSPEC: unused
+ * @RSTMON_CC_PAD: padding
+ * @RSTMON_CC_CAUSE: u8: &enum rstmon_cause
+ * @RSTMON_CC_DIR: u8: &enum rstmon_dir
+ * @RSTMON_CC_COUNT: u64: RSTs of that cause in that direction
+ * @__RSTMON_CC_MAX: number of attributes
+ */
+enum rstmon_cause_count_attr {
+	RSTMON_CC_UNSPEC,
+	RSTMON_CC_PAD,
+	RSTMON_CC_CAUSE,
+	RSTMON_CC_DIR,
+	RSTMON_CC_COUNT,
+	__RSTMON_CC_MAX
+};
+
+/**
+ * enum rstmon_event_attr - one classified RST (%RSTMON_A_EVENT); the
+ * fields of a /proc/net/rstmon event line.
+ * @RSTMON_E_UNSPEC: unused
+ * @RSTMON_E_PAD: padding
+ * @RSTMON_E_ID: u64: id in its namespace, from 1
+ * @RSTMON_E_TIME_NS: u64: wall-clock time, ns since the epoch
+ * @RSTMON_E_FAMILY: u8: AF_INET or AF_INET6
+ * @RSTMON_E_DIR: u8: &enum rstmon_dir
+ * @RSTMON_E_SENDER: u8: &enum rstmon_sender
+ * @RSTMON_E_CAUSE: u8: &enum rstmon_cause
+ * @RSTMON_E_CONFIDENCE: u8: &enum rstmon_confidence
+ * @RSTMON_E_SRC: binary: source address as the RST travels (4 or 16 bytes)
+ * @RSTMON_E_DST: binary: destination address
+ * @RSTMON_E_SPORT: u16, network order: source port
+ * @RSTMON_E_DPORT: u16, network order: destination port
+ * @RSTMON_E_SEQ: u32: the RST's sequence number
+ * @RSTMON_E_ACK: u32: its acknowledgment number
+ * @RSTMON_E_STATE: u8: the connection's state before it (255: untracked)
+ * @RSTMON_E_SIDE: u8: 0 the sender opened the connection, 1 it accepted
+ *	it, 2 unknown
+ * @RSTMON_E_IDLE_MS: u32: silence of the sender's side before the RST
+ * @RSTMON_E_AGE_MS: u32: age of the connection's entry
+ * @RSTMON_E_SEQCHK: u8: &enum rstmon_seqchk
+ * @RSTMON_E_TTL: u8: TTL or hop limit of the RST
+ * @RSTMON_E_TTL_BASE: u8: the sender side's baseline (0: none)
+ * @RSTMON_E_BYTES_SENDER: u32: payload bytes the sender had sent
+ * @RSTMON_E_BYTES_RECEIVER: u32: payload bytes the receiver had sent
+ * @RSTMON_E_SEGS_SENDER: u32: segments the sender had sent
+ * @RSTMON_E_SEGS_RECEIVER: u32: segments the receiver had sent
+ * @RSTMON_E_FIN_SENDER_AGO_MS: u32: time since the sender's FIN (absent:
+ *	none)
+ * @RSTMON_E_FIN_RECEIVER_AGO_MS: u32: time since the receiver's FIN
+ * @RSTMON_E_KREASON: string: the kernel's own reason (absent: unknown)
+ * @RSTMON_E_EVIDENCE: u32: RSTMON_EV_* flags
+ * @RSTMON_E_NAT_PRE_SRC: binary: with RSTMON_EV_NAT, the source before
+ *	this host's translation
+ * @RSTMON_E_NAT_PRE_DST: binary: the destination before it
+ * @RSTMON_E_NAT_POST_SRC: binary: the source after it
+ * @RSTMON_E_NAT_POST_DST: binary: the destination after it
+ * @RSTMON_E_NAT_PRE_SPORT: u16, network order: ports to match
+ * @RSTMON_E_NAT_PRE_DPORT: u16, network order
+ * @RSTMON_E_NAT_POST_SPORT: u16, network order
+ * @RSTMON_E_NAT_POST_DPORT: u16, network order
+ * @__RSTMON_E_MAX: number of attributes
+ */
+enum rstmon_event_attr {
+	RSTMON_E_UNSPEC,
+	RSTMON_E_PAD,
+	RSTMON_E_ID,
+	RSTMON_E_TIME_NS,
+	RSTMON_E_FAMILY,
+	RSTMON_E_DIR,
+	RSTMON_E_SENDER,
+	RSTMON_E_CAUSE,
+	RSTMON_E_CONFIDENCE,
+	RSTMON_E_SRC,
+	RSTMON_E_DST,
+	RSTMON_E_SPORT,
+	RSTMON_E_DPORT,
+	RSTMON_E_SEQ,
+	RSTMON_E_ACK,
+	RSTMON_E_STATE,
+	RSTMON_E_SIDE,
+	RSTMON_E_IDLE_MS,
+	RSTMON_E_AGE_MS,
+	RSTMON_E_SEQCHK,
+	RSTMON_E_TTL,
+	RSTMON_E_TTL_BASE,
+	RSTMON_E_BYTES_SENDER,
+	RSTMON_E_BYTES_RECEIVER,
+	RSTMON_E_SEGS_SENDER,
+	RSTMON_E_SEGS_RECEIVER,
+	RSTMON_E_FIN_SENDER_AGO_MS,
+	RSTMON_E_FIN_RECEIVER_AGO_MS,
+	RSTMON_E_KREASON,
+	RSTMON_E_EVIDENCE,
+	RSTMON_E_NAT_PRE_SRC,
+	RSTMON_E_NAT_PRE_DST,
+	RSTMON_E_NAT_POST_SRC,
+	RSTMON_E_NAT_POST_DST,
+	RSTMON_E_NAT_PRE_SPORT,
+	RSTMON_E_NAT_PRE_DPORT,
+	RSTMON_E_NAT_POST_SPORT,
+	RSTMON_E_NAT_POST_DPORT,
+	__RSTMON_E_MAX
+};
 
 #endif /* _UAPI_LINUX_RSTMON_H */

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon: the generic netlink family "rstmon".
+ *
+ * One family for all namespaces (netnsok): every request is answered from
+ * the state of the requesting socket's namespace, and notifications go to
+ * listeners in the namespace the RST was seen in.  Each operation has its
+ * own strict policy; what a policy cannot say (a missing attribute) is
+ * refused with an extack message.  Reading events and changing settings
+ * take CAP_NET_ADMIN in the namespace's user namespace
+ * (GENL_UNS_ADMIN_PERM); joining the "events" group takes CAP_NET_ADMIN
+ * too (GENL_MCAST_CAP_NET_ADMIN, found by a compile probe; a kernel
+ * without it gets no group at all, so nothing leaks to unprivileged
+ * listeners).  The family is loaded on demand by its name
+ * (MODULE_ALIAS_GENL_FAMILY).
+ */
+#include <linux/jiffies.h>
+#include <linux/rstmon.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "rstmon.h"
+#include "conn.h"
+#include "event.h"
+#include "kreason.h"
+#include "genl.h"
+
+/* Notifications per second and namespace; more are dropped and counted. */
+#define RSTMON_NOTIFY_PER_SEC	1000
+
+static struct genl_family rstmon_genl_family;
+static bool rstmon_genl_ready;
+
+/* enum rstmon_stat -> enum rstmon_counter (0: not exported this way) */
+static const u8 rstmon_stat_ctr[RSTMON_STAT_NR] = {
+	[RSTMON_STAT_SEG_IN] = RSTMON_CTR_SEG_IN,
+	[RSTMON_STAT_SEG_OUT] = RSTMON_CTR_SEG_OUT,
+	[RSTMON_STAT_SEG_FWD] = RSTMON_CTR_SEG_FWD,
+	[RSTMON_STAT_RST4_IN] = RSTMON_CTR_RST4_IN,
+	[RSTMON_STAT_RST4_OUT] = RSTMON_CTR_RST4_OUT,
+	[RSTMON_STAT_RST4_FWD] = RSTMON_CTR_RST4_FWD,
+	[RSTMON_STAT_RST6_IN] = RSTMON_CTR_RST6_IN,
+	[RSTMON_STAT_RST6_OUT] = RSTMON_CTR_RST6_OUT,
+	[RSTMON_STAT_RST6_FWD] = RSTMON_CTR_RST6_FWD,
+	[RSTMON_STAT_MALFORMED] = RSTMON_CTR_MALFORMED,
+	[RSTMON_STAT_FRAGMENT] = RSTMON_CTR_FRAGMENTS,
+	[RSTMON_STAT_UNTRACKED] = RSTMON_CTR_UNTRACKED,
+	[RSTMON_STAT_EVICTED] = RSTMON_CTR_EVICTED,
+	[RSTMON_STAT_NOMEM] = RSTMON_CTR_NOMEM,
+	[RSTMON_STAT_RST_UNTRACKED] = RSTMON_CTR_RST_UNTRACKED,
+	[RSTMON_STAT_AMENDED] = RSTMON_CTR_AMENDED,
+	[RSTMON_STAT_KDISAGREE] = RSTMON_CTR_KERNEL_DISAGREES,
+	[RSTMON_STAT_ONE_WAY] = RSTMON_CTR_ONE_WAY,
+	[RSTMON_STAT_BYPASSED] = RSTMON_CTR_BYPASSED,
+	[RSTMON_STAT_NAT] = RSTMON_CTR_NAT,
+	[RSTMON_STAT_NOTIFY_DROPPED] = RSTMON_CTR_NOTIFY_DROPPED,
+};
+
+static int rstmon_put_addr(struct sk_buff *skb, int type, u8 family,
+			   const struct in6_addr *a)
+{
+	if (family == AF_INET)
+		return nla_put_in_addr(skb, type, a->s6_addr32[3]);
+	return nla_put_in6_addr(skb, type, a);
+}
+
+static int rstmon_put_event(struct sk_buff *skb, const struct rstmon_event *ev)
+{
+	struct nlattr *nest = nla_nest_start(skb, RSTMON_A_EVENT);
+	const struct rstmon_nat *n = &ev->nat;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, RSTMON_E_ID, ev->id, RSTMON_E_PAD) ||
+	    nla_put_u64_64bit(skb, RSTMON_E_TIME_NS, ev->tstamp, RSTMON_E_PAD) ||
+	    nla_put_u8(skb, RSTMON_E_FAMILY, ev->family) ||
+	    nla_put_u8(skb, RSTMON_E_DIR, ev->dir) ||
+	    nla_put_u8(skb, RSTMON_E_SENDER, ev->sender) ||
+	    nla_put_u8(skb, RSTMON_E_CAUSE, ev->cause) ||
+	    nla_put_u8(skb, RSTMON_E_CONFIDENCE, ev->confidence) ||
+	    rstmon_put_addr(skb, RSTMON_E_SRC, ev->family, &ev->src) ||
+	    rstmon_put_addr(skb, RSTMON_E_DST, ev->family, &ev->dst) ||
+	    nla_put_be16(skb, RSTMON_E_SPORT, ev->sport) ||
+	    nla_put_be16(skb, RSTMON_E_DPORT, ev->dport) ||
+	    nla_put_u32(skb, RSTMON_E_SEQ, ev->seq) ||
+	    nla_put_u32(skb, RSTMON_E_ACK, ev->ack) ||
+	    nla_put_u8(skb, RSTMON_E_STATE, ev->state) ||
+	    nla_put_u8(skb, RSTMON_E_SIDE, ev->side) ||
+	    nla_put_u32(skb, RSTMON_E_IDLE_MS, ev->idle_ms) ||
+	    nla_put_u32(skb, RSTMON_E_AGE_MS, ev->age_ms) ||
+	    nla_put_u8(skb, RSTMON_E_SEQCHK, ev->seqchk) ||
+	    nla_put_u8(skb, RSTMON_E_TTL, ev->ttl) ||
+	    nla_put_u8(skb, RSTMON_E_TTL_BASE, ev->ttl_base) ||
+	    nla_put_u32(skb, RSTMON_E_BYTES_SENDER, ev->bytes[0]) ||
+	    nla_put_u32(skb, RSTMON_E_BYTES_RECEIVER, ev->bytes[1]) ||
+	    nla_put_u32(skb, RSTMON_E_SEGS_SENDER, ev->segs[0]) ||
+	    nla_put_u32(skb, RSTMON_E_SEGS_RECEIVER, ev->segs[1]) ||
+	    nla_put_u32(skb, RSTMON_E_EVIDENCE, ev->evidence))
+		goto cancel;
+	if ((ev->fin & 1) && nla_put_u32(skb, RSTMON_E_FIN_SENDER_AGO_MS, ev->fin_ago_ms[0]))
+		goto cancel;
+	if ((ev->fin & 2) && nla_put_u32(skb, RSTMON_E_FIN_RECEIVER_AGO_MS, ev->fin_ago_ms[1]))
+		goto cancel;
+	if (ev->kreason &&
+	    nla_put_string(skb, RSTMON_E_KREASON, rstmon_kreason_name(ev->kreason)))
+		goto cancel;
+	if ((ev->evidence & RSTMON_EV_NAT) &&
+	    (rstmon_put_addr(skb, RSTMON_E_NAT_PRE_SRC, ev->family, &n->pre_src) ||
+	     rstmon_put_addr(skb, RSTMON_E_NAT_PRE_DST, ev->family, &n->pre_dst) ||
+	     rstmon_put_addr(skb, RSTMON_E_NAT_POST_SRC, ev->family, &n->post_src) ||
+	     rstmon_put_addr(skb, RSTMON_E_NAT_POST_DST, ev->family, &n->post_dst) ||
+	     nla_put_be16(skb, RSTMON_E_NAT_PRE_SPORT, n->pre_sport) ||
+	     nla_put_be16(skb, RSTMON_E_NAT_PRE_DPORT, n->pre_dport) ||
+	     nla_put_be16(skb, RSTMON_E_NAT_POST_SPORT, n->post_sport) ||
+	     nla_put_be16(skb, RSTMON_E_NAT_POST_DPORT, n->post_dport)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int rstmon_put_status(struct sk_buff *skb, struct net *net)
+{
+	struct rstmon_net *rn = rstmon_pernet(net);
+	u64 logged = READ_ONCE(rn->ring.next_id) - 1;
+	unsigned int s, cause, dir;
+	struct nlattr *nest;
+
+	if (nla_put_string(skb, RSTMON_A_VERSION, RSTMON_VERSION) ||
+	    nla_put_u32(skb, RSTMON_A_NETNS_INUM, net->ns.inum) ||
+	    nla_put_u32(skb, RSTMON_A_CONNS, atomic_read(&rn->conns)) ||
+	    nla_put_u32(skb, RSTMON_A_CONNS_TOTAL, rstmon_conn_count()) ||
+	    nla_put_u32(skb, RSTMON_A_CONNS_LIMIT, rstmon_conn_limit()) ||
+	    nla_put_u64_64bit(skb, RSTMON_A_EVENTS_LOGGED, logged, RSTMON_A_PAD))
+		return -EMSGSIZE;
+
+	nest = nla_nest_start(skb, RSTMON_A_COUNTERS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (s = 0; s < RSTMON_STAT_NR; s++) {
+		if (rstmon_stat_ctr[s] &&
+		    nla_put_u64_64bit(skb, rstmon_stat_ctr[s], rstmon_stat_sum(rn, s),
+				      RSTMON_CTR_PAD))
+			return -EMSGSIZE;
+	}
+	if (nla_put_u64_64bit(skb, RSTMON_CTR_OVERWRITTEN,
+			      logged > rn->ring.size ? logged - rn->ring.size : 0,
+			      RSTMON_CTR_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+
+	for (cause = 0; cause < __RSTMON_CAUSE_MAX; cause++) {
+		for (dir = 0; dir < __RSTMON_DIR_MAX; dir++) {
+			nest = nla_nest_start(skb, RSTMON_A_CAUSE_COUNT);
+			if (!nest ||
+			    nla_put_u8(skb, RSTMON_CC_CAUSE, cause) ||
+			    nla_put_u8(skb, RSTMON_CC_DIR, dir) ||
+			    nla_put_u64_64bit(skb, RSTMON_CC_COUNT,
+					      rstmon_cause_sum(rn, dir, cause), RSTMON_CC_PAD))
+				return -EMSGSIZE;
+			nla_nest_end(skb, nest);
+		}
+	}
+	return 0;
+}
+
+static int rstmon_genl_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rstmon_genl_family, 0, RSTMON_CMD_GET_STATUS);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err;
+	}
+	err = rstmon_put_status(msg, genl_info_net(info));
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "status does not fit in one message");
+		goto err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int rstmon_genl_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rstmon_genl_family, 0, RSTMON_CMD_GET_CONFIG);
+	if (!hdr ||
+	    nla_put_u32(msg, RSTMON_A_IDLE_THRESHOLD, READ_ONCE(rstmon_params.idle_threshold)) ||
+	    nla_put_u32(msg, RSTMON_A_EVENT_RING, rstmon_params.event_ring) ||
+	    nla_put_u32(msg, RSTMON_A_MAX_CONNS, rstmon_conn_limit())) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int rstmon_genl_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!info->attrs[RSTMON_A_IDLE_THRESHOLD]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set: give idle-threshold");
+		return -EINVAL;
+	}
+	/* The policy checked the range (as the module parameter's). */
+	WRITE_ONCE(rstmon_params.idle_threshold,
+		   nla_get_u32(info->attrs[RSTMON_A_IDLE_THRESHOLD]));
+	return 0;
+}
+
+/*
+ * Dump state: args[0] the next event id to send (0: not started).  The
+ * consistency sequence (cb->seq) moves when events were overwritten before
+ * this dump sent them, so the message says NLM_F_DUMP_INTR.
+ */
+static int rstmon_genl_dump_events(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rstmon_net *rn = rstmon_pernet(sock_net(skb->sk));
+	struct nlattr **attrs = rstmon_dump_attrs(cb);
+	u64 next = cb->args[0], oldest;
+	struct rstmon_event ev;
+
+	oldest = rstmon_ring_oldest(&rn->ring);
+	if (!next) {
+		next = oldest;
+		if (attrs[RSTMON_A_START_ID])
+			next = max(next, nla_get_u64(attrs[RSTMON_A_START_ID]));
+		cb->seq = 1;
+	} else if (next < oldest) {
+		next = oldest;
+		cb->seq++;
+	}
+	for (; rstmon_ring_get(&rn->ring, next, &ev); next++) {
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					&rstmon_genl_family, NLM_F_MULTI, RSTMON_CMD_GET_EVENTS);
+
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (rstmon_put_event(skb, &ev)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = next;
+	return skb->len;
+}
+
+/* Lockless and approximate: a race can let a few more through. */
+static bool rstmon_notify_allowed(struct rstmon_net *rn)
+{
+	unsigned long now = jiffies, start = READ_ONCE(rn->notify_start);
+
+	if (time_after_eq(now, start + HZ)) {
+		WRITE_ONCE(rn->notify_start, now);
+		WRITE_ONCE(rn->notify_n, 1);
+		return true;
+	}
+	if (READ_ONCE(rn->notify_n) >= RSTMON_NOTIFY_PER_SEC)
+		return false;
+	WRITE_ONCE(rn->notify_n, READ_ONCE(rn->notify_n) + 1);
+	return true;
+}
+
+/**
+ * rstmon_genl_notify() - send a new event to the namespace's listeners.
+ * @net: the namespace it happened in
+ * @ev: the event, with its id
+ *
+ * Context: any (softirq from the hooks); allocates with GFP_ATOMIC.
+ */
+void rstmon_genl_notify(struct net *net, const struct rstmon_event *ev)
+{
+#ifdef RSTMON_HAVE_GENL_MCAST_CAP
+	struct rstmon_net *rn = rstmon_pernet(net);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!READ_ONCE(rstmon_genl_ready) || !genl_has_listeners(&rstmon_genl_family, net, 0))
+		return;
+	if (!rstmon_notify_allowed(rn))
+		goto drop;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		goto drop;
+	hdr = genlmsg_put(msg, 0, 0, &rstmon_genl_family, 0, RSTMON_CMD_EVENT);
+	if (!hdr || rstmon_put_event(msg, ev)) {
+		nlmsg_free(msg);
+		goto drop;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&rstmon_genl_family, net, msg, 0, 0, GFP_ATOMIC);
+	return;
+drop:
+	rstmon_count(rn, RSTMON_STAT_NOTIFY_DROPPED);
+#endif
+}
+
+static const struct nla_policy rstmon_none_policy[RSTMON_A_MAX + 1] = {
+};
+
+static const struct nla_policy rstmon_events_policy[RSTMON_A_MAX + 1] = {
+	[RSTMON_A_START_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+/* Not const: 6.1's policy points to a mutable one. */
+static struct netlink_range_validation rstmon_idle_range = {
+	.min = RSTMON_IDLE_MIN,
+	.max = RSTMON_IDLE_MAX,
+};
+
+static const struct nla_policy rstmon_set_config_policy[RSTMON_A_MAX + 1] = {
+	[RSTMON_A_IDLE_THRESHOLD] = NLA_POLICY_FULL_RANGE(NLA_U32, &rstmon_idle_range),
+};
+
+static const struct genl_ops rstmon_genl_ops[] = {
+	{
+		.cmd = RSTMON_CMD_GET_STATUS,
+		.doit = rstmon_genl_get_status,
+		.policy = rstmon_none_policy,
+		.maxattr = RSTMON_A_MAX,
+	},
+	{
+		.cmd = RSTMON_CMD_GET_EVENTS,
+		.dumpit = rstmon_genl_dump_events,
+		.policy = rstmon_events_policy,
+		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RSTMON_CMD_GET_CONFIG,
+		.doit = rstmon_genl_get_config,
+		.policy = rstmon_none_policy,
+		.maxattr = RSTMON_A_MAX,
+	},
+	{
+		.cmd = RSTMON_CMD_SET_CONFIG,
+		.doit = rstmon_genl_set_config,
+		.policy = rstmon_set_config_policy,
+		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+#ifdef RSTMON_HAVE_GENL_MCAST_CAP
+static const struct genl_multicast_group rstmon_genl_mcgrps[] = {
+	{ .name = RSTMON_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+#endif
+
+static struct genl_family rstmon_genl_family __ro_after_init = {
+	.name = RSTMON_GENL_NAME,
+	.version = RSTMON_GENL_VERSION,
+	.maxattr = RSTMON_A_MAX,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = rstmon_genl_ops,
+	.n_ops = ARRAY_SIZE(rstmon_genl_ops),
+	/* Every operation strict: unknown attributes are refused. */
+	.resv_start_op = RSTMON_CMD_GET_STATUS,
+#ifdef RSTMON_HAVE_GENL_MCAST_CAP
+	.mcgrps = rstmon_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(rstmon_genl_mcgrps),
+#endif
+};
+
+/* After the namespaces' state exists: requests read it at once. */
+int rstmon_genl_init(void)
+{
+	int err = genl_register_family(&rstmon_genl_family);
+
+	if (err)
+		return err;
+	WRITE_ONCE(rstmon_genl_ready, true);
+	return 0;
+}
+
+void rstmon_genl_exit(void)
+{
+	WRITE_ONCE(rstmon_genl_ready, false);
+	/* Hooks that saw it true are done once a grace period passed. */
+	synchronize_net();
+	genl_unregister_family(&rstmon_genl_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(RSTMON_GENL_NAME);

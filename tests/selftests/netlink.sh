@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The generic netlink family, driven by the kernel's own YNL CLI
+# (tools/net/ynl, copied to build/ynl by tests/run.sh) with rstmon's spec
+# (Documentation/netlink/specs/rstmon.yaml): what it answers must be what
+# /proc/net/rstmon says, settings change only with CAP_NET_ADMIN and only
+# to valid values (with an extack message otherwise), and the "events"
+# group delivers each RST to privileged listeners only.
+. "$(dirname "$0")/lib.sh"
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+Y=$TOP/build/ynl
+[ -e "$Y/cli.py" ] || { fail "YNL CLI in build/ynl (tests/run.sh copies it)"; finish; }
+YNL=(python3 "$Y/cli.py" --spec "$TOP/Documentation/netlink/specs/rstmon.yaml"
+     --schema "$Y/genetlink.yaml" --output-json
+     --process-unknown)	# 6.12's YNL cannot decode pad attributes otherwise
+# nobody NS CMD...: CMD in namespace NS as an unprivileged user.
+nobody() { local n; n=$(ns "$1"); shift; ip netns exec "$n" setpriv --reuid=65534 \
+	--regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
+# jq-less field access: json PATH (python expression on "d").
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+TMPDIR_NL=$(mktemp -d)
+IDLE=/sys/module/rstmon/parameters/idle_threshold
+OLD_IDLE=$(cat "$IDLE")
+trap 'cleanup; echo "$OLD_IDLE" > "$IDLE"; rm -rf "$TMPDIR_NL"' EXIT
+
+add_ns a b
+link a b 1
+
+# status: the same numbers as /proc/net/rstmon's header.
+st=$(nsx a "${YNL[@]}" --do get-status)
+expect "status: version" "$(echo "$st" | json 'd["version"]')" \
+	"$(report a | awk 'NR == 1 { sub("version=", "", $2); print $2 }')"
+expect "status: netns" "$(echo "$st" | json 'd["netns-inum"]')" \
+	"$(stat -L -c %i "/run/netns/$(ns a)")"
+expect "status: limit" "$(echo "$st" | json 'd["conns-limit"]')" "$(counter a table limit)"
+expect "status: one cell per cause and direction" \
+	"$(echo "$st" | json 'len(d["cause-count"])')" $((15 * 3))
+
+# One refused connection, then the events dump of both ends.
+out=$(tcp_connect a 10.1.0.2 8301)
+expect "refused connect" "$out" ECONNREFUSED
+wait_until 5 sh -c "ip netns exec $(ns b) cat /proc/net/rstmon | grep -q '^event .*:8301 '"
+evs=$(nsx b "${YNL[@]}" --dump get-events)
+line=$(ev b 8301 out)
+expect "events: one in b" "$(echo "$evs" | json 'len(d)')" 1
+expect "events: id as in /proc" "$(echo "$evs" | json 'd[0]["event"]["id"]')" "$(evf "$line" id)"
+expect "events: sender as in /proc" "$(echo "$evs" | json 'd[0]["event"]["sender"]')" \
+	"$(evf "$line" sender)"
+expect "events: cause as in /proc" "$(echo "$evs" | json 'd[0]["event"]["cause"]')" \
+	"$(evf "$line" cause)"
+expect "events: dir as in /proc" "$(echo "$evs" | json 'd[0]["event"]["dir"]')" out
+expect "events: ports as in /proc" \
+	"$(echo "$evs" | json 'str(d[0]["event"]["sport"]) + "," + str(d[0]["event"]["dport"])')" \
+	"$(evf "$line" src | sed 's/.*://'),$(evf "$line" dst | sed 's/.*://')"
+expect "events: a start id past the last gives nothing" \
+	"$(nsx b "${YNL[@]}" --dump get-events --json '{"start-id": 2}' |
+	   json 'len(d)')" 0
+
+# config: get, set, a refused value (extack), and the module parameter.
+cfg=$(nsx a "${YNL[@]}" --do get-config)
+expect "config: idle-threshold as the parameter" "$(echo "$cfg" | json 'd["idle-threshold"]')" \
+	"$(cat $IDLE)"
+nsx a "${YNL[@]}" --do set-config --json '{"idle-threshold": 42}' \
+	> /dev/null
+expect "config: set 42" "$(cat $IDLE)" 42
+err=$(nsx a "${YNL[@]}" --do set-config --json '{"idle-threshold": 0}' 2>&1)
+case $err in
+*"out of range"*|*"min value"*) pass "config: 0 refused with a reason" ;;
+*) fail "config: 0 refused with a reason" "$err" ;;
+esac
+expect "config: unchanged after the refusal" "$(cat $IDLE)" 42
+err=$(nsx a "${YNL[@]}" --do set-config 2>&1)
+case $err in
+*"nothing to set"*) pass "config: an empty set says what is missing" ;;
+*) fail "config: an empty set says what is missing" "$err" ;;
+esac
+
+# Unprivileged: status yes; events, settings and the group no.
+out=$(nobody a "${YNL[@]}" --do get-status 2>&1)
+expect "nobody: status readable" "$(echo "$out" | json 'd["conns-limit"]' 2>/dev/null)" \
+	"$(counter a table limit)"
+out=$(nobody b "${YNL[@]}" --dump get-events 2>&1)
+case $out in *"Operation not permitted"*|*"-1"*|*EPERM*) pass "nobody: events refused" ;;
+*) fail "nobody: events refused" "$out" ;; esac
+out=$(nobody a "${YNL[@]}" --do set-config --json '{"idle-threshold": 7}' 2>&1)
+case $out in *"Operation not permitted"*|*"-1"*|*EPERM*) pass "nobody: set refused" ;;
+*) fail "nobody: set refused" "$out" ;; esac
+expect "nobody: setting unchanged" "$(cat $IDLE)" 42
+out=$(nobody b "${YNL[@]}" --subscribe events --sleep 1 2>&1)
+case $out in *"Operation not permitted"*|*PermissionError*) pass "nobody: cannot join the events group" ;;
+*) fail "nobody: cannot join the events group" "$out" ;; esac
+
+# The events group: a listener in b gets b's next RST as it happens.
+nsx b python3 "$(dirname "$0")/ynl-watch.py" "$Y" "$TOP/Documentation/netlink/specs/rstmon.yaml" \
+	"$Y/genetlink.yaml" "$TMPDIR_NL/ready" 20 > "$TMPDIR_NL/ntf" 2>&1 &
+PIDS+=($!)
+wait_until 20 test -e "$TMPDIR_NL/ready" || fail "watch: the listener joined the group"
+out=$(tcp_connect a 10.1.0.2 8302)
+expect "watch: refused connect" "$out" ECONNREFUSED
+wait "${PIDS[-1]}"
+ntf=$(cat "$TMPDIR_NL/ntf")
+expect "watch: one notification" "$(echo "$ntf" | json 'len(d)' 2>/dev/null)" 1
+expect "watch: its cause" "$(echo "$ntf" | json 'd[0]["msg"]["event"]["cause"]' 2>/dev/null)" refused
+expect "watch: its port" "$(echo "$ntf" | json 'd[0]["msg"]["event"]["sport"]' 2>/dev/null)" 8302
+finish
