@@ -25,17 +25,6 @@ static u32 rstmon_jiffies_ms(u32 delta)
 	return jiffies_to_msecs(delta);
 }
 
-/* Payload bytes a side sent: its sequence space less SYN and FIN. */
-static u32 rstmon_side_bytes(const struct rstmon_conn *c, int side)
-{
-	const struct rstmon_side *s = &c->side[side];
-	u8 sf = c->sflags[side];
-
-	if (!(sf & RSTMON_SF_DATA))
-		return 0;
-	return s->nxt - s->isn - !!(sf & RSTMON_SF_SYN) - !!(sf & RSTMON_SF_FIN);
-}
-
 /* Sequence number of the RST against what its receiver expects. */
 static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *c,
 			int side)
@@ -421,6 +410,7 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 {
 	u32 idle = 0;
 
+	BUILD_BUG_ON(RSTMON_ORIG != RSTMON_SIDE_CLIENT || RSTMON_RESP != RSTMON_SIDE_SERVER);
 	memset(ev, 0, sizeof(*ev));
 	ev->src = seg->saddr;
 	ev->dst = seg->daddr;
@@ -433,7 +423,7 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 	ev->ttl = seg->ttl;
 	ev->kreason = x->kreason;
 	ev->state = 0xff;
-	ev->side = 2;
+	ev->side = RSTMON_SIDE_UNKNOWN;
 	if (seg->flags & RSTMON_TCP_ACK)
 		ev->evidence |= RSTMON_EV_ACK;
 	if (seg->payload)
@@ -454,7 +444,7 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 		if ((sf | rf) & RSTMON_SF_RST)
 			ev->evidence |= RSTMON_EV_REPEATED;
 		ev->state = c->state;
-		ev->side = (c->flags & RSTMON_CF_MIDSTREAM) ? 2 : side;
+		ev->side = (c->flags & RSTMON_CF_MIDSTREAM) ? RSTMON_SIDE_UNKNOWN : side;
 		ev->idle_ms = rstmon_jiffies_ms(idle);
 		ev->age_ms = rstmon_jiffies_ms(x->now - created);
 		ev->bytes[0] = rstmon_side_bytes(c, side);

@@ -556,6 +556,52 @@ struct rstmon_net *rstmon_pernet_by_id(u32 net_id)
 	return xa_load(&rstmon_nets, net_id);
 }
 
+/**
+ * rstmon_conn_walk() - visit the entries of one namespace, resumably.
+ * @net: the namespace
+ * @pos: where to start: pos[0] the bucket, pos[1] how many of the
+ *	namespace's entries in it were visited already; updated to where
+ *	the walk stopped
+ * @fn: called for each entry under RCU; a non-zero return stops the walk
+ *	before that entry (it is visited again when the walk resumes)
+ * @arg: passed to @fn
+ *
+ * Entries added or removed in a bucket between two calls can make a
+ * resumed walk skip or repeat one of that bucket's entries.
+ * Context: process context (yields between buckets).
+ * Return: true when the walk stopped early, false at the table's end.
+ */
+bool rstmon_conn_walk(const struct net *net, unsigned long *pos,
+		      int (*fn)(const struct rstmon_conn *c, void *arg), void *arg)
+{
+	unsigned long b;
+
+	for (b = pos[0]; b <= rstmon_hash_mask; b++, pos[1] = 0) {
+		const struct rstmon_conn *c;
+		unsigned long i = 0;
+
+		rcu_read_lock();
+		for (c = rcu_dereference(rstmon_hash[b]); c; c = rcu_dereference(c->next)) {
+			if (c->net_id != net->ns.inum || (READ_ONCE(c->flags) & RSTMON_CF_DEAD))
+				continue;
+			if (i++ < pos[1])
+				continue;
+			if (fn(c, arg)) {
+				rcu_read_unlock();
+				pos[0] = b;
+				pos[1] = i - 1;
+				return true;
+			}
+		}
+		rcu_read_unlock();
+		if (!(b % 1024))
+			cond_resched();
+	}
+	pos[0] = b;
+	pos[1] = 0;
+	return false;
+}
+
 unsigned int rstmon_conn_count(void)
 {
 	return atomic_read(&rstmon_nr);

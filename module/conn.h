@@ -9,6 +9,7 @@
 #include <linux/in6.h>
 #include <linux/rcupdate.h>
 #include <linux/socket.h>
+#include <linux/rstmon.h>
 #include <net/net_namespace.h>
 
 struct net;
@@ -69,16 +70,7 @@ struct rstmon_side {
 #define RSTMON_CO_WSCALE_MASK	0x0f
 #define RSTMON_CO_IPID_SHIFT	4
 
-/* Connection states as seen from this host. */
-enum rstmon_state {
-	RSTMON_ST_SYN_SENT,	/* SYN seen */
-	RSTMON_ST_SYN_RECV,	/* SYN-ACK seen */
-	RSTMON_ST_ESTABLISHED,	/* handshake done, or picked up mid-stream */
-	RSTMON_ST_FIN_WAIT,	/* one side sent FIN */
-	RSTMON_ST_CLOSING,	/* both sides sent FIN */
-	RSTMON_ST_CLOSED,	/* reset seen; kept to spot data after it */
-	__RSTMON_ST_MAX
-};
+/* Connection states: enum rstmon_state in <linux/rstmon.h>. */
 
 /* struct rstmon_conn.flags */
 #define RSTMON_CF_MIDSTREAM	BIT(0)	/* picked up after the handshake */
@@ -135,6 +127,18 @@ static inline u32 rstmon_conn_created(const struct rstmon_conn *c)
 	return (c->flags & RSTMON_CF_RESP_FIRST) ? f1 : f0;
 }
 
+/* Payload bytes a side sent: its sequence space less SYN and FIN. */
+static inline u32 rstmon_side_bytes(const struct rstmon_conn *c, int side)
+{
+	const struct rstmon_side *s = &c->side[side];
+	u8 sf = READ_ONCE(c->sflags[side]);
+
+	if (!(sf & RSTMON_SF_DATA))
+		return 0;
+	return READ_ONCE(s->nxt) - READ_ONCE(s->isn) - !!(sf & RSTMON_SF_SYN) -
+	       !!(sf & RSTMON_SF_FIN);
+}
+
 static inline u8 rstmon_conn_family(const struct rstmon_conn *c)
 {
 	return (c->flags & RSTMON_CF_INET6) ? AF_INET6 : AF_INET;
@@ -176,6 +180,8 @@ struct rstmon_conn *rstmon_conn_create(struct net *net,
 void rstmon_conn_update(struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg, u32 now);
 
+bool rstmon_conn_walk(const struct net *net, unsigned long *pos,
+		      int (*fn)(const struct rstmon_conn *c, void *arg), void *arg);
 unsigned int rstmon_conn_count(void);
 unsigned int rstmon_conn_limit(void);
 

@@ -18,6 +18,7 @@
 #include <linux/rstmon.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "compat.h"
@@ -136,7 +137,9 @@ static int rstmon_put_status(struct sk_buff *skb, struct net *net)
 	    nla_put_u32(skb, RSTMON_A_CONNS, atomic_read(&rn->conns)) ||
 	    nla_put_u32(skb, RSTMON_A_CONNS_TOTAL, rstmon_conn_count()) ||
 	    nla_put_u32(skb, RSTMON_A_CONNS_LIMIT, rstmon_conn_limit()) ||
-	    nla_put_u64_64bit(skb, RSTMON_A_EVENTS_LOGGED, logged, RSTMON_A_PAD))
+	    nla_put_u64_64bit(skb, RSTMON_A_EVENTS_LOGGED, logged, RSTMON_A_PAD) ||
+	    nla_put_u32(skb, RSTMON_A_EVENT_RING, rn->ring.size) ||
+	    nla_put_u32(skb, RSTMON_A_IDLE_THRESHOLD, READ_ONCE(rstmon_params.idle_threshold)))
 		return -EMSGSIZE;
 
 	nest = nla_nest_start(skb, RSTMON_A_COUNTERS);
@@ -267,6 +270,132 @@ static int rstmon_genl_dump_events(struct sk_buff *skb, struct netlink_callback 
 	return skb->len;
 }
 
+struct rstmon_conn_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	const struct in6_addr *addr;	/* filters; NULL/0/0xff: any */
+	__be16 port;
+	u8 state;
+	u8 family;
+	u32 now;
+};
+
+static int rstmon_put_side(struct sk_buff *skb, int type, const struct rstmon_conn *c,
+			   int side, u32 now)
+{
+	const struct rstmon_side *s = &c->side[side];
+	struct nlattr *nest = nla_nest_start(skb, type);
+	u8 sf = READ_ONCE(c->sflags[side]);
+	u16 segs = READ_ONCE(s->segs);
+
+	if (!nest ||
+	    rstmon_put_addr(skb, RSTMON_S_ADDR, rstmon_conn_family(c), &c->addr[side]) ||
+	    nla_put_be16(skb, RSTMON_S_PORT, c->port[side]) ||
+	    nla_put_u32(skb, RSTMON_S_SEGS, segs) ||
+	    nla_put_u32(skb, RSTMON_S_BYTES, rstmon_side_bytes(c, side)) ||
+	    nla_put_u8(skb, RSTMON_S_TTL, segs ? READ_ONCE(c->ttl[side]) : 0) ||
+	    nla_put_u16(skb, RSTMON_S_WINDOW, READ_ONCE(s->win)) ||
+	    nla_put_u8(skb, RSTMON_S_WSCALE, rstmon_wscale(c, side)) ||
+	    nla_put_u32(skb, RSTMON_S_FLAGS, sf))
+		return -EMSGSIZE;
+	if (segs && nla_put_u32(skb, RSTMON_S_IDLE_MS,
+				jiffies_to_msecs(now - READ_ONCE(s->last))))
+		return -EMSGSIZE;
+	if ((sf & RSTMON_SF_FIN) &&
+	    nla_put_u32(skb, RSTMON_S_FIN_AGO_MS, jiffies_to_msecs(now - READ_ONCE(s->fin))))
+		return -EMSGSIZE;
+	if (READ_ONCE(s->mss) && nla_put_u16(skb, RSTMON_S_MSS, READ_ONCE(s->mss)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int rstmon_dump_one_conn(const struct rstmon_conn *c, void *arg)
+{
+	struct rstmon_conn_dump *d = arg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (d->addr && (rstmon_conn_family(c) != d->family ||
+			(!ipv6_addr_equal(&c->addr[0], d->addr) &&
+			 !ipv6_addr_equal(&c->addr[1], d->addr))))
+		return 0;
+	if (d->port && c->port[0] != d->port && c->port[1] != d->port)
+		return 0;
+	if (d->state != 0xff && READ_ONCE(c->state) != d->state)
+		return 0;
+
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid, d->cb->nlh->nlmsg_seq,
+			  &rstmon_genl_family, NLM_F_MULTI, RSTMON_CMD_GET_CONNS);
+	if (!hdr)
+		return 1;
+	nest = nla_nest_start(d->skb, RSTMON_A_CONN);
+	if (!nest ||
+	    nla_put_u8(d->skb, RSTMON_C_FAMILY, rstmon_conn_family(c)) ||
+	    nla_put_u8(d->skb, RSTMON_C_STATE, READ_ONCE(c->state)) ||
+	    nla_put_u8(d->skb, RSTMON_C_MIDSTREAM, !!(c->flags & RSTMON_CF_MIDSTREAM)) ||
+	    nla_put_u32(d->skb, RSTMON_C_AGE_MS,
+			jiffies_to_msecs(d->now - rstmon_conn_created(c))) ||
+	    rstmon_put_side(d->skb, RSTMON_C_CLIENT, c, RSTMON_ORIG, d->now) ||
+	    rstmon_put_side(d->skb, RSTMON_C_SERVER, c, RSTMON_RESP, d->now)) {
+		genlmsg_cancel(d->skb, hdr);
+		return 1;
+	}
+	nla_nest_end(d->skb, nest);
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/* Dump state: args[0] the bucket, args[1] the entries of it already sent. */
+static int rstmon_genl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = rstmon_dump_attrs(cb);
+	struct rstmon_conn_dump d = {
+		.skb = skb,
+		.cb = cb,
+		.state = 0xff,
+		.now = jiffies,
+	};
+	struct in6_addr addr;
+	unsigned long pos[2] = { cb->args[0], cb->args[1] };
+
+	if (attrs[RSTMON_A_FILTER_ADDR]) {
+		const struct nlattr *a = attrs[RSTMON_A_FILTER_ADDR];
+
+		if (nla_len(a) == 4) {
+			ipv6_addr_set_v4mapped(nla_get_in_addr(a), &addr);
+			d.family = AF_INET;
+		} else if (nla_len(a) == 16) {
+			addr = nla_get_in6_addr(a);
+			d.family = AF_INET6;
+		} else {
+			NL_SET_ERR_MSG_ATTR(cb->extack, a, "an address is 4 or 16 bytes");
+			return -EINVAL;
+		}
+		d.addr = &addr;
+	}
+	if (attrs[RSTMON_A_FILTER_PORT])
+		d.port = nla_get_be16(attrs[RSTMON_A_FILTER_PORT]);
+	if (attrs[RSTMON_A_FILTER_STATE])
+		d.state = nla_get_u8(attrs[RSTMON_A_FILTER_STATE]);
+
+	rstmon_conn_walk(sock_net(skb->sk), pos, rstmon_dump_one_conn, &d);
+	cb->args[0] = pos[0];
+	cb->args[1] = pos[1];
+	return skb->len;
+}
+
+static int rstmon_genl_reset_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rstmon_net *rn = rstmon_pernet(genl_info_net(info));
+	int cpu;
+
+	/* Racing increments on other CPUs may survive; that is all. */
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(rn->stats, cpu), 0, sizeof(struct rstmon_stats));
+	return 0;
+}
+
 /* Lockless and approximate: a race can let a few more through. */
 static bool rstmon_notify_allowed(struct rstmon_net *rn)
 {
@@ -334,6 +463,12 @@ static const struct nla_policy rstmon_set_config_policy[RSTMON_A_MAX + 1] = {
 	[RSTMON_A_IDLE_THRESHOLD] = NLA_POLICY_FULL_RANGE(NLA_U32, &rstmon_idle_range),
 };
 
+static const struct nla_policy rstmon_conns_policy[RSTMON_A_MAX + 1] = {
+	[RSTMON_A_FILTER_ADDR] = NLA_POLICY_MIN_LEN(4),
+	[RSTMON_A_FILTER_PORT] = { .type = NLA_BE16 },
+	[RSTMON_A_FILTER_STATE] = NLA_POLICY_MAX(NLA_U8, RSTMON_ST_CLOSED),
+};
+
 static const struct genl_ops rstmon_genl_ops[] = {
 	{
 		.cmd = RSTMON_CMD_GET_STATUS,
@@ -358,6 +493,20 @@ static const struct genl_ops rstmon_genl_ops[] = {
 		.cmd = RSTMON_CMD_SET_CONFIG,
 		.doit = rstmon_genl_set_config,
 		.policy = rstmon_set_config_policy,
+		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RSTMON_CMD_GET_CONNS,
+		.dumpit = rstmon_genl_dump_conns,
+		.policy = rstmon_conns_policy,
+		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RSTMON_CMD_RESET_STATS,
+		.doit = rstmon_genl_reset_stats,
+		.policy = rstmon_none_policy,
 		.maxattr = RSTMON_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

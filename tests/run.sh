@@ -106,6 +106,14 @@ fi
 # 1. Builds: the host's Debian kernel headers, the UML debug kernel, rstmonctl.
 build_module host "$KDIR_HOST"
 if make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1; then ok build-rstmonctl; else notok build-rstmonctl; fi
+# rstmonctl's unit tests (argument parsing, output formats, netlink parsing).
+make -C userspace-ctl test > "$OUT/ctl-unit.log" 2>&1
+ctl_rc=$?
+sed -n -e 's|^ok - |ok - host/rstmonctl-unit/|p' -e 's|^not ok - |not ok - host/rstmonctl-unit/|p' \
+	"$OUT/ctl-unit.log" >> "$TAP"
+if [ "$ctl_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/ctl-unit.log"; then
+	notok rstmonctl-unit "make -C userspace-ctl test failed, see $OUT/ctl-unit.log"
+fi
 
 # Kernel style: checkpatch from the rig's kernel source, sparse on 6.1.
 if make -C "$KDIR_HOST" M="$OUT/k-host" C=2 modules > "$OUT/sparse.log" 2>&1 &&
@@ -151,12 +159,13 @@ if [ -n "${UML:-}" ]; then
 fi
 if [ -n "${UML:-}" ] && build_module uml "$UML" ARCH=um; then
 	# 2. The UML debug kernel: KUnit, scenarios, kernel-report scan.
-	run_guest uml "$OUT/uml" --uml "$UML" --ko "$OUT/k-uml"
+	run_guest uml "$OUT/uml" --uml "$UML" --ko "$OUT/k-uml" --timeout 1800
 fi
 
 # 3. Debian's stock kernel under QEMU: modprobe and the scenarios.
 if [ -e "$OUT/k-host/rstmon.ko" ]; then
-	run_guest stock "$OUT/stock" --ko "$OUT/k-host"
+	# Emulated (TCG) and slow on a busy machine: a generous bound.
+	run_guest stock "$OUT/stock" --ko "$OUT/k-host" --timeout 2400
 fi
 
 summary

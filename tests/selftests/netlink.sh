@@ -78,6 +78,42 @@ case $err in
 *) fail "config: an empty set says what is missing" "$err" ;;
 esac
 
+# Connections: a live one in b, found by its port, its address and its
+# state, and not by another port; a malformed filter gets a reason.
+serve b hold 10.1.0.2 8303
+nsx a $KIT client read-wait 10.1.0.2 8303 > /dev/null &
+PIDS+=($!)
+conns() { nsx b "${YNL[@]}" --dump get-conns ${1:+--json "$1"}; }
+wait_until 10 sh -c "[ \"\$(ip netns exec $(ns b) cat /proc/net/rstmon | awk '\$1 == \"table\"' |
+	sed 's/.*conns=\([0-9]*\).*/\1/')\" != 0 ]"
+c=$(conns '{"filter-port": 8303}')
+expect "conns: one on port 8303" "$(echo "$c" | json 'len(d)')" 1
+expect "conns: its server port" "$(echo "$c" | json 'd[0]["conn"]["server"]["port"]')" 8303
+expect "conns: its server address" "$(echo "$c" | json 'd[0]["conn"]["server"]["addr"]')" 0a010002
+expect "conns: its client address" "$(echo "$c" | json 'd[0]["conn"]["client"]["addr"]')" 0a010001
+# (Established, or already closing when a slow guest let the actors time out.)
+st=$(echo "$c" | json 'd[0]["conn"]["state"]')
+case $st in established|fin-wait|closing) pass "conns: past its handshake" ;;
+*) fail "conns: past its handshake" "$st" ;; esac
+expect "conns: by address and state" \
+	"$(conns "{\"filter-addr\": \"0a010001\", \"filter-state\": \"$st\", \"filter-port\": 8303}" |
+	   json 'len(d)')" 1
+expect "conns: not by another state" \
+	"$(conns '{"filter-state": "syn-sent", "filter-port": 8303}' | json 'len(d)')" 0
+expect "conns: not by another port" "$(conns '{"filter-port": 9999}' | json 'len(d)')" 0
+expect "conns: not by another address" "$(conns '{"filter-addr": "0a090909"}' | json 'len(d)')" 0
+err=$(conns '{"filter-addr": "0a01000203"}' 2>&1)
+case $err in *"4 or 16 bytes"*) pass "conns: a 5-byte address is refused with a reason" ;;
+*) fail "conns: a 5-byte address is refused with a reason" "$err" ;; esac
+
+# Counters reset: b's RST counters go back to zero; the events stay.
+before=$(nsx b "${YNL[@]}" --do get-status | json 'd["counters"]["rst4-out"]')
+[ "$before" -ge 1 ] 2>/dev/null && pass "reset: b had sent RSTs" || fail "reset: b had sent RSTs" "$before"
+nsx b "${YNL[@]}" --do reset-stats > /dev/null
+expect "reset: rst4-out zero" "$(nsx b "${YNL[@]}" --do get-status | json 'd["counters"]["rst4-out"]')" 0
+expect "reset: /proc agrees" "$(counter b "rst ipv4" out)" 0
+expect "reset: the events stay" "$(report b | grep -c '^event ')" 1
+
 # Unprivileged: status yes; events, settings and the group no.
 out=$(nobody a "${YNL[@]}" --do get-status 2>&1)
 expect "nobody: status readable" "$(echo "$out" | json 'd["conns-limit"]' 2>/dev/null)" \
@@ -89,6 +125,12 @@ out=$(nobody a "${YNL[@]}" --do set-config --json '{"idle-threshold": 7}' 2>&1)
 case $out in *"Operation not permitted"*|*"-1"*|*EPERM*) pass "nobody: set refused" ;;
 *) fail "nobody: set refused" "$out" ;; esac
 expect "nobody: setting unchanged" "$(cat $IDLE)" 42
+out=$(nobody b "${YNL[@]}" --dump get-conns 2>&1)
+case $out in *"Operation not permitted"*|*"-1"*|*EPERM*) pass "nobody: conns refused" ;;
+*) fail "nobody: conns refused" "$out" ;; esac
+out=$(nobody b "${YNL[@]}" --do reset-stats 2>&1)
+case $out in *"Operation not permitted"*|*"-1"*|*EPERM*) pass "nobody: reset refused" ;;
+*) fail "nobody: reset refused" "$out" ;; esac
 out=$(nobody b "${YNL[@]}" --subscribe events --sleep 1 2>&1)
 case $out in *"Operation not permitted"*|*PermissionError*) pass "nobody: cannot join the events group" ;;
 *) fail "nobody: cannot join the events group" "$out" ;; esac

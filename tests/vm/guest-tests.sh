@@ -101,7 +101,8 @@ for t in "$T"/tests/selftests/*.sh; do
 	case $name in lib|demo|scenarios) continue ;; esac
 	[ -n "${RSTMON_ONLY:-}" ] && [[ $name != *$RSTMON_ONLY* ]] && continue
 	out=$R/selftest-$name.log
-	timeout --kill-after=5 300 setsid bash "$t" > "$out" 2>&1 < /dev/null
+	# Bounded per script; generous for the emulated stock kernel.
+	timeout --kill-after=5 600 setsid bash "$t" > "$out" 2>&1 < /dev/null
 	rc=$?
 	sed -n -e "s|^ok - |ok - $K/$name/|p" -e "s|^not ok - |not ok - $K/$name/|p" \
 		"$out" >> "$TAP"

@@ -157,6 +157,39 @@ enum rstmon_seqchk {
 					    * pre- and post-NAT tuples)
 					    */
 
+/**
+ * enum rstmon_state - a connection's state as this host saw it (the
+ * ``state`` of an event, before its RST; 255 there means untracked).
+ * @RSTMON_ST_SYN_SENT: its SYN was seen
+ * @RSTMON_ST_SYN_RECV: the SYN-ACK was seen
+ * @RSTMON_ST_ESTABLISHED: handshake done, or picked up mid-stream
+ * @RSTMON_ST_FIN_WAIT: one side sent its FIN
+ * @RSTMON_ST_CLOSING: both sides sent their FINs
+ * @RSTMON_ST_CLOSED: an RST was seen (kept to spot data after it)
+ * @__RSTMON_ST_MAX: number of states
+ */
+enum rstmon_state {
+	RSTMON_ST_SYN_SENT,
+	RSTMON_ST_SYN_RECV,
+	RSTMON_ST_ESTABLISHED,
+	RSTMON_ST_FIN_WAIT,
+	RSTMON_ST_CLOSING,
+	RSTMON_ST_CLOSED,
+	__RSTMON_ST_MAX
+};
+
+/**
+ * enum rstmon_side_of - which side of its connection an RST's sender is.
+ * @RSTMON_SIDE_CLIENT: it sent the SYN
+ * @RSTMON_SIDE_SERVER: it answered the SYN
+ * @RSTMON_SIDE_UNKNOWN: the connection was picked up mid-stream
+ */
+enum rstmon_side_of {
+	RSTMON_SIDE_CLIENT,
+	RSTMON_SIDE_SERVER,
+	RSTMON_SIDE_UNKNOWN,
+};
+
 /*
  * Generic netlink family "rstmon", version 1.  Every request and reply is
  * scoped to the network namespace of the requesting socket.  Reading
@@ -174,7 +207,8 @@ enum rstmon_seqchk {
  * @RSTMON_CMD_GET_STATUS: do: the namespace's table fill and counters.
  *	Reply: %RSTMON_A_VERSION, %RSTMON_A_NETNS_INUM, %RSTMON_A_CONNS,
  *	%RSTMON_A_CONNS_TOTAL, %RSTMON_A_CONNS_LIMIT, %RSTMON_A_EVENTS_LOGGED,
- *	%RSTMON_A_COUNTERS, %RSTMON_A_CAUSE_COUNT (one per cause and direction)
+ *	%RSTMON_A_EVENT_RING, %RSTMON_A_IDLE_THRESHOLD, %RSTMON_A_COUNTERS,
+ *	%RSTMON_A_CAUSE_COUNT (one per cause and direction)
  * @RSTMON_CMD_GET_EVENTS: dump (admin): the namespace's recent events,
  *	oldest first, one %RSTMON_A_EVENT per message.  Optional
  *	%RSTMON_A_START_ID: begin at that id (events before it, or already
@@ -186,6 +220,12 @@ enum rstmon_seqchk {
  *	(1..604800 seconds; module-wide, as the module parameter)
  * @RSTMON_CMD_EVENT: notification in group "events": one new event
  *	(%RSTMON_A_EVENT), sent to listeners of the namespace it happened in
+ * @RSTMON_CMD_GET_CONNS: dump (admin): the namespace's tracked
+ *	connections, one %RSTMON_A_CONN per message.  Optional filters, all
+ *	of which must match: %RSTMON_A_FILTER_ADDR (either endpoint),
+ *	%RSTMON_A_FILTER_PORT (either endpoint), %RSTMON_A_FILTER_STATE
+ * @RSTMON_CMD_RESET_STATS: do (admin): zero the namespace's counters (the
+ *	events and the table stay)
  * @__RSTMON_CMD_MAX: number of commands
  */
 enum rstmon_cmd {
@@ -195,6 +235,8 @@ enum rstmon_cmd {
 	RSTMON_CMD_GET_CONFIG,
 	RSTMON_CMD_SET_CONFIG,
 	RSTMON_CMD_EVENT,
+	RSTMON_CMD_GET_CONNS,
+	RSTMON_CMD_RESET_STATS,
 	__RSTMON_CMD_MAX
 };
 
@@ -216,6 +258,12 @@ enum rstmon_cmd {
  * @RSTMON_A_MAX_CONNS: u32: the connection table's limit
  * @RSTMON_A_START_ID: u64: first event id a dump wants
  * @RSTMON_A_EVENT: nest of &enum rstmon_event_attr
+ * @RSTMON_A_CONN: nest of &enum rstmon_conn_attr
+ * @RSTMON_A_FILTER_ADDR: binary (4 or 16 bytes): connections with this
+ *	address at either end
+ * @RSTMON_A_FILTER_PORT: u16, network order: connections with this port
+ *	at either end
+ * @RSTMON_A_FILTER_STATE: u8: connections in this &enum rstmon_state
  * @__RSTMON_A_MAX: number of attributes
  */
 enum rstmon_attr {
@@ -234,6 +282,10 @@ enum rstmon_attr {
 	RSTMON_A_MAX_CONNS,
 	RSTMON_A_START_ID,
 	RSTMON_A_EVENT,
+	RSTMON_A_CONN,
+	RSTMON_A_FILTER_ADDR,
+	RSTMON_A_FILTER_PORT,
+	RSTMON_A_FILTER_STATE,
 	__RSTMON_A_MAX
 };
 
@@ -333,9 +385,9 @@ enum rstmon_cause_count_attr {
  * @RSTMON_E_DPORT: u16, network order: destination port
  * @RSTMON_E_SEQ: u32: the RST's sequence number
  * @RSTMON_E_ACK: u32: its acknowledgment number
- * @RSTMON_E_STATE: u8: the connection's state before it (255: untracked)
- * @RSTMON_E_SIDE: u8: 0 the sender opened the connection, 1 it accepted
- *	it, 2 unknown
+ * @RSTMON_E_STATE: u8: &enum rstmon_state of the connection before it
+ *	(255: untracked)
+ * @RSTMON_E_SIDE: u8: &enum rstmon_side_of of the sender
  * @RSTMON_E_IDLE_MS: u32: silence of the sender's side before the RST
  * @RSTMON_E_AGE_MS: u32: age of the connection's entry
  * @RSTMON_E_SEQCHK: u8: &enum rstmon_seqchk
@@ -401,6 +453,68 @@ enum rstmon_event_attr {
 	RSTMON_E_NAT_POST_SPORT,
 	RSTMON_E_NAT_POST_DPORT,
 	__RSTMON_E_MAX
+};
+
+/**
+ * enum rstmon_conn_attr - one tracked connection (%RSTMON_A_CONN).
+ * @RSTMON_C_UNSPEC: unused
+ * @RSTMON_C_PAD: padding
+ * @RSTMON_C_FAMILY: u8: AF_INET or AF_INET6
+ * @RSTMON_C_STATE: u8: &enum rstmon_state
+ * @RSTMON_C_MIDSTREAM: u8: 1 when picked up after its handshake (the
+ *	client and server sides are then a guess by port)
+ * @RSTMON_C_AGE_MS: u32: time since its first segment was seen
+ * @RSTMON_C_CLIENT: nest of &enum rstmon_side_attr: the side that sent
+ *	the SYN
+ * @RSTMON_C_SERVER: nest of &enum rstmon_side_attr: the other side
+ * @__RSTMON_C_MAX: number of attributes
+ */
+enum rstmon_conn_attr {
+	RSTMON_C_UNSPEC,
+	RSTMON_C_PAD,
+	RSTMON_C_FAMILY,
+	RSTMON_C_STATE,
+	RSTMON_C_MIDSTREAM,
+	RSTMON_C_AGE_MS,
+	RSTMON_C_CLIENT,
+	RSTMON_C_SERVER,
+	__RSTMON_C_MAX
+};
+
+/**
+ * enum rstmon_side_attr - what one side of a connection showed.
+ * @RSTMON_S_UNSPEC: unused
+ * @RSTMON_S_PAD: padding
+ * @RSTMON_S_ADDR: binary: its address (4 or 16 bytes)
+ * @RSTMON_S_PORT: u16, network order: its port
+ * @RSTMON_S_SEGS: u32: segments it sent (saturates at 65535)
+ * @RSTMON_S_BYTES: u32: payload bytes it sent (modulo 2^32)
+ * @RSTMON_S_TTL: u8: TTL or hop limit of its first segment (0: none yet)
+ * @RSTMON_S_IDLE_MS: u32: time since its last segment (absent: none yet)
+ * @RSTMON_S_FIN_AGO_MS: u32: time since its FIN (absent: none)
+ * @RSTMON_S_MSS: u16: MSS option of its SYN (absent: not seen)
+ * @RSTMON_S_WSCALE: u8: window scale of its SYN
+ * @RSTMON_S_WINDOW: u16: the last window it advertised (unscaled)
+ * @RSTMON_S_FLAGS: u32: bit 0 SYN seen, 1 FIN sent, 2 data sent, 3 data
+ *	after the other side's FIN, 4 TTL varied, 5 RST sent, 6 data after its
+ *	own RST, 7 the connection's last data was its
+ * @__RSTMON_S_MAX: number of attributes
+ */
+enum rstmon_side_attr {
+	RSTMON_S_UNSPEC,
+	RSTMON_S_PAD,
+	RSTMON_S_ADDR,
+	RSTMON_S_PORT,
+	RSTMON_S_SEGS,
+	RSTMON_S_BYTES,
+	RSTMON_S_TTL,
+	RSTMON_S_IDLE_MS,
+	RSTMON_S_FIN_AGO_MS,
+	RSTMON_S_MSS,
+	RSTMON_S_WSCALE,
+	RSTMON_S_WINDOW,
+	RSTMON_S_FLAGS,
+	__RSTMON_S_MAX
 };
 
 #endif /* _UAPI_LINUX_RSTMON_H */

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmonctl: the command line.
+ *
+ *   rstmonctl [-j] [-n NAME] COMMAND [ARGS]
+ *
+ * Options may come before or after the command; "--" ends them.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rstmonctl.h"
+
+#define MAX_POS 8
+
+static const char *const usages[] = {
+	[RM_CMD_NONE] =
+		"usage: rstmonctl [-j|--json] [-n|--netns NAME] COMMAND [ARGS]\n"
+		"       rstmonctl -h|--help\n"
+		"       rstmonctl COMMAND --help\n"
+		"\n"
+		"commands:\n"
+		"  status                        module version, namespace, table fill\n"
+		"  stats [-a|--all]              counters and RSTs by cause and direction\n"
+		"  events [--from ID]            the namespace's recent events\n"
+		"  watch                         print each new event as it happens\n"
+		"  config get                    the runtime settings\n"
+		"  config set idle-threshold N   set the idle threshold (seconds)\n"
+		"  metrics                       counters in Prometheus text format\n"
+		"  conns [--addr ADDR] [--port PORT] [--state STATE]\n"
+		"                                the tracked connections\n"
+		"  reset                         zero the namespace's counters\n"
+		"\n"
+		"options:\n"
+		"  -j, --json          JSON output (read commands)\n"
+		"  -n, --netns NAME    act in network namespace NAME (/run/netns/NAME)\n"
+		"  -h, --help          this help\n",
+	[RM_CMD_STATUS] =
+		"usage: rstmonctl [-j] [-n NAME] status\n"
+		"Print the module version, the network namespace's inode number, the\n"
+		"connection table's fill (this namespace, all, limit) and the number\n"
+		"of events logged.  Needs no privilege.\n",
+	[RM_CMD_STATS] =
+		"usage: rstmonctl [-j] [-n NAME] stats [-a|--all]\n"
+		"Print the counters of the namespace and its RSTs by cause and\n"
+		"direction; causes without any RST are left out unless -a is given.\n",
+	[RM_CMD_EVENTS] =
+		"usage: rstmonctl [-j] [-n NAME] events [--from ID]\n"
+		"Print the namespace's recent events, oldest first, one per line, as\n"
+		"/proc/net/rstmon does (-j: one JSON object per line).  --from ID\n"
+		"begins at event ID.  Needs CAP_NET_ADMIN.\n",
+	[RM_CMD_WATCH] =
+		"usage: rstmonctl [-j] [-n NAME] watch\n"
+		"Print each new event of the namespace as it is logged, until\n"
+		"interrupted (SIGINT, SIGTERM).  Needs CAP_NET_ADMIN.\n",
+	[RM_CMD_CONFIG_GET] =
+		"usage: rstmonctl [-j] [-n NAME] config get\n"
+		"Print the runtime settings: idle-threshold, event-ring, max-conns.\n",
+	[RM_CMD_CONFIG_SET] =
+		"usage: rstmonctl [-n NAME] config set idle-threshold SECONDS\n"
+		"Set the idle threshold (1..604800 seconds; module-wide).  Needs\n"
+		"CAP_NET_ADMIN.\n",
+	[RM_CMD_METRICS] =
+		"usage: rstmonctl [-n NAME] metrics\n"
+		"Print the namespace's counters in the Prometheus text exposition\n"
+		"format (for node_exporter's textfile collector).\n",
+	[RM_CMD_CONNS] =
+		"usage: rstmonctl [-j] [-n NAME] conns [--addr ADDR] [--port PORT] [--state STATE]\n"
+		"Print the namespace's tracked connections, one per line (-j: one JSON\n"
+		"object per line).  Filters, all of which must match:\n"
+		"  --addr ADDR    an IPv4 or IPv6 address at either end\n"
+		"  --port PORT    a port (1..65535) at either end\n"
+		"  --state STATE  syn-sent, syn-recv, established, fin-wait, closing\n"
+		"                 or closed\n"
+		"Needs CAP_NET_ADMIN.\n",
+	[RM_CMD_RESET] =
+		"usage: rstmonctl [-n NAME] reset\n"
+		"Zero the namespace's counters (those of stats, status and metrics);\n"
+		"the events and the connection table stay.  Needs CAP_NET_ADMIN.\n",
+	[RM_CMD_CONFIG] =
+		"usage: rstmonctl [-j] [-n NAME] config get\n"
+		"       rstmonctl [-n NAME] config set idle-threshold SECONDS\n",
+};
+
+void rm_usage(FILE *f, enum rm_cmd cmd)
+{
+	if ((unsigned int)cmd >= sizeof(usages) / sizeof(usages[0]) || !usages[cmd])
+		cmd = RM_CMD_NONE;
+	fputs(usages[cmd], f);
+}
+
+bool rm_parse_uint(const char *s, uint64_t max, uint64_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || *end || n > max)
+		return false;
+	*v = n;
+	return true;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return RM_EXIT_USAGE;
+}
+
+static bool is_opt(const char *a, const char *s, const char *l)
+{
+	return (s && !strcmp(a, s)) || (l && !strcmp(a, l));
+}
+
+/* --long=VALUE: the value, or NULL when @a is not @l with "=". */
+static const char *long_value(const char *a, const char *l)
+{
+	size_t n = strlen(l);
+
+	return !strncmp(a, l, n) && a[n] == '=' ? a + n + 1 : NULL;
+}
+
+static bool valid_netns_name(const char *s)
+{
+	return *s && strlen(s) < 256 && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+}
+
+int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, size_t errlen)
+{
+	const char *pos[MAX_POS], *from = NULL, *v = NULL;
+	const char *addr = NULL, *port = NULL, *state = NULL;
+	bool opts_done = false, all = false;
+	int npos = 0, i;
+	uint64_t n;
+
+	memset(o, 0, sizeof(*o));
+	if (errlen)
+		err[0] = '\0';
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		v = NULL;
+		if (opts_done || a[0] != '-' || !a[1]) {
+			if (npos == MAX_POS)
+				return bad(err, errlen, "too many arguments");
+			pos[npos++] = a;
+		} else if (!strcmp(a, "--")) {
+			opts_done = true;
+		} else if (is_opt(a, "-h", "--help")) {
+			o->help = true;
+		} else if (is_opt(a, "-j", "--json")) {
+			o->json = true;
+		} else if (is_opt(a, "-a", "--all")) {
+			all = true;
+		} else if (is_opt(a, "-n", "--netns") || (v = long_value(a, "--netns"))) {
+			if (a[1] != '-' || !strcmp(a, "--netns")) {
+				if (i + 1 >= argc)
+					return bad(err, errlen, "%s needs a namespace name", a);
+				v = argv[++i];
+			}
+			if (!valid_netns_name(v))
+				return bad(err, errlen, "invalid namespace name '%s'", v);
+			o->netns = v;
+		} else if (!strcmp(a, "--from") || (v = long_value(a, "--from"))) {
+			if (!strcmp(a, "--from")) {
+				if (i + 1 >= argc)
+					return bad(err, errlen, "--from needs an event id");
+				v = argv[++i];
+			}
+			from = v;
+		} else if (!strcmp(a, "--addr") || (v = long_value(a, "--addr")) ||
+			   !strcmp(a, "--port") || (v = long_value(a, "--port")) ||
+			   !strcmp(a, "--state") || (v = long_value(a, "--state"))) {
+			const char **dst = a[2] == 'a' ? &addr : a[2] == 'p' ? &port : &state;
+
+			if (!v) {
+				if (i + 1 >= argc)
+					return bad(err, errlen, "%s needs a value", a);
+				v = argv[++i];
+			}
+			*dst = v;
+		} else {
+			return bad(err, errlen, "unknown option '%s'", a);
+		}
+	}
+
+	if (!npos) {
+		if (o->help)
+			return 0;
+		return bad(err, errlen, "no command given");
+	}
+	if (!strcmp(pos[0], "status")) {
+		o->cmd = RM_CMD_STATUS;
+	} else if (!strcmp(pos[0], "stats")) {
+		o->cmd = RM_CMD_STATS;
+	} else if (!strcmp(pos[0], "events")) {
+		o->cmd = RM_CMD_EVENTS;
+	} else if (!strcmp(pos[0], "watch")) {
+		o->cmd = RM_CMD_WATCH;
+	} else if (!strcmp(pos[0], "metrics")) {
+		o->cmd = RM_CMD_METRICS;
+	} else if (!strcmp(pos[0], "conns")) {
+		o->cmd = RM_CMD_CONNS;
+	} else if (!strcmp(pos[0], "reset")) {
+		o->cmd = RM_CMD_RESET;
+	} else if (!strcmp(pos[0], "config")) {
+		o->cmd = RM_CMD_CONFIG;
+		if (npos >= 2 && !strcmp(pos[1], "get"))
+			o->cmd = RM_CMD_CONFIG_GET;
+		else if (npos >= 2 && !strcmp(pos[1], "set"))
+			o->cmd = RM_CMD_CONFIG_SET;
+		else if (npos >= 2)
+			return bad(err, errlen, "unknown config command '%s'", pos[1]);
+	} else {
+		return bad(err, errlen, "unknown command '%s'", pos[0]);
+	}
+	if (o->help)
+		return 0;
+
+	switch (o->cmd) {
+	case RM_CMD_CONFIG:
+		return bad(err, errlen, "config needs get or set");
+	case RM_CMD_CONFIG_GET:
+		if (npos > 2)
+			return bad(err, errlen, "unexpected argument '%s'", pos[2]);
+		break;
+	case RM_CMD_CONFIG_SET:
+		if (npos < 3)
+			return bad(err, errlen, "config set needs a setting: idle-threshold SECONDS");
+		if (strcmp(pos[2], "idle-threshold"))
+			return bad(err, errlen, "unknown setting '%s' (settable: idle-threshold)",
+				   pos[2]);
+		if (npos < 4)
+			return bad(err, errlen, "idle-threshold needs a value in seconds");
+		if (npos > 4)
+			return bad(err, errlen, "unexpected argument '%s'", pos[4]);
+		if (!rm_parse_uint(pos[3], UINT32_MAX, &n))
+			return bad(err, errlen, "invalid idle-threshold '%s': a number of seconds",
+				   pos[3]);
+		o->idle_threshold = n;
+		break;
+	default:
+		if (npos > 1)
+			return bad(err, errlen, "unexpected argument '%s'", pos[1]);
+		break;
+	}
+
+	if (all && o->cmd != RM_CMD_STATS)
+		return bad(err, errlen, "-a/--all is an option of stats only");
+	o->all = all;
+	if (from) {
+		if (o->cmd != RM_CMD_EVENTS)
+			return bad(err, errlen, "--from is an option of events only");
+		if (!rm_parse_uint(from, UINT64_MAX, &o->from))
+			return bad(err, errlen, "invalid event id '%s'", from);
+	}
+	if ((addr || port || state) && o->cmd != RM_CMD_CONNS)
+		return bad(err, errlen, "--%s is an option of conns only",
+			   addr ? "addr" : port ? "port" : "state");
+	if (addr) {
+		if (inet_pton(AF_INET, addr, o->filter_addr) == 1)
+			o->filter_family = AF_INET;
+		else if (inet_pton(AF_INET6, addr, o->filter_addr) == 1)
+			o->filter_family = AF_INET6;
+		else
+			return bad(err, errlen, "invalid address '%s': an IPv4 or IPv6 address",
+				   addr);
+	}
+	if (port) {
+		if (!rm_parse_uint(port, 65535, &n) || !n)
+			return bad(err, errlen, "invalid port '%s': a number 1..65535", port);
+		o->filter_port = n;
+	}
+	if (state) {
+		int st = rm_state_from_name(state);
+
+		if (st < 0)
+			return bad(err, errlen, "invalid state '%s' (syn-sent, syn-recv, established, fin-wait, closing, closed)",
+				   state);
+		o->has_state = true;
+		o->filter_state = st;
+	}
+	if (o->json && (o->cmd == RM_CMD_CONFIG_SET || o->cmd == RM_CMD_METRICS ||
+			o->cmd == RM_CMD_RESET))
+		return bad(err, errlen, "-j/--json is not an option of %s",
+			   o->cmd == RM_CMD_METRICS ? "metrics" :
+			   o->cmd == RM_CMD_RESET ? "reset" : "config set");
+	return 0;
+}

@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmonctl: names of the uapi values and the output formats.  Pure
+ * functions of the structs in rstmonctl.h; the unit tests check them.
+ *
+ * The name tables are those of module/event.c and module/proc.c, indexed
+ * by the uapi enums, so the text lines are those of /proc/net/rstmon.
+ */
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "rstmonctl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const dir_names[__RSTMON_DIR_MAX] = {
+	[RSTMON_DIR_IN] = "in",
+	[RSTMON_DIR_OUT] = "out",
+	[RSTMON_DIR_FWD] = "fwd",
+};
+
+static const char *const sender_names[__RSTMON_SENDER_MAX] = {
+	[RSTMON_SENDER_UNKNOWN] = "unknown",
+	[RSTMON_SENDER_LOCAL] = "local",
+	[RSTMON_SENDER_FIREWALL] = "firewall",
+	[RSTMON_SENDER_PEER] = "peer",
+	[RSTMON_SENDER_MIDDLEBOX] = "middlebox",
+};
+
+static const char *const cause_names[__RSTMON_CAUSE_MAX] = {
+	[RSTMON_CAUSE_UNKNOWN] = "unknown",
+	[RSTMON_CAUSE_REFUSED] = "refused",
+	[RSTMON_CAUSE_NO_CONNECTION] = "no-connection",
+	[RSTMON_CAUSE_DATA_AFTER_CLOSE] = "data-after-close",
+	[RSTMON_CAUSE_UNREAD_DATA] = "unread-data",
+	[RSTMON_CAUSE_LINGER_ABORT] = "linger-abort",
+	[RSTMON_CAUSE_APP_ABORT] = "app-abort",
+	[RSTMON_CAUSE_ACCEPT_OVERFLOW] = "accept-overflow",
+	[RSTMON_CAUSE_TIME_WAIT] = "time-wait",
+	[RSTMON_CAUSE_BAD_SEGMENT] = "bad-segment",
+	[RSTMON_CAUSE_MEMORY] = "memory",
+	[RSTMON_CAUSE_TIMEOUT] = "timeout",
+	[RSTMON_CAUSE_IDLE_TIMEOUT] = "idle-timeout",
+	[RSTMON_CAUSE_ABANDONED] = "abandoned",
+	[RSTMON_CAUSE_INJECTED] = "injected",
+};
+
+static const char *const confidence_names[__RSTMON_CONF_MAX] = {
+	[RSTMON_CONF_SUSPECT] = "suspect",
+	[RSTMON_CONF_LIKELY] = "likely",
+	[RSTMON_CONF_CERTAIN] = "certain",
+};
+
+static const char *const seqchk_names[__RSTMON_SEQ_MAX] = {
+	[RSTMON_SEQ_NA] = "na",
+	[RSTMON_SEQ_EXACT] = "exact",
+	[RSTMON_SEQ_IN_WINDOW] = "in-window",
+	[RSTMON_SEQ_OUT_OF_WINDOW] = "out-of-window",
+};
+
+static const char *const state_names[__RM_ST_MAX] = {
+	[RM_ST_SYN_SENT] = "syn-sent",
+	[RM_ST_SYN_RECV] = "syn-recv",
+	[RM_ST_ESTABLISHED] = "established",
+	[RM_ST_FIN_WAIT] = "fin-wait",
+	[RM_ST_CLOSING] = "closing",
+	[RM_ST_CLOSED] = "closed",
+};
+
+/* One per RSTMON_EV_* bit, in bit order (module/proc.c). */
+static const char *const evidence_names[RM_EVIDENCE_BITS] = {
+	"ack", "tracked", "midstream", "ttl-mismatch", "payload", "data-after",
+	"socket", "ctl-socket", "no-socket", "raw-socket", "idle", "kreason",
+	"kernel-disagrees", "ipid-mismatch", "repeated", "zero-hop", "rst-burst",
+	"one-way", "bypassed", "nat",
+};
+
+/* One per RSTMON_S_FLAGS bit, in bit order (uapi/linux/rstmon.h). */
+static const char *const side_flag_names[RM_SIDE_FLAG_BITS] = {
+	"syn", "fin", "data", "data-after-fin", "ttl-varied", "rst", "after-rst", "last-data",
+};
+
+_Static_assert((int)RM_ST_CLOSED == (int)RSTMON_ST_CLOSED && (int)__RM_ST_MAX == (int)__RSTMON_ST_MAX,
+	       "state names out of date");
+_Static_assert(RSTMON_EV_NAT == 1U << (RM_EVIDENCE_BITS - 1), "evidence names out of date");
+
+static const char *name_of(const char *const *table, unsigned int n, unsigned int i)
+{
+	return i < n && table[i] ? table[i] : "none";
+}
+
+const char *rm_dir_name(unsigned int v)
+{
+	return name_of(dir_names, ARRAY_SIZE(dir_names), v);
+}
+
+const char *rm_sender_name(unsigned int v)
+{
+	return name_of(sender_names, ARRAY_SIZE(sender_names), v);
+}
+
+const char *rm_cause_name(unsigned int v)
+{
+	return name_of(cause_names, ARRAY_SIZE(cause_names), v);
+}
+
+const char *rm_confidence_name(unsigned int v)
+{
+	return name_of(confidence_names, ARRAY_SIZE(confidence_names), v);
+}
+
+const char *rm_seqchk_name(unsigned int v)
+{
+	return name_of(seqchk_names, ARRAY_SIZE(seqchk_names), v);
+}
+
+const char *rm_state_name(unsigned int v)
+{
+	if (v == RM_ST_UNTRACKED)
+		return "untracked";
+	return name_of(state_names, ARRAY_SIZE(state_names), v);
+}
+
+const char *rm_side_name(unsigned int v)
+{
+	static const char *const sides[] = { "client", "server", "unknown" };
+
+	return sides[v < 2 ? v : 2];
+}
+
+const char *rm_fin_name(unsigned int fin)
+{
+	static const char *const fins[] = { "none", "sender", "receiver", "both" };
+
+	return fins[fin & 3];
+}
+
+const char *rm_evidence_name(unsigned int bit)
+{
+	return bit < RM_EVIDENCE_BITS ? evidence_names[bit] : NULL;
+}
+
+int rm_state_from_name(const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(state_names); i++)
+		if (!strcmp(s, state_names[i]))
+			return i;
+	return -1;
+}
+
+const char *rm_side_flag_name(unsigned int bit)
+{
+	return bit < RM_SIDE_FLAG_BITS ? side_flag_names[bit] : NULL;
+}
+
+void rm_format_addr(char *buf, size_t len, uint8_t family, const uint8_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (family == AF_INET) {
+		inet_ntop(AF_INET, addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, port);
+	} else {
+		inet_ntop(AF_INET6, addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, port);
+	}
+}
+
+void rm_json_str(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', f);
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/* The endpoints of an event: [0] src, [1] dst, [2..5] the NAT tuples. */
+struct endpoints {
+	char s[6][INET6_ADDRSTRLEN + 10];
+};
+
+static const char *const endpoint_keys[6] = {
+	"src", "dst", "nat_pre_src", "nat_pre_dst", "nat_post_src", "nat_post_dst",
+};
+
+static int event_endpoints(const struct rm_event *ev, struct endpoints *e)
+{
+	rm_format_addr(e->s[0], sizeof(e->s[0]), ev->family, ev->src, ev->sport);
+	rm_format_addr(e->s[1], sizeof(e->s[1]), ev->family, ev->dst, ev->dport);
+	if (!(ev->evidence & RSTMON_EV_NAT))
+		return 2;
+	rm_format_addr(e->s[2], sizeof(e->s[2]), ev->family, ev->nat_pre_src, ev->nat_pre_sport);
+	rm_format_addr(e->s[3], sizeof(e->s[3]), ev->family, ev->nat_pre_dst, ev->nat_pre_dport);
+	rm_format_addr(e->s[4], sizeof(e->s[4]), ev->family, ev->nat_post_src,
+		       ev->nat_post_sport);
+	rm_format_addr(e->s[5], sizeof(e->s[5]), ev->family, ev->nat_post_dst,
+		       ev->nat_post_dport);
+	return 6;
+}
+
+static unsigned int event_fin(const struct rm_event *ev)
+{
+	return (ev->fin_sender ? 1 : 0) | (ev->fin_receiver ? 2 : 0);
+}
+
+static const char *family_name(uint8_t family)
+{
+	return family == AF_INET ? "ipv4" : "ipv6";
+}
+
+/* A flag of a newer kernel than this program reads "bitN". */
+static const char *evidence_label(unsigned int i, char *buf)
+{
+	if (i < RM_EVIDENCE_BITS)
+		return evidence_names[i];
+	sprintf(buf, "bit%u", i);
+	return buf;
+}
+
+void rm_print_event_text(FILE *f, const struct rm_event *ev)
+{
+	char bit[8];
+	struct endpoints e;
+	unsigned int i;
+	char sep = '=';
+	int n = event_endpoints(ev, &e);
+
+	fprintf(f, "event id=%llu time=%llu.%06llu dir=%s sender=%s cause=%s confidence=%s",
+		(unsigned long long)ev->id, (unsigned long long)(ev->time_ns / 1000000000ULL),
+		(unsigned long long)(ev->time_ns % 1000000000ULL / 1000),
+		rm_dir_name(ev->dir), rm_sender_name(ev->sender), rm_cause_name(ev->cause),
+		rm_confidence_name(ev->confidence));
+	fprintf(f, " family=%s src=%s dst=%s", family_name(ev->family), e.s[0], e.s[1]);
+	fprintf(f, " state=%s side=%s idle_ms=%u age_ms=%u seq=%u ack=%u seqchk=%s",
+		rm_state_name(ev->state), rm_side_name(ev->side), ev->idle_ms, ev->age_ms,
+		ev->seq, ev->ack, rm_seqchk_name(ev->seqchk));
+	fprintf(f, " ttl=%u ttl_base=%u bytes_sender=%u bytes_receiver=%u segs_sender=%u segs_receiver=%u fin=%s",
+		ev->ttl, ev->ttl_base, ev->bytes_sender, ev->bytes_receiver, ev->segs_sender,
+		ev->segs_receiver, rm_fin_name(event_fin(ev)));
+	fputs(" fin_sender_ago_ms=", f);
+	if (ev->fin_sender)
+		fprintf(f, "%u", ev->fin_sender_ago_ms);
+	else
+		fputc('-', f);
+	fputs(" fin_receiver_ago_ms=", f);
+	if (ev->fin_receiver)
+		fprintf(f, "%u", ev->fin_receiver_ago_ms);
+	else
+		fputc('-', f);
+	fprintf(f, " kreason=%s", ev->kreason[0] ? ev->kreason : "none");
+	for (i = 2; i < (unsigned int)n; i++)
+		fprintf(f, " %s=%s", endpoint_keys[i], e.s[i]);
+	fputs(" evidence", f);
+	for (i = 0; i < 32; i++) {
+		if (ev->evidence & (1U << i)) {
+			fprintf(f, "%c%s", sep, evidence_label(i, bit));
+			sep = ',';
+		}
+	}
+	if (sep == '=')
+		fputs("=none", f);
+	fputc('\n', f);
+}
+
+static void json_key(FILE *f, bool *first, const char *key)
+{
+	if (!*first)
+		fputc(',', f);
+	*first = false;
+	rm_json_str(f, key);
+	fputc(':', f);
+}
+
+static void json_kv_str(FILE *f, bool *first, const char *key, const char *val)
+{
+	json_key(f, first, key);
+	if (val)
+		rm_json_str(f, val);
+	else
+		fputs("null", f);
+}
+
+static void json_kv_u64(FILE *f, bool *first, const char *key, uint64_t val)
+{
+	json_key(f, first, key);
+	fprintf(f, "%llu", (unsigned long long)val);
+}
+
+void rm_print_event_json(FILE *f, const struct rm_event *ev)
+{
+	char bit[8];
+	struct endpoints e;
+	bool first = true, efirst = true;
+	unsigned int i;
+	int n = event_endpoints(ev, &e);
+
+	fputc('{', f);
+	json_kv_u64(f, &first, "id", ev->id);
+	json_key(f, &first, "time");
+	fprintf(f, "%llu.%06llu", (unsigned long long)(ev->time_ns / 1000000000ULL),
+		(unsigned long long)(ev->time_ns % 1000000000ULL / 1000));
+	json_kv_u64(f, &first, "time_ns", ev->time_ns);
+	json_kv_str(f, &first, "dir", rm_dir_name(ev->dir));
+	json_kv_str(f, &first, "sender", rm_sender_name(ev->sender));
+	json_kv_str(f, &first, "cause", rm_cause_name(ev->cause));
+	json_kv_str(f, &first, "confidence", rm_confidence_name(ev->confidence));
+	json_kv_str(f, &first, "family", family_name(ev->family));
+	json_kv_str(f, &first, "src", e.s[0]);
+	json_kv_str(f, &first, "dst", e.s[1]);
+	json_kv_str(f, &first, "state", rm_state_name(ev->state));
+	json_kv_str(f, &first, "side", rm_side_name(ev->side));
+	json_kv_u64(f, &first, "idle_ms", ev->idle_ms);
+	json_kv_u64(f, &first, "age_ms", ev->age_ms);
+	json_kv_u64(f, &first, "seq", ev->seq);
+	json_kv_u64(f, &first, "ack", ev->ack);
+	json_kv_str(f, &first, "seqchk", rm_seqchk_name(ev->seqchk));
+	json_kv_u64(f, &first, "ttl", ev->ttl);
+	json_kv_u64(f, &first, "ttl_base", ev->ttl_base);
+	json_kv_u64(f, &first, "bytes_sender", ev->bytes_sender);
+	json_kv_u64(f, &first, "bytes_receiver", ev->bytes_receiver);
+	json_kv_u64(f, &first, "segs_sender", ev->segs_sender);
+	json_kv_u64(f, &first, "segs_receiver", ev->segs_receiver);
+	json_kv_str(f, &first, "fin", rm_fin_name(event_fin(ev)));
+	json_key(f, &first, "fin_sender_ago_ms");
+	if (ev->fin_sender)
+		fprintf(f, "%u", ev->fin_sender_ago_ms);
+	else
+		fputs("null", f);
+	json_key(f, &first, "fin_receiver_ago_ms");
+	if (ev->fin_receiver)
+		fprintf(f, "%u", ev->fin_receiver_ago_ms);
+	else
+		fputs("null", f);
+	json_kv_str(f, &first, "kreason", ev->kreason[0] ? ev->kreason : NULL);
+	for (i = 2; i < (unsigned int)n; i++)
+		json_kv_str(f, &first, endpoint_keys[i], e.s[i]);
+	json_key(f, &first, "evidence");
+	fputc('[', f);
+	for (i = 0; i < 32; i++) {
+		if (ev->evidence & (1U << i)) {
+			if (!efirst)
+				fputc(',', f);
+			efirst = false;
+			rm_json_str(f, evidence_label(i, bit));
+		}
+	}
+	fputs("]}\n", f);
+}
+
+/* A side flag of a newer kernel than this program reads "bitN". */
+static const char *side_flag_label(unsigned int i, char *buf)
+{
+	if (i < RM_SIDE_FLAG_BITS)
+		return side_flag_names[i];
+	sprintf(buf, "bit%u", i);
+	return buf;
+}
+
+static void opt_u32_text(FILE *f, const char *prefix, const char *key, bool has, uint32_t v)
+{
+	fprintf(f, " %s_%s=", prefix, key);
+	if (has)
+		fprintf(f, "%u", v);
+	else
+		fputc('-', f);
+}
+
+static void side_text(FILE *f, const char *name, uint8_t family, const struct rm_side *s)
+{
+	char addr[INET6_ADDRSTRLEN + 10], bit[8];
+	char sep = '=';
+	unsigned int i;
+
+	rm_format_addr(addr, sizeof(addr), family, s->addr, s->port);
+	fprintf(f, " %s=%s %s_segs=%u %s_bytes=%u %s_ttl=%u", name, addr, name, s->segs, name,
+		s->bytes, name, s->ttl);
+	opt_u32_text(f, name, "idle_ms", s->has_idle, s->idle_ms);
+	opt_u32_text(f, name, "fin_ago_ms", s->has_fin, s->fin_ago_ms);
+	opt_u32_text(f, name, "mss", s->has_mss, s->mss);
+	fprintf(f, " %s_wscale=%u %s_window=%u %s_flags", name, s->wscale, name, s->window, name);
+	for (i = 0; i < 32; i++) {
+		if (s->flags & (1U << i)) {
+			fprintf(f, "%c%s", sep, side_flag_label(i, bit));
+			sep = ',';
+		}
+	}
+	if (sep == '=')
+		fputs("=none", f);
+}
+
+void rm_print_conn_text(FILE *f, const struct rm_conn *c)
+{
+	fprintf(f, "conn family=%s state=%s midstream=%u age_ms=%u", family_name(c->family),
+		rm_state_name(c->state), c->midstream, c->age_ms);
+	side_text(f, "client", c->family, &c->client);
+	side_text(f, "server", c->family, &c->server);
+	fputc('\n', f);
+}
+
+/* "PREFIX_KEY" as a JSON key. */
+static void json_side_key(FILE *f, bool *first, const char *prefix, const char *key)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), "%s_%s", prefix, key);
+	json_key(f, first, k);
+}
+
+static void json_side_u64(FILE *f, bool *first, const char *prefix, const char *key,
+			  bool has, uint64_t v)
+{
+	json_side_key(f, first, prefix, key);
+	if (has)
+		fprintf(f, "%llu", (unsigned long long)v);
+	else
+		fputs("null", f);
+}
+
+static void side_json(FILE *f, bool *first, const char *name, uint8_t family,
+		      const struct rm_side *s)
+{
+	char addr[INET6_ADDRSTRLEN + 10], bit[8];
+	bool ffirst = true;
+	unsigned int i;
+
+	rm_format_addr(addr, sizeof(addr), family, s->addr, s->port);
+	json_kv_str(f, first, name, addr);
+	json_side_u64(f, first, name, "segs", true, s->segs);
+	json_side_u64(f, first, name, "bytes", true, s->bytes);
+	json_side_u64(f, first, name, "ttl", true, s->ttl);
+	json_side_u64(f, first, name, "idle_ms", s->has_idle, s->idle_ms);
+	json_side_u64(f, first, name, "fin_ago_ms", s->has_fin, s->fin_ago_ms);
+	json_side_u64(f, first, name, "mss", s->has_mss, s->mss);
+	json_side_u64(f, first, name, "wscale", true, s->wscale);
+	json_side_u64(f, first, name, "window", true, s->window);
+	json_side_key(f, first, name, "flags");
+	fputc('[', f);
+	for (i = 0; i < 32; i++) {
+		if (s->flags & (1U << i)) {
+			if (!ffirst)
+				fputc(',', f);
+			ffirst = false;
+			rm_json_str(f, side_flag_label(i, bit));
+		}
+	}
+	fputc(']', f);
+}
+
+void rm_print_conn_json(FILE *f, const struct rm_conn *c)
+{
+	bool first = true;
+
+	fputc('{', f);
+	json_kv_str(f, &first, "family", family_name(c->family));
+	json_kv_str(f, &first, "state", rm_state_name(c->state));
+	json_kv_u64(f, &first, "midstream", c->midstream);
+	json_kv_u64(f, &first, "age_ms", c->age_ms);
+	side_json(f, &first, "client", c->family, &c->client);
+	side_json(f, &first, "server", c->family, &c->server);
+	fputs("}\n", f);
+}
+
+void rm_print_status_text(FILE *f, const struct rm_status *st)
+{
+	fprintf(f, "rstmon version=%s netns=%u\n", st->version, st->netns_inum);
+	fprintf(f, "table conns=%u total=%u limit=%u\n", st->conns, st->conns_total,
+		st->conns_limit);
+	fprintf(f, "events logged=%llu\n", (unsigned long long)st->events_logged);
+}
+
+void rm_print_status_json(FILE *f, const struct rm_status *st)
+{
+	bool first = true;
+
+	fputc('{', f);
+	json_kv_str(f, &first, "version", st->version);
+	json_kv_u64(f, &first, "netns", st->netns_inum);
+	json_kv_u64(f, &first, "conns", st->conns);
+	json_kv_u64(f, &first, "conns_total", st->conns_total);
+	json_kv_u64(f, &first, "conns_limit", st->conns_limit);
+	json_kv_u64(f, &first, "events_logged", st->events_logged);
+	fputs("}\n", f);
+}
+
+/*
+ * The counters: the key in stats -j, and for the metric rstmon_KEY_total
+ * its help.  Segment and RST counters are exported as labelled metrics
+ * instead (rstmon_segments_total, rstmon_rsts_total).
+ */
+static const struct {
+	const char *key;
+	const char *help;
+	bool labelled;
+} counters[__RSTMON_CTR_MAX] = {
+	[RSTMON_CTR_SEG_IN] = { "segments_in", NULL, true },
+	[RSTMON_CTR_SEG_OUT] = { "segments_out", NULL, true },
+	[RSTMON_CTR_SEG_FWD] = { "segments_fwd", NULL, true },
+	[RSTMON_CTR_RST4_IN] = { "rst_ipv4_in", NULL, true },
+	[RSTMON_CTR_RST4_OUT] = { "rst_ipv4_out", NULL, true },
+	[RSTMON_CTR_RST4_FWD] = { "rst_ipv4_fwd", NULL, true },
+	[RSTMON_CTR_RST6_IN] = { "rst_ipv6_in", NULL, true },
+	[RSTMON_CTR_RST6_OUT] = { "rst_ipv6_out", NULL, true },
+	[RSTMON_CTR_RST6_FWD] = { "rst_ipv6_fwd", NULL, true },
+	[RSTMON_CTR_MALFORMED] = { "malformed",
+		"TCP segments whose headers could not be parsed.", false },
+	[RSTMON_CTR_FRAGMENTS] = { "fragments",
+		"TCP fragments without a whole TCP header.", false },
+	[RSTMON_CTR_UNTRACKED] = { "untracked",
+		"New connections not tracked because the table was full.", false },
+	[RSTMON_CTR_EVICTED] = { "evicted",
+		"Half-open connection entries evicted to make room.", false },
+	[RSTMON_CTR_NOMEM] = { "nomem",
+		"Connection entries that could not be allocated.", false },
+	[RSTMON_CTR_RST_UNTRACKED] = { "rst_untracked",
+		"RSTs of connections not in the table.", false },
+	[RSTMON_CTR_AMENDED] = { "amended",
+		"Events amended by later evidence.", false },
+	[RSTMON_CTR_KERNEL_DISAGREES] = { "kernel_disagrees",
+		"RSTs whose cause the kernel's own reason contradicts.", false },
+	[RSTMON_CTR_ONE_WAY] = { "one_way",
+		"Forwarded RSTs of connections seen one way only.", false },
+	[RSTMON_CTR_BYPASSED] = { "bypassed",
+		"RSTs of connections that partly bypassed the hooks.", false },
+	[RSTMON_CTR_NAT] = { "nat",
+		"RSTs of translated connections.", false },
+	[RSTMON_CTR_OVERWRITTEN] = { "overwritten",
+		"Events overwritten in the ring before being read.", false },
+	[RSTMON_CTR_NOTIFY_DROPPED] = { "notify_dropped",
+		"Event notifications not sent (rate limit or memory).", false },
+};
+
+static unsigned long long ctr(const struct rm_status *st, int c)
+{
+	return (unsigned long long)st->ctr[c];
+}
+
+static void by_dir_text(FILE *f, const struct rm_status *st, const char *label, int base)
+{
+	int d;
+
+	fputs(label, f);
+	for (d = 0; d < __RSTMON_DIR_MAX; d++)
+		fprintf(f, " %s=%llu", rm_dir_name(d), ctr(st, base + d));
+	fputc('\n', f);
+}
+
+void rm_print_stats_text(FILE *f, const struct rm_status *st, bool all)
+{
+	int c, d;
+
+	fprintf(f, "table untracked=%llu evicted=%llu nomem=%llu\n",
+		ctr(st, RSTMON_CTR_UNTRACKED), ctr(st, RSTMON_CTR_EVICTED),
+		ctr(st, RSTMON_CTR_NOMEM));
+	fprintf(f, "events logged=%llu overwritten=%llu amended=%llu notify_dropped=%llu\n",
+		(unsigned long long)st->events_logged, ctr(st, RSTMON_CTR_OVERWRITTEN),
+		ctr(st, RSTMON_CTR_AMENDED), ctr(st, RSTMON_CTR_NOTIFY_DROPPED));
+	by_dir_text(f, st, "segments", RSTMON_CTR_SEG_IN);
+	by_dir_text(f, st, "rst ipv4", RSTMON_CTR_RST4_IN);
+	by_dir_text(f, st, "rst ipv6", RSTMON_CTR_RST6_IN);
+	fprintf(f, "errors malformed=%llu fragments=%llu rst_untracked=%llu kernel_disagrees=%llu\n",
+		ctr(st, RSTMON_CTR_MALFORMED), ctr(st, RSTMON_CTR_FRAGMENTS),
+		ctr(st, RSTMON_CTR_RST_UNTRACKED), ctr(st, RSTMON_CTR_KERNEL_DISAGREES));
+	fprintf(f, "path one_way=%llu bypassed=%llu nat=%llu\n", ctr(st, RSTMON_CTR_ONE_WAY),
+		ctr(st, RSTMON_CTR_BYPASSED), ctr(st, RSTMON_CTR_NAT));
+	for (c = 0; c < __RSTMON_CAUSE_MAX; c++) {
+		uint64_t sum = 0;
+
+		for (d = 0; d < __RSTMON_DIR_MAX; d++)
+			sum |= st->cause[c][d];
+		if (!sum && !all)
+			continue;
+		fprintf(f, "cause %s", rm_cause_name(c));
+		for (d = 0; d < __RSTMON_DIR_MAX; d++)
+			fprintf(f, " %s=%llu", rm_dir_name(d), (unsigned long long)st->cause[c][d]);
+		fputc('\n', f);
+	}
+}
+
+void rm_print_stats_json(FILE *f, const struct rm_status *st)
+{
+	bool first = true, cfirst = true;
+	int c, d;
+
+	fputc('{', f);
+	json_kv_u64(f, &first, "events_logged", st->events_logged);
+	json_key(f, &first, "counters");
+	fputc('{', f);
+	for (c = 0; c < __RSTMON_CTR_MAX; c++)
+		if (counters[c].key)
+			json_kv_u64(f, &cfirst, counters[c].key, st->ctr[c]);
+	fputc('}', f);
+	json_key(f, &first, "causes");
+	fputc('{', f);
+	cfirst = true;
+	for (c = 0; c < __RSTMON_CAUSE_MAX; c++) {
+		bool dfirst = true;
+
+		json_key(f, &cfirst, rm_cause_name(c));
+		fputc('{', f);
+		for (d = 0; d < __RSTMON_DIR_MAX; d++)
+			json_kv_u64(f, &dfirst, rm_dir_name(d), st->cause[c][d]);
+		fputc('}', f);
+	}
+	fputs("}}\n", f);
+}
+
+void rm_print_config_text(FILE *f, const struct rm_config *c)
+{
+	fprintf(f, "idle-threshold=%u\nevent-ring=%u\nmax-conns=%u\n", c->idle_threshold,
+		c->event_ring, c->max_conns);
+}
+
+void rm_print_config_json(FILE *f, const struct rm_config *c)
+{
+	fprintf(f, "{\"idle-threshold\":%u,\"event-ring\":%u,\"max-conns\":%u}\n",
+		c->idle_threshold, c->event_ring, c->max_conns);
+}
+
+/* A label value: backslash, double quote and newline escaped. */
+static void prom_label(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void prom_head(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void rm_print_metrics(FILE *f, const struct rm_status *st)
+{
+	char name[64];
+	int c, d;
+
+	prom_head(f, "rstmon_info", "gauge",
+		  "The rstmon module's version and the network namespace's inode number.");
+	fputs("rstmon_info{version=\"", f);
+	prom_label(f, st->version);
+	fprintf(f, "\",netns=\"%u\"} 1\n", st->netns_inum);
+	prom_head(f, "rstmon_conns", "gauge",
+		  "Connection table entries of this network namespace.");
+	fprintf(f, "rstmon_conns %u\n", st->conns);
+	prom_head(f, "rstmon_conns_all_namespaces", "gauge",
+		  "Connection table entries of all network namespaces.");
+	fprintf(f, "rstmon_conns_all_namespaces %u\n", st->conns_total);
+	prom_head(f, "rstmon_conns_limit", "gauge",
+		  "The connection table's limit (max_conns).");
+	fprintf(f, "rstmon_conns_limit %u\n", st->conns_limit);
+	prom_head(f, "rstmon_events_logged_total", "counter",
+		  "Events logged in this network namespace.");
+	fprintf(f, "rstmon_events_logged_total %llu\n", (unsigned long long)st->events_logged);
+
+	prom_head(f, "rstmon_segments_total", "counter", "TCP segments seen, by direction.");
+	for (d = 0; d < __RSTMON_DIR_MAX; d++)
+		fprintf(f, "rstmon_segments_total{dir=\"%s\"} %llu\n", rm_dir_name(d),
+			ctr(st, RSTMON_CTR_SEG_IN + d));
+	prom_head(f, "rstmon_rsts_total", "counter", "TCP RSTs seen, by family and direction.");
+	for (d = 0; d < __RSTMON_DIR_MAX; d++)
+		fprintf(f, "rstmon_rsts_total{family=\"ipv4\",dir=\"%s\"} %llu\n", rm_dir_name(d),
+			ctr(st, RSTMON_CTR_RST4_IN + d));
+	for (d = 0; d < __RSTMON_DIR_MAX; d++)
+		fprintf(f, "rstmon_rsts_total{family=\"ipv6\",dir=\"%s\"} %llu\n", rm_dir_name(d),
+			ctr(st, RSTMON_CTR_RST6_IN + d));
+	prom_head(f, "rstmon_resets_total", "counter",
+		  "Classified TCP RSTs, by cause and direction.");
+	for (c = 0; c < __RSTMON_CAUSE_MAX; c++)
+		for (d = 0; d < __RSTMON_DIR_MAX; d++)
+			fprintf(f, "rstmon_resets_total{cause=\"%s\",dir=\"%s\"} %llu\n",
+				rm_cause_name(c), rm_dir_name(d),
+				(unsigned long long)st->cause[c][d]);
+
+	for (c = 0; c < __RSTMON_CTR_MAX; c++) {
+		if (!counters[c].key || counters[c].labelled)
+			continue;
+		snprintf(name, sizeof(name), "rstmon_%s_total", counters[c].key);
+		prom_head(f, name, "counter", counters[c].help);
+		fprintf(f, "%s %llu\n", name, ctr(st, c));
+	}
+}

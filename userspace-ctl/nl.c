@@ -1,0 +1,921 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmonctl: the generic netlink family "rstmon" through libmnl.
+ *
+ * The parsers (messages -> structs) and the error wording are pure; the
+ * rest opens the socket, resolves the family with CTRL_CMD_GETFAMILY,
+ * sends requests and reads their replies, acks and errors (with the
+ * kernel's extack message: NETLINK_EXT_ACK is set on the socket).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "rstmonctl.h"
+
+#define RM_BUF_SIZE 32768	/* the kernel's largest dump skb */
+
+/* ------------------------------------------------------------ parsers */
+
+enum kind { K_NONE, K_U8, K_U16, K_U32, K_U64, K_STR, K_ADDR, K_NEST };
+
+struct parse_ctx {
+	const uint8_t *kinds;
+	unsigned int max;		/* highest known type */
+	const struct nlattr **tb;
+	bool bad;
+};
+
+static bool attr_valid(const struct nlattr *a, enum kind k)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+
+	switch (k) {
+	case K_U8:
+		return mnl_attr_validate(a, MNL_TYPE_U8) >= 0;
+	case K_U16:
+		return mnl_attr_validate(a, MNL_TYPE_U16) >= 0;
+	case K_U32:
+		return mnl_attr_validate(a, MNL_TYPE_U32) >= 0;
+	case K_U64:
+		return mnl_attr_validate(a, MNL_TYPE_U64) >= 0;
+	case K_STR:
+		return mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0;
+	case K_ADDR:
+		return len == 4 || len == 16;
+	case K_NEST:
+		return mnl_attr_validate(a, MNL_TYPE_NESTED) >= 0;
+	default:
+		return true;
+	}
+}
+
+/* Attributes the parser does not know (newer kernels) are skipped. */
+static int parse_cb(const struct nlattr *a, void *data)
+{
+	struct parse_ctx *p = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type > p->max || p->kinds[type] == K_NONE)
+		return MNL_CB_OK;
+	if (!attr_valid(a, p->kinds[type])) {
+		p->bad = true;
+		return MNL_CB_ERROR;
+	}
+	p->tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static const uint8_t event_kinds[__RSTMON_E_MAX] = {
+	[RSTMON_E_ID] = K_U64,
+	[RSTMON_E_TIME_NS] = K_U64,
+	[RSTMON_E_FAMILY] = K_U8,
+	[RSTMON_E_DIR] = K_U8,
+	[RSTMON_E_SENDER] = K_U8,
+	[RSTMON_E_CAUSE] = K_U8,
+	[RSTMON_E_CONFIDENCE] = K_U8,
+	[RSTMON_E_SRC] = K_ADDR,
+	[RSTMON_E_DST] = K_ADDR,
+	[RSTMON_E_SPORT] = K_U16,
+	[RSTMON_E_DPORT] = K_U16,
+	[RSTMON_E_SEQ] = K_U32,
+	[RSTMON_E_ACK] = K_U32,
+	[RSTMON_E_STATE] = K_U8,
+	[RSTMON_E_SIDE] = K_U8,
+	[RSTMON_E_IDLE_MS] = K_U32,
+	[RSTMON_E_AGE_MS] = K_U32,
+	[RSTMON_E_SEQCHK] = K_U8,
+	[RSTMON_E_TTL] = K_U8,
+	[RSTMON_E_TTL_BASE] = K_U8,
+	[RSTMON_E_BYTES_SENDER] = K_U32,
+	[RSTMON_E_BYTES_RECEIVER] = K_U32,
+	[RSTMON_E_SEGS_SENDER] = K_U32,
+	[RSTMON_E_SEGS_RECEIVER] = K_U32,
+	[RSTMON_E_FIN_SENDER_AGO_MS] = K_U32,
+	[RSTMON_E_FIN_RECEIVER_AGO_MS] = K_U32,
+	[RSTMON_E_KREASON] = K_STR,
+	[RSTMON_E_EVIDENCE] = K_U32,
+	[RSTMON_E_NAT_PRE_SRC] = K_ADDR,
+	[RSTMON_E_NAT_PRE_DST] = K_ADDR,
+	[RSTMON_E_NAT_POST_SRC] = K_ADDR,
+	[RSTMON_E_NAT_POST_DST] = K_ADDR,
+	[RSTMON_E_NAT_PRE_SPORT] = K_U16,
+	[RSTMON_E_NAT_PRE_DPORT] = K_U16,
+	[RSTMON_E_NAT_POST_SPORT] = K_U16,
+	[RSTMON_E_NAT_POST_DPORT] = K_U16,
+};
+
+static uint8_t get_u8(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u8(a) : 0;
+}
+
+static uint16_t get_be16(const struct nlattr *a)
+{
+	return a ? ntohs(mnl_attr_get_u16(a)) : 0;
+}
+
+static uint32_t get_u32(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u32(a) : 0;
+}
+
+static uint64_t get_u64(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u64(a) : 0;
+}
+
+/* An address attribute into 16 bytes (IPv4 in the first 4). */
+static void get_addr(const struct nlattr *a, uint8_t *out)
+{
+	memset(out, 0, 16);
+	if (a)
+		memcpy(out, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+}
+
+int rm_parse_event(const struct nlattr *nest, struct rm_event *ev)
+{
+	const struct nlattr *tb[__RSTMON_E_MAX] = { NULL };
+	struct parse_ctx p = { event_kinds, __RSTMON_E_MAX - 1, tb, false };
+
+	memset(ev, 0, sizeof(*ev));
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, parse_cb, &p) < 0 || p.bad)
+		return -1;
+	if (!tb[RSTMON_E_ID] || !tb[RSTMON_E_FAMILY] || !tb[RSTMON_E_SRC] || !tb[RSTMON_E_DST])
+		return -1;
+	ev->id = get_u64(tb[RSTMON_E_ID]);
+	ev->time_ns = get_u64(tb[RSTMON_E_TIME_NS]);
+	ev->family = get_u8(tb[RSTMON_E_FAMILY]);
+	if ((ev->family == AF_INET ? 4 : 16) != mnl_attr_get_payload_len(tb[RSTMON_E_SRC]) ||
+	    mnl_attr_get_payload_len(tb[RSTMON_E_SRC]) != mnl_attr_get_payload_len(tb[RSTMON_E_DST]))
+		return -1;
+	ev->dir = get_u8(tb[RSTMON_E_DIR]);
+	ev->sender = get_u8(tb[RSTMON_E_SENDER]);
+	ev->cause = get_u8(tb[RSTMON_E_CAUSE]);
+	ev->confidence = get_u8(tb[RSTMON_E_CONFIDENCE]);
+	get_addr(tb[RSTMON_E_SRC], ev->src);
+	get_addr(tb[RSTMON_E_DST], ev->dst);
+	ev->sport = get_be16(tb[RSTMON_E_SPORT]);
+	ev->dport = get_be16(tb[RSTMON_E_DPORT]);
+	ev->seq = get_u32(tb[RSTMON_E_SEQ]);
+	ev->ack = get_u32(tb[RSTMON_E_ACK]);
+	ev->state = tb[RSTMON_E_STATE] ? get_u8(tb[RSTMON_E_STATE]) : RM_ST_UNTRACKED;
+	ev->side = tb[RSTMON_E_SIDE] ? get_u8(tb[RSTMON_E_SIDE]) : 2;
+	ev->idle_ms = get_u32(tb[RSTMON_E_IDLE_MS]);
+	ev->age_ms = get_u32(tb[RSTMON_E_AGE_MS]);
+	ev->seqchk = get_u8(tb[RSTMON_E_SEQCHK]);
+	ev->ttl = get_u8(tb[RSTMON_E_TTL]);
+	ev->ttl_base = get_u8(tb[RSTMON_E_TTL_BASE]);
+	ev->bytes_sender = get_u32(tb[RSTMON_E_BYTES_SENDER]);
+	ev->bytes_receiver = get_u32(tb[RSTMON_E_BYTES_RECEIVER]);
+	ev->segs_sender = get_u32(tb[RSTMON_E_SEGS_SENDER]);
+	ev->segs_receiver = get_u32(tb[RSTMON_E_SEGS_RECEIVER]);
+	ev->fin_sender = tb[RSTMON_E_FIN_SENDER_AGO_MS];
+	ev->fin_sender_ago_ms = get_u32(tb[RSTMON_E_FIN_SENDER_AGO_MS]);
+	ev->fin_receiver = tb[RSTMON_E_FIN_RECEIVER_AGO_MS];
+	ev->fin_receiver_ago_ms = get_u32(tb[RSTMON_E_FIN_RECEIVER_AGO_MS]);
+	if (tb[RSTMON_E_KREASON])
+		snprintf(ev->kreason, sizeof(ev->kreason), "%s",
+			 mnl_attr_get_str(tb[RSTMON_E_KREASON]));
+	ev->evidence = get_u32(tb[RSTMON_E_EVIDENCE]);
+	get_addr(tb[RSTMON_E_NAT_PRE_SRC], ev->nat_pre_src);
+	get_addr(tb[RSTMON_E_NAT_PRE_DST], ev->nat_pre_dst);
+	get_addr(tb[RSTMON_E_NAT_POST_SRC], ev->nat_post_src);
+	get_addr(tb[RSTMON_E_NAT_POST_DST], ev->nat_post_dst);
+	ev->nat_pre_sport = get_be16(tb[RSTMON_E_NAT_PRE_SPORT]);
+	ev->nat_pre_dport = get_be16(tb[RSTMON_E_NAT_PRE_DPORT]);
+	ev->nat_post_sport = get_be16(tb[RSTMON_E_NAT_POST_SPORT]);
+	ev->nat_post_dport = get_be16(tb[RSTMON_E_NAT_POST_DPORT]);
+	return 0;
+}
+
+static const uint8_t conn_kinds[__RSTMON_C_MAX] = {
+	[RSTMON_C_FAMILY] = K_U8,
+	[RSTMON_C_STATE] = K_U8,
+	[RSTMON_C_MIDSTREAM] = K_U8,
+	[RSTMON_C_AGE_MS] = K_U32,
+	[RSTMON_C_CLIENT] = K_NEST,
+	[RSTMON_C_SERVER] = K_NEST,
+};
+
+static const uint8_t side_kinds[__RSTMON_S_MAX] = {
+	[RSTMON_S_ADDR] = K_ADDR,
+	[RSTMON_S_PORT] = K_U16,
+	[RSTMON_S_SEGS] = K_U32,
+	[RSTMON_S_BYTES] = K_U32,
+	[RSTMON_S_TTL] = K_U8,
+	[RSTMON_S_IDLE_MS] = K_U32,
+	[RSTMON_S_FIN_AGO_MS] = K_U32,
+	[RSTMON_S_MSS] = K_U16,
+	[RSTMON_S_WSCALE] = K_U8,
+	[RSTMON_S_WINDOW] = K_U16,
+	[RSTMON_S_FLAGS] = K_U32,
+};
+
+/* One side nest; its address must be of @family. */
+static int parse_side(const struct nlattr *nest, uint8_t family, struct rm_side *s)
+{
+	const struct nlattr *tb[__RSTMON_S_MAX] = { NULL };
+	struct parse_ctx p = { side_kinds, __RSTMON_S_MAX - 1, tb, false };
+
+	if (mnl_attr_parse_nested(nest, parse_cb, &p) < 0 || p.bad || !tb[RSTMON_S_ADDR] ||
+	    mnl_attr_get_payload_len(tb[RSTMON_S_ADDR]) != (family == AF_INET ? 4 : 16))
+		return -1;
+	get_addr(tb[RSTMON_S_ADDR], s->addr);
+	s->port = get_be16(tb[RSTMON_S_PORT]);
+	s->segs = get_u32(tb[RSTMON_S_SEGS]);
+	s->bytes = get_u32(tb[RSTMON_S_BYTES]);
+	s->ttl = get_u8(tb[RSTMON_S_TTL]);
+	s->has_idle = tb[RSTMON_S_IDLE_MS];
+	s->idle_ms = get_u32(tb[RSTMON_S_IDLE_MS]);
+	s->has_fin = tb[RSTMON_S_FIN_AGO_MS];
+	s->fin_ago_ms = get_u32(tb[RSTMON_S_FIN_AGO_MS]);
+	s->has_mss = tb[RSTMON_S_MSS];
+	s->mss = tb[RSTMON_S_MSS] ? mnl_attr_get_u16(tb[RSTMON_S_MSS]) : 0;
+	s->wscale = get_u8(tb[RSTMON_S_WSCALE]);
+	s->window = tb[RSTMON_S_WINDOW] ? mnl_attr_get_u16(tb[RSTMON_S_WINDOW]) : 0;
+	s->flags = get_u32(tb[RSTMON_S_FLAGS]);
+	return 0;
+}
+
+int rm_parse_conn(const struct nlattr *nest, struct rm_conn *c)
+{
+	const struct nlattr *tb[__RSTMON_C_MAX] = { NULL };
+	struct parse_ctx p = { conn_kinds, __RSTMON_C_MAX - 1, tb, false };
+
+	memset(c, 0, sizeof(*c));
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, parse_cb, &p) < 0 || p.bad)
+		return -1;
+	if (!tb[RSTMON_C_FAMILY] || !tb[RSTMON_C_CLIENT] || !tb[RSTMON_C_SERVER])
+		return -1;
+	c->family = get_u8(tb[RSTMON_C_FAMILY]);
+	if (c->family != AF_INET && c->family != AF_INET6)
+		return -1;
+	c->state = get_u8(tb[RSTMON_C_STATE]);
+	c->midstream = get_u8(tb[RSTMON_C_MIDSTREAM]);
+	c->age_ms = get_u32(tb[RSTMON_C_AGE_MS]);
+	if (parse_side(tb[RSTMON_C_CLIENT], c->family, &c->client) < 0 ||
+	    parse_side(tb[RSTMON_C_SERVER], c->family, &c->server) < 0)
+		return -1;
+	return 0;
+}
+
+/* The counters nest: every known counter is a u64. */
+static int counter_cb(const struct nlattr *a, void *data)
+{
+	struct rm_status *st = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type <= RSTMON_CTR_PAD || type >= __RSTMON_CTR_MAX)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return MNL_CB_ERROR;
+	st->ctr[type] = mnl_attr_get_u64(a);
+	return MNL_CB_OK;
+}
+
+static const uint8_t cc_kinds[__RSTMON_CC_MAX] = {
+	[RSTMON_CC_CAUSE] = K_U8,
+	[RSTMON_CC_DIR] = K_U8,
+	[RSTMON_CC_COUNT] = K_U64,
+};
+
+static int cause_count(const struct nlattr *nest, struct rm_status *st)
+{
+	const struct nlattr *tb[__RSTMON_CC_MAX] = { NULL };
+	struct parse_ctx p = { cc_kinds, __RSTMON_CC_MAX - 1, tb, false };
+	unsigned int c, d;
+
+	if (mnl_attr_parse_nested(nest, parse_cb, &p) < 0 || p.bad ||
+	    !tb[RSTMON_CC_CAUSE] || !tb[RSTMON_CC_DIR] || !tb[RSTMON_CC_COUNT])
+		return -1;
+	c = mnl_attr_get_u8(tb[RSTMON_CC_CAUSE]);
+	d = mnl_attr_get_u8(tb[RSTMON_CC_DIR]);
+	if (c < __RSTMON_CAUSE_MAX && d < __RSTMON_DIR_MAX)	/* else: a newer kernel's */
+		st->cause[c][d] = mnl_attr_get_u64(tb[RSTMON_CC_COUNT]);
+	return 0;
+}
+
+static const uint8_t status_kinds[__RSTMON_A_MAX] = {
+	[RSTMON_A_VERSION] = K_STR,
+	[RSTMON_A_NETNS_INUM] = K_U32,
+	[RSTMON_A_CONNS] = K_U32,
+	[RSTMON_A_CONNS_TOTAL] = K_U32,
+	[RSTMON_A_CONNS_LIMIT] = K_U32,
+	[RSTMON_A_EVENTS_LOGGED] = K_U64,
+	[RSTMON_A_COUNTERS] = K_NEST,
+	[RSTMON_A_CAUSE_COUNT] = K_NEST,
+	[RSTMON_A_IDLE_THRESHOLD] = K_U32,
+	[RSTMON_A_EVENT_RING] = K_U32,
+	[RSTMON_A_MAX_CONNS] = K_U32,
+	[RSTMON_A_EVENT] = K_NEST,
+	[RSTMON_A_CONN] = K_NEST,
+};
+
+struct status_ctx {
+	struct parse_ctx p;
+	struct rm_status *st;
+};
+
+/* Top level of a status reply: cause-count is multi-attr, seen here. */
+static int status_cb(const struct nlattr *a, void *data)
+{
+	struct status_ctx *s = data;
+	int ret = parse_cb(a, &s->p);
+
+	if (ret == MNL_CB_OK && mnl_attr_get_type(a) == RSTMON_A_CAUSE_COUNT &&
+	    cause_count(a, s->st) < 0)
+		return MNL_CB_ERROR;
+	return ret;
+}
+
+static int parse_top(const struct nlmsghdr *nlh, const struct nlattr **tb, struct rm_status *st)
+{
+	struct status_ctx s = { { status_kinds, __RSTMON_A_MAX - 1, tb, false }, st };
+	struct rm_status dummy;
+
+	if (!st)
+		s.st = &dummy;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
+	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), status_cb, &s) < 0 || s.p.bad)
+		return -1;
+	return 0;
+}
+
+int rm_parse_status(const struct nlmsghdr *nlh, struct rm_status *st)
+{
+	const struct nlattr *tb[__RSTMON_A_MAX] = { NULL };
+
+	memset(st, 0, sizeof(*st));
+	if (parse_top(nlh, tb, st) < 0)
+		return -1;
+	if (tb[RSTMON_A_VERSION])
+		snprintf(st->version, sizeof(st->version), "%s",
+			 mnl_attr_get_str(tb[RSTMON_A_VERSION]));
+	st->netns_inum = get_u32(tb[RSTMON_A_NETNS_INUM]);
+	st->conns = get_u32(tb[RSTMON_A_CONNS]);
+	st->conns_total = get_u32(tb[RSTMON_A_CONNS_TOTAL]);
+	st->conns_limit = get_u32(tb[RSTMON_A_CONNS_LIMIT]);
+	st->events_logged = get_u64(tb[RSTMON_A_EVENTS_LOGGED]);
+	if (tb[RSTMON_A_COUNTERS] &&
+	    mnl_attr_parse_nested(tb[RSTMON_A_COUNTERS], counter_cb, st) < 0)
+		return -1;
+	return 0;
+}
+
+int rm_parse_config(const struct nlmsghdr *nlh, struct rm_config *c)
+{
+	const struct nlattr *tb[__RSTMON_A_MAX] = { NULL };
+
+	memset(c, 0, sizeof(*c));
+	if (parse_top(nlh, tb, NULL) < 0)
+		return -1;
+	if (!tb[RSTMON_A_IDLE_THRESHOLD])
+		return -1;
+	c->idle_threshold = get_u32(tb[RSTMON_A_IDLE_THRESHOLD]);
+	c->event_ring = get_u32(tb[RSTMON_A_EVENT_RING]);
+	c->max_conns = get_u32(tb[RSTMON_A_MAX_CONNS]);
+	return 0;
+}
+
+static int extack_cb(const struct nlattr *a, void *data)
+{
+	const char **msg = data;
+
+	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+		*msg = mnl_attr_get_str(a);
+	return MNL_CB_OK;
+}
+
+const char *rm_extack_msg(const struct nlmsghdr *nlh)
+{
+	size_t len = mnl_nlmsg_get_payload_len(nlh), off;
+	const char *msg = NULL;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+		if (len < sizeof(*err))
+			return NULL;
+		off = sizeof(*err);
+		/* Not capped: the whole request follows the error. */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	} else if (nlh->nlmsg_type == NLMSG_DONE) {
+		off = sizeof(int);
+	} else {
+		return NULL;
+	}
+	if (off > len)
+		return NULL;
+	mnl_attr_parse(nlh, off, extack_cb, &msg);
+	return msg;
+}
+
+/* ----------------------------------------------------------- errors */
+
+int rm_report_error(FILE *f, enum rm_phase phase, int err, const char *extack, const char *what)
+{
+	if (phase == RM_PHASE_FAMILY && err == ENOENT) {
+		fprintf(f, "rstmonctl: rstmon is not loaded: run modprobe rstmon\n");
+	} else if (phase == RM_PHASE_NETNS && err == ENOENT) {
+		fprintf(f, "rstmonctl: no network namespace named %s (/run/netns/%s)\n", what, what);
+	} else if (phase == RM_PHASE_NETNS && (err == EPERM || err == EACCES)) {
+		fprintf(f, "rstmonctl: permission denied: entering network namespace %s needs CAP_SYS_ADMIN\n",
+			what);
+	} else if (err == EPERM || err == EACCES) {
+		fprintf(f, "rstmonctl: permission denied: this needs CAP_NET_ADMIN in the network namespace\n");
+	} else if (phase == RM_PHASE_GROUP && err == ENOENT) {
+		fprintf(f, "rstmonctl: rstmon offers no events group on this kernel\n");
+	} else if (extack) {
+		fprintf(f, "rstmonctl: %s refused: %s (%s)\n", what, extack, strerror(err));
+		return RM_EXIT_ERR;
+	} else {
+		fprintf(f, "rstmonctl: %s failed: %s\n", what, strerror(err));
+		return RM_EXIT_ERR;
+	}
+	if (extack)
+		fprintf(f, "rstmonctl: the kernel says: %s\n", extack);
+	return RM_EXIT_ERR;
+}
+
+/* ------------------------------------------------------------ socket */
+
+struct rm_nl {
+	struct mnl_socket *sk;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family;
+	uint32_t events_grp;	/* 0: the family has no events group */
+	char *buf;
+};
+
+/* One request and its replies up to the ack, the error or NLMSG_DONE. */
+struct req_ctx {
+	mnl_cb_t cb;		/* per reply message */
+	void *data;
+	int err;		/* positive errno from the kernel */
+	char extack[256];
+	bool intr;		/* NLM_F_DUMP_INTR seen */
+};
+
+static void save_extack(struct req_ctx *r, const struct nlmsghdr *nlh)
+{
+	const char *m = rm_extack_msg(nlh);
+
+	if (m)
+		snprintf(r->extack, sizeof(r->extack), "%s", m);
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct req_ctx *r = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
+		r->err = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!err->error)
+		return MNL_CB_STOP;	/* the ack */
+	r->err = err->error < 0 ? -err->error : err->error;
+	save_extack(r, nlh);
+	return MNL_CB_ERROR;
+}
+
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct req_ctx *r = data;
+	int e = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
+		memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(int));
+	if (e < 0) {
+		r->err = -e;
+		save_extack(r, nlh);
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct req_ctx *r = data;
+	int ret = r->cb ? r->cb(nlh, r->data) : MNL_CB_OK;
+
+	if (ret == MNL_CB_ERROR && !r->err)
+		r->err = EBADMSG;	/* a reply that did not parse */
+	return ret;
+}
+
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_NOOP] = noop_cb,
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+};
+
+/* libmnl stops at NLM_F_DUMP_INTR: note it and read on. */
+static void clear_dump_intr(char *buf, int len, struct req_ctx *r)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+			nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+			r->intr = true;
+		}
+	}
+}
+
+static struct nlmsghdr *genl_request(struct rm_nl *nl, uint16_t type, uint16_t flags,
+				     uint8_t cmd, uint8_t version)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
+/*
+ * Send @nlh, run @cb on each reply until the ack or the dump's end.  0, or
+ * the exit code with the error printed (@what names the request).
+ */
+static int transact(struct rm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+		    enum rm_phase phase, const char *what)
+{
+	struct req_ctx r = { .cb = cb, .data = data };
+	uint32_t seq = nlh->nlmsg_seq;
+	int ret;
+
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
+		return rm_report_error(stderr, phase, errno, NULL, what);
+	do {
+		ret = mnl_socket_recvfrom(nl->sk, nl->buf, RM_BUF_SIZE);
+		if (ret < 0)
+			return rm_report_error(stderr, phase, errno, NULL, what);
+		clear_dump_intr(nl->buf, ret, &r);
+		errno = 0;
+		ret = mnl_cb_run2(nl->buf, ret, seq, nl->portid, data_cb, &r, ctl_cbs,
+				  NLMSG_MIN_TYPE);
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0) {
+		if (!r.err)
+			r.err = errno ? errno : EBADMSG;
+		return rm_report_error(stderr, phase, r.err, r.extack[0] ? r.extack : NULL, what);
+	}
+	if (r.intr)
+		fprintf(stderr, "rstmonctl: events were overwritten during the dump: some are missing\n");
+	return 0;
+}
+
+struct family_ctx {
+	uint16_t id;
+	uint32_t events_grp;
+};
+
+static int mcgrp_cb(const struct nlattr *a, void *data)
+{
+	struct family_ctx *f = data;
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+	static const uint8_t kinds[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
+		[CTRL_ATTR_MCAST_GRP_NAME] = K_STR,
+		[CTRL_ATTR_MCAST_GRP_ID] = K_U32,
+	};
+	struct parse_ctx p = { kinds, CTRL_ATTR_MCAST_GRP_MAX, tb, false };
+
+	if (mnl_attr_parse_nested(a, parse_cb, &p) < 0 || p.bad)
+		return MNL_CB_ERROR;
+	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), RSTMON_MCGRP_EVENTS))
+		f->events_grp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct family_ctx *f = data;
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
+	static const uint8_t kinds[CTRL_ATTR_MAX + 1] = {
+		[CTRL_ATTR_FAMILY_ID] = K_U16,
+		[CTRL_ATTR_MCAST_GROUPS] = K_NEST,
+	};
+	struct parse_ctx p = { kinds, CTRL_ATTR_MAX, tb, false };
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), parse_cb, &p) < 0 || p.bad ||
+	    !tb[CTRL_ATTR_FAMILY_ID])
+		return MNL_CB_ERROR;
+	f->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS] &&
+	    mnl_attr_parse_nested(tb[CTRL_ATTR_MCAST_GROUPS], mcgrp_cb, f) < 0)
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+struct rm_nl *rm_nl_open(int *exit_code)
+{
+	struct family_ctx fam = { 0, 0 };
+	struct nlmsghdr *nlh;
+	struct rm_nl *nl;
+	int one = 1;
+
+	nl = calloc(1, sizeof(*nl));
+	if (nl)
+		nl->buf = malloc(RM_BUF_SIZE);
+	if (!nl || !nl->buf) {
+		*exit_code = rm_report_error(stderr, RM_PHASE_SOCKET, ENOMEM, NULL, "allocation");
+		goto fail;
+	}
+	nl->sk = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!nl->sk || mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		*exit_code = rm_report_error(stderr, RM_PHASE_SOCKET, errno, NULL,
+					     "opening a generic netlink socket");
+		goto fail;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	/* Both best effort: older kernels work without them. */
+	mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	nlh = genl_request(nl, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RSTMON_GENL_NAME);
+	*exit_code = transact(nl, nlh, family_cb, &fam, RM_PHASE_FAMILY,
+			      "looking up the rstmon family");
+	if (*exit_code)
+		goto fail;
+	if (!fam.id) {
+		*exit_code = rm_report_error(stderr, RM_PHASE_FAMILY, ENOENT, NULL, NULL);
+		goto fail;
+	}
+	nl->family = fam.id;
+	nl->events_grp = fam.events_grp;
+	return nl;
+
+fail:
+	rm_nl_close(nl);
+	return NULL;
+}
+
+void rm_nl_close(struct rm_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sk)
+		mnl_socket_close(nl->sk);
+	free(nl->buf);
+	free(nl);
+}
+
+struct reply_ctx {
+	int (*parse)(const struct nlmsghdr *nlh, void *out);
+	void *out;
+	bool got;
+};
+
+static int reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct reply_ctx *c = data;
+
+	if (c->parse(nlh, c->out) < 0)
+		return MNL_CB_ERROR;
+	c->got = true;
+	return MNL_CB_OK;
+}
+
+static int parse_status_any(const struct nlmsghdr *nlh, void *out)
+{
+	return rm_parse_status(nlh, out);
+}
+
+static int parse_config_any(const struct nlmsghdr *nlh, void *out)
+{
+	return rm_parse_config(nlh, out);
+}
+
+static int do_get(struct rm_nl *nl, uint8_t cmd, int (*parse)(const struct nlmsghdr *, void *),
+		  void *out, const char *what)
+{
+	struct reply_ctx c = { parse, out, false };
+	struct nlmsghdr *nlh = genl_request(nl, nl->family, 0, cmd, RSTMON_GENL_VERSION);
+	int ret = transact(nl, nlh, reply_cb, &c, RM_PHASE_REQUEST, what);
+
+	if (!ret && !c.got)
+		ret = rm_report_error(stderr, RM_PHASE_REQUEST, ENODATA, NULL, what);
+	return ret;
+}
+
+int rm_nl_get_status(struct rm_nl *nl, struct rm_status *st)
+{
+	return do_get(nl, RSTMON_CMD_GET_STATUS, parse_status_any, st, "get-status");
+}
+
+int rm_nl_get_config(struct rm_nl *nl, struct rm_config *c)
+{
+	return do_get(nl, RSTMON_CMD_GET_CONFIG, parse_config_any, c, "get-config");
+}
+
+int rm_nl_set_idle_threshold(struct rm_nl *nl, uint32_t v)
+{
+	struct nlmsghdr *nlh = genl_request(nl, nl->family, 0, RSTMON_CMD_SET_CONFIG,
+					    RSTMON_GENL_VERSION);
+
+	mnl_attr_put_u32(nlh, RSTMON_A_IDLE_THRESHOLD, v);
+	return transact(nl, nlh, NULL, NULL, RM_PHASE_REQUEST, "set-config");
+}
+
+struct event_ctx {
+	uint8_t cmd;
+	int (*cb)(const struct rm_event *ev, void *data);
+	void *data;
+	int stopped;		/* the callback's non-zero value */
+};
+
+static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct event_ctx *e = data;
+	const struct nlattr *tb[__RSTMON_A_MAX] = { NULL };
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct rm_event ev;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) || g->cmd != e->cmd)
+		return MNL_CB_OK;	/* not ours: ignore */
+	if (parse_top(nlh, tb, NULL) < 0 || !tb[RSTMON_A_EVENT] ||
+	    rm_parse_event(tb[RSTMON_A_EVENT], &ev) < 0) {
+		fprintf(stderr, "rstmonctl: skipped a malformed event message\n");
+		return MNL_CB_OK;
+	}
+	e->stopped = e->cb(&ev, e->data);
+	return e->stopped ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+int rm_nl_dump_events(struct rm_nl *nl, uint64_t from,
+		      int (*cb)(const struct rm_event *ev, void *data), void *data)
+{
+	struct event_ctx e = { RSTMON_CMD_GET_EVENTS, cb, data, 0 };
+	struct nlmsghdr *nlh = genl_request(nl, nl->family, NLM_F_DUMP, RSTMON_CMD_GET_EVENTS,
+					    RSTMON_GENL_VERSION);
+	int ret;
+
+	if (from)
+		mnl_attr_put_u64(nlh, RSTMON_A_START_ID, from);
+	ret = transact(nl, nlh, event_msg_cb, &e, RM_PHASE_REQUEST, "get-events");
+	return ret ? ret : e.stopped;
+}
+
+struct conn_ctx {
+	int (*cb)(const struct rm_conn *c, void *data);
+	void *data;
+	int stopped;		/* the callback's non-zero value */
+};
+
+static int conn_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct conn_ctx *x = data;
+	const struct nlattr *tb[__RSTMON_A_MAX] = { NULL };
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct rm_conn c;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) || g->cmd != RSTMON_CMD_GET_CONNS)
+		return MNL_CB_OK;	/* not ours: ignore */
+	if (parse_top(nlh, tb, NULL) < 0 || !tb[RSTMON_A_CONN] ||
+	    rm_parse_conn(tb[RSTMON_A_CONN], &c) < 0) {
+		fprintf(stderr, "rstmonctl: skipped a malformed connection message\n");
+		return MNL_CB_OK;
+	}
+	x->stopped = x->cb(&c, x->data);
+	return x->stopped ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+int rm_nl_dump_conns(struct rm_nl *nl, const struct rm_opts *o,
+		     int (*cb)(const struct rm_conn *c, void *data), void *data)
+{
+	struct conn_ctx x = { cb, data, 0 };
+	struct nlmsghdr *nlh = genl_request(nl, nl->family, NLM_F_DUMP, RSTMON_CMD_GET_CONNS,
+					    RSTMON_GENL_VERSION);
+	int ret;
+
+	if (o->filter_family)
+		mnl_attr_put(nlh, RSTMON_A_FILTER_ADDR, o->filter_family == AF_INET ? 4 : 16,
+			     o->filter_addr);
+	if (o->filter_port)
+		mnl_attr_put_u16(nlh, RSTMON_A_FILTER_PORT, htons(o->filter_port));
+	if (o->has_state)
+		mnl_attr_put_u8(nlh, RSTMON_A_FILTER_STATE, o->filter_state);
+	ret = transact(nl, nlh, conn_msg_cb, &x, RM_PHASE_REQUEST, "get-conns");
+	return ret ? ret : x.stopped;
+}
+
+int rm_nl_reset_stats(struct rm_nl *nl)
+{
+	struct nlmsghdr *nlh = genl_request(nl, nl->family, 0, RSTMON_CMD_RESET_STATS,
+					    RSTMON_GENL_VERSION);
+
+	return transact(nl, nlh, NULL, NULL, RM_PHASE_REQUEST, "reset-stats");
+}
+
+int rm_nl_join_events(struct rm_nl *nl)
+{
+	int rcvbuf = 1 << 20;
+
+	if (!nl->events_grp)
+		return rm_report_error(stderr, RM_PHASE_GROUP, ENOENT, NULL, "joining events");
+	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP, &nl->events_grp,
+				  sizeof(nl->events_grp)) < 0)
+		return rm_report_error(stderr, RM_PHASE_GROUP, errno, NULL,
+				       "joining the events group");
+	/* A burst of up to 1000 events per second should not overflow it. */
+	setsockopt(mnl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	return 0;
+}
+
+/*
+ * SIGINT and SIGTERM are blocked by the caller and let through only while
+ * waiting in ppoll(), so *stop is never missed between its test and the wait.
+ */
+int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data), void *data,
+		volatile int *stop)
+{
+	struct event_ctx e = { RSTMON_CMD_EVENT, cb, data, 0 };
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sk), .events = POLLIN };
+	sigset_t waitmask;
+	int ret;
+
+	sigprocmask(SIG_SETMASK, NULL, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	while (!*stop) {
+		ret = ppoll(&pfd, 1, NULL, &waitmask);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			return rm_report_error(stderr, RM_PHASE_REQUEST, errno, NULL, "waiting");
+		}
+		/* Readable: this does not block (the socket has one reader). */
+		ret = mnl_socket_recvfrom(nl->sk, nl->buf, RM_BUF_SIZE);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				fprintf(stderr, "rstmonctl: events lost: the receive buffer overflowed\n");
+				continue;
+			}
+			return rm_report_error(stderr, RM_PHASE_REQUEST, errno, NULL,
+					       "reading events");
+		}
+		ret = mnl_cb_run(nl->buf, ret, 0, 0, event_msg_cb, &e);
+		if (e.stopped)
+			return e.stopped;
+		if (ret < 0)
+			fprintf(stderr, "rstmonctl: skipped a malformed notification\n");
+	}
+	return 0;
+}
+
+int rm_enter_netns(const char *name)
+{
+	char path[512];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rm_report_error(stderr, RM_PHASE_NETNS, errno, NULL, name);
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		err = errno;
+		close(fd);
+		if (err == EINVAL)
+			err = ENOENT;	/* not a network namespace */
+		return rm_report_error(stderr, RM_PHASE_NETNS, err, NULL, name);
+	}
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rstmonctl: the control utility of rstmon.
+ *
+ * The program is split so that everything but the socket I/O is a pure
+ * function the unit tests (test.c) call without a kernel:
+ *
+ *   args.c    the command line -> struct rm_opts; usage texts
+ *   format.c  names of the uapi enums; text, JSON and Prometheus output of
+ *             struct rm_event, struct rm_status, struct rm_config,
+ *             struct rm_conn
+ *   nl.c      netlink messages <-> those structs (pure), the libmnl
+ *             socket (family lookup, requests, errors and extack)
+ *   rstmonctl.c  main() and the commands
+ */
+#ifndef RSTMONCTL_H
+#define RSTMONCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/rstmon.h>
+
+/* Exit codes. */
+#define RM_EXIT_OK	0
+#define RM_EXIT_ERR	1	/* the kernel or the system refused */
+#define RM_EXIT_USAGE	2	/* bad command line */
+
+/* ------------------------------------------------------------ args.c */
+
+enum rm_cmd {
+	RM_CMD_NONE,
+	RM_CMD_STATUS,
+	RM_CMD_STATS,
+	RM_CMD_EVENTS,
+	RM_CMD_WATCH,
+	RM_CMD_CONFIG_GET,
+	RM_CMD_CONFIG_SET,
+	RM_CMD_METRICS,
+	RM_CMD_CONFIG,		/* "config" alone: only with --help */
+	RM_CMD_CONNS,
+	RM_CMD_RESET,
+};
+
+/**
+ * struct rm_opts - a parsed command line.
+ * @cmd: the command
+ * @help: -h/--help was given (print the command's usage, exit 0)
+ * @json: -j/--json
+ * @all: stats -a/--all: show all-zero rows too
+ * @netns: -n/--netns NAME, or NULL
+ * @from: events --from ID (0: from the oldest)
+ * @idle_threshold: config set idle-threshold N
+ * @filter_family: conns --addr: AF_INET or AF_INET6 (0: no address filter)
+ * @filter_addr: conns --addr, 4 or 16 bytes as the family says
+ * @filter_port: conns --port (host order; 0: no port filter)
+ * @has_state: conns --state was given
+ * @filter_state: conns --state, an &enum rstmon_state
+ */
+struct rm_opts {
+	enum rm_cmd cmd;
+	bool help;
+	bool json;
+	bool all;
+	const char *netns;
+	uint64_t from;
+	uint32_t idle_threshold;
+	uint8_t filter_family;
+	uint8_t filter_addr[16];
+	uint16_t filter_port;
+	bool has_state;
+	uint8_t filter_state;
+};
+
+/*
+ * Parse argv into @o.  Returns 0, or RM_EXIT_USAGE with a one-line reason
+ * in @err (the caller prints it and the usage to stderr).
+ */
+int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, size_t errlen);
+/* Usage of @cmd (RM_CMD_NONE: the whole program). */
+void rm_usage(FILE *f, enum rm_cmd cmd);
+/* Strict unsigned decimal; false on anything else or above @max. */
+bool rm_parse_uint(const char *s, uint64_t max, uint64_t *v);
+
+/* ---------------------------------------------------------- format.c */
+
+/* Connection states of RSTMON_E_STATE (module/conn.h; not in the uapi). */
+enum rm_state {
+	RM_ST_SYN_SENT,
+	RM_ST_SYN_RECV,
+	RM_ST_ESTABLISHED,
+	RM_ST_FIN_WAIT,
+	RM_ST_CLOSING,
+	RM_ST_CLOSED,
+	__RM_ST_MAX
+};
+#define RM_ST_UNTRACKED 255
+
+#define RM_EVIDENCE_BITS 20	/* RSTMON_EV_ACK .. RSTMON_EV_NAT */
+
+const char *rm_dir_name(unsigned int v);
+const char *rm_sender_name(unsigned int v);
+const char *rm_cause_name(unsigned int v);
+const char *rm_confidence_name(unsigned int v);
+const char *rm_seqchk_name(unsigned int v);
+const char *rm_state_name(unsigned int v);
+const char *rm_side_name(unsigned int v);
+const char *rm_fin_name(unsigned int fin);
+const char *rm_evidence_name(unsigned int bit);
+/* The &enum rstmon_state of a name ("syn-sent" ... "closed"); -1: none. */
+int rm_state_from_name(const char *s);
+
+#define RM_SIDE_FLAG_BITS 8	/* RSTMON_S_FLAGS bits 0..7 */
+/* Name of a RSTMON_S_FLAGS bit ("syn", "fin", ...), NULL when unknown. */
+const char *rm_side_flag_name(unsigned int bit);
+
+/* One classified RST, as RSTMON_A_EVENT carries it (ports in host order). */
+struct rm_event {
+	uint64_t id;
+	uint64_t time_ns;
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t dir, sender, cause, confidence, state, side, seqchk, ttl, ttl_base;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t seq, ack, idle_ms, age_ms;
+	uint32_t bytes_sender, bytes_receiver, segs_sender, segs_receiver;
+	bool fin_sender, fin_receiver;	/* the *_ago_ms attributes were present */
+	uint32_t fin_sender_ago_ms, fin_receiver_ago_ms;
+	char kreason[64];		/* "" when the kernel gave none */
+	uint32_t evidence;
+	uint8_t nat_pre_src[16], nat_pre_dst[16], nat_post_src[16], nat_post_dst[16];
+	uint16_t nat_pre_sport, nat_pre_dport, nat_post_sport, nat_post_dport;
+};
+
+/* GET_STATUS: counters indexed by enum rstmon_counter. */
+struct rm_status {
+	char version[32];
+	uint32_t netns_inum;
+	uint32_t conns, conns_total, conns_limit;
+	uint64_t events_logged;
+	uint64_t ctr[__RSTMON_CTR_MAX];
+	uint64_t cause[__RSTMON_CAUSE_MAX][__RSTMON_DIR_MAX];
+};
+
+struct rm_config {
+	uint32_t idle_threshold, event_ring, max_conns;
+};
+
+/* One side of a tracked connection (RSTMON_C_CLIENT/SERVER; port in host order). */
+struct rm_side {
+	uint8_t addr[16];
+	uint16_t port;
+	uint32_t segs, bytes;
+	uint8_t ttl;
+	bool has_idle, has_fin, has_mss;	/* the optional attributes were present */
+	uint32_t idle_ms, fin_ago_ms;
+	uint16_t mss;
+	uint8_t wscale;
+	uint16_t window;
+	uint32_t flags;				/* RSTMON_S_FLAGS */
+};
+
+/* One tracked connection, as RSTMON_A_CONN carries it. */
+struct rm_conn {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t state;		/* enum rstmon_state */
+	uint8_t midstream;
+	uint32_t age_ms;
+	struct rm_side client, server;
+};
+
+/* "ADDR:PORT", IPv6 in brackets, as /proc/net/rstmon writes it. */
+void rm_format_addr(char *buf, size_t len, uint8_t family, const uint8_t *addr, uint16_t port);
+/* JSON string literal of @s, quotes included. */
+void rm_json_str(FILE *f, const char *s);
+
+/* One event line as /proc/net/rstmon writes it, with its newline. */
+void rm_print_event_text(FILE *f, const struct rm_event *ev);
+/* One event as one JSON object on one line. */
+void rm_print_event_json(FILE *f, const struct rm_event *ev);
+
+void rm_print_status_text(FILE *f, const struct rm_status *st);
+void rm_print_status_json(FILE *f, const struct rm_status *st);
+void rm_print_stats_text(FILE *f, const struct rm_status *st, bool all);
+void rm_print_stats_json(FILE *f, const struct rm_status *st);
+void rm_print_config_text(FILE *f, const struct rm_config *c);
+void rm_print_config_json(FILE *f, const struct rm_config *c);
+/* One connection line ("conn family=... state=..."), with its newline. */
+void rm_print_conn_text(FILE *f, const struct rm_conn *c);
+/* One connection as one JSON object on one line, the same keys. */
+void rm_print_conn_json(FILE *f, const struct rm_conn *c);
+/* Prometheus text exposition format (node_exporter textfile collector). */
+void rm_print_metrics(FILE *f, const struct rm_status *st);
+
+/* -------------------------------------------------------------- nl.c */
+
+struct nlattr;
+struct nlmsghdr;
+
+/* Parse a RSTMON_A_EVENT nest; 0, or -1 when it is malformed. */
+int rm_parse_event(const struct nlattr *nest, struct rm_event *ev);
+/* Parse a RSTMON_A_CONN nest; 0, or -1 when it is malformed. */
+int rm_parse_conn(const struct nlattr *nest, struct rm_conn *c);
+/* Parse a GET_STATUS reply; 0, or -1. */
+int rm_parse_status(const struct nlmsghdr *nlh, struct rm_status *st);
+/* Parse a GET_CONFIG reply; 0, or -1. */
+int rm_parse_config(const struct nlmsghdr *nlh, struct rm_config *c);
+/*
+ * The extack message (NLMSGERR_ATTR_MSG) of an NLMSG_ERROR or NLMSG_DONE
+ * message, or NULL.
+ */
+const char *rm_extack_msg(const struct nlmsghdr *nlh);
+
+/* What was being done when an error came, for its wording. */
+enum rm_phase {
+	RM_PHASE_NETNS,		/* entering -n NAME */
+	RM_PHASE_SOCKET,	/* opening the netlink socket */
+	RM_PHASE_FAMILY,	/* resolving the "rstmon" family */
+	RM_PHASE_GROUP,		/* joining the events group */
+	RM_PHASE_REQUEST,	/* a request to the family */
+};
+
+/*
+ * Print the plain-words message of @err (a positive errno) on @f, with
+ * the kernel's extack message when there is one; returns the exit code.
+ */
+int rm_report_error(FILE *f, enum rm_phase phase, int err, const char *extack, const char *what);
+
+struct rm_nl;
+
+/* Open the socket and resolve the family; NULL with an error printed. */
+struct rm_nl *rm_nl_open(int *exit_code);
+void rm_nl_close(struct rm_nl *nl);
+int rm_nl_get_status(struct rm_nl *nl, struct rm_status *st);
+int rm_nl_get_config(struct rm_nl *nl, struct rm_config *c);
+int rm_nl_set_idle_threshold(struct rm_nl *nl, uint32_t v);
+/*
+ * Dump the events from @from (0: the oldest); @cb is called per event and
+ * returns 0 to go on, non-zero to stop (its value is returned).
+ */
+int rm_nl_dump_events(struct rm_nl *nl, uint64_t from,
+		      int (*cb)(const struct rm_event *ev, void *data), void *data);
+/*
+ * Dump the connections matching the filters of @o (conns --addr, --port,
+ * --state); @cb as for rm_nl_dump_events().
+ */
+int rm_nl_dump_conns(struct rm_nl *nl, const struct rm_opts *o,
+		     int (*cb)(const struct rm_conn *c, void *data), void *data);
+/* Zero the namespace's counters (RSTMON_CMD_RESET_STATS). */
+int rm_nl_reset_stats(struct rm_nl *nl);
+/* Join the events group; then rm_nl_watch() until @cb stops or a signal. */
+int rm_nl_join_events(struct rm_nl *nl);
+int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data), void *data,
+		volatile int *stop);
+
+/* Enter /run/netns/NAME; 0, or the exit code with an error printed. */
+int rm_enter_netns(const char *name);
+
+#endif /* RSTMONCTL_H */

@@ -1,0 +1,1196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmonctl unit tests: argument parsing, the output formats, JSON
+ * escaping, the netlink parsers and the error wording, without a kernel.
+ *
+ *   ./rstmonctl-test [PATH-TO-RSTMONCTL]
+ *
+ * Prints "ok - NAME" or "not ok - NAME" per test; exits 1 when any failed.
+ * With the binary's path, also checks its exit codes for bad usage.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "rstmonctl.h"
+
+static int failed, total;
+
+static void result(bool ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void result(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	total++;
+	printf("%sok - %s\n", ok ? "" : "not ", name);
+	if (!ok) {
+		failed++;
+		if (fmt) {
+			printf("#   ");
+			va_start(ap, fmt);
+			vprintf(fmt, ap);
+			va_end(ap);
+			printf("\n");
+		}
+	}
+}
+
+static void expect_str(const char *name, const char *got, const char *want)
+{
+	result(got && !strcmp(got, want), name, "got:  %s\n#   want: %s", got ? got : "(null)",
+	       want);
+}
+
+/* Output of a formatter into a string (free it). */
+#define CAPTURE(var, call) do {					\
+		size_t _len;					\
+		FILE *f = open_memstream(&(var), &_len);	\
+		call;						\
+		fclose(f);					\
+	} while (0)
+
+/* -------------------------------------------------------------- args */
+
+struct parse_case {
+	const char *line;	/* arguments after "rstmonctl", space separated */
+	int rc;
+	enum rm_cmd cmd;
+	bool json, all, help;
+	const char *netns;
+	uint64_t from;
+	uint32_t idle;
+	const char *addr;	/* conns --addr, as inet_ntop writes it back */
+	uint16_t port;
+	int state;		/* conns --state + 1 (0: none) */
+};
+
+static const struct parse_case parse_cases[] = {
+	{ .line = "status", .cmd = RM_CMD_STATUS },
+	{ .line = "-j status", .cmd = RM_CMD_STATUS, .json = true },
+	{ .line = "status -j", .cmd = RM_CMD_STATUS, .json = true },
+	{ .line = "--json status", .cmd = RM_CMD_STATUS, .json = true },
+	{ .line = "stats", .cmd = RM_CMD_STATS },
+	{ .line = "stats -a", .cmd = RM_CMD_STATS, .all = true },
+	{ .line = "stats --all -j", .cmd = RM_CMD_STATS, .all = true, .json = true },
+	{ .line = "events", .cmd = RM_CMD_EVENTS },
+	{ .line = "events --from 5", .cmd = RM_CMD_EVENTS, .from = 5 },
+	{ .line = "events --from=18446744073709551615", .cmd = RM_CMD_EVENTS, .from = UINT64_MAX },
+	{ .line = "-j events --from 7", .cmd = RM_CMD_EVENTS, .json = true, .from = 7 },
+	{ .line = "watch", .cmd = RM_CMD_WATCH },
+	{ .line = "watch --json", .cmd = RM_CMD_WATCH, .json = true },
+	{ .line = "config get", .cmd = RM_CMD_CONFIG_GET },
+	{ .line = "-j config get", .cmd = RM_CMD_CONFIG_GET, .json = true },
+	{ .line = "config set idle-threshold 600", .cmd = RM_CMD_CONFIG_SET, .idle = 600 },
+	{ .line = "config set idle-threshold 0", .cmd = RM_CMD_CONFIG_SET, .idle = 0 },
+	{ .line = "config set idle-threshold 4294967295", .cmd = RM_CMD_CONFIG_SET, .idle = 4294967295U },
+	{ .line = "metrics", .cmd = RM_CMD_METRICS },
+	{ .line = "-n foo status", .cmd = RM_CMD_STATUS, .netns = "foo" },
+	{ .line = "--netns foo status", .cmd = RM_CMD_STATUS, .netns = "foo" },
+	{ .line = "--netns=foo -j events", .cmd = RM_CMD_EVENTS, .netns = "foo", .json = true },
+	{ .line = "status -n foo", .cmd = RM_CMD_STATUS, .netns = "foo" },
+	{ .line = "-h", .cmd = RM_CMD_NONE, .help = true },
+	{ .line = "--help", .cmd = RM_CMD_NONE, .help = true },
+	{ .line = "status --help", .cmd = RM_CMD_STATUS, .help = true },
+	{ .line = "events -h", .cmd = RM_CMD_EVENTS, .help = true },
+	{ .line = "config --help", .cmd = RM_CMD_CONFIG, .help = true },
+	{ .line = "config set --help", .cmd = RM_CMD_CONFIG_SET, .help = true },
+	{ .line = "metrics --help", .cmd = RM_CMD_METRICS, .help = true },
+	{ .line = "conns", .cmd = RM_CMD_CONNS },
+	{ .line = "-j conns", .cmd = RM_CMD_CONNS, .json = true },
+	{ .line = "conns --port 80", .cmd = RM_CMD_CONNS, .port = 80 },
+	{ .line = "conns --port=65535", .cmd = RM_CMD_CONNS, .port = 65535 },
+	{ .line = "conns --addr 10.1.0.1", .cmd = RM_CMD_CONNS, .addr = "10.1.0.1" },
+	{ .line = "conns --addr=fd00:1::2", .cmd = RM_CMD_CONNS, .addr = "fd00:1::2" },
+	{ .line = "conns --addr ::ffff:10.0.0.1", .cmd = RM_CMD_CONNS, .addr = "::ffff:10.0.0.1" },
+	{ .line = "conns --state syn-sent", .cmd = RM_CMD_CONNS, .state = RSTMON_ST_SYN_SENT + 1 },
+	{ .line = "conns --state=closed", .cmd = RM_CMD_CONNS, .state = RSTMON_ST_CLOSED + 1 },
+	{ .line = "--netns=foo conns --addr 10.1.0.1 --port 8303 --state established -j",
+	  .cmd = RM_CMD_CONNS, .netns = "foo", .json = true, .addr = "10.1.0.1", .port = 8303,
+	  .state = RSTMON_ST_ESTABLISHED + 1 },
+	{ .line = "--port 22 conns --state fin-wait", .cmd = RM_CMD_CONNS, .port = 22,
+	  .state = RSTMON_ST_FIN_WAIT + 1 },
+	{ .line = "conns --help", .cmd = RM_CMD_CONNS, .help = true },
+	{ .line = "reset", .cmd = RM_CMD_RESET },
+	{ .line = "-n foo reset", .cmd = RM_CMD_RESET, .netns = "foo" },
+	{ .line = "reset --help", .cmd = RM_CMD_RESET, .help = true },
+	{ .line = "conns extra", .rc = 2 },
+	{ .line = "conns --addr", .rc = 2 },
+	{ .line = "conns --addr 1.2.3", .rc = 2 },
+	{ .line = "conns --addr 10.1.0.1/24", .rc = 2 },
+	{ .line = "conns --addr [fd00::1]", .rc = 2 },
+	{ .line = "conns --addr example.com", .rc = 2 },
+	{ .line = "conns --addr=", .rc = 2 },
+	{ .line = "conns --port", .rc = 2 },
+	{ .line = "conns --port 0", .rc = 2 },
+	{ .line = "conns --port 65536", .rc = 2 },
+	{ .line = "conns --port http", .rc = 2 },
+	{ .line = "conns --port -1", .rc = 2 },
+	{ .line = "conns --state", .rc = 2 },
+	{ .line = "conns --state open", .rc = 2 },
+	{ .line = "conns --state ESTABLISHED", .rc = 2 },
+	{ .line = "conns --state untracked", .rc = 2 },
+	{ .line = "conns --from 3", .rc = 2 },
+	{ .line = "conns -a", .rc = 2 },
+	{ .line = "status --port 80", .rc = 2 },
+	{ .line = "events --addr 10.1.0.1", .rc = 2 },
+	{ .line = "stats --state closed", .rc = 2 },
+	{ .line = "reset extra", .rc = 2 },
+	{ .line = "reset --port 80", .rc = 2 },
+	{ .line = "-j reset", .rc = 2 },
+	{ .line = "", .rc = 2 },
+	{ .line = "bogus", .rc = 2 },
+	{ .line = "--bogus status", .rc = 2 },
+	{ .line = "status -x", .rc = 2 },
+	{ .line = "status extra", .rc = 2 },
+	{ .line = "stats extra", .rc = 2 },
+	{ .line = "watch now", .rc = 2 },
+	{ .line = "metrics extra", .rc = 2 },
+	{ .line = "-a status", .rc = 2 },
+	{ .line = "status --from 3", .rc = 2 },
+	{ .line = "events --from", .rc = 2 },
+	{ .line = "events --from abc", .rc = 2 },
+	{ .line = "events --from -1", .rc = 2 },
+	{ .line = "events --from 5x", .rc = 2 },
+	{ .line = "events --from 18446744073709551616", .rc = 2 },
+	{ .line = "events --from 1 --bogus", .rc = 2 },
+	{ .line = "config", .rc = 2 },
+	{ .line = "config frob", .rc = 2 },
+	{ .line = "config get extra", .rc = 2 },
+	{ .line = "config set", .rc = 2 },
+	{ .line = "config set idle-threshold", .rc = 2 },
+	{ .line = "config set idle-threshold abc", .rc = 2 },
+	{ .line = "config set idle-threshold -5", .rc = 2 },
+	{ .line = "config set idle-threshold +5", .rc = 2 },
+	{ .line = "config set idle-threshold 4294967296", .rc = 2 },
+	{ .line = "config set idle-threshold 5 6", .rc = 2 },
+	{ .line = "config set max-conns 5", .rc = 2 },
+	{ .line = "-j config set idle-threshold 5", .rc = 2 },
+	{ .line = "-j metrics", .rc = 2 },
+	{ .line = "-n", .rc = 2 },
+	{ .line = "status -n", .rc = 2 },
+	{ .line = "-n a/b status", .rc = 2 },
+	{ .line = "-n .. status", .rc = 2 },
+	{ .line = "--netns= status", .rc = 2 },
+	{ .line = "help", .rc = 2 },
+};
+
+static int split(const char *line, char *buf, size_t len, char **argv, int max)
+{
+	int argc = 0;
+	char *tok, *save;
+
+	snprintf(buf, len, "%s", line);
+	argv[argc++] = "rstmonctl";
+	for (tok = strtok_r(buf, " ", &save); tok && argc < max - 1;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return argc;
+}
+
+static void test_parse(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
+		const struct parse_case *c = &parse_cases[i];
+		char buf[256], err[256], name[300], *argv[16];
+		struct rm_opts o;
+		int argc = split(c->line, buf, sizeof(buf), argv, 16);
+		int rc = rm_parse_args(argc, argv, &o, err, sizeof(err));
+		bool ok = rc == c->rc;
+
+		char addr[INET6_ADDRSTRLEN] = "";
+
+		if (o.filter_family)
+			inet_ntop(o.filter_family, o.filter_addr, addr, sizeof(addr));
+		if (ok && !rc)
+			ok = o.cmd == c->cmd && o.json == c->json && o.all == c->all &&
+			     o.help == c->help && o.from == c->from &&
+			     o.idle_threshold == c->idle &&
+			     !!o.netns == !!c->netns && (!c->netns || !strcmp(o.netns, c->netns)) &&
+			     !strcmp(addr, c->addr ? c->addr : "") &&
+			     (!c->addr || o.filter_family == (strchr(c->addr, ':') ? AF_INET6 : AF_INET)) &&
+			     o.filter_port == c->port && o.has_state == !!c->state &&
+			     (!c->state || o.filter_state == c->state - 1);
+		if (ok && rc)
+			ok = err[0] != '\0';	/* a reason is given */
+		snprintf(name, sizeof(name), "parse: '%s' -> %s", c->line,
+			 c->rc ? "usage error (2)" : "ok");
+		result(ok, name, "rc %d, cmd %d, json %d, all %d, help %d, from %llu, idle %u, addr '%s', port %u, state %d/%u: %s",
+		       rc, o.cmd, o.json, o.all, o.help, (unsigned long long)o.from,
+		       o.idle_threshold, addr, o.filter_port, o.has_state, o.filter_state,
+		       rc ? err : "");
+	}
+}
+
+/* The binary: exit codes and where the usage goes. */
+static void test_binary(const char *bin)
+{
+	static const struct {
+		const char *args;
+		int rc;
+		const char *out;	/* expected in stdout */
+		const char *err;	/* expected in stderr */
+	} cases[] = {
+		{ "", 2, NULL, "usage: rstmonctl" },
+		{ "bogus", 2, NULL, "unknown command 'bogus'" },
+		{ "config set idle-threshold abc", 2, NULL, "usage: rstmonctl" },
+		{ "status extra", 2, NULL, "usage: rstmonctl" },
+		{ "--frob status", 2, NULL, "unknown option '--frob'" },
+		{ "--help", 0, "usage: rstmonctl", NULL },
+		{ "events --help", 0, "usage: rstmonctl [-j] [-n NAME] events", NULL },
+		{ "config set --help", 0, "config set idle-threshold SECONDS", NULL },
+		{ "-n rstmonctl-test-no-such-ns status", 1, NULL, "no network namespace named" },
+		{ "conns --help", 0, "usage: rstmonctl [-j] [-n NAME] conns [--addr ADDR]", NULL },
+		{ "reset --help", 0, "usage: rstmonctl [-n NAME] reset", NULL },
+		{ "conns --addr 1.2.3", 2, NULL, "invalid address '1.2.3'" },
+		{ "conns --port 70000", 2, NULL, "invalid port '70000'" },
+		{ "conns --state open", 2, NULL, "invalid state 'open'" },
+		{ "reset extra", 2, NULL, "usage: rstmonctl [-n NAME] reset" },
+		{ "--help", 0, "  conns [--addr ADDR] [--port PORT] [--state STATE]", NULL },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char cmd[512], name[300], out[4096] = "", err[4096] = "";
+		FILE *f;
+		size_t n;
+		int st, rc;
+
+		snprintf(cmd, sizeof(cmd), "%s %s >/tmp/rstmonctl-test.out.%d 2>/tmp/rstmonctl-test.err.%d",
+			 bin, cases[i].args, getpid(), getpid());
+		st = system(cmd);
+		rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		snprintf(cmd, sizeof(cmd), "/tmp/rstmonctl-test.out.%d", getpid());
+		if ((f = fopen(cmd, "r"))) {
+			n = fread(out, 1, sizeof(out) - 1, f);
+			out[n] = 0;
+			fclose(f);
+		}
+		unlink(cmd);
+		snprintf(cmd, sizeof(cmd), "/tmp/rstmonctl-test.err.%d", getpid());
+		if ((f = fopen(cmd, "r"))) {
+			n = fread(err, 1, sizeof(err) - 1, f);
+			err[n] = 0;
+			fclose(f);
+		}
+		unlink(cmd);
+		snprintf(name, sizeof(name), "binary: 'rstmonctl %s' exits %d", cases[i].args,
+			 cases[i].rc);
+		result(rc == cases[i].rc && (!cases[i].out || strstr(out, cases[i].out)) &&
+		       (!cases[i].err || strstr(err, cases[i].err)) &&
+		       (cases[i].rc != 0 || !err[0]),
+		       name, "exit %d, stdout '%.200s', stderr '%.200s'", rc, out, err);
+	}
+}
+
+/* ------------------------------------------------------------ format */
+
+static void v4(uint8_t *a, const char *s)
+{
+	memset(a, 0, 16);
+	inet_pton(AF_INET, s, a);
+}
+
+static void v6(uint8_t *a, const char *s)
+{
+	inet_pton(AF_INET6, s, a);
+}
+
+/* The example of Documentation/rstmon.rst. */
+static void event_v4(struct rm_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->id = 2;
+	ev->time_ns = 1763729000123456789ULL;
+	ev->family = AF_INET;
+	ev->dir = RSTMON_DIR_OUT;
+	ev->sender = RSTMON_SENDER_LOCAL;
+	ev->cause = RSTMON_CAUSE_LINGER_ABORT;
+	ev->confidence = RSTMON_CONF_CERTAIN;
+	v4(ev->src, "10.1.0.2");
+	v4(ev->dst, "10.1.0.1");
+	ev->sport = 8004;
+	ev->dport = 40312;
+	ev->state = RM_ST_ESTABLISHED;
+	ev->side = 1;
+	ev->age_ms = 212;
+	ev->seq = 1828;
+	ev->ack = 99;
+	ev->seqchk = RSTMON_SEQ_EXACT;
+	ev->ttl = 64;
+	ev->ttl_base = 64;
+	ev->bytes_sender = 6;
+	ev->segs_sender = 3;
+	ev->segs_receiver = 2;
+	ev->evidence = RSTMON_EV_ACK | RSTMON_EV_TRACKED | RSTMON_EV_SOCKET;
+}
+
+static const char event_v4_text[] =
+	"event id=2 time=1763729000.123456 dir=out sender=local cause=linger-abort"
+	" confidence=certain family=ipv4 src=10.1.0.2:8004 dst=10.1.0.1:40312"
+	" state=established side=server idle_ms=0 age_ms=212 seq=1828 ack=99"
+	" seqchk=exact ttl=64 ttl_base=64 bytes_sender=6 bytes_receiver=0"
+	" segs_sender=3 segs_receiver=2 fin=none fin_sender_ago_ms=-"
+	" fin_receiver_ago_ms=- kreason=none evidence=ack,tracked,socket\n";
+
+static const char event_v4_json[] =
+	"{\"id\":2,\"time\":1763729000.123456,\"time_ns\":1763729000123456789,"
+	"\"dir\":\"out\",\"sender\":\"local\",\"cause\":\"linger-abort\","
+	"\"confidence\":\"certain\",\"family\":\"ipv4\",\"src\":\"10.1.0.2:8004\","
+	"\"dst\":\"10.1.0.1:40312\",\"state\":\"established\",\"side\":\"server\","
+	"\"idle_ms\":0,\"age_ms\":212,\"seq\":1828,\"ack\":99,\"seqchk\":\"exact\","
+	"\"ttl\":64,\"ttl_base\":64,\"bytes_sender\":6,\"bytes_receiver\":0,"
+	"\"segs_sender\":3,\"segs_receiver\":2,\"fin\":\"none\","
+	"\"fin_sender_ago_ms\":null,\"fin_receiver_ago_ms\":null,\"kreason\":null,"
+	"\"evidence\":[\"ack\",\"tracked\",\"socket\"]}\n";
+
+/* IPv6, untracked, both FINs, a kernel reason, NAT tuples, every flag. */
+static void event_v6(struct rm_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->id = 18446744073709551615ULL;
+	ev->time_ns = 5000001;
+	ev->family = AF_INET6;
+	ev->dir = RSTMON_DIR_FWD;
+	ev->sender = RSTMON_SENDER_MIDDLEBOX;
+	ev->cause = RSTMON_CAUSE_INJECTED;
+	ev->confidence = RSTMON_CONF_SUSPECT;
+	v6(ev->src, "fd00:1::2");
+	v6(ev->dst, "2001:db8::1:0:0:1");
+	ev->sport = 443;
+	ev->dport = 65535;
+	ev->state = RM_ST_UNTRACKED;
+	ev->side = 2;
+	ev->idle_ms = 4294967295U;
+	ev->seq = 1;
+	ev->seqchk = RSTMON_SEQ_OUT_OF_WINDOW;
+	ev->ttl = 255;
+	ev->fin_sender = true;
+	ev->fin_sender_ago_ms = 0;
+	ev->fin_receiver = true;
+	ev->fin_receiver_ago_ms = 17;
+	snprintf(ev->kreason, sizeof(ev->kreason), "NO_SOCKET");
+	ev->evidence = 0xfffff;
+	v6(ev->nat_pre_src, "fd00:1::2");
+	v6(ev->nat_pre_dst, "fd00:9::9");
+	v6(ev->nat_post_src, "::ffff:10.0.0.1");
+	v6(ev->nat_post_dst, "::");
+	ev->nat_pre_sport = 443;
+	ev->nat_pre_dport = 1000;
+	ev->nat_post_sport = 2000;
+	ev->nat_post_dport = 0;
+}
+
+#define ALL_EVIDENCE "ack,tracked,midstream,ttl-mismatch,payload,data-after,socket," \
+	"ctl-socket,no-socket,raw-socket,idle,kreason,kernel-disagrees,ipid-mismatch," \
+	"repeated,zero-hop,rst-burst,one-way,bypassed,nat"
+
+static const char event_v6_text[] =
+	"event id=18446744073709551615 time=0.005000 dir=fwd sender=middlebox cause=injected"
+	" confidence=suspect family=ipv6 src=[fd00:1::2]:443 dst=[2001:db8::1:0:0:1]:65535"
+	" state=untracked side=unknown idle_ms=4294967295 age_ms=0 seq=1 ack=0"
+	" seqchk=out-of-window ttl=255 ttl_base=0 bytes_sender=0 bytes_receiver=0"
+	" segs_sender=0 segs_receiver=0 fin=both fin_sender_ago_ms=0"
+	" fin_receiver_ago_ms=17 kreason=NO_SOCKET nat_pre_src=[fd00:1::2]:443"
+	" nat_pre_dst=[fd00:9::9]:1000 nat_post_src=[::ffff:10.0.0.1]:2000"
+	" nat_post_dst=[::]:0 evidence=" ALL_EVIDENCE "\n";
+
+static const char event_v6_json[] =
+	"{\"id\":18446744073709551615,\"time\":0.005000,\"time_ns\":5000001,"
+	"\"dir\":\"fwd\",\"sender\":\"middlebox\",\"cause\":\"injected\","
+	"\"confidence\":\"suspect\",\"family\":\"ipv6\",\"src\":\"[fd00:1::2]:443\","
+	"\"dst\":\"[2001:db8::1:0:0:1]:65535\",\"state\":\"untracked\",\"side\":\"unknown\","
+	"\"idle_ms\":4294967295,\"age_ms\":0,\"seq\":1,\"ack\":0,\"seqchk\":\"out-of-window\","
+	"\"ttl\":255,\"ttl_base\":0,\"bytes_sender\":0,\"bytes_receiver\":0,"
+	"\"segs_sender\":0,\"segs_receiver\":0,\"fin\":\"both\","
+	"\"fin_sender_ago_ms\":0,\"fin_receiver_ago_ms\":17,\"kreason\":\"NO_SOCKET\","
+	"\"nat_pre_src\":\"[fd00:1::2]:443\",\"nat_pre_dst\":\"[fd00:9::9]:1000\","
+	"\"nat_post_src\":\"[::ffff:10.0.0.1]:2000\",\"nat_post_dst\":\"[::]:0\","
+	"\"evidence\":[\"ack\",\"tracked\",\"midstream\",\"ttl-mismatch\",\"payload\","
+	"\"data-after\",\"socket\",\"ctl-socket\",\"no-socket\",\"raw-socket\",\"idle\","
+	"\"kreason\",\"kernel-disagrees\",\"ipid-mismatch\",\"repeated\",\"zero-hop\","
+	"\"rst-burst\",\"one-way\",\"bypassed\",\"nat\"]}\n";
+
+static void test_event_format(void)
+{
+	struct rm_event ev;
+	char *s;
+
+	event_v4(&ev);
+	CAPTURE(s, rm_print_event_text(f, &ev));
+	expect_str("format: IPv4 event text line as /proc/net/rstmon", s, event_v4_text);
+	free(s);
+	CAPTURE(s, rm_print_event_json(f, &ev));
+	expect_str("format: IPv4 event JSON", s, event_v4_json);
+	free(s);
+
+	event_v6(&ev);
+	CAPTURE(s, rm_print_event_text(f, &ev));
+	expect_str("format: IPv6 NAT event text line", s, event_v6_text);
+	free(s);
+	CAPTURE(s, rm_print_event_json(f, &ev));
+	expect_str("format: IPv6 NAT event JSON", s, event_v6_json);
+	free(s);
+
+	/* Out-of-range values read "none", as the kernel's tables do. */
+	event_v4(&ev);
+	ev.cause = 200;
+	ev.dir = 3;
+	ev.sender = 9;
+	ev.confidence = 3;
+	ev.seqchk = 4;
+	ev.state = 6;
+	ev.evidence = 0;
+	ev.fin_receiver = true;
+	CAPTURE(s, rm_print_event_text(f, &ev));
+	result(strstr(s, " dir=none sender=none cause=none confidence=none ") &&
+	       strstr(s, " state=none ") && strstr(s, " seqchk=none ") &&
+	       strstr(s, " fin=receiver fin_sender_ago_ms=- fin_receiver_ago_ms=0 ") &&
+	       strstr(s, " evidence=none\n"),
+	       "format: unknown values read none; no evidence reads none", "%s", s);
+	free(s);
+	CAPTURE(s, rm_print_event_json(f, &ev));
+	result(strstr(s, "\"evidence\":[]}") != NULL, "format: JSON evidence of none is []",
+	       "%s", s);
+	free(s);
+	ev.evidence = RSTMON_EV_NAT << 1 | 1U << 31 | RSTMON_EV_ACK;
+	CAPTURE(s, rm_print_event_text(f, &ev));
+	result(strstr(s, " evidence=ack,bit20,bit31\n") != NULL,
+	       "format: a newer kernel's evidence flag reads bitN", "%s", s);
+	free(s);
+	CAPTURE(s, rm_print_event_json(f, &ev));
+	result(strstr(s, "\"evidence\":[\"ack\",\"bit20\",\"bit31\"]}") != NULL,
+	       "format: ... in JSON too", "%s", s);
+	free(s);
+}
+
+/* ------------------------------------------------------------- conns */
+
+/* An established IPv4 connection: no FIN, the server's MSS only. */
+static void conn_v4(struct rm_conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->family = AF_INET;
+	c->state = RSTMON_ST_ESTABLISHED;
+	c->age_ms = 1500;
+	v4(c->client.addr, "10.1.0.1");
+	c->client.port = 40000;
+	c->client.segs = 4;
+	c->client.bytes = 12;
+	c->client.ttl = 64;
+	c->client.has_idle = true;
+	c->client.idle_ms = 20;
+	c->client.has_mss = true;
+	c->client.mss = 1460;
+	c->client.wscale = 7;
+	c->client.window = 502;
+	c->client.flags = 1 << 0 | 1 << 2 | 1 << 7;
+	v4(c->server.addr, "10.1.0.2");
+	c->server.port = 80;
+	c->server.segs = 3;
+	c->server.ttl = 64;
+	c->server.has_idle = true;
+	c->server.idle_ms = 0;
+	c->server.wscale = 0;
+	c->server.window = 65535;
+	c->server.flags = 0;
+}
+
+static const char conn_v4_text[] =
+	"conn family=ipv4 state=established midstream=0 age_ms=1500"
+	" client=10.1.0.1:40000 client_segs=4 client_bytes=12 client_ttl=64"
+	" client_idle_ms=20 client_fin_ago_ms=- client_mss=1460 client_wscale=7"
+	" client_window=502 client_flags=syn,data,last-data"
+	" server=10.1.0.2:80 server_segs=3 server_bytes=0 server_ttl=64"
+	" server_idle_ms=0 server_fin_ago_ms=- server_mss=- server_wscale=0"
+	" server_window=65535 server_flags=none\n";
+
+static const char conn_v4_json[] =
+	"{\"family\":\"ipv4\",\"state\":\"established\",\"midstream\":0,\"age_ms\":1500,"
+	"\"client\":\"10.1.0.1:40000\",\"client_segs\":4,\"client_bytes\":12,"
+	"\"client_ttl\":64,\"client_idle_ms\":20,\"client_fin_ago_ms\":null,"
+	"\"client_mss\":1460,\"client_wscale\":7,\"client_window\":502,"
+	"\"client_flags\":[\"syn\",\"data\",\"last-data\"],"
+	"\"server\":\"10.1.0.2:80\",\"server_segs\":3,\"server_bytes\":0,"
+	"\"server_ttl\":64,\"server_idle_ms\":0,\"server_fin_ago_ms\":null,"
+	"\"server_mss\":null,\"server_wscale\":0,\"server_window\":65535,"
+	"\"server_flags\":[]}\n";
+
+/* IPv6, picked up mid-stream, closed; every flag on the client, none seen of the server. */
+static void conn_v6(struct rm_conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->family = AF_INET6;
+	c->state = RSTMON_ST_CLOSED;
+	c->midstream = 1;
+	c->age_ms = 4294967295U;
+	v6(c->client.addr, "fd00:1::1");
+	c->client.port = 65535;
+	c->client.segs = 65535;
+	c->client.bytes = 4294967295U;
+	c->client.ttl = 255;
+	c->client.has_idle = true;
+	c->client.idle_ms = 7;
+	c->client.has_fin = true;
+	c->client.fin_ago_ms = 0;
+	c->client.has_mss = true;
+	c->client.mss = 65535;
+	c->client.wscale = 14;
+	c->client.window = 1;
+	c->client.flags = 0xff;
+	v6(c->server.addr, "2001:db8::1:0:0:1");
+	c->server.port = 443;
+	c->server.has_fin = true;
+	c->server.fin_ago_ms = 30;
+}
+
+static const char conn_v6_text[] =
+	"conn family=ipv6 state=closed midstream=1 age_ms=4294967295"
+	" client=[fd00:1::1]:65535 client_segs=65535 client_bytes=4294967295 client_ttl=255"
+	" client_idle_ms=7 client_fin_ago_ms=0 client_mss=65535 client_wscale=14"
+	" client_window=1 client_flags=syn,fin,data,data-after-fin,ttl-varied,rst,after-rst,last-data"
+	" server=[2001:db8::1:0:0:1]:443 server_segs=0 server_bytes=0 server_ttl=0"
+	" server_idle_ms=- server_fin_ago_ms=30 server_mss=- server_wscale=0"
+	" server_window=0 server_flags=none\n";
+
+static const char conn_v6_json[] =
+	"{\"family\":\"ipv6\",\"state\":\"closed\",\"midstream\":1,\"age_ms\":4294967295,"
+	"\"client\":\"[fd00:1::1]:65535\",\"client_segs\":65535,"
+	"\"client_bytes\":4294967295,\"client_ttl\":255,\"client_idle_ms\":7,"
+	"\"client_fin_ago_ms\":0,\"client_mss\":65535,\"client_wscale\":14,"
+	"\"client_window\":1,\"client_flags\":[\"syn\",\"fin\",\"data\",\"data-after-fin\","
+	"\"ttl-varied\",\"rst\",\"after-rst\",\"last-data\"],"
+	"\"server\":\"[2001:db8::1:0:0:1]:443\",\"server_segs\":0,\"server_bytes\":0,"
+	"\"server_ttl\":0,\"server_idle_ms\":null,\"server_fin_ago_ms\":30,"
+	"\"server_mss\":null,\"server_wscale\":0,\"server_window\":0,"
+	"\"server_flags\":[]}\n";
+
+static void test_conn_format(void)
+{
+	struct rm_conn c;
+	char *s;
+
+	conn_v4(&c);
+	CAPTURE(s, rm_print_conn_text(f, &c));
+	expect_str("format: IPv4 connection text line", s, conn_v4_text);
+	free(s);
+	CAPTURE(s, rm_print_conn_json(f, &c));
+	expect_str("format: IPv4 connection JSON", s, conn_v4_json);
+	free(s);
+
+	conn_v6(&c);
+	CAPTURE(s, rm_print_conn_text(f, &c));
+	expect_str("format: IPv6 connection text line", s, conn_v6_text);
+	free(s);
+	CAPTURE(s, rm_print_conn_json(f, &c));
+	expect_str("format: IPv6 connection JSON", s, conn_v6_json);
+	free(s);
+
+	/* A newer kernel's state and flags. */
+	conn_v4(&c);
+	c.state = 9;
+	c.client.flags = 1 << 0 | 1 << 8 | 1U << 31;
+	CAPTURE(s, rm_print_conn_text(f, &c));
+	result(strstr(s, " state=none ") && strstr(s, " client_flags=syn,bit8,bit31 "),
+	       "format: unknown connection state and flags", "%s", s);
+	free(s);
+	CAPTURE(s, rm_print_conn_json(f, &c));
+	result(strstr(s, "\"state\":\"none\"") &&
+	       strstr(s, "\"client_flags\":[\"syn\",\"bit8\",\"bit31\"]"),
+	       "format: ... in JSON too", "%s", s);
+	free(s);
+
+	result(rm_state_from_name("syn-sent") == RSTMON_ST_SYN_SENT &&
+	       rm_state_from_name("syn-recv") == RSTMON_ST_SYN_RECV &&
+	       rm_state_from_name("established") == RSTMON_ST_ESTABLISHED &&
+	       rm_state_from_name("fin-wait") == RSTMON_ST_FIN_WAIT &&
+	       rm_state_from_name("closing") == RSTMON_ST_CLOSING &&
+	       rm_state_from_name("closed") == RSTMON_ST_CLOSED &&
+	       rm_state_from_name("untracked") < 0 && rm_state_from_name("none") < 0 &&
+	       rm_state_from_name("") < 0,
+	       "format: state names back to values", NULL);
+	result(!strcmp(rm_side_flag_name(0), "syn") && !strcmp(rm_side_flag_name(3), "data-after-fin") &&
+	       !strcmp(rm_side_flag_name(7), "last-data") && !rm_side_flag_name(8),
+	       "format: side flag names", NULL);
+}
+
+static void test_json_escape(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "", "\"\"" },
+		{ "plain", "\"plain\"" },
+		{ "a\"b", "\"a\\\"b\"" },
+		{ "back\\slash", "\"back\\\\slash\"" },
+		{ "nl\ncr\rtab\tbs\bff\f", "\"nl\\ncr\\rtab\\tbs\\bff\\f\"" },
+		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
+		{ "caf\xc3\xa9 /", "\"caf\xc3\xa9 /\"" },
+	};
+	unsigned int i;
+	char name[64], *s;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CAPTURE(s, rm_json_str(f, cases[i].in));
+		snprintf(name, sizeof(name), "json: escape case %u", i + 1);
+		expect_str(name, s, cases[i].out);
+		free(s);
+	}
+}
+
+static void status_example(struct rm_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->version, sizeof(st->version), "0.3.0");
+	st->netns_inum = 4026532288U;
+	st->conns = 3;
+	st->conns_total = 7;
+	st->conns_limit = 262144;
+	st->events_logged = 2;
+	st->ctr[RSTMON_CTR_SEG_IN] = 14;
+	st->ctr[RSTMON_CTR_SEG_OUT] = 15;
+	st->ctr[RSTMON_CTR_RST4_OUT] = 2;
+	st->ctr[RSTMON_CTR_RST6_FWD] = 5;
+	st->ctr[RSTMON_CTR_MALFORMED] = 9;
+	st->ctr[RSTMON_CTR_NOTIFY_DROPPED] = 11;
+	st->cause[RSTMON_CAUSE_REFUSED][RSTMON_DIR_OUT] = 1;
+	st->cause[RSTMON_CAUSE_LINGER_ABORT][RSTMON_DIR_OUT] = 1;
+	st->cause[RSTMON_CAUSE_INJECTED][RSTMON_DIR_FWD] = 5;
+}
+
+static void test_status_format(void)
+{
+	struct rm_status st;
+	struct rm_config c = { 300, 1024, 262144 };
+	char *s;
+
+	status_example(&st);
+	CAPTURE(s, rm_print_status_text(f, &st));
+	expect_str("format: status text", s,
+		   "rstmon version=0.3.0 netns=4026532288\n"
+		   "table conns=3 total=7 limit=262144\n"
+		   "events logged=2\n");
+	free(s);
+	CAPTURE(s, rm_print_status_json(f, &st));
+	expect_str("format: status JSON", s,
+		   "{\"version\":\"0.3.0\",\"netns\":4026532288,\"conns\":3,\"conns_total\":7,"
+		   "\"conns_limit\":262144,\"events_logged\":2}\n");
+	free(s);
+
+	CAPTURE(s, rm_print_stats_text(f, &st, false));
+	expect_str("format: stats text skips all-zero causes", s,
+		   "table untracked=0 evicted=0 nomem=0\n"
+		   "events logged=2 overwritten=0 amended=0 notify_dropped=11\n"
+		   "segments in=14 out=15 fwd=0\n"
+		   "rst ipv4 in=0 out=2 fwd=0\n"
+		   "rst ipv6 in=0 out=0 fwd=5\n"
+		   "errors malformed=9 fragments=0 rst_untracked=0 kernel_disagrees=0\n"
+		   "path one_way=0 bypassed=0 nat=0\n"
+		   "cause refused in=0 out=1 fwd=0\n"
+		   "cause linger-abort in=0 out=1 fwd=0\n"
+		   "cause injected in=0 out=0 fwd=5\n");
+	free(s);
+	CAPTURE(s, rm_print_stats_text(f, &st, true));
+	{
+		int n = 0;
+		char *p;
+
+		for (p = s; (p = strstr(p, "\ncause ")); p++)
+			n++;
+		result(n == __RSTMON_CAUSE_MAX && strstr(s, "\ncause unknown in=0 out=0 fwd=0\n"),
+		       "format: stats -a shows every cause", "%d cause lines: %s", n, s);
+	}
+	free(s);
+	CAPTURE(s, rm_print_stats_json(f, &st));
+	result(!strncmp(s, "{\"events_logged\":2,\"counters\":{\"segments_in\":14,\"segments_out\":15,"
+			"\"segments_fwd\":0,\"rst_ipv4_in\":0,\"rst_ipv4_out\":2,", 100) &&
+	       strstr(s, ",\"malformed\":9,") && strstr(s, ",\"notify_dropped\":11},") &&
+	       strstr(s, "\"causes\":{\"unknown\":{\"in\":0,\"out\":0,\"fwd\":0},"
+			 "\"refused\":{\"in\":0,\"out\":1,\"fwd\":0},") &&
+	       strstr(s, "\"injected\":{\"in\":0,\"out\":0,\"fwd\":5}}}\n"),
+	       "format: stats JSON", "%s", s);
+	free(s);
+
+	CAPTURE(s, rm_print_config_text(f, &c));
+	expect_str("format: config text", s, "idle-threshold=300\nevent-ring=1024\nmax-conns=262144\n");
+	free(s);
+	CAPTURE(s, rm_print_config_json(f, &c));
+	expect_str("format: config JSON", s,
+		   "{\"idle-threshold\":300,\"event-ring\":1024,\"max-conns\":262144}\n");
+	free(s);
+}
+
+/*
+ * The exposition format: "# HELP name text", "# TYPE name counter|gauge",
+ * then samples "name{labels} value" of the last TYPE's name, each name
+ * typed once.
+ */
+static bool prom_valid(char *s, char *why, size_t whylen)
+{
+	regex_t help, type, sample;
+	char typed[64][64], cur[64] = "";
+	int ntyped = 0, i;
+	char *line, *save;
+	bool ok = true;
+
+	regcomp(&help, "^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) [^\n]+$", REG_EXTENDED);
+	regcomp(&type, "^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge)$", REG_EXTENDED);
+	regcomp(&sample, "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\""
+		"(,[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\")*\\})? [0-9]+$", REG_EXTENDED);
+	for (line = strtok_r(s, "\n", &save); ok && line; line = strtok_r(NULL, "\n", &save)) {
+		regmatch_t m[2];
+		char name[64];
+
+		if (!regexec(&help, line, 0, NULL, 0))
+			continue;
+		if (!regexec(&type, line, 2, m, 0)) {
+			snprintf(cur, sizeof(cur), "%.*s", (int)(m[1].rm_eo - m[1].rm_so),
+				 line + m[1].rm_so);
+			for (i = 0; i < ntyped; i++)
+				if (!strcmp(typed[i], cur))
+					ok = false;
+			if (ntyped < 64)
+				snprintf(typed[ntyped++], 64, "%s", cur);
+			if (!ok)
+				snprintf(why, whylen, "typed twice: %s", cur);
+			continue;
+		}
+		if (regexec(&sample, line, 2, m, 0)) {
+			snprintf(why, whylen, "bad line: %s", line);
+			ok = false;
+			break;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(m[1].rm_eo - m[1].rm_so), line + m[1].rm_so);
+		if (strcmp(name, cur)) {
+			snprintf(why, whylen, "sample %s under TYPE %s", name, cur);
+			ok = false;
+		}
+	}
+	regfree(&help);
+	regfree(&type);
+	regfree(&sample);
+	return ok;
+}
+
+static void test_metrics(void)
+{
+	static const char *const want[] = {
+		"# TYPE rstmon_conns gauge\nrstmon_conns 3\n",
+		"# TYPE rstmon_conns_limit gauge\nrstmon_conns_limit 262144\n",
+		"rstmon_conns_all_namespaces 7\n",
+		"# TYPE rstmon_events_logged_total counter\nrstmon_events_logged_total 2\n",
+		"rstmon_info{version=\"0.3.0\",netns=\"4026532288\"} 1\n",
+		"# TYPE rstmon_segments_total counter\nrstmon_segments_total{dir=\"in\"} 14\n"
+		"rstmon_segments_total{dir=\"out\"} 15\nrstmon_segments_total{dir=\"fwd\"} 0\n",
+		"rstmon_rsts_total{family=\"ipv4\",dir=\"out\"} 2\n",
+		"rstmon_rsts_total{family=\"ipv6\",dir=\"fwd\"} 5\n",
+		"# TYPE rstmon_resets_total counter\nrstmon_resets_total{cause=\"unknown\",dir=\"in\"} 0\n",
+		"rstmon_resets_total{cause=\"refused\",dir=\"out\"} 1\n",
+		"rstmon_resets_total{cause=\"injected\",dir=\"fwd\"} 5\n",
+		"# TYPE rstmon_malformed_total counter\nrstmon_malformed_total 9\n",
+		"rstmon_notify_dropped_total 11\n",
+		"rstmon_overwritten_total 0\n",
+		"rstmon_kernel_disagrees_total 0\n",
+		"rstmon_rst_untracked_total 0\n",
+	};
+	struct rm_status st;
+	char *s, why[256] = "";
+	unsigned int i;
+	int n = 0;
+	char *p;
+
+	status_example(&st);
+	CAPTURE(s, rm_print_metrics(f, &st));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char name[128];
+
+		snprintf(name, sizeof(name), "metrics: has %.*s", (int)strcspn(want[i], "\n"),
+			 want[i]);
+		result(strstr(s, want[i]) != NULL, name, "output:\n%s", s);
+	}
+	for (p = s; (p = strstr(p, "rstmon_resets_total{")); p++)
+		n++;
+	result(n == __RSTMON_CAUSE_MAX * __RSTMON_DIR_MAX, "metrics: one resets sample per cell",
+	       "%d", n);
+	result(prom_valid(s, why, sizeof(why)), "metrics: valid text exposition format", "%s", why);
+	free(s);
+
+	/* A version string that needs escaping in a label. */
+	snprintf(st.version, sizeof(st.version), "1\"2\\3");
+	CAPTURE(s, rm_print_metrics(f, &st));
+	result(strstr(s, "rstmon_info{version=\"1\\\"2\\\\3\",") != NULL,
+	       "metrics: label values escaped", "%s", s);
+	free(s);
+}
+
+/* ----------------------------------------------------------- netlink */
+
+static struct nlmsghdr *genl_msg(char *buf, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	nlh->nlmsg_type = 0x20;
+	g->cmd = cmd;
+	g->version = 1;
+	return nlh;
+}
+
+static void put_addr(struct nlmsghdr *nlh, uint16_t type, uint8_t family, const uint8_t *a)
+{
+	mnl_attr_put(nlh, type, family == AF_INET ? 4 : 16, a);
+}
+
+/* An event as the kernel's rstmon_put_event() writes it. */
+static void put_event(struct nlmsghdr *nlh, const struct rm_event *ev)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, RSTMON_A_EVENT);
+
+	mnl_attr_put_u64(nlh, RSTMON_E_ID, ev->id);
+	mnl_attr_put_u64(nlh, RSTMON_E_TIME_NS, ev->time_ns);
+	mnl_attr_put_u8(nlh, RSTMON_E_FAMILY, ev->family);
+	mnl_attr_put_u8(nlh, RSTMON_E_DIR, ev->dir);
+	mnl_attr_put_u8(nlh, RSTMON_E_SENDER, ev->sender);
+	mnl_attr_put_u8(nlh, RSTMON_E_CAUSE, ev->cause);
+	mnl_attr_put_u8(nlh, RSTMON_E_CONFIDENCE, ev->confidence);
+	put_addr(nlh, RSTMON_E_SRC, ev->family, ev->src);
+	put_addr(nlh, RSTMON_E_DST, ev->family, ev->dst);
+	mnl_attr_put_u16(nlh, RSTMON_E_SPORT, htons(ev->sport));
+	mnl_attr_put_u16(nlh, RSTMON_E_DPORT, htons(ev->dport));
+	mnl_attr_put_u32(nlh, RSTMON_E_SEQ, ev->seq);
+	mnl_attr_put_u32(nlh, RSTMON_E_ACK, ev->ack);
+	mnl_attr_put_u8(nlh, RSTMON_E_STATE, ev->state);
+	mnl_attr_put_u8(nlh, RSTMON_E_SIDE, ev->side);
+	mnl_attr_put_u32(nlh, RSTMON_E_IDLE_MS, ev->idle_ms);
+	mnl_attr_put_u32(nlh, RSTMON_E_AGE_MS, ev->age_ms);
+	mnl_attr_put_u8(nlh, RSTMON_E_SEQCHK, ev->seqchk);
+	mnl_attr_put_u8(nlh, RSTMON_E_TTL, ev->ttl);
+	mnl_attr_put_u8(nlh, RSTMON_E_TTL_BASE, ev->ttl_base);
+	mnl_attr_put_u32(nlh, RSTMON_E_BYTES_SENDER, ev->bytes_sender);
+	mnl_attr_put_u32(nlh, RSTMON_E_BYTES_RECEIVER, ev->bytes_receiver);
+	mnl_attr_put_u32(nlh, RSTMON_E_SEGS_SENDER, ev->segs_sender);
+	mnl_attr_put_u32(nlh, RSTMON_E_SEGS_RECEIVER, ev->segs_receiver);
+	mnl_attr_put_u32(nlh, RSTMON_E_EVIDENCE, ev->evidence);
+	if (ev->fin_sender)
+		mnl_attr_put_u32(nlh, RSTMON_E_FIN_SENDER_AGO_MS, ev->fin_sender_ago_ms);
+	if (ev->fin_receiver)
+		mnl_attr_put_u32(nlh, RSTMON_E_FIN_RECEIVER_AGO_MS, ev->fin_receiver_ago_ms);
+	if (ev->kreason[0])
+		mnl_attr_put_strz(nlh, RSTMON_E_KREASON, ev->kreason);
+	if (ev->evidence & RSTMON_EV_NAT) {
+		put_addr(nlh, RSTMON_E_NAT_PRE_SRC, ev->family, ev->nat_pre_src);
+		put_addr(nlh, RSTMON_E_NAT_PRE_DST, ev->family, ev->nat_pre_dst);
+		put_addr(nlh, RSTMON_E_NAT_POST_SRC, ev->family, ev->nat_post_src);
+		put_addr(nlh, RSTMON_E_NAT_POST_DST, ev->family, ev->nat_post_dst);
+		mnl_attr_put_u16(nlh, RSTMON_E_NAT_PRE_SPORT, htons(ev->nat_pre_sport));
+		mnl_attr_put_u16(nlh, RSTMON_E_NAT_PRE_DPORT, htons(ev->nat_pre_dport));
+		mnl_attr_put_u16(nlh, RSTMON_E_NAT_POST_SPORT, htons(ev->nat_post_sport));
+		mnl_attr_put_u16(nlh, RSTMON_E_NAT_POST_DPORT, htons(ev->nat_post_dport));
+	}
+	mnl_attr_put_u32(nlh, 200, 7);	/* a newer kernel's attribute: ignored */
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static const struct nlattr *event_nest(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == RSTMON_A_EVENT)
+			return a;
+	return NULL;
+}
+
+static void test_nl_event(void)
+{
+	char buf[4096], *s;
+	struct rm_event in, out;
+	struct nlmsghdr *nlh;
+
+	event_v4(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
+	put_event(nlh, &in);
+	result(!rm_parse_event(event_nest(nlh), &out), "netlink: IPv4 event parses", NULL);
+	CAPTURE(s, rm_print_event_text(f, &out));
+	expect_str("netlink: IPv4 event round trip", s, event_v4_text);
+	free(s);
+
+	event_v6(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
+	put_event(nlh, &in);
+	result(!rm_parse_event(event_nest(nlh), &out), "netlink: IPv6 NAT event parses", NULL);
+	CAPTURE(s, rm_print_event_json(f, &out));
+	expect_str("netlink: IPv6 NAT event round trip", s, event_v6_json);
+	free(s);
+
+	/* An IPv4 event with a 16-byte address is refused. */
+	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, RSTMON_A_EVENT);
+
+		mnl_attr_put_u64(nlh, RSTMON_E_ID, 1);
+		mnl_attr_put_u8(nlh, RSTMON_E_FAMILY, AF_INET);
+		mnl_attr_put(nlh, RSTMON_E_SRC, 16, in.src);
+		mnl_attr_put(nlh, RSTMON_E_DST, 16, in.dst);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	result(rm_parse_event(event_nest(nlh), &out) < 0,
+	       "netlink: address length not of the family refused", NULL);
+	/* A u32 where a u8 belongs is refused. */
+	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, RSTMON_A_EVENT);
+
+		mnl_attr_put_u64(nlh, RSTMON_E_ID, 1);
+		mnl_attr_put_u32(nlh, RSTMON_E_CAUSE, 1);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	result(rm_parse_event(event_nest(nlh), &out) < 0, "netlink: malformed attribute refused",
+	       NULL);
+}
+
+/* A connection as the kernel's rstmon_dump_one_conn() writes it. */
+static void put_side(struct nlmsghdr *nlh, uint16_t type, uint8_t family, const struct rm_side *s)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	put_addr(nlh, RSTMON_S_ADDR, family, s->addr);
+	mnl_attr_put_u16(nlh, RSTMON_S_PORT, htons(s->port));
+	mnl_attr_put_u32(nlh, RSTMON_S_SEGS, s->segs);
+	mnl_attr_put_u32(nlh, RSTMON_S_BYTES, s->bytes);
+	mnl_attr_put_u8(nlh, RSTMON_S_TTL, s->ttl);
+	mnl_attr_put_u16(nlh, RSTMON_S_WINDOW, s->window);
+	mnl_attr_put_u8(nlh, RSTMON_S_WSCALE, s->wscale);
+	mnl_attr_put_u32(nlh, RSTMON_S_FLAGS, s->flags);
+	if (s->has_idle)
+		mnl_attr_put_u32(nlh, RSTMON_S_IDLE_MS, s->idle_ms);
+	if (s->has_fin)
+		mnl_attr_put_u32(nlh, RSTMON_S_FIN_AGO_MS, s->fin_ago_ms);
+	if (s->has_mss)
+		mnl_attr_put_u16(nlh, RSTMON_S_MSS, s->mss);
+	mnl_attr_put_u32(nlh, 200, 7);	/* a newer kernel's attribute: ignored */
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_conn(struct nlmsghdr *nlh, const struct rm_conn *c)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, RSTMON_A_CONN);
+
+	mnl_attr_put_u8(nlh, RSTMON_C_FAMILY, c->family);
+	mnl_attr_put_u8(nlh, RSTMON_C_STATE, c->state);
+	mnl_attr_put_u8(nlh, RSTMON_C_MIDSTREAM, c->midstream);
+	mnl_attr_put_u32(nlh, RSTMON_C_AGE_MS, c->age_ms);
+	put_side(nlh, RSTMON_C_CLIENT, c->family, &c->client);
+	put_side(nlh, RSTMON_C_SERVER, c->family, &c->server);
+	mnl_attr_put_u32(nlh, 200, 7);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static const struct nlattr *conn_nest(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == RSTMON_A_CONN)
+			return a;
+	return NULL;
+}
+
+static void test_nl_conn(void)
+{
+	char buf[4096], *s;
+	struct rm_conn in, out;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *side;
+
+	conn_v4(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	put_conn(nlh, &in);
+	result(!rm_parse_conn(conn_nest(nlh), &out), "netlink: IPv4 connection parses", NULL);
+	CAPTURE(s, rm_print_conn_text(f, &out));
+	expect_str("netlink: IPv4 connection round trip", s, conn_v4_text);
+	free(s);
+
+	conn_v6(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	put_conn(nlh, &in);
+	result(!rm_parse_conn(conn_nest(nlh), &out), "netlink: IPv6 connection parses", NULL);
+	CAPTURE(s, rm_print_conn_json(f, &out));
+	expect_str("netlink: IPv6 connection round trip", s, conn_v6_json);
+	free(s);
+
+	/* An IPv4 connection with a 16-byte address is refused. */
+	conn_v4(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_CONN);
+	mnl_attr_put_u8(nlh, RSTMON_C_FAMILY, AF_INET);
+	put_side(nlh, RSTMON_C_CLIENT, AF_INET6, &in.client);
+	put_side(nlh, RSTMON_C_SERVER, AF_INET, &in.server);
+	mnl_attr_nest_end(nlh, nest);
+	result(rm_parse_conn(conn_nest(nlh), &out) < 0,
+	       "netlink: connection address not of the family refused", NULL);
+	/* A side without its address, and a conn without its sides. */
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_CONN);
+	mnl_attr_put_u8(nlh, RSTMON_C_FAMILY, AF_INET);
+	side = mnl_attr_nest_start(nlh, RSTMON_C_CLIENT);
+	mnl_attr_put_u16(nlh, RSTMON_S_PORT, htons(1));
+	mnl_attr_nest_end(nlh, side);
+	put_side(nlh, RSTMON_C_SERVER, AF_INET, &in.server);
+	mnl_attr_nest_end(nlh, nest);
+	result(rm_parse_conn(conn_nest(nlh), &out) < 0,
+	       "netlink: connection side without an address refused", NULL);
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_CONN);
+	mnl_attr_put_u8(nlh, RSTMON_C_FAMILY, AF_INET);
+	mnl_attr_nest_end(nlh, nest);
+	result(rm_parse_conn(conn_nest(nlh), &out) < 0,
+	       "netlink: connection without its sides refused", NULL);
+	/* A u32 where a u8 belongs is refused. */
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_CONN);
+	mnl_attr_put_u32(nlh, RSTMON_C_STATE, 2);
+	mnl_attr_nest_end(nlh, nest);
+	result(rm_parse_conn(conn_nest(nlh), &out) < 0,
+	       "netlink: malformed connection attribute refused", NULL);
+}
+
+static void test_nl_status(void)
+{
+	char buf[8192], *s, *t;
+	struct rm_status in, out;
+	struct rm_config c;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int i, d;
+
+	status_example(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_GET_STATUS);
+	mnl_attr_put_strz(nlh, RSTMON_A_VERSION, in.version);
+	mnl_attr_put_u32(nlh, RSTMON_A_NETNS_INUM, in.netns_inum);
+	mnl_attr_put_u32(nlh, RSTMON_A_CONNS, in.conns);
+	mnl_attr_put_u32(nlh, RSTMON_A_CONNS_TOTAL, in.conns_total);
+	mnl_attr_put_u32(nlh, RSTMON_A_CONNS_LIMIT, in.conns_limit);
+	mnl_attr_put_u64(nlh, RSTMON_A_EVENTS_LOGGED, in.events_logged);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_COUNTERS);
+	for (i = RSTMON_CTR_SEG_IN; i < __RSTMON_CTR_MAX; i++)
+		mnl_attr_put_u64(nlh, i, in.ctr[i]);
+	mnl_attr_nest_end(nlh, nest);
+	for (i = 0; i < __RSTMON_CAUSE_MAX; i++) {
+		for (d = 0; d < __RSTMON_DIR_MAX; d++) {
+			nest = mnl_attr_nest_start(nlh, RSTMON_A_CAUSE_COUNT);
+			mnl_attr_put_u8(nlh, RSTMON_CC_CAUSE, i);
+			mnl_attr_put_u8(nlh, RSTMON_CC_DIR, d);
+			mnl_attr_put_u64(nlh, RSTMON_CC_COUNT, in.cause[i][d]);
+			mnl_attr_nest_end(nlh, nest);
+		}
+	}
+	result(!rm_parse_status(nlh, &out), "netlink: status parses", NULL);
+	CAPTURE(s, rm_print_metrics(f, &in));
+	CAPTURE(t, rm_print_metrics(f, &out));
+	expect_str("netlink: status round trip", t, s);
+	free(s);
+	free(t);
+
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONFIG);
+	mnl_attr_put_u32(nlh, RSTMON_A_IDLE_THRESHOLD, 42);
+	mnl_attr_put_u32(nlh, RSTMON_A_EVENT_RING, 1024);
+	mnl_attr_put_u32(nlh, RSTMON_A_MAX_CONNS, 65536);
+	result(!rm_parse_config(nlh, &c) && c.idle_threshold == 42 && c.event_ring == 1024 &&
+	       c.max_conns == 65536, "netlink: config parses", NULL);
+}
+
+/* NLMSG_ERROR with an extack message, capped or with the request. */
+static void test_nl_extack(void)
+{
+	char buf[4096], req[256];
+	struct nlmsghdr *nlh, *r;
+	struct nlmsgerr *e;
+
+	r = genl_msg(req, RSTMON_CMD_SET_CONFIG);
+	mnl_attr_put_u32(r, RSTMON_A_IDLE_THRESHOLD, 0);
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_ACK_TLVS | NLM_F_CAPPED;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -ERANGE;
+	e->msg = *r;
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "integer out of range");
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 20);
+	expect_str("netlink: extack of a capped error", rm_extack_msg(nlh), "integer out of range");
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_ACK_TLVS;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e) + r->nlmsg_len - sizeof(*r));
+	e->error = -EINVAL;
+	memcpy(&e->msg, r, r->nlmsg_len);
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "nothing to set: give idle-threshold");
+	expect_str("netlink: extack of an error with the request", rm_extack_msg(nlh),
+		   "nothing to set: give idle-threshold");
+
+	nlh->nlmsg_flags = 0;
+	result(rm_extack_msg(nlh) == NULL, "netlink: no extack without NLM_F_ACK_TLVS", NULL);
+}
+
+static void test_errors(void)
+{
+	char *s;
+	int rc;
+
+	CAPTURE(s, rc = rm_report_error(f, RM_PHASE_FAMILY, ENOENT, NULL, "looking up"));
+	result(rc == 1 && !strcmp(s, "rstmonctl: rstmon is not loaded: run modprobe rstmon\n"),
+	       "errors: family not found -> not loaded, exit 1", "rc %d: %s", rc, s);
+	free(s);
+	CAPTURE(s, rc = rm_report_error(f, RM_PHASE_REQUEST, EPERM, NULL, "get-events"));
+	result(rc == 1 && !strcmp(s, "rstmonctl: permission denied: this needs CAP_NET_ADMIN in the network namespace\n"),
+	       "errors: EPERM -> permission denied, exit 1", "rc %d: %s", rc, s);
+	free(s);
+	CAPTURE(s, rc = rm_report_error(f, RM_PHASE_GROUP, EACCES, NULL, "joining"));
+	result(rc == 1 && strstr(s, "permission denied: this needs CAP_NET_ADMIN"),
+	       "errors: EACCES joining -> permission denied", "rc %d: %s", rc, s);
+	free(s);
+	CAPTURE(s, rc = rm_report_error(f, RM_PHASE_REQUEST, ERANGE, "integer out of range",
+					"set-config"));
+	result(rc == 1 && !strcmp(s, "rstmonctl: set-config refused: integer out of range (Numerical result out of range)\n"),
+	       "errors: the kernel's extack message is printed", "rc %d: %s", rc, s);
+	free(s);
+	CAPTURE(s, rc = rm_report_error(f, RM_PHASE_NETNS, ENOENT, NULL, "foo"));
+	result(rc == 1 && strstr(s, "no network namespace named foo"),
+	       "errors: unknown namespace", "rc %d: %s", rc, s);
+	free(s);
+}
+
+int main(int argc, char **argv)
+{
+	test_parse();
+	if (argc > 1)
+		test_binary(argv[1]);
+	test_event_format();
+	test_conn_format();
+	test_json_escape();
+	test_status_format();
+	test_metrics();
+	test_nl_event();
+	test_nl_conn();
+	test_nl_status();
+	test_nl_extack();
+	test_errors();
+	printf("# %d tests, %d failed\n", total, failed);
+	return failed ? 1 : 0;
+}
