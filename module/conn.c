@@ -234,6 +234,7 @@ static int rstmon_first_side(const struct rstmon_seg *seg, bool *midstream)
  * rstmon_conn_create() - track a new connection from its first segment.
  * @net: namespace the segment was seen in
  * @seg: the segment (never an RST)
+ * @dir: where @seg was seen
  * @side: set to the side that sent @seg
  * @err: set to why nothing was created, when NULL is returned
  * @evicted: set when a half-open entry was evicted to make room
@@ -242,8 +243,8 @@ static int rstmon_first_side(const struct rstmon_seg *seg, bool *midstream)
  * Return: the new entry, or one another CPU inserted meanwhile, or NULL.
  */
 struct rstmon_conn *rstmon_conn_create(struct net *net,
-				       const struct rstmon_seg *seg, int *side,
-				       enum rstmon_conn_err *err, bool *evicted)
+				       const struct rstmon_seg *seg, enum rstmon_dir dir,
+				       int *side, enum rstmon_conn_err *err, bool *evicted)
 {
 	unsigned int b = rstmon_bucket(net, &seg->saddr, seg->sport,
 				       &seg->daddr, seg->dport);
@@ -278,7 +279,8 @@ struct rstmon_conn *rstmon_conn_create(struct net *net,
 	c->state = midstream ? RSTMON_ST_ESTABLISHED : RSTMON_ST_SYN_SENT;
 	c->flags = (midstream ? RSTMON_CF_MIDSTREAM : 0) |
 		   (seg->family == AF_INET6 ? RSTMON_CF_INET6 : 0) |
-		   (s == RSTMON_RESP ? RSTMON_CF_RESP_FIRST : 0);
+		   (s == RSTMON_RESP ? RSTMON_CF_RESP_FIRST : 0) |
+		   (dir << RSTMON_CF_DIR_SHIFT);
 
 	spin_lock_bh(lock);
 	for (old = rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock)); old;

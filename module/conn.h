@@ -77,6 +77,8 @@ struct rstmon_side {
 #define RSTMON_CF_DEAD		BIT(1)	/* unlinked; being freed */
 #define RSTMON_CF_INET6		BIT(2)	/* an IPv6 connection */
 #define RSTMON_CF_RESP_FIRST	BIT(3)	/* the entry was made from the responder's segment */
+#define RSTMON_CF_DIR_SHIFT	4	/* bits 4-5: &enum rstmon_dir of the first segment */
+#define RSTMON_CF_DIR_MASK	(3 << RSTMON_CF_DIR_SHIFT)
 
 /**
  * struct rstmon_conn - one tracked TCP connection (128 bytes).
@@ -144,6 +146,12 @@ static inline u8 rstmon_conn_family(const struct rstmon_conn *c)
 	return (c->flags & RSTMON_CF_INET6) ? AF_INET6 : AF_INET;
 }
 
+/* Where the connection's first segment was seen: &enum rstmon_dir. */
+static inline u8 rstmon_conn_dir(const struct rstmon_conn *c)
+{
+	return (c->flags & RSTMON_CF_DIR_MASK) >> RSTMON_CF_DIR_SHIFT;
+}
+
 static inline u8 rstmon_wscale(const struct rstmon_conn *c, int side)
 {
 	return READ_ONCE(c->opts[side]) & RSTMON_CO_WSCALE_MASK;
@@ -175,8 +183,8 @@ struct rstmon_net *rstmon_pernet_by_id(u32 net_id);
 struct rstmon_conn *rstmon_conn_find(const struct net *net,
 				     const struct rstmon_seg *seg, int *side);
 struct rstmon_conn *rstmon_conn_create(struct net *net,
-				       const struct rstmon_seg *seg, int *side,
-				       enum rstmon_conn_err *err, bool *evicted);
+				       const struct rstmon_seg *seg, enum rstmon_dir dir,
+				       int *side, enum rstmon_conn_err *err, bool *evicted);
 void rstmon_conn_update(struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg, u32 now);
 

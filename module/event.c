@@ -13,12 +13,14 @@
 
 #include "conn.h"
 #include "event.h"
+#include "names.h"
 
 int rstmon_ring_init(struct rstmon_ring *r, u32 size)
 {
 	spin_lock_init(&r->lock);
 	r->size = size;
 	r->next_id = 1;
+	r->first = 1;
 	r->ev = kvcalloc(size, sizeof(*r->ev), GFP_KERNEL_ACCOUNT);
 	return r->ev ? 0 : -ENOMEM;
 }
@@ -46,7 +48,43 @@ u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev)
 /* Oldest id still in the ring (== next id when the ring is empty). */
 static u64 rstmon_ring_oldest_locked(const struct rstmon_ring *r)
 {
-	return r->next_id > r->size ? r->next_id - r->size : 1;
+	return max(r->first, r->next_id > r->size ? r->next_id - r->size : 1);
+}
+
+/**
+ * rstmon_ring_resize() - give a ring another number of slots.
+ * @r: the ring
+ * @size: slots wanted
+ *
+ * The newest events that fit are kept, with their ids; readers in the
+ * middle of a dump see the ones that are gone as overwritten.
+ * Context: process; callers serialise resizes.
+ * Return: 0, or -ENOMEM with the ring unchanged.
+ */
+int rstmon_ring_resize(struct rstmon_ring *r, u32 size)
+{
+	struct rstmon_event *ev, *old;
+	unsigned long flags;
+	u64 id;
+
+	if (size == READ_ONCE(r->size))
+		return 0;
+	ev = kvcalloc(size, sizeof(*ev), GFP_KERNEL_ACCOUNT);
+	if (!ev)
+		return -ENOMEM;
+	spin_lock_irqsave(&r->lock, flags);
+	id = rstmon_ring_oldest_locked(r);
+	if (r->next_id - id > size)
+		id = r->next_id - size;
+	r->first = id;
+	for (; id < r->next_id; id++)
+		ev[id % size] = r->ev[id % r->size];
+	old = r->ev;
+	r->ev = ev;
+	WRITE_ONCE(r->size, size);
+	spin_unlock_irqrestore(&r->lock, flags);
+	kvfree(old);
+	return 0;
 }
 
 u64 rstmon_ring_oldest(struct rstmon_ring *r)
@@ -200,59 +238,13 @@ bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event 
 	return disagree;
 }
 
-static const char *const rstmon_sender_names[__RSTMON_SENDER_MAX] = {
-	[RSTMON_SENDER_UNKNOWN] = "unknown",
-	[RSTMON_SENDER_LOCAL] = "local",
-	[RSTMON_SENDER_FIREWALL] = "firewall",
-	[RSTMON_SENDER_PEER] = "peer",
-	[RSTMON_SENDER_MIDDLEBOX] = "middlebox",
-};
-
-static const char *const rstmon_cause_names[__RSTMON_CAUSE_MAX] = {
-	[RSTMON_CAUSE_UNKNOWN] = "unknown",
-	[RSTMON_CAUSE_REFUSED] = "refused",
-	[RSTMON_CAUSE_NO_CONNECTION] = "no-connection",
-	[RSTMON_CAUSE_DATA_AFTER_CLOSE] = "data-after-close",
-	[RSTMON_CAUSE_UNREAD_DATA] = "unread-data",
-	[RSTMON_CAUSE_LINGER_ABORT] = "linger-abort",
-	[RSTMON_CAUSE_APP_ABORT] = "app-abort",
-	[RSTMON_CAUSE_ACCEPT_OVERFLOW] = "accept-overflow",
-	[RSTMON_CAUSE_TIME_WAIT] = "time-wait",
-	[RSTMON_CAUSE_BAD_SEGMENT] = "bad-segment",
-	[RSTMON_CAUSE_MEMORY] = "memory",
-	[RSTMON_CAUSE_TIMEOUT] = "timeout",
-	[RSTMON_CAUSE_IDLE_TIMEOUT] = "idle-timeout",
-	[RSTMON_CAUSE_ABANDONED] = "abandoned",
-	[RSTMON_CAUSE_INJECTED] = "injected",
-};
-
-static const char *const rstmon_confidence_names[__RSTMON_CONF_MAX] = {
-	[RSTMON_CONF_SUSPECT] = "suspect",
-	[RSTMON_CONF_LIKELY] = "likely",
-	[RSTMON_CONF_CERTAIN] = "certain",
-};
-
-static const char *const rstmon_seqchk_names[__RSTMON_SEQ_MAX] = {
-	[RSTMON_SEQ_NA] = "na",
-	[RSTMON_SEQ_EXACT] = "exact",
-	[RSTMON_SEQ_IN_WINDOW] = "in-window",
-	[RSTMON_SEQ_OUT_OF_WINDOW] = "out-of-window",
-};
-
-static const char *const rstmon_dir_names[__RSTMON_DIR_MAX] = {
-	[RSTMON_DIR_IN] = "in",
-	[RSTMON_DIR_OUT] = "out",
-	[RSTMON_DIR_FWD] = "fwd",
-};
-
-static const char *const rstmon_state_names[__RSTMON_ST_MAX] = {
-	[RSTMON_ST_SYN_SENT] = "syn-sent",
-	[RSTMON_ST_SYN_RECV] = "syn-recv",
-	[RSTMON_ST_ESTABLISHED] = "established",
-	[RSTMON_ST_FIN_WAIT] = "fin-wait",
-	[RSTMON_ST_CLOSING] = "closing",
-	[RSTMON_ST_CLOSED] = "closed",
-};
+/* The tables are those of names.h; each must name every value of its enum. */
+static_assert(ARRAY_SIZE(rstmon_sender_names) == __RSTMON_SENDER_MAX);
+static_assert(ARRAY_SIZE(rstmon_cause_names) == __RSTMON_CAUSE_MAX);
+static_assert(ARRAY_SIZE(rstmon_confidence_names) == __RSTMON_CONF_MAX);
+static_assert(ARRAY_SIZE(rstmon_seqchk_names) == __RSTMON_SEQ_MAX);
+static_assert(ARRAY_SIZE(rstmon_dir_names) == __RSTMON_DIR_MAX);
+static_assert(ARRAY_SIZE(rstmon_state_names) == __RSTMON_ST_MAX);
 
 static const char *rstmon_name(const char *const *table, unsigned int n, unsigned int i)
 {

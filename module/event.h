@@ -101,17 +101,20 @@ struct rstmon_event {
  * @lock: serialises writers and readers' copies
  * @size: slots in @ev
  * @next_id: id of the next event (ids start at 1)
+ * @first: no event before this id is kept (a resize dropped them)
  * @ev: the slots; event id N lives in slot N % @size
  */
 struct rstmon_ring {
 	spinlock_t lock;	/* writers, and readers' copies */
 	u32 size;
 	u64 next_id;
+	u64 first;
 	struct rstmon_event *ev;
 };
 
 int rstmon_ring_init(struct rstmon_ring *r, u32 size);
 void rstmon_ring_free(struct rstmon_ring *r);
+int rstmon_ring_resize(struct rstmon_ring *r, u32 size);
 u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev);
 bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev);
 u64 rstmon_ring_oldest(struct rstmon_ring *r);

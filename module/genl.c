@@ -28,9 +28,6 @@
 #include "kreason.h"
 #include "genl.h"
 
-/* Notifications per second and namespace; more are dropped and counted. */
-#define RSTMON_NOTIFY_PER_SEC	1000
-
 static struct genl_family rstmon_genl_family;
 static bool rstmon_genl_ready;
 
@@ -138,8 +135,8 @@ static int rstmon_put_status(struct sk_buff *skb, struct net *net)
 	    nla_put_u32(skb, RSTMON_A_CONNS_TOTAL, rstmon_conn_count()) ||
 	    nla_put_u32(skb, RSTMON_A_CONNS_LIMIT, rstmon_conn_limit()) ||
 	    nla_put_u64_64bit(skb, RSTMON_A_EVENTS_LOGGED, logged, RSTMON_A_PAD) ||
-	    nla_put_u32(skb, RSTMON_A_EVENT_RING, rn->ring.size) ||
-	    nla_put_u32(skb, RSTMON_A_IDLE_THRESHOLD, READ_ONCE(rstmon_params.idle_threshold)))
+	    nla_put_u32(skb, RSTMON_A_EVENT_RING, READ_ONCE(rn->ring.size)) ||
+	    nla_put_u32(skb, RSTMON_A_IDLE_THRESHOLD, rstmon_idle_threshold(rn)))
 		return -EMSGSIZE;
 
 	nest = nla_nest_start(skb, RSTMON_A_COUNTERS);
@@ -152,8 +149,7 @@ static int rstmon_put_status(struct sk_buff *skb, struct net *net)
 			return -EMSGSIZE;
 	}
 	if (nla_put_u64_64bit(skb, RSTMON_CTR_OVERWRITTEN,
-			      logged > rn->ring.size ? logged - rn->ring.size : 0,
-			      RSTMON_CTR_PAD))
+			      rstmon_ring_oldest(&rn->ring) - 1, RSTMON_CTR_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 
@@ -201,6 +197,8 @@ err:
 
 static int rstmon_genl_get_config(struct sk_buff *skb, struct genl_info *info)
 {
+	struct rstmon_net *rn = rstmon_pernet(genl_info_net(info));
+	u8 fam = READ_ONCE(rn->families);
 	struct sk_buff *msg;
 	void *hdr;
 
@@ -209,8 +207,11 @@ static int rstmon_genl_get_config(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &rstmon_genl_family, 0, RSTMON_CMD_GET_CONFIG);
 	if (!hdr ||
-	    nla_put_u32(msg, RSTMON_A_IDLE_THRESHOLD, READ_ONCE(rstmon_params.idle_threshold)) ||
-	    nla_put_u32(msg, RSTMON_A_EVENT_RING, rstmon_params.event_ring) ||
+	    nla_put_u32(msg, RSTMON_A_IDLE_THRESHOLD, rstmon_idle_threshold(rn)) ||
+	    nla_put_u32(msg, RSTMON_A_EVENT_RING, READ_ONCE(rn->ring.size)) ||
+	    nla_put_u8(msg, RSTMON_A_IPV4, !!(fam & RSTMON_FAM_IPV4)) ||
+	    nla_put_u8(msg, RSTMON_A_IPV6, !!(fam & RSTMON_FAM_IPV6)) ||
+	    nla_put_u32(msg, RSTMON_A_NOTIFY_RATE, READ_ONCE(rn->notify_rate)) ||
 	    nla_put_u32(msg, RSTMON_A_MAX_CONNS, rstmon_conn_limit())) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -219,15 +220,45 @@ static int rstmon_genl_get_config(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static void rstmon_set_family(struct rstmon_net *rn, const struct nlattr *a, u8 bit)
+{
+	if (!a)
+		return;
+	if (nla_get_u8(a))
+		WRITE_ONCE(rn->families, rn->families | bit);
+	else
+		WRITE_ONCE(rn->families, rn->families & ~bit);
+}
+
+/*
+ * The policy checked every value's range; the only thing that can still
+ * fail is the ring's memory, so it goes first and a failure changes
+ * nothing.  The genetlink lock serialises settings (the family is not
+ * parallel_ops).
+ */
 static int rstmon_genl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
-	if (!info->attrs[RSTMON_A_IDLE_THRESHOLD]) {
-		NL_SET_ERR_MSG(info->extack, "nothing to set: give idle-threshold");
+	struct rstmon_net *rn = rstmon_pernet(genl_info_net(info));
+	struct nlattr **a = info->attrs;
+
+	if (!a[RSTMON_A_IDLE_THRESHOLD] && !a[RSTMON_A_EVENT_RING] && !a[RSTMON_A_IPV4] &&
+	    !a[RSTMON_A_IPV6] && !a[RSTMON_A_NOTIFY_RATE]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give idle-threshold, event-ring, ipv4, ipv6 or notify-rate");
 		return -EINVAL;
 	}
-	/* The policy checked the range (as the module parameter's). */
-	WRITE_ONCE(rstmon_params.idle_threshold,
-		   nla_get_u32(info->attrs[RSTMON_A_IDLE_THRESHOLD]));
+	if (a[RSTMON_A_EVENT_RING] &&
+	    rstmon_ring_resize(&rn->ring, nla_get_u32(a[RSTMON_A_EVENT_RING]))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[RSTMON_A_EVENT_RING],
+				    "no memory for an event ring of this size; nothing changed");
+		return -ENOMEM;
+	}
+	if (a[RSTMON_A_IDLE_THRESHOLD])
+		WRITE_ONCE(rn->idle_threshold, nla_get_u32(a[RSTMON_A_IDLE_THRESHOLD]));
+	if (a[RSTMON_A_NOTIFY_RATE])
+		WRITE_ONCE(rn->notify_rate, nla_get_u32(a[RSTMON_A_NOTIFY_RATE]));
+	rstmon_set_family(rn, a[RSTMON_A_IPV4], RSTMON_FAM_IPV4);
+	rstmon_set_family(rn, a[RSTMON_A_IPV6], RSTMON_FAM_IPV6);
 	return 0;
 }
 
@@ -276,6 +307,7 @@ struct rstmon_conn_dump {
 	const struct in6_addr *addr;	/* filters; NULL/0/0xff: any */
 	__be16 port;
 	u8 state;
+	u8 dir;
 	u8 family;
 	u32 now;
 };
@@ -324,6 +356,8 @@ static int rstmon_dump_one_conn(const struct rstmon_conn *c, void *arg)
 		return 0;
 	if (d->state != 0xff && READ_ONCE(c->state) != d->state)
 		return 0;
+	if (d->dir != 0xff && rstmon_conn_dir(c) != d->dir)
+		return 0;
 
 	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid, d->cb->nlh->nlmsg_seq,
 			  &rstmon_genl_family, NLM_F_MULTI, RSTMON_CMD_GET_CONNS);
@@ -333,6 +367,7 @@ static int rstmon_dump_one_conn(const struct rstmon_conn *c, void *arg)
 	if (!nest ||
 	    nla_put_u8(d->skb, RSTMON_C_FAMILY, rstmon_conn_family(c)) ||
 	    nla_put_u8(d->skb, RSTMON_C_STATE, READ_ONCE(c->state)) ||
+	    nla_put_u8(d->skb, RSTMON_C_DIR, rstmon_conn_dir(c)) ||
 	    nla_put_u8(d->skb, RSTMON_C_MIDSTREAM, !!(c->flags & RSTMON_CF_MIDSTREAM)) ||
 	    nla_put_u32(d->skb, RSTMON_C_AGE_MS,
 			jiffies_to_msecs(d->now - rstmon_conn_created(c))) ||
@@ -354,6 +389,7 @@ static int rstmon_genl_dump_conns(struct sk_buff *skb, struct netlink_callback *
 		.skb = skb,
 		.cb = cb,
 		.state = 0xff,
+		.dir = 0xff,
 		.now = jiffies,
 	};
 	struct in6_addr addr;
@@ -378,6 +414,8 @@ static int rstmon_genl_dump_conns(struct sk_buff *skb, struct netlink_callback *
 		d.port = nla_get_be16(attrs[RSTMON_A_FILTER_PORT]);
 	if (attrs[RSTMON_A_FILTER_STATE])
 		d.state = nla_get_u8(attrs[RSTMON_A_FILTER_STATE]);
+	if (attrs[RSTMON_A_FILTER_DIR])
+		d.dir = nla_get_u8(attrs[RSTMON_A_FILTER_DIR]);
 
 	rstmon_conn_walk(sock_net(skb->sk), pos, rstmon_dump_one_conn, &d);
 	cb->args[0] = pos[0];
@@ -406,7 +444,7 @@ static bool rstmon_notify_allowed(struct rstmon_net *rn)
 		WRITE_ONCE(rn->notify_n, 1);
 		return true;
 	}
-	if (READ_ONCE(rn->notify_n) >= RSTMON_NOTIFY_PER_SEC)
+	if (READ_ONCE(rn->notify_n) >= READ_ONCE(rn->notify_rate))
 		return false;
 	WRITE_ONCE(rn->notify_n, READ_ONCE(rn->notify_n) + 1);
 	return true;
@@ -459,14 +497,29 @@ static struct netlink_range_validation rstmon_idle_range = {
 	.max = RSTMON_IDLE_MAX,
 };
 
+static struct netlink_range_validation rstmon_ring_range = {
+	.min = RSTMON_EVENT_RING_MIN,
+	.max = RSTMON_EVENT_RING_MAX,
+};
+
+static struct netlink_range_validation rstmon_notify_range = {
+	.min = 1,
+	.max = RSTMON_NOTIFY_RATE_MAX,
+};
+
 static const struct nla_policy rstmon_set_config_policy[RSTMON_A_MAX + 1] = {
 	[RSTMON_A_IDLE_THRESHOLD] = NLA_POLICY_FULL_RANGE(NLA_U32, &rstmon_idle_range),
+	[RSTMON_A_EVENT_RING] = NLA_POLICY_FULL_RANGE(NLA_U32, &rstmon_ring_range),
+	[RSTMON_A_IPV4] = NLA_POLICY_MAX(NLA_U8, 1),
+	[RSTMON_A_IPV6] = NLA_POLICY_MAX(NLA_U8, 1),
+	[RSTMON_A_NOTIFY_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &rstmon_notify_range),
 };
 
 static const struct nla_policy rstmon_conns_policy[RSTMON_A_MAX + 1] = {
 	[RSTMON_A_FILTER_ADDR] = NLA_POLICY_MIN_LEN(4),
 	[RSTMON_A_FILTER_PORT] = { .type = NLA_BE16 },
 	[RSTMON_A_FILTER_STATE] = NLA_POLICY_MAX(NLA_U8, RSTMON_ST_CLOSED),
+	[RSTMON_A_FILTER_DIR] = NLA_POLICY_MAX(NLA_U8, __RSTMON_DIR_MAX - 1),
 };
 
 static const struct genl_ops rstmon_genl_ops[] = {

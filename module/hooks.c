@@ -134,7 +134,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	struct rstmon_rst_ctx x = {
 		.dir = dir,
 		.now = now,
-		.idle_threshold = READ_ONCE(rstmon_params.idle_threshold) * HZ,
+		.idle_threshold = rstmon_idle_threshold(rn) * HZ,
 	};
 	struct rstmon_event ev;
 
@@ -211,6 +211,9 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 	u32 now;
 	int side;
 
+	if (!(READ_ONCE(rn->families) &
+	      (state->pf == NFPROTO_IPV4 ? RSTMON_FAM_IPV4 : RSTMON_FAM_IPV6)))
+		return NF_ACCEPT;
 	switch (rstmon_parse(skb, state->pf, &seg)) {
 	case RSTMON_PARSE_TCP:
 		break;
@@ -235,7 +238,7 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	if (!c) {
-		c = rstmon_conn_create(state->net, &seg, &side, &err, &evicted);
+		c = rstmon_conn_create(state->net, &seg, dir, &side, &err, &evicted);
 		if (evicted)
 			rstmon_count(rn, RSTMON_STAT_EVICTED);
 		if (!c) {

@@ -15,8 +15,6 @@
 /* Hard limits of the module parameters; load is refused outside them. */
 #define RSTMON_MAX_CONNS_MIN	1024U
 #define RSTMON_MAX_CONNS_MAX	(16U << 20)
-#define RSTMON_EVENT_RING_MIN	16U
-#define RSTMON_EVENT_RING_MAX	65536U
 
 struct rstmon_params rstmon_params = {
 	.max_conns = 0,

@@ -18,6 +18,7 @@
 #include "rstmon.h"
 #include "conn.h"
 #include "kreason.h"
+#include "names.h"
 
 /**
  * struct rstmon_proc_iter - the cursor of one reader.
@@ -45,7 +46,7 @@ static void rstmon_show_by_dir(struct seq_file *m, const struct rstmon_net *rn,
 static void rstmon_show_header(struct seq_file *m, struct net *net)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
-	u64 logged = rn->ring.next_id - 1;
+	u64 logged = READ_ONCE(rn->ring.next_id) - 1;
 	unsigned int cause, dir;
 
 	seq_printf(m, "rstmon version=%s netns=%u\n", RSTMON_VERSION, net->ns.inum);
@@ -55,11 +56,13 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 		   rstmon_stat_sum(rn, RSTMON_STAT_EVICTED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_NOMEM));
 	seq_printf(m, "events logged=%llu ring=%u overwritten=%llu amended=%llu idle_threshold=%u notify_dropped=%llu\n",
-		   logged, rn->ring.size,
-		   logged > rn->ring.size ? logged - rn->ring.size : 0,
+		   logged, READ_ONCE(rn->ring.size), rstmon_ring_oldest(&rn->ring) - 1,
 		   rstmon_stat_sum(rn, RSTMON_STAT_AMENDED),
-		   READ_ONCE(rstmon_params.idle_threshold),
+		   rstmon_idle_threshold(rn),
 		   rstmon_stat_sum(rn, RSTMON_STAT_NOTIFY_DROPPED));
+	seq_printf(m, "config ipv4=%d ipv6=%d notify_rate=%u\n",
+		   !!(READ_ONCE(rn->families) & RSTMON_FAM_IPV4),
+		   !!(READ_ONCE(rn->families) & RSTMON_FAM_IPV6), READ_ONCE(rn->notify_rate));
 	rstmon_show_by_dir(m, rn, "segments", RSTMON_STAT_SEG_IN);
 	rstmon_show_by_dir(m, rn, "rst ipv4", RSTMON_STAT_RST4_IN);
 	rstmon_show_by_dir(m, rn, "rst ipv6", RSTMON_STAT_RST6_IN);
@@ -90,21 +93,13 @@ static void rstmon_show_addr(struct seq_file *m, const char *key, u8 family,
 		seq_printf(m, " %s=[%pI6c]:%u", key, a, ntohs(port));
 }
 
-/* One per RSTMON_EV_* bit, in bit order. */
-static const char *const rstmon_evidence_names[] = {
-	"ack", "tracked", "midstream", "ttl-mismatch", "payload", "data-after",
-	"socket", "ctl-socket", "no-socket", "raw-socket", "idle", "kreason",
-	"kernel-disagrees", "ipid-mismatch", "repeated", "zero-hop", "rst-burst",
-	"one-way", "bypassed", "nat",
-};
-
 static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 {
-	static const char *const sides[] = { "client", "server", "unknown" };
 	static const char *const fins[] = { "none", "sender", "receiver", "both" };
 	unsigned int i;
 	char sep = '=';
 
+	/* names.h names every RSTMON_EV_* bit, in bit order. */
 	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_NAT) + 1);
 
 	seq_printf(m, "event id=%llu time=%llu.%06llu dir=%s sender=%s cause=%s confidence=%s",
@@ -116,8 +111,8 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 	rstmon_show_addr(m, "dst", ev->family, &ev->dst, ev->dport);
 	seq_printf(m, " state=%s side=%s idle_ms=%u age_ms=%u seq=%u ack=%u seqchk=%s",
 		   ev->state == 0xff ? "untracked" : rstmon_state_name(ev->state),
-		   sides[min_t(u8, ev->side, 2)], ev->idle_ms, ev->age_ms, ev->seq, ev->ack,
-		   rstmon_seqchk_name(ev->seqchk));
+		   rstmon_side_names[min_t(u8, ev->side, RSTMON_SIDE_UNKNOWN)], ev->idle_ms,
+		   ev->age_ms, ev->seq, ev->ack, rstmon_seqchk_name(ev->seqchk));
 	seq_printf(m, " ttl=%u ttl_base=%u bytes_sender=%u bytes_receiver=%u segs_sender=%u segs_receiver=%u fin=%s",
 		   ev->ttl, ev->ttl_base, ev->bytes[0], ev->bytes[1], ev->segs[0],
 		   ev->segs[1], fins[ev->fin & 3]);

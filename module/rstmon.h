@@ -18,6 +18,16 @@
 /* idle_threshold's range, seconds (the parameter and netlink) */
 #define RSTMON_IDLE_MIN		1U
 #define RSTMON_IDLE_MAX		(7U * 24 * 3600)
+/* event_ring's range (the parameter and netlink) */
+#define RSTMON_EVENT_RING_MIN	16U
+#define RSTMON_EVENT_RING_MAX	65536U
+/* notifications per second and namespace: default and range */
+#define RSTMON_NOTIFY_RATE_DEFAULT	1000U
+#define RSTMON_NOTIFY_RATE_MAX		1000000U
+
+/* struct rstmon_net.families: what the hooks look at */
+#define RSTMON_FAM_IPV4		BIT(0)
+#define RSTMON_FAM_IPV6		BIT(1)
 
 /**
  * enum rstmon_stat - per-namespace counters, kept per CPU.
@@ -98,6 +108,13 @@ struct rstmon_stats {
  * @ring: recent RST events
  * @notify_start: jiffies at which the current second of notifications began
  * @notify_n: notifications sent in it
+ * @idle_threshold: seconds of silence read as an idle timeout here (0: the
+ *	module parameter's)
+ * @notify_rate: notifications per second allowed
+ * @families: RSTMON_FAM_* tracked here
+ *
+ * The settings change through netlink (serialised by the genetlink lock,
+ * the family not being parallel) and are read with READ_ONCE().
  */
 struct rstmon_net {
 	struct net *net;
@@ -106,6 +123,9 @@ struct rstmon_net {
 	struct rstmon_ring ring;
 	unsigned long notify_start;
 	unsigned int notify_n;
+	unsigned int idle_threshold;
+	unsigned int notify_rate;
+	u8 families;
 };
 
 /**
@@ -127,6 +147,12 @@ extern unsigned int rstmon_net_id;
 static inline struct rstmon_net *rstmon_pernet(const struct net *net)
 {
 	return net_generic(net, rstmon_net_id);
+}
+
+/* Seconds of silence that make an idle timeout in @rn's namespace. */
+static inline unsigned int rstmon_idle_threshold(const struct rstmon_net *rn)
+{
+	return READ_ONCE(rn->idle_threshold) ?: READ_ONCE(rstmon_params.idle_threshold);
 }
 
 static inline void rstmon_count(struct rstmon_net *rn, enum rstmon_stat s)

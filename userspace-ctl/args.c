@@ -15,7 +15,7 @@
 
 #include "rstmonctl.h"
 
-#define MAX_POS 8
+#define MAX_POS 16
 
 static const char *const usages[] = {
 	[RM_CMD_NONE] =
@@ -28,10 +28,12 @@ static const char *const usages[] = {
 		"  stats [-a|--all]              counters and RSTs by cause and direction\n"
 		"  events [--from ID]            the namespace's recent events\n"
 		"  watch                         print each new event as it happens\n"
-		"  config get                    the runtime settings\n"
-		"  config set idle-threshold N   set the idle threshold (seconds)\n"
+		"  config get                    the namespace's settings\n"
+		"  config set KEY VALUE...       change them, all or none: idle-threshold N,\n"
+		"                                event-ring N, ipv4 on|off, ipv6 on|off,\n"
+		"                                notify-rate N\n"
 		"  metrics                       counters in Prometheus text format\n"
-		"  conns [--addr ADDR] [--port PORT] [--state STATE]\n"
+		"  conns [--addr ADDR] [--port PORT] [--state STATE] [--dir DIR]\n"
 		"                                the tracked connections\n"
 		"  reset                         zero the namespace's counters\n"
 		"\n"
@@ -59,23 +61,35 @@ static const char *const usages[] = {
 		"interrupted (SIGINT, SIGTERM).  Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONFIG_GET] =
 		"usage: rstmonctl [-j] [-n NAME] config get\n"
-		"Print the runtime settings: idle-threshold, event-ring, max-conns.\n",
+		"Print the settings of the network namespace, one key=value per line:\n"
+		"idle-threshold, event-ring, ipv4, ipv6, notify-rate, and max-conns (the\n"
+		"module's, for all namespaces).\n",
 	[RM_CMD_CONFIG_SET] =
-		"usage: rstmonctl [-n NAME] config set idle-threshold SECONDS\n"
-		"Set the idle threshold (1..604800 seconds; module-wide).  Needs\n"
-		"CAP_NET_ADMIN.\n",
+		"usage: rstmonctl [-n NAME] config set KEY VALUE [KEY VALUE]...\n"
+		"Change settings of the network namespace, in one request: the kernel\n"
+		"applies all of them, or none when it refuses one.  Each KEY at most once:\n"
+		"  idle-threshold SECONDS  silence read as an idle timeout (1..604800;\n"
+		"                          until set, the module parameter idle_threshold)\n"
+		"  event-ring N            events kept (16..65536; the newest stay)\n"
+		"  ipv4 on|off             track IPv4 (also 1|0)\n"
+		"  ipv6 on|off             track IPv6 (also 1|0)\n"
+		"  notify-rate N           event notifications per second (1..1000000)\n"
+		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_METRICS] =
 		"usage: rstmonctl [-n NAME] metrics\n"
 		"Print the namespace's counters in the Prometheus text exposition\n"
 		"format (for node_exporter's textfile collector).\n",
 	[RM_CMD_CONNS] =
 		"usage: rstmonctl [-j] [-n NAME] conns [--addr ADDR] [--port PORT] [--state STATE]\n"
+		"                                      [--dir DIR]\n"
 		"Print the namespace's tracked connections, one per line (-j: one JSON\n"
 		"object per line).  Filters, all of which must match:\n"
 		"  --addr ADDR    an IPv4 or IPv6 address at either end\n"
 		"  --port PORT    a port (1..65535) at either end\n"
 		"  --state STATE  syn-sent, syn-recv, established, fin-wait, closing\n"
 		"                 or closed\n"
+		"  --dir DIR      how its first segment was seen: in (opened by a remote\n"
+		"                 client), out (opened by this host) or fwd (forwarded)\n"
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_RESET] =
 		"usage: rstmonctl [-n NAME] reset\n"
@@ -83,7 +97,7 @@ static const char *const usages[] = {
 		"the events and the connection table stay.  Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONFIG] =
 		"usage: rstmonctl [-j] [-n NAME] config get\n"
-		"       rstmonctl [-n NAME] config set idle-threshold SECONDS\n",
+		"       rstmonctl [-n NAME] config set KEY VALUE [KEY VALUE]...\n",
 };
 
 void rm_usage(FILE *f, enum rm_cmd cmd)
@@ -137,10 +151,103 @@ static bool valid_netns_name(const char *s)
 	return *s && strlen(s) < 256 && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
 }
 
+/*
+ * A filter option of conns (--addr, --port, --state, --dir, or the same
+ * with "=VALUE"): where its value goes, with *@v set to the "=VALUE" part
+ * (NULL when the value is the next argument); NULL when @a is none.
+ */
+static const char **conns_filter(const char *a, const char **v, const char **addr,
+				 const char **port, const char **state, const char **dir)
+{
+	static const char *const names[] = { "--addr", "--port", "--state", "--dir" };
+	const char **dsts[] = { addr, port, state, dir };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(a, names[i]) || (*v = long_value(a, names[i])))
+			return dsts[i];
+	}
+	return NULL;
+}
+
+/* The keys of config set, indexed by &enum rm_setting. */
+static const struct {
+	const char *key;
+	uint32_t min, max;	/* 0, 0: on|off|1|0 */
+	const char *unit;
+} settings[__RM_SET_MAX] = {
+	[RM_SET_IDLE_THRESHOLD] = { "idle-threshold", 1, 604800, "seconds" },
+	[RM_SET_EVENT_RING] = { "event-ring", 16, 65536, "events" },
+	[RM_SET_IPV4] = { "ipv4", 0, 0, NULL },
+	[RM_SET_IPV6] = { "ipv6", 0, 0, NULL },
+	[RM_SET_NOTIFY_RATE] = { "notify-rate", 1, 1000000, "notifications per second" },
+};
+
+#define SETTABLE "idle-threshold, event-ring, ipv4, ipv6, notify-rate"
+
+/* config set's KEY VALUE pairs, @pos[0..@n - 1], into @o. */
+static int parse_settings(const char *const *pos, int n, struct rm_opts *o, char *err,
+			  size_t errlen)
+{
+	int i;
+
+	if (!n)
+		return bad(err, errlen, "config set needs KEY VALUE pairs (keys: " SETTABLE ")");
+	for (i = 0; i < n; i += 2) {
+		const char *key = pos[i], *val = i + 1 < n ? pos[i + 1] : NULL;
+		unsigned int k;
+		uint64_t v;
+
+		for (k = 0; k < __RM_SET_MAX; k++)
+			if (!strcmp(key, settings[k].key))
+				break;
+		if (k == __RM_SET_MAX)
+			return bad(err, errlen, "unknown setting '%s' (settable: " SETTABLE ")", key);
+		if (o->set & (1U << k))
+			return bad(err, errlen, "%s given twice", key);
+		if (!settings[k].max) {
+			if (!val)
+				return bad(err, errlen, "%s needs a value: on or off", key);
+			if (!strcmp(val, "on") || !strcmp(val, "1"))
+				v = 1;
+			else if (!strcmp(val, "off") || !strcmp(val, "0"))
+				v = 0;
+			else
+				return bad(err, errlen, "invalid %s '%s': on, off, 1 or 0", key, val);
+		} else {
+			if (!val)
+				return bad(err, errlen, "%s needs a value: %u..%u %s", key,
+					   settings[k].min, settings[k].max, settings[k].unit);
+			if (!rm_parse_uint(val, settings[k].max, &v) || v < settings[k].min)
+				return bad(err, errlen, "invalid %s '%s': %u..%u %s", key, val,
+					   settings[k].min, settings[k].max, settings[k].unit);
+		}
+		o->set |= 1U << k;
+		switch (k) {
+		case RM_SET_IDLE_THRESHOLD:
+			o->cfg.idle_threshold = v;
+			break;
+		case RM_SET_EVENT_RING:
+			o->cfg.event_ring = v;
+			break;
+		case RM_SET_IPV4:
+			o->cfg.ipv4 = v;
+			break;
+		case RM_SET_IPV6:
+			o->cfg.ipv6 = v;
+			break;
+		case RM_SET_NOTIFY_RATE:
+			o->cfg.notify_rate = v;
+			break;
+		}
+	}
+	return 0;
+}
+
 int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, size_t errlen)
 {
 	const char *pos[MAX_POS], *from = NULL, *v = NULL;
-	const char *addr = NULL, *port = NULL, *state = NULL;
+	const char *addr = NULL, *port = NULL, *state = NULL, *dir = NULL, **dst;
 	bool opts_done = false, all = false;
 	int npos = 0, i;
 	uint64_t n;
@@ -180,11 +287,7 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 				v = argv[++i];
 			}
 			from = v;
-		} else if (!strcmp(a, "--addr") || (v = long_value(a, "--addr")) ||
-			   !strcmp(a, "--port") || (v = long_value(a, "--port")) ||
-			   !strcmp(a, "--state") || (v = long_value(a, "--state"))) {
-			const char **dst = a[2] == 'a' ? &addr : a[2] == 'p' ? &port : &state;
-
+		} else if ((dst = conns_filter(a, &v, &addr, &port, &state, &dir))) {
 			if (!v) {
 				if (i + 1 >= argc)
 					return bad(err, errlen, "%s needs a value", a);
@@ -237,19 +340,8 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 			return bad(err, errlen, "unexpected argument '%s'", pos[2]);
 		break;
 	case RM_CMD_CONFIG_SET:
-		if (npos < 3)
-			return bad(err, errlen, "config set needs a setting: idle-threshold SECONDS");
-		if (strcmp(pos[2], "idle-threshold"))
-			return bad(err, errlen, "unknown setting '%s' (settable: idle-threshold)",
-				   pos[2]);
-		if (npos < 4)
-			return bad(err, errlen, "idle-threshold needs a value in seconds");
-		if (npos > 4)
-			return bad(err, errlen, "unexpected argument '%s'", pos[4]);
-		if (!rm_parse_uint(pos[3], UINT32_MAX, &n))
-			return bad(err, errlen, "invalid idle-threshold '%s': a number of seconds",
-				   pos[3]);
-		o->idle_threshold = n;
+		if (parse_settings(pos + 2, npos - 2, o, err, errlen))
+			return RM_EXIT_USAGE;
 		break;
 	default:
 		if (npos > 1)
@@ -266,9 +358,9 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		if (!rm_parse_uint(from, UINT64_MAX, &o->from))
 			return bad(err, errlen, "invalid event id '%s'", from);
 	}
-	if ((addr || port || state) && o->cmd != RM_CMD_CONNS)
+	if ((addr || port || state || dir) && o->cmd != RM_CMD_CONNS)
 		return bad(err, errlen, "--%s is an option of conns only",
-			   addr ? "addr" : port ? "port" : "state");
+			   addr ? "addr" : port ? "port" : state ? "state" : "dir");
 	if (addr) {
 		if (inet_pton(AF_INET, addr, o->filter_addr) == 1)
 			o->filter_family = AF_INET;
@@ -291,6 +383,14 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 				   state);
 		o->has_state = true;
 		o->filter_state = st;
+	}
+	if (dir) {
+		int d = rm_dir_from_name(dir);
+
+		if (d < 0)
+			return bad(err, errlen, "invalid direction '%s' (in, out, fwd)", dir);
+		o->has_dir = true;
+		o->filter_dir = d;
 	}
 	if (o->json && (o->cmd == RM_CMD_CONFIG_SET || o->cmd == RM_CMD_METRICS ||
 			o->cmd == RM_CMD_RESET))

@@ -3,8 +3,9 @@
  * rstmonctl: names of the uapi values and the output formats.  Pure
  * functions of the structs in rstmonctl.h; the unit tests check them.
  *
- * The name tables are those of module/event.c and module/proc.c, indexed
- * by the uapi enums, so the text lines are those of /proc/net/rstmon.
+ * The name tables are the module's own (module/names.h, which
+ * module/event.c and module/proc.c use too), indexed by the uapi enums, so
+ * the text lines are those of /proc/net/rstmon.
  */
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -12,78 +13,27 @@
 
 #include "rstmonctl.h"
 
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const dir_names[__RSTMON_DIR_MAX] = {
-	[RSTMON_DIR_IN] = "in",
-	[RSTMON_DIR_OUT] = "out",
-	[RSTMON_DIR_FWD] = "fwd",
-};
-
-static const char *const sender_names[__RSTMON_SENDER_MAX] = {
-	[RSTMON_SENDER_UNKNOWN] = "unknown",
-	[RSTMON_SENDER_LOCAL] = "local",
-	[RSTMON_SENDER_FIREWALL] = "firewall",
-	[RSTMON_SENDER_PEER] = "peer",
-	[RSTMON_SENDER_MIDDLEBOX] = "middlebox",
-};
-
-static const char *const cause_names[__RSTMON_CAUSE_MAX] = {
-	[RSTMON_CAUSE_UNKNOWN] = "unknown",
-	[RSTMON_CAUSE_REFUSED] = "refused",
-	[RSTMON_CAUSE_NO_CONNECTION] = "no-connection",
-	[RSTMON_CAUSE_DATA_AFTER_CLOSE] = "data-after-close",
-	[RSTMON_CAUSE_UNREAD_DATA] = "unread-data",
-	[RSTMON_CAUSE_LINGER_ABORT] = "linger-abort",
-	[RSTMON_CAUSE_APP_ABORT] = "app-abort",
-	[RSTMON_CAUSE_ACCEPT_OVERFLOW] = "accept-overflow",
-	[RSTMON_CAUSE_TIME_WAIT] = "time-wait",
-	[RSTMON_CAUSE_BAD_SEGMENT] = "bad-segment",
-	[RSTMON_CAUSE_MEMORY] = "memory",
-	[RSTMON_CAUSE_TIMEOUT] = "timeout",
-	[RSTMON_CAUSE_IDLE_TIMEOUT] = "idle-timeout",
-	[RSTMON_CAUSE_ABANDONED] = "abandoned",
-	[RSTMON_CAUSE_INJECTED] = "injected",
-};
-
-static const char *const confidence_names[__RSTMON_CONF_MAX] = {
-	[RSTMON_CONF_SUSPECT] = "suspect",
-	[RSTMON_CONF_LIKELY] = "likely",
-	[RSTMON_CONF_CERTAIN] = "certain",
-};
-
-static const char *const seqchk_names[__RSTMON_SEQ_MAX] = {
-	[RSTMON_SEQ_NA] = "na",
-	[RSTMON_SEQ_EXACT] = "exact",
-	[RSTMON_SEQ_IN_WINDOW] = "in-window",
-	[RSTMON_SEQ_OUT_OF_WINDOW] = "out-of-window",
-};
-
-static const char *const state_names[__RM_ST_MAX] = {
-	[RM_ST_SYN_SENT] = "syn-sent",
-	[RM_ST_SYN_RECV] = "syn-recv",
-	[RM_ST_ESTABLISHED] = "established",
-	[RM_ST_FIN_WAIT] = "fin-wait",
-	[RM_ST_CLOSING] = "closing",
-	[RM_ST_CLOSED] = "closed",
-};
-
-/* One per RSTMON_EV_* bit, in bit order (module/proc.c). */
-static const char *const evidence_names[RM_EVIDENCE_BITS] = {
-	"ack", "tracked", "midstream", "ttl-mismatch", "payload", "data-after",
-	"socket", "ctl-socket", "no-socket", "raw-socket", "idle", "kreason",
-	"kernel-disagrees", "ipid-mismatch", "repeated", "zero-hop", "rst-burst",
-	"one-way", "bypassed", "nat",
-};
 
 /* One per RSTMON_S_FLAGS bit, in bit order (uapi/linux/rstmon.h). */
 static const char *const side_flag_names[RM_SIDE_FLAG_BITS] = {
 	"syn", "fin", "data", "data-after-fin", "ttl-varied", "rst", "after-rst", "last-data",
 };
 
+/* The shared tables name every value of their enum. */
+_Static_assert(ARRAY_SIZE(rstmon_dir_names) == __RSTMON_DIR_MAX, "dir names out of date");
+_Static_assert(ARRAY_SIZE(rstmon_sender_names) == __RSTMON_SENDER_MAX, "sender names out of date");
+_Static_assert(ARRAY_SIZE(rstmon_cause_names) == __RSTMON_CAUSE_MAX, "cause names out of date");
+_Static_assert(ARRAY_SIZE(rstmon_confidence_names) == __RSTMON_CONF_MAX,
+	       "confidence names out of date");
+_Static_assert(ARRAY_SIZE(rstmon_seqchk_names) == __RSTMON_SEQ_MAX, "seqchk names out of date");
+_Static_assert(ARRAY_SIZE(rstmon_side_names) == RSTMON_SIDE_UNKNOWN + 1, "side names out of date");
 _Static_assert((int)RM_ST_CLOSED == (int)RSTMON_ST_CLOSED && (int)__RM_ST_MAX == (int)__RSTMON_ST_MAX,
 	       "state names out of date");
+_Static_assert(ARRAY_SIZE(rstmon_state_names) == __RSTMON_ST_MAX, "state names out of date");
 _Static_assert(RSTMON_EV_NAT == 1U << (RM_EVIDENCE_BITS - 1), "evidence names out of date");
+_Static_assert(ARRAY_SIZE(rstmon_evidence_names) == RM_EVIDENCE_BITS, "evidence names out of date");
 
 static const char *name_of(const char *const *table, unsigned int n, unsigned int i)
 {
@@ -92,41 +42,39 @@ static const char *name_of(const char *const *table, unsigned int n, unsigned in
 
 const char *rm_dir_name(unsigned int v)
 {
-	return name_of(dir_names, ARRAY_SIZE(dir_names), v);
+	return name_of(rstmon_dir_names, ARRAY_SIZE(rstmon_dir_names), v);
 }
 
 const char *rm_sender_name(unsigned int v)
 {
-	return name_of(sender_names, ARRAY_SIZE(sender_names), v);
+	return name_of(rstmon_sender_names, ARRAY_SIZE(rstmon_sender_names), v);
 }
 
 const char *rm_cause_name(unsigned int v)
 {
-	return name_of(cause_names, ARRAY_SIZE(cause_names), v);
+	return name_of(rstmon_cause_names, ARRAY_SIZE(rstmon_cause_names), v);
 }
 
 const char *rm_confidence_name(unsigned int v)
 {
-	return name_of(confidence_names, ARRAY_SIZE(confidence_names), v);
+	return name_of(rstmon_confidence_names, ARRAY_SIZE(rstmon_confidence_names), v);
 }
 
 const char *rm_seqchk_name(unsigned int v)
 {
-	return name_of(seqchk_names, ARRAY_SIZE(seqchk_names), v);
+	return name_of(rstmon_seqchk_names, ARRAY_SIZE(rstmon_seqchk_names), v);
 }
 
 const char *rm_state_name(unsigned int v)
 {
 	if (v == RM_ST_UNTRACKED)
 		return "untracked";
-	return name_of(state_names, ARRAY_SIZE(state_names), v);
+	return name_of(rstmon_state_names, ARRAY_SIZE(rstmon_state_names), v);
 }
 
 const char *rm_side_name(unsigned int v)
 {
-	static const char *const sides[] = { "client", "server", "unknown" };
-
-	return sides[v < 2 ? v : 2];
+	return rstmon_side_names[v < RSTMON_SIDE_UNKNOWN ? v : RSTMON_SIDE_UNKNOWN];
 }
 
 const char *rm_fin_name(unsigned int fin)
@@ -138,15 +86,25 @@ const char *rm_fin_name(unsigned int fin)
 
 const char *rm_evidence_name(unsigned int bit)
 {
-	return bit < RM_EVIDENCE_BITS ? evidence_names[bit] : NULL;
+	return bit < ARRAY_SIZE(rstmon_evidence_names) ? rstmon_evidence_names[bit] : NULL;
 }
 
 int rm_state_from_name(const char *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(state_names); i++)
-		if (!strcmp(s, state_names[i]))
+	for (i = 0; i < ARRAY_SIZE(rstmon_state_names); i++)
+		if (rstmon_state_names[i] && !strcmp(s, rstmon_state_names[i]))
+			return i;
+	return -1;
+}
+
+int rm_dir_from_name(const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rstmon_dir_names); i++)
+		if (rstmon_dir_names[i] && !strcmp(s, rstmon_dir_names[i]))
 			return i;
 	return -1;
 }
@@ -244,8 +202,8 @@ static const char *family_name(uint8_t family)
 /* A flag of a newer kernel than this program reads "bitN". */
 static const char *evidence_label(unsigned int i, char *buf)
 {
-	if (i < RM_EVIDENCE_BITS)
-		return evidence_names[i];
+	if (i < ARRAY_SIZE(rstmon_evidence_names) && rstmon_evidence_names[i])
+		return rstmon_evidence_names[i];
 	sprintf(buf, "bit%u", i);
 	return buf;
 }
@@ -421,10 +379,16 @@ static void side_text(FILE *f, const char *name, uint8_t family, const struct rm
 		fputs("=none", f);
 }
 
+/* A connection's direction: "?" when the module did not say. */
+static const char *conn_dir_name(const struct rm_conn *c)
+{
+	return c->dir == RM_DIR_UNKNOWN ? "?" : rm_dir_name(c->dir);
+}
+
 void rm_print_conn_text(FILE *f, const struct rm_conn *c)
 {
-	fprintf(f, "conn family=%s state=%s midstream=%u age_ms=%u", family_name(c->family),
-		rm_state_name(c->state), c->midstream, c->age_ms);
+	fprintf(f, "conn family=%s state=%s midstream=%u age_ms=%u dir=%s", family_name(c->family),
+		rm_state_name(c->state), c->midstream, c->age_ms, conn_dir_name(c));
 	side_text(f, "client", c->family, &c->client);
 	side_text(f, "server", c->family, &c->server);
 	fputc('\n', f);
@@ -488,6 +452,7 @@ void rm_print_conn_json(FILE *f, const struct rm_conn *c)
 	json_kv_str(f, &first, "state", rm_state_name(c->state));
 	json_kv_u64(f, &first, "midstream", c->midstream);
 	json_kv_u64(f, &first, "age_ms", c->age_ms);
+	json_kv_str(f, &first, "dir", c->dir == RM_DIR_UNKNOWN ? NULL : conn_dir_name(c));
 	side_json(f, &first, "client", c->family, &c->client);
 	side_json(f, &first, "server", c->family, &c->server);
 	fputs("}\n", f);
@@ -639,14 +604,17 @@ void rm_print_stats_json(FILE *f, const struct rm_status *st)
 
 void rm_print_config_text(FILE *f, const struct rm_config *c)
 {
-	fprintf(f, "idle-threshold=%u\nevent-ring=%u\nmax-conns=%u\n", c->idle_threshold,
-		c->event_ring, c->max_conns);
+	fprintf(f, "idle-threshold=%u\nevent-ring=%u\nipv4=%s\nipv6=%s\nnotify-rate=%u\nmax-conns=%u\n",
+		c->idle_threshold, c->event_ring, c->ipv4 ? "on" : "off", c->ipv6 ? "on" : "off",
+		c->notify_rate, c->max_conns);
 }
 
 void rm_print_config_json(FILE *f, const struct rm_config *c)
 {
-	fprintf(f, "{\"idle-threshold\":%u,\"event-ring\":%u,\"max-conns\":%u}\n",
-		c->idle_threshold, c->event_ring, c->max_conns);
+	fprintf(f, "{\"idle-threshold\":%u,\"event-ring\":%u,\"ipv4\":%s,\"ipv6\":%s,"
+		"\"notify-rate\":%u,\"max-conns\":%u}\n",
+		c->idle_threshold, c->event_ring, c->ipv4 ? "true" : "false",
+		c->ipv6 ? "true" : "false", c->notify_rate, c->max_conns);
 }
 
 /* A label value: backslash, double quote and newline escaped. */

@@ -209,6 +209,7 @@ static const uint8_t conn_kinds[__RSTMON_C_MAX] = {
 	[RSTMON_C_AGE_MS] = K_U32,
 	[RSTMON_C_CLIENT] = K_NEST,
 	[RSTMON_C_SERVER] = K_NEST,
+	[RSTMON_C_DIR] = K_U8,
 };
 
 static const uint8_t side_kinds[__RSTMON_S_MAX] = {
@@ -266,6 +267,7 @@ int rm_parse_conn(const struct nlattr *nest, struct rm_conn *c)
 	if (c->family != AF_INET && c->family != AF_INET6)
 		return -1;
 	c->state = get_u8(tb[RSTMON_C_STATE]);
+	c->dir = tb[RSTMON_C_DIR] ? get_u8(tb[RSTMON_C_DIR]) : RM_DIR_UNKNOWN;
 	c->midstream = get_u8(tb[RSTMON_C_MIDSTREAM]);
 	c->age_ms = get_u32(tb[RSTMON_C_AGE_MS]);
 	if (parse_side(tb[RSTMON_C_CLIENT], c->family, &c->client) < 0 ||
@@ -324,6 +326,9 @@ static const uint8_t status_kinds[__RSTMON_A_MAX] = {
 	[RSTMON_A_MAX_CONNS] = K_U32,
 	[RSTMON_A_EVENT] = K_NEST,
 	[RSTMON_A_CONN] = K_NEST,
+	[RSTMON_A_IPV4] = K_U8,
+	[RSTMON_A_IPV6] = K_U8,
+	[RSTMON_A_NOTIFY_RATE] = K_U32,
 };
 
 struct status_ctx {
@@ -389,7 +394,37 @@ int rm_parse_config(const struct nlmsghdr *nlh, struct rm_config *c)
 	c->idle_threshold = get_u32(tb[RSTMON_A_IDLE_THRESHOLD]);
 	c->event_ring = get_u32(tb[RSTMON_A_EVENT_RING]);
 	c->max_conns = get_u32(tb[RSTMON_A_MAX_CONNS]);
+	c->ipv4 = tb[RSTMON_A_IPV4] ? get_u8(tb[RSTMON_A_IPV4]) : true;
+	c->ipv6 = tb[RSTMON_A_IPV6] ? get_u8(tb[RSTMON_A_IPV6]) : true;
+	c->notify_rate = tb[RSTMON_A_NOTIFY_RATE] ? get_u32(tb[RSTMON_A_NOTIFY_RATE]) : 1000;
 	return 0;
+}
+
+void rm_put_set_config(struct nlmsghdr *nlh, unsigned int set, const struct rm_config *v)
+{
+	if (set & (1U << RM_SET_IDLE_THRESHOLD))
+		mnl_attr_put_u32(nlh, RSTMON_A_IDLE_THRESHOLD, v->idle_threshold);
+	if (set & (1U << RM_SET_EVENT_RING))
+		mnl_attr_put_u32(nlh, RSTMON_A_EVENT_RING, v->event_ring);
+	if (set & (1U << RM_SET_IPV4))
+		mnl_attr_put_u8(nlh, RSTMON_A_IPV4, v->ipv4);
+	if (set & (1U << RM_SET_IPV6))
+		mnl_attr_put_u8(nlh, RSTMON_A_IPV6, v->ipv6);
+	if (set & (1U << RM_SET_NOTIFY_RATE))
+		mnl_attr_put_u32(nlh, RSTMON_A_NOTIFY_RATE, v->notify_rate);
+}
+
+void rm_put_conn_filters(struct nlmsghdr *nlh, const struct rm_opts *o)
+{
+	if (o->filter_family)
+		mnl_attr_put(nlh, RSTMON_A_FILTER_ADDR, o->filter_family == AF_INET ? 4 : 16,
+			     o->filter_addr);
+	if (o->filter_port)
+		mnl_attr_put_u16(nlh, RSTMON_A_FILTER_PORT, htons(o->filter_port));
+	if (o->has_state)
+		mnl_attr_put_u8(nlh, RSTMON_A_FILTER_STATE, o->filter_state);
+	if (o->has_dir)
+		mnl_attr_put_u8(nlh, RSTMON_A_FILTER_DIR, o->filter_dir);
 }
 
 static int extack_cb(const struct nlattr *a, void *data)
@@ -743,12 +778,12 @@ int rm_nl_get_config(struct rm_nl *nl, struct rm_config *c)
 	return do_get(nl, RSTMON_CMD_GET_CONFIG, parse_config_any, c, "get-config");
 }
 
-int rm_nl_set_idle_threshold(struct rm_nl *nl, uint32_t v)
+int rm_nl_set_config(struct rm_nl *nl, unsigned int set, const struct rm_config *v)
 {
 	struct nlmsghdr *nlh = genl_request(nl, nl->family, 0, RSTMON_CMD_SET_CONFIG,
 					    RSTMON_GENL_VERSION);
 
-	mnl_attr_put_u32(nlh, RSTMON_A_IDLE_THRESHOLD, v);
+	rm_put_set_config(nlh, set, v);
 	return transact(nl, nlh, NULL, NULL, RM_PHASE_REQUEST, "set-config");
 }
 
@@ -823,13 +858,7 @@ int rm_nl_dump_conns(struct rm_nl *nl, const struct rm_opts *o,
 					    RSTMON_GENL_VERSION);
 	int ret;
 
-	if (o->filter_family)
-		mnl_attr_put(nlh, RSTMON_A_FILTER_ADDR, o->filter_family == AF_INET ? 4 : 16,
-			     o->filter_addr);
-	if (o->filter_port)
-		mnl_attr_put_u16(nlh, RSTMON_A_FILTER_PORT, htons(o->filter_port));
-	if (o->has_state)
-		mnl_attr_put_u8(nlh, RSTMON_A_FILTER_STATE, o->filter_state);
+	rm_put_conn_filters(nlh, o);
 	ret = transact(nl, nlh, conn_msg_cb, &x, RM_PHASE_REQUEST, "get-conns");
 	return ret ? ret : x.stopped;
 }

@@ -111,7 +111,7 @@ static int run(struct rm_nl *nl, const struct rm_opts *o)
 		(o->json ? rm_print_config_json : rm_print_config_text)(stdout, &c);
 		return out_check();
 	case RM_CMD_CONFIG_SET:
-		return rm_nl_set_idle_threshold(nl, o->idle_threshold);
+		return rm_nl_set_config(nl, o->set, &o->cfg);
 	case RM_CMD_CONNS:
 		return rm_nl_dump_conns(nl, o, print_conn, (void *)o);
 	case RM_CMD_RESET:

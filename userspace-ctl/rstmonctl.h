@@ -23,12 +23,37 @@
 
 #include <linux/rstmon.h>
 
+/* The module's name tables (module/names.h) need the kernel's attribute. */
+#ifndef __maybe_unused
+#define __maybe_unused __attribute__((__unused__))
+#endif
+#include "../module/names.h"
+
 /* Exit codes. */
 #define RM_EXIT_OK	0
 #define RM_EXIT_ERR	1	/* the kernel or the system refused */
 #define RM_EXIT_USAGE	2	/* bad command line */
 
 /* ------------------------------------------------------------ args.c */
+
+/* The settings of config set: bit (1U << RM_SET_x) of rm_opts.set. */
+enum rm_setting {
+	RM_SET_IDLE_THRESHOLD,
+	RM_SET_EVENT_RING,
+	RM_SET_IPV4,
+	RM_SET_IPV6,
+	RM_SET_NOTIFY_RATE,
+	__RM_SET_MAX
+};
+
+/*
+ * A network namespace's settings (GET_CONFIG), or the values of config
+ * set.  @max_conns is module-wide and not settable.
+ */
+struct rm_config {
+	uint32_t idle_threshold, event_ring, max_conns, notify_rate;
+	bool ipv4, ipv6;
+};
 
 enum rm_cmd {
 	RM_CMD_NONE,
@@ -52,12 +77,15 @@ enum rm_cmd {
  * @all: stats -a/--all: show all-zero rows too
  * @netns: -n/--netns NAME, or NULL
  * @from: events --from ID (0: from the oldest)
- * @idle_threshold: config set idle-threshold N
+ * @set: config set: the settings given, a bit (1U << &enum rm_setting) each
+ * @cfg: config set: their values (the others are 0)
  * @filter_family: conns --addr: AF_INET or AF_INET6 (0: no address filter)
  * @filter_addr: conns --addr, 4 or 16 bytes as the family says
  * @filter_port: conns --port (host order; 0: no port filter)
  * @has_state: conns --state was given
  * @filter_state: conns --state, an &enum rstmon_state
+ * @has_dir: conns --dir was given
+ * @filter_dir: conns --dir, an &enum rstmon_dir
  */
 struct rm_opts {
 	enum rm_cmd cmd;
@@ -66,12 +94,15 @@ struct rm_opts {
 	bool all;
 	const char *netns;
 	uint64_t from;
-	uint32_t idle_threshold;
+	unsigned int set;
+	struct rm_config cfg;
 	uint8_t filter_family;
 	uint8_t filter_addr[16];
 	uint16_t filter_port;
 	bool has_state;
 	uint8_t filter_state;
+	bool has_dir;
+	uint8_t filter_dir;
 };
 
 /*
@@ -111,6 +142,8 @@ const char *rm_fin_name(unsigned int fin);
 const char *rm_evidence_name(unsigned int bit);
 /* The &enum rstmon_state of a name ("syn-sent" ... "closed"); -1: none. */
 int rm_state_from_name(const char *s);
+/* The &enum rstmon_dir of a name ("in", "out", "fwd"); -1: none. */
+int rm_dir_from_name(const char *s);
 
 #define RM_SIDE_FLAG_BITS 8	/* RSTMON_S_FLAGS bits 0..7 */
 /* Name of a RSTMON_S_FLAGS bit ("syn", "fin", ...), NULL when unknown. */
@@ -144,10 +177,6 @@ struct rm_status {
 	uint64_t cause[__RSTMON_CAUSE_MAX][__RSTMON_DIR_MAX];
 };
 
-struct rm_config {
-	uint32_t idle_threshold, event_ring, max_conns;
-};
-
 /* One side of a tracked connection (RSTMON_C_CLIENT/SERVER; port in host order). */
 struct rm_side {
 	uint8_t addr[16];
@@ -166,6 +195,7 @@ struct rm_side {
 struct rm_conn {
 	uint8_t family;		/* AF_INET or AF_INET6 */
 	uint8_t state;		/* enum rstmon_state */
+	uint8_t dir;		/* enum rstmon_dir of its first segment, or RM_DIR_UNKNOWN */
 	uint8_t midstream;
 	uint32_t age_ms;
 	struct rm_side client, server;
@@ -187,6 +217,8 @@ void rm_print_stats_text(FILE *f, const struct rm_status *st, bool all);
 void rm_print_stats_json(FILE *f, const struct rm_status *st);
 void rm_print_config_text(FILE *f, const struct rm_config *c);
 void rm_print_config_json(FILE *f, const struct rm_config *c);
+#define RM_DIR_UNKNOWN 255	/* a connection without RSTMON_C_DIR (older module) */
+
 /* One connection line ("conn family=... state=..."), with its newline. */
 void rm_print_conn_text(FILE *f, const struct rm_conn *c);
 /* One connection as one JSON object on one line, the same keys. */
@@ -205,8 +237,16 @@ int rm_parse_event(const struct nlattr *nest, struct rm_event *ev);
 int rm_parse_conn(const struct nlattr *nest, struct rm_conn *c);
 /* Parse a GET_STATUS reply; 0, or -1. */
 int rm_parse_status(const struct nlmsghdr *nlh, struct rm_status *st);
-/* Parse a GET_CONFIG reply; 0, or -1. */
+/*
+ * Parse a GET_CONFIG reply; 0, or -1.  Attributes a module before them did
+ * not send read as that module behaved: both families tracked, 1000
+ * notifications per second.
+ */
 int rm_parse_config(const struct nlmsghdr *nlh, struct rm_config *c);
+/* Put the settings of @set (config set), with the values of @v, on a SET_CONFIG request. */
+void rm_put_set_config(struct nlmsghdr *nlh, unsigned int set, const struct rm_config *v);
+/* Put the filters of @o (conns --addr, --port, --state, --dir) on a GET_CONNS request. */
+void rm_put_conn_filters(struct nlmsghdr *nlh, const struct rm_opts *o);
 /*
  * The extack message (NLMSGERR_ATTR_MSG) of an NLMSG_ERROR or NLMSG_DONE
  * message, or NULL.
@@ -235,7 +275,8 @@ struct rm_nl *rm_nl_open(int *exit_code);
 void rm_nl_close(struct rm_nl *nl);
 int rm_nl_get_status(struct rm_nl *nl, struct rm_status *st);
 int rm_nl_get_config(struct rm_nl *nl, struct rm_config *c);
-int rm_nl_set_idle_threshold(struct rm_nl *nl, uint32_t v);
+/* One SET_CONFIG request with every setting of @set: all applied, or none. */
+int rm_nl_set_config(struct rm_nl *nl, unsigned int set, const struct rm_config *v);
 /*
  * Dump the events from @from (0: the oldest); @cb is called per event and
  * returns 0 to go on, non-zero to stop (its value is returned).
@@ -244,7 +285,7 @@ int rm_nl_dump_events(struct rm_nl *nl, uint64_t from,
 		      int (*cb)(const struct rm_event *ev, void *data), void *data);
 /*
  * Dump the connections matching the filters of @o (conns --addr, --port,
- * --state); @cb as for rm_nl_dump_events().
+ * --state, --dir); @cb as for rm_nl_dump_events().
  */
 int rm_nl_dump_conns(struct rm_nl *nl, const struct rm_opts *o,
 		     int (*cb)(const struct rm_conn *c, void *data), void *data);

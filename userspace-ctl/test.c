@@ -70,11 +70,15 @@ struct parse_case {
 	bool json, all, help;
 	const char *netns;
 	uint64_t from;
-	uint32_t idle;
+	unsigned int set;	/* config set: the RM_SET_* bits given */
+	struct rm_config cfg;	/* ... and their values */
 	const char *addr;	/* conns --addr, as inet_ntop writes it back */
 	uint16_t port;
 	int state;		/* conns --state + 1 (0: none) */
+	int dir;		/* conns --dir + 1 (0: none) */
 };
+
+#define SET(k) (1U << RM_SET_##k)
 
 static const struct parse_case parse_cases[] = {
 	{ .line = "status", .cmd = RM_CMD_STATUS },
@@ -92,9 +96,35 @@ static const struct parse_case parse_cases[] = {
 	{ .line = "watch --json", .cmd = RM_CMD_WATCH, .json = true },
 	{ .line = "config get", .cmd = RM_CMD_CONFIG_GET },
 	{ .line = "-j config get", .cmd = RM_CMD_CONFIG_GET, .json = true },
-	{ .line = "config set idle-threshold 600", .cmd = RM_CMD_CONFIG_SET, .idle = 600 },
-	{ .line = "config set idle-threshold 0", .cmd = RM_CMD_CONFIG_SET, .idle = 0 },
-	{ .line = "config set idle-threshold 4294967295", .cmd = RM_CMD_CONFIG_SET, .idle = 4294967295U },
+	{ .line = "config set idle-threshold 600", .cmd = RM_CMD_CONFIG_SET,
+	  .set = SET(IDLE_THRESHOLD), .cfg.idle_threshold = 600 },
+	{ .line = "config set idle-threshold 1", .cmd = RM_CMD_CONFIG_SET,
+	  .set = SET(IDLE_THRESHOLD), .cfg.idle_threshold = 1 },
+	{ .line = "config set idle-threshold 604800", .cmd = RM_CMD_CONFIG_SET,
+	  .set = SET(IDLE_THRESHOLD), .cfg.idle_threshold = 604800 },
+	{ .line = "config set event-ring 16", .cmd = RM_CMD_CONFIG_SET,
+	  .set = SET(EVENT_RING), .cfg.event_ring = 16 },
+	{ .line = "config set event-ring 65536", .cmd = RM_CMD_CONFIG_SET,
+	  .set = SET(EVENT_RING), .cfg.event_ring = 65536 },
+	{ .line = "config set notify-rate 1", .cmd = RM_CMD_CONFIG_SET,
+	  .set = SET(NOTIFY_RATE), .cfg.notify_rate = 1 },
+	{ .line = "config set notify-rate 1000000", .cmd = RM_CMD_CONFIG_SET,
+	  .set = SET(NOTIFY_RATE), .cfg.notify_rate = 1000000 },
+	{ .line = "config set ipv4 on", .cmd = RM_CMD_CONFIG_SET, .set = SET(IPV4), .cfg.ipv4 = true },
+	{ .line = "config set ipv4 1", .cmd = RM_CMD_CONFIG_SET, .set = SET(IPV4), .cfg.ipv4 = true },
+	{ .line = "config set ipv4 off", .cmd = RM_CMD_CONFIG_SET, .set = SET(IPV4) },
+	{ .line = "config set ipv4 0", .cmd = RM_CMD_CONFIG_SET, .set = SET(IPV4) },
+	{ .line = "config set ipv6 on", .cmd = RM_CMD_CONFIG_SET, .set = SET(IPV6), .cfg.ipv6 = true },
+	{ .line = "config set ipv6 off", .cmd = RM_CMD_CONFIG_SET, .set = SET(IPV6) },
+	{ .line = "config set idle-threshold 60 event-ring 4096 ipv6 off notify-rate 50",
+	  .cmd = RM_CMD_CONFIG_SET,
+	  .set = SET(IDLE_THRESHOLD) | SET(EVENT_RING) | SET(IPV6) | SET(NOTIFY_RATE),
+	  .cfg = { .idle_threshold = 60, .event_ring = 4096, .notify_rate = 50 } },
+	{ .line = "-n foo config set notify-rate 10 ipv4 1 ipv6 0 event-ring 32 idle-threshold 5",
+	  .cmd = RM_CMD_CONFIG_SET, .netns = "foo", .set = (1U << __RM_SET_MAX) - 1,
+	  .cfg = { .idle_threshold = 5, .event_ring = 32, .notify_rate = 10, .ipv4 = true } },
+	{ .line = "config set ipv4 on ipv6 on", .cmd = RM_CMD_CONFIG_SET, .set = SET(IPV4) | SET(IPV6),
+	  .cfg = { .ipv4 = true, .ipv6 = true } },
 	{ .line = "metrics", .cmd = RM_CMD_METRICS },
 	{ .line = "-n foo status", .cmd = RM_CMD_STATUS, .netns = "foo" },
 	{ .line = "--netns foo status", .cmd = RM_CMD_STATUS, .netns = "foo" },
@@ -122,6 +152,19 @@ static const struct parse_case parse_cases[] = {
 	{ .line = "--port 22 conns --state fin-wait", .cmd = RM_CMD_CONNS, .port = 22,
 	  .state = RSTMON_ST_FIN_WAIT + 1 },
 	{ .line = "conns --help", .cmd = RM_CMD_CONNS, .help = true },
+	{ .line = "conns --dir in", .cmd = RM_CMD_CONNS, .dir = RSTMON_DIR_IN + 1 },
+	{ .line = "conns --dir out", .cmd = RM_CMD_CONNS, .dir = RSTMON_DIR_OUT + 1 },
+	{ .line = "conns --dir=fwd", .cmd = RM_CMD_CONNS, .dir = RSTMON_DIR_FWD + 1 },
+	{ .line = "--dir in -j conns --port 443 --state established", .cmd = RM_CMD_CONNS,
+	  .json = true, .port = 443, .state = RSTMON_ST_ESTABLISHED + 1, .dir = RSTMON_DIR_IN + 1 },
+	{ .line = "conns --dir", .rc = 2 },
+	{ .line = "conns --dir=", .rc = 2 },
+	{ .line = "conns --dir up", .rc = 2 },
+	{ .line = "conns --dir IN", .rc = 2 },
+	{ .line = "conns --dir 0", .rc = 2 },
+	{ .line = "conns --dir none", .rc = 2 },
+	{ .line = "status --dir in", .rc = 2 },
+	{ .line = "events --dir=out", .rc = 2 },
 	{ .line = "reset", .cmd = RM_CMD_RESET },
 	{ .line = "-n foo reset", .cmd = RM_CMD_RESET, .netns = "foo" },
 	{ .line = "reset --help", .cmd = RM_CMD_RESET, .help = true },
@@ -175,7 +218,36 @@ static const struct parse_case parse_cases[] = {
 	{ .line = "config set idle-threshold +5", .rc = 2 },
 	{ .line = "config set idle-threshold 4294967296", .rc = 2 },
 	{ .line = "config set idle-threshold 5 6", .rc = 2 },
+	{ .line = "config set idle-threshold 0", .rc = 2 },
+	{ .line = "config set idle-threshold 604801", .rc = 2 },
+	{ .line = "config set idle-threshold 4294967295", .rc = 2 },
 	{ .line = "config set max-conns 5", .rc = 2 },
+	{ .line = "config set event-ring", .rc = 2 },
+	{ .line = "config set event-ring 15", .rc = 2 },
+	{ .line = "config set event-ring 65537", .rc = 2 },
+	{ .line = "config set event-ring 4k", .rc = 2 },
+	{ .line = "config set notify-rate", .rc = 2 },
+	{ .line = "config set notify-rate 0", .rc = 2 },
+	{ .line = "config set notify-rate 1000001", .rc = 2 },
+	{ .line = "config set notify-rate -1", .rc = 2 },
+	{ .line = "config set ipv4", .rc = 2 },
+	{ .line = "config set ipv4 yes", .rc = 2 },
+	{ .line = "config set ipv4 ON", .rc = 2 },
+	{ .line = "config set ipv4 2", .rc = 2 },
+	{ .line = "config set ipv6 true", .rc = 2 },
+	{ .line = "config set ipv6", .rc = 2 },
+	{ .line = "config set idle-threshold 60 idle-threshold 60", .rc = 2 },
+	{ .line = "config set ipv4 on ipv6 off ipv4 off", .rc = 2 },
+	{ .line = "config set notify-rate 5 event-ring 64 notify-rate 6", .rc = 2 },
+	{ .line = "config set idle-threshold 60 event-ring", .rc = 2 },
+	{ .line = "config set idle-threshold 60 ipv6", .rc = 2 },
+	{ .line = "config set idle-threshold 60 frob 1", .rc = 2 },
+	{ .line = "config set idle-threshold 60 event-ring 8", .rc = 2 },
+	{ .line = "config set 60 idle-threshold", .rc = 2 },
+	{ .line = "config set IPV4 on", .rc = 2 },
+	{ .line = "config set idle_threshold 60", .rc = 2 },
+	{ .line = "-j config set ipv4 on", .rc = 2 },
+	{ .line = "config get ipv4", .rc = 2 },
 	{ .line = "-j config set idle-threshold 5", .rc = 2 },
 	{ .line = "-j metrics", .rc = 2 },
 	{ .line = "-n", .rc = 2 },
@@ -206,9 +278,9 @@ static void test_parse(void)
 
 	for (i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
 		const struct parse_case *c = &parse_cases[i];
-		char buf[256], err[256], name[300], *argv[16];
+		char buf[256], err[256], name[300], *argv[24];
 		struct rm_opts o;
-		int argc = split(c->line, buf, sizeof(buf), argv, 16);
+		int argc = split(c->line, buf, sizeof(buf), argv, 24);
 		int rc = rm_parse_args(argc, argv, &o, err, sizeof(err));
 		bool ok = rc == c->rc;
 
@@ -218,8 +290,12 @@ static void test_parse(void)
 			inet_ntop(o.filter_family, o.filter_addr, addr, sizeof(addr));
 		if (ok && !rc)
 			ok = o.cmd == c->cmd && o.json == c->json && o.all == c->all &&
-			     o.help == c->help && o.from == c->from &&
-			     o.idle_threshold == c->idle &&
+			     o.help == c->help && o.from == c->from && o.set == c->set &&
+			     o.cfg.idle_threshold == c->cfg.idle_threshold &&
+			     o.cfg.event_ring == c->cfg.event_ring &&
+			     o.cfg.notify_rate == c->cfg.notify_rate && o.cfg.ipv4 == c->cfg.ipv4 &&
+			     o.cfg.ipv6 == c->cfg.ipv6 && o.has_dir == !!c->dir &&
+			     (!c->dir || o.filter_dir == c->dir - 1) &&
 			     !!o.netns == !!c->netns && (!c->netns || !strcmp(o.netns, c->netns)) &&
 			     !strcmp(addr, c->addr ? c->addr : "") &&
 			     (!c->addr || o.filter_family == (strchr(c->addr, ':') ? AF_INET6 : AF_INET)) &&
@@ -229,10 +305,11 @@ static void test_parse(void)
 			ok = err[0] != '\0';	/* a reason is given */
 		snprintf(name, sizeof(name), "parse: '%s' -> %s", c->line,
 			 c->rc ? "usage error (2)" : "ok");
-		result(ok, name, "rc %d, cmd %d, json %d, all %d, help %d, from %llu, idle %u, addr '%s', port %u, state %d/%u: %s",
-		       rc, o.cmd, o.json, o.all, o.help, (unsigned long long)o.from,
-		       o.idle_threshold, addr, o.filter_port, o.has_state, o.filter_state,
-		       rc ? err : "");
+		result(ok, name, "rc %d, cmd %d, json %d, all %d, help %d, from %llu, set %#x (idle %u, ring %u, ipv4 %d, ipv6 %d, rate %u), addr '%s', port %u, state %d/%u, dir %d/%u: %s",
+		       rc, o.cmd, o.json, o.all, o.help, (unsigned long long)o.from, o.set,
+		       o.cfg.idle_threshold, o.cfg.event_ring, o.cfg.ipv4, o.cfg.ipv6,
+		       o.cfg.notify_rate, addr, o.filter_port, o.has_state, o.filter_state,
+		       o.has_dir, o.filter_dir, rc ? err : "");
 	}
 }
 
@@ -252,7 +329,21 @@ static void test_binary(const char *bin)
 		{ "--frob status", 2, NULL, "unknown option '--frob'" },
 		{ "--help", 0, "usage: rstmonctl", NULL },
 		{ "events --help", 0, "usage: rstmonctl [-j] [-n NAME] events", NULL },
-		{ "config set --help", 0, "config set idle-threshold SECONDS", NULL },
+		{ "config set --help", 0, "config set KEY VALUE [KEY VALUE]...", NULL },
+		{ "config set --help", 0, "  notify-rate N           event notifications per second (1..1000000)", NULL },
+		{ "config get --help", 0, "idle-threshold, event-ring, ipv4, ipv6, notify-rate, and max-conns", NULL },
+		{ "config --help", 0, "config set KEY VALUE [KEY VALUE]...", NULL },
+		{ "config set idle-threshold 0", 2, NULL, "invalid idle-threshold '0': 1..604800 seconds" },
+		{ "config set idle-threshold 60 ipv6 maybe", 2, NULL, "invalid ipv6 'maybe': on, off, 1 or 0" },
+		{ "config set ipv4 on ipv4 off", 2, NULL, "ipv4 given twice" },
+		{ "config set event-ring 4096 notify-rate", 2, NULL, "notify-rate needs a value" },
+		{ "config set event-ring 8", 2, NULL, "usage: rstmonctl [-n NAME] config set KEY VALUE" },
+		{ "config set frob 1", 2, NULL, "unknown setting 'frob' (settable: idle-threshold, event-ring, ipv4, ipv6, notify-rate)" },
+		{ "config set", 2, NULL, "config set needs KEY VALUE pairs" },
+		{ "conns --dir up", 2, NULL, "invalid direction 'up' (in, out, fwd)" },
+		{ "status --dir in", 2, NULL, "--dir is an option of conns only" },
+		{ "conns --help", 0, "  --dir DIR      how its first segment was seen", NULL },
+		{ "--help", 0, "  config set KEY VALUE...       change them", NULL },
 		{ "-n rstmonctl-test-no-such-ns status", 1, NULL, "no network namespace named" },
 		{ "conns --help", 0, "usage: rstmonctl [-j] [-n NAME] conns [--addr ADDR]", NULL },
 		{ "reset --help", 0, "usage: rstmonctl [-n NAME] reset", NULL },
@@ -260,7 +351,7 @@ static void test_binary(const char *bin)
 		{ "conns --port 70000", 2, NULL, "invalid port '70000'" },
 		{ "conns --state open", 2, NULL, "invalid state 'open'" },
 		{ "reset extra", 2, NULL, "usage: rstmonctl [-n NAME] reset" },
-		{ "--help", 0, "  conns [--addr ADDR] [--port PORT] [--state STATE]", NULL },
+		{ "--help", 0, "  conns [--addr ADDR] [--port PORT] [--state STATE] [--dir DIR]", NULL },
 	};
 	unsigned int i;
 
@@ -486,6 +577,7 @@ static void conn_v4(struct rm_conn *c)
 	memset(c, 0, sizeof(*c));
 	c->family = AF_INET;
 	c->state = RSTMON_ST_ESTABLISHED;
+	c->dir = RSTMON_DIR_IN;
 	c->age_ms = 1500;
 	v4(c->client.addr, "10.1.0.1");
 	c->client.port = 40000;
@@ -511,7 +603,7 @@ static void conn_v4(struct rm_conn *c)
 }
 
 static const char conn_v4_text[] =
-	"conn family=ipv4 state=established midstream=0 age_ms=1500"
+	"conn family=ipv4 state=established midstream=0 age_ms=1500 dir=in"
 	" client=10.1.0.1:40000 client_segs=4 client_bytes=12 client_ttl=64"
 	" client_idle_ms=20 client_fin_ago_ms=- client_mss=1460 client_wscale=7"
 	" client_window=502 client_flags=syn,data,last-data"
@@ -521,6 +613,7 @@ static const char conn_v4_text[] =
 
 static const char conn_v4_json[] =
 	"{\"family\":\"ipv4\",\"state\":\"established\",\"midstream\":0,\"age_ms\":1500,"
+	"\"dir\":\"in\","
 	"\"client\":\"10.1.0.1:40000\",\"client_segs\":4,\"client_bytes\":12,"
 	"\"client_ttl\":64,\"client_idle_ms\":20,\"client_fin_ago_ms\":null,"
 	"\"client_mss\":1460,\"client_wscale\":7,\"client_window\":502,"
@@ -536,6 +629,7 @@ static void conn_v6(struct rm_conn *c)
 	memset(c, 0, sizeof(*c));
 	c->family = AF_INET6;
 	c->state = RSTMON_ST_CLOSED;
+	c->dir = RSTMON_DIR_FWD;
 	c->midstream = 1;
 	c->age_ms = 4294967295U;
 	v6(c->client.addr, "fd00:1::1");
@@ -559,7 +653,7 @@ static void conn_v6(struct rm_conn *c)
 }
 
 static const char conn_v6_text[] =
-	"conn family=ipv6 state=closed midstream=1 age_ms=4294967295"
+	"conn family=ipv6 state=closed midstream=1 age_ms=4294967295 dir=fwd"
 	" client=[fd00:1::1]:65535 client_segs=65535 client_bytes=4294967295 client_ttl=255"
 	" client_idle_ms=7 client_fin_ago_ms=0 client_mss=65535 client_wscale=14"
 	" client_window=1 client_flags=syn,fin,data,data-after-fin,ttl-varied,rst,after-rst,last-data"
@@ -569,6 +663,7 @@ static const char conn_v6_text[] =
 
 static const char conn_v6_json[] =
 	"{\"family\":\"ipv6\",\"state\":\"closed\",\"midstream\":1,\"age_ms\":4294967295,"
+	"\"dir\":\"fwd\","
 	"\"client\":\"[fd00:1::1]:65535\",\"client_segs\":65535,"
 	"\"client_bytes\":4294967295,\"client_ttl\":255,\"client_idle_ms\":7,"
 	"\"client_fin_ago_ms\":0,\"client_mss\":65535,\"client_wscale\":14,"
@@ -613,6 +708,41 @@ static void test_conn_format(void)
 	       strstr(s, "\"client_flags\":[\"syn\",\"bit8\",\"bit31\"]"),
 	       "format: ... in JSON too", "%s", s);
 	free(s);
+
+	/* The direction: each name, "?" when the module did not say, "none" when unknown. */
+	{
+		static const struct {
+			uint8_t dir;
+			const char *text, *json;
+		} dirs[] = {
+			{ RSTMON_DIR_IN, " age_ms=1500 dir=in client=", ",\"age_ms\":1500,\"dir\":\"in\",\"client\":" },
+			{ RSTMON_DIR_OUT, " age_ms=1500 dir=out client=", ",\"age_ms\":1500,\"dir\":\"out\",\"client\":" },
+			{ RSTMON_DIR_FWD, " age_ms=1500 dir=fwd client=", ",\"age_ms\":1500,\"dir\":\"fwd\",\"client\":" },
+			{ RM_DIR_UNKNOWN, " age_ms=1500 dir=? client=", ",\"age_ms\":1500,\"dir\":null,\"client\":" },
+			{ 7, " age_ms=1500 dir=none client=", ",\"age_ms\":1500,\"dir\":\"none\",\"client\":" },
+		};
+		unsigned int i;
+		char name[96];
+
+		for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			conn_v4(&c);
+			c.dir = dirs[i].dir;
+			CAPTURE(s, rm_print_conn_text(f, &c));
+			snprintf(name, sizeof(name), "format: connection dir %u in the text line",
+				 dirs[i].dir);
+			result(strstr(s, dirs[i].text) != NULL, name, "%s", s);
+			free(s);
+			CAPTURE(s, rm_print_conn_json(f, &c));
+			snprintf(name, sizeof(name), "format: connection dir %u in JSON", dirs[i].dir);
+			result(strstr(s, dirs[i].json) != NULL, name, "%s", s);
+			free(s);
+		}
+	}
+	result(rm_dir_from_name("in") == RSTMON_DIR_IN && rm_dir_from_name("out") == RSTMON_DIR_OUT &&
+	       rm_dir_from_name("fwd") == RSTMON_DIR_FWD && rm_dir_from_name("?") < 0 &&
+	       rm_dir_from_name("none") < 0 && rm_dir_from_name("IN") < 0 &&
+	       rm_dir_from_name("") < 0,
+	       "format: direction names back to values", NULL);
 
 	result(rm_state_from_name("syn-sent") == RSTMON_ST_SYN_SENT &&
 	       rm_state_from_name("syn-recv") == RSTMON_ST_SYN_RECV &&
@@ -675,7 +805,10 @@ static void status_example(struct rm_status *st)
 static void test_status_format(void)
 {
 	struct rm_status st;
-	struct rm_config c = { 300, 1024, 262144 };
+	struct rm_config c = {
+		.idle_threshold = 300, .event_ring = 1024, .max_conns = 262144,
+		.notify_rate = 1000, .ipv4 = true, .ipv6 = false,
+	};
 	char *s;
 
 	status_example(&st);
@@ -726,11 +859,26 @@ static void test_status_format(void)
 	free(s);
 
 	CAPTURE(s, rm_print_config_text(f, &c));
-	expect_str("format: config text", s, "idle-threshold=300\nevent-ring=1024\nmax-conns=262144\n");
+	expect_str("format: config text", s,
+		   "idle-threshold=300\nevent-ring=1024\nipv4=on\nipv6=off\nnotify-rate=1000\n"
+		   "max-conns=262144\n");
 	free(s);
 	CAPTURE(s, rm_print_config_json(f, &c));
 	expect_str("format: config JSON", s,
-		   "{\"idle-threshold\":300,\"event-ring\":1024,\"max-conns\":262144}\n");
+		   "{\"idle-threshold\":300,\"event-ring\":1024,\"ipv4\":true,\"ipv6\":false,"
+		   "\"notify-rate\":1000,\"max-conns\":262144}\n");
+	free(s);
+	c = (struct rm_config){ .idle_threshold = 604800, .event_ring = 65536,
+				.max_conns = 4294967295U, .notify_rate = 1000000, .ipv6 = true };
+	CAPTURE(s, rm_print_config_text(f, &c));
+	expect_str("format: config text, ipv4 off and ipv6 on", s,
+		   "idle-threshold=604800\nevent-ring=65536\nipv4=off\nipv6=on\n"
+		   "notify-rate=1000000\nmax-conns=4294967295\n");
+	free(s);
+	CAPTURE(s, rm_print_config_json(f, &c));
+	expect_str("format: config JSON, ipv4 off and ipv6 on", s,
+		   "{\"idle-threshold\":604800,\"event-ring\":65536,\"ipv4\":false,"
+		   "\"ipv6\":true,\"notify-rate\":1000000,\"max-conns\":4294967295}\n");
 	free(s);
 }
 
@@ -992,6 +1140,8 @@ static void put_conn(struct nlmsghdr *nlh, const struct rm_conn *c)
 
 	mnl_attr_put_u8(nlh, RSTMON_C_FAMILY, c->family);
 	mnl_attr_put_u8(nlh, RSTMON_C_STATE, c->state);
+	if (c->dir != RM_DIR_UNKNOWN)
+		mnl_attr_put_u8(nlh, RSTMON_C_DIR, c->dir);
 	mnl_attr_put_u8(nlh, RSTMON_C_MIDSTREAM, c->midstream);
 	mnl_attr_put_u32(nlh, RSTMON_C_AGE_MS, c->age_ms);
 	put_side(nlh, RSTMON_C_CLIENT, c->family, &c->client);
@@ -1032,6 +1182,34 @@ static void test_nl_conn(void)
 	CAPTURE(s, rm_print_conn_json(f, &out));
 	expect_str("netlink: IPv6 connection round trip", s, conn_v6_json);
 	free(s);
+
+	/* A module that does not send the direction: "?". */
+	conn_v4(&in);
+	in.dir = RM_DIR_UNKNOWN;
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	put_conn(nlh, &in);
+	result(!rm_parse_conn(conn_nest(nlh), &out) && out.dir == RM_DIR_UNKNOWN,
+	       "netlink: connection without a direction parses, direction unknown", "dir %u",
+	       out.dir);
+	CAPTURE(s, rm_print_conn_text(f, &out));
+	result(strstr(s, " age_ms=1500 dir=? client=") != NULL,
+	       "netlink: ... and reads dir=?", "%s", s);
+	free(s);
+	in.dir = RSTMON_DIR_OUT;
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	put_conn(nlh, &in);
+	result(!rm_parse_conn(conn_nest(nlh), &out) && out.dir == RSTMON_DIR_OUT,
+	       "netlink: connection direction out parses", "dir %u", out.dir);
+	/* A direction that is not a u8 is refused. */
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_CONN);
+	mnl_attr_put_u8(nlh, RSTMON_C_FAMILY, AF_INET);
+	mnl_attr_put_u32(nlh, RSTMON_C_DIR, 1);
+	put_side(nlh, RSTMON_C_CLIENT, AF_INET, &in.client);
+	put_side(nlh, RSTMON_C_SERVER, AF_INET, &in.server);
+	mnl_attr_nest_end(nlh, nest);
+	result(rm_parse_conn(conn_nest(nlh), &out) < 0,
+	       "netlink: malformed connection direction refused", NULL);
 
 	/* An IPv4 connection with a 16-byte address is refused. */
 	conn_v4(&in);
@@ -1109,9 +1287,162 @@ static void test_nl_status(void)
 	nlh = genl_msg(buf, RSTMON_CMD_GET_CONFIG);
 	mnl_attr_put_u32(nlh, RSTMON_A_IDLE_THRESHOLD, 42);
 	mnl_attr_put_u32(nlh, RSTMON_A_EVENT_RING, 1024);
+	mnl_attr_put_u8(nlh, RSTMON_A_IPV4, 0);
+	mnl_attr_put_u8(nlh, RSTMON_A_IPV6, 1);
+	mnl_attr_put_u32(nlh, RSTMON_A_NOTIFY_RATE, 50);
 	mnl_attr_put_u32(nlh, RSTMON_A_MAX_CONNS, 65536);
 	result(!rm_parse_config(nlh, &c) && c.idle_threshold == 42 && c.event_ring == 1024 &&
-	       c.max_conns == 65536, "netlink: config parses", NULL);
+	       !c.ipv4 && c.ipv6 && c.notify_rate == 50 && c.max_conns == 65536,
+	       "netlink: config parses", NULL);
+	CAPTURE(s, rm_print_config_text(f, &c));
+	expect_str("netlink: config round trip", s,
+		   "idle-threshold=42\nevent-ring=1024\nipv4=off\nipv6=on\nnotify-rate=50\n"
+		   "max-conns=65536\n");
+	free(s);
+
+	/* A module before ipv4, ipv6 and notify-rate: both tracked, 1000/s. */
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONFIG);
+	mnl_attr_put_u32(nlh, RSTMON_A_IDLE_THRESHOLD, 300);
+	mnl_attr_put_u32(nlh, RSTMON_A_EVENT_RING, 1024);
+	mnl_attr_put_u32(nlh, RSTMON_A_MAX_CONNS, 65536);
+	result(!rm_parse_config(nlh, &c) && c.ipv4 && c.ipv6 && c.notify_rate == 1000,
+	       "netlink: config of an older module", NULL);
+
+	/* A u32 where the u8 ipv4 belongs is refused. */
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONFIG);
+	mnl_attr_put_u32(nlh, RSTMON_A_IDLE_THRESHOLD, 300);
+	mnl_attr_put_u32(nlh, RSTMON_A_IPV4, 1);
+	result(rm_parse_config(nlh, &c) < 0, "netlink: malformed config attribute refused", NULL);
+}
+
+/* The attributes of a request, by type (the last of each). */
+static void request_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb, unsigned int n,
+			  unsigned int *count)
+{
+	const struct nlattr *a;
+
+	memset(tb, 0, n * sizeof(*tb));
+	*count = 0;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		(*count)++;
+		if (mnl_attr_get_type(a) < n)
+			tb[mnl_attr_get_type(a)] = a;
+	}
+}
+
+/* config set and conns --dir from the command line to the request. */
+static void test_nl_requests(void)
+{
+	char buf[4096], args[256], err[256], *argv[24];
+	const struct nlattr *tb[__RSTMON_A_MAX];
+	struct nlmsghdr *nlh;
+	struct rm_opts o;
+	unsigned int n;
+	int argc, rc;
+
+	argc = split("config set idle-threshold 60 event-ring 4096 ipv6 off notify-rate 50", args,
+		     sizeof(args), argv, 24);
+	rc = rm_parse_args(argc, argv, &o, err, sizeof(err));
+	nlh = genl_msg(buf, RSTMON_CMD_SET_CONFIG);
+	rm_put_set_config(nlh, o.set, &o.cfg);
+	request_attrs(nlh, tb, __RSTMON_A_MAX, &n);
+	result(!rc && n == 4 && tb[RSTMON_A_IDLE_THRESHOLD] &&
+	       mnl_attr_get_payload_len(tb[RSTMON_A_IDLE_THRESHOLD]) == 4 &&
+	       mnl_attr_get_u32(tb[RSTMON_A_IDLE_THRESHOLD]) == 60 &&
+	       tb[RSTMON_A_EVENT_RING] && mnl_attr_get_u32(tb[RSTMON_A_EVENT_RING]) == 4096 &&
+	       tb[RSTMON_A_IPV6] && mnl_attr_get_payload_len(tb[RSTMON_A_IPV6]) == 1 &&
+	       mnl_attr_get_u8(tb[RSTMON_A_IPV6]) == 0 &&
+	       tb[RSTMON_A_NOTIFY_RATE] && mnl_attr_get_u32(tb[RSTMON_A_NOTIFY_RATE]) == 50 &&
+	       !tb[RSTMON_A_IPV4],
+	       "request: config set of four keys is one SET_CONFIG with four attributes",
+	       "rc %d, %u attributes: %s", rc, n, err);
+
+	argc = split("config set ipv4 on", args, sizeof(args), argv, 24);
+	rc = rm_parse_args(argc, argv, &o, err, sizeof(err));
+	nlh = genl_msg(buf, RSTMON_CMD_SET_CONFIG);
+	rm_put_set_config(nlh, o.set, &o.cfg);
+	request_attrs(nlh, tb, __RSTMON_A_MAX, &n);
+	result(!rc && n == 1 && tb[RSTMON_A_IPV4] && mnl_attr_get_payload_len(tb[RSTMON_A_IPV4]) == 1 &&
+	       mnl_attr_get_u8(tb[RSTMON_A_IPV4]) == 1,
+	       "request: config set ipv4 on is the u8 1 alone", "rc %d, %u attributes", rc, n);
+
+	argc = split("conns --dir fwd --port 443", args, sizeof(args), argv, 24);
+	rc = rm_parse_args(argc, argv, &o, err, sizeof(err));
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	rm_put_conn_filters(nlh, &o);
+	request_attrs(nlh, tb, __RSTMON_A_MAX, &n);
+	result(!rc && n == 2 && tb[RSTMON_A_FILTER_DIR] &&
+	       mnl_attr_get_payload_len(tb[RSTMON_A_FILTER_DIR]) == 1 &&
+	       mnl_attr_get_u8(tb[RSTMON_A_FILTER_DIR]) == RSTMON_DIR_FWD &&
+	       tb[RSTMON_A_FILTER_PORT] && ntohs(mnl_attr_get_u16(tb[RSTMON_A_FILTER_PORT])) == 443,
+	       "request: conns --dir fwd sends RSTMON_A_FILTER_DIR", "rc %d, %u attributes", rc, n);
+
+	argc = split("conns --dir in", args, sizeof(args), argv, 24);
+	rc = rm_parse_args(argc, argv, &o, err, sizeof(err));
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	rm_put_conn_filters(nlh, &o);
+	request_attrs(nlh, tb, __RSTMON_A_MAX, &n);
+	result(!rc && n == 1 && tb[RSTMON_A_FILTER_DIR] &&
+	       mnl_attr_get_u8(tb[RSTMON_A_FILTER_DIR]) == RSTMON_DIR_IN,
+	       "request: conns --dir in sends the direction 0", "rc %d, %u attributes", rc, n);
+
+	argc = split("conns", args, sizeof(args), argv, 24);
+	rc = rm_parse_args(argc, argv, &o, err, sizeof(err));
+	nlh = genl_msg(buf, RSTMON_CMD_GET_CONNS);
+	rm_put_conn_filters(nlh, &o);
+	request_attrs(nlh, tb, __RSTMON_A_MAX, &n);
+	result(!rc && n == 0, "request: conns without filters sends none", "%u attributes", n);
+}
+
+/*
+ * The accessors read names.h, the module's own tables (whose strings the
+ * KUnit suite rstmon_ring pins): each value's entry, "none" beyond.
+ */
+static void test_names(void)
+{
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < __RSTMON_CAUSE_MAX; i++)
+		ok &= !strcmp(rm_cause_name(i), rstmon_cause_names[i]);
+	ok &= !strcmp(rm_cause_name(__RSTMON_CAUSE_MAX), "none");
+	result(ok, "names: causes", NULL);
+	ok = true;
+	for (i = 0; i < __RSTMON_SENDER_MAX; i++)
+		ok &= !strcmp(rm_sender_name(i), rstmon_sender_names[i]);
+	ok &= !strcmp(rm_sender_name(__RSTMON_SENDER_MAX), "none");
+	result(ok, "names: senders", NULL);
+	ok = true;
+	for (i = 0; i < __RSTMON_CONF_MAX; i++)
+		ok &= !strcmp(rm_confidence_name(i), rstmon_confidence_names[i]);
+	ok &= !strcmp(rm_confidence_name(__RSTMON_CONF_MAX), "none");
+	result(ok, "names: confidences", NULL);
+	ok = true;
+	for (i = 0; i < __RSTMON_SEQ_MAX; i++)
+		ok &= !strcmp(rm_seqchk_name(i), rstmon_seqchk_names[i]);
+	ok &= !strcmp(rm_seqchk_name(__RSTMON_SEQ_MAX), "none");
+	result(ok, "names: seqchks", NULL);
+	ok = true;
+	for (i = 0; i < __RSTMON_DIR_MAX; i++)
+		ok &= !strcmp(rm_dir_name(i), rstmon_dir_names[i]);
+	ok &= !strcmp(rm_dir_name(__RSTMON_DIR_MAX), "none");
+	result(ok, "names: directions", NULL);
+	ok = true;
+	for (i = 0; i < __RSTMON_ST_MAX; i++)
+		ok &= !strcmp(rm_state_name(i), rstmon_state_names[i]);
+	ok &= !strcmp(rm_state_name(__RSTMON_ST_MAX), "none") &&
+	      !strcmp(rm_state_name(RM_ST_UNTRACKED), "untracked");
+	result(ok, "names: states", NULL);
+	result(!strcmp(rm_side_name(RSTMON_SIDE_CLIENT), "client") &&
+	       !strcmp(rm_side_name(RSTMON_SIDE_SERVER), "server") &&
+	       !strcmp(rm_side_name(RSTMON_SIDE_UNKNOWN), "unknown") &&
+	       !strcmp(rm_side_name(3), "unknown") && !strcmp(rm_side_name(255), "unknown"),
+	       "names: sides", NULL);
+	ok = true;
+	for (i = 0; i < RM_EVIDENCE_BITS; i++)
+		ok &= rm_evidence_name(i) && !strcmp(rm_evidence_name(i), rstmon_evidence_names[i]);
+	ok &= !rm_evidence_name(RM_EVIDENCE_BITS) && !rm_evidence_name(31);
+	result(ok, "names: evidence bits", NULL);
 }
 
 /* NLMSG_ERROR with an extack message, capped or with the request. */
@@ -1189,6 +1520,8 @@ int main(int argc, char **argv)
 	test_nl_event();
 	test_nl_conn();
 	test_nl_status();
+	test_nl_requests();
+	test_names();
 	test_nl_extack();
 	test_errors();
 	printf("# %d tests, %d failed\n", total, failed);

@@ -294,7 +294,7 @@ static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 fla
 	rcu_read_lock();
 	c = rstmon_conn_find(&init_net, &seg, &s);
 	if (!c)
-		c = rstmon_conn_create(&init_net, &seg, &s, &err, &evicted);
+		c = rstmon_conn_create(&init_net, &seg, RSTMON_DIR_IN, &s, &err, &evicted);
 	if (c && s == side)
 		rstmon_conn_update(c, s, &seg, when);
 	rcu_read_unlock();
@@ -441,7 +441,7 @@ static struct rstmon_conn *rstmon_test_create(const struct rstmon_seg *seg, int 
 	struct rstmon_conn *c;
 
 	rcu_read_lock();
-	c = rstmon_conn_create(&init_net, seg, side, err, evicted);
+	c = rstmon_conn_create(&init_net, seg, RSTMON_DIR_IN, side, err, evicted);
 	rcu_read_unlock();
 	return c;
 }
@@ -982,11 +982,12 @@ static struct rstmon_conn *rstmon_test_add(struct kunit *test, const struct rstm
 	int side = -1;
 
 	rcu_read_lock();
-	c = rstmon_conn_create(&init_net, seg, &side, &err, &evicted);
+	c = rstmon_conn_create(&init_net, seg, RSTMON_DIR_FWD, &side, &err, &evicted);
 	if (c)
 		rstmon_conn_update(c, side, seg, jiffies);
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL_MSG(test, c, "no entry (error %d)", err);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_dir(c), RSTMON_DIR_FWD);
 	KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
 	KUNIT_EXPECT_FALSE(test, evicted);
 	return c;
@@ -2581,6 +2582,57 @@ static void rstmon_ring_test_overwrite(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rstmon_ring_get(r, 41, &out));
 }
 
+/* Check that the ring holds exactly events @first..@last, each with its id. */
+static void rstmon_ring_expect_range(struct kunit *test, struct rstmon_ring *r, u32 first,
+				     u32 last)
+{
+	struct rstmon_event out;
+	u32 i;
+
+	KUNIT_EXPECT_EQ(test, rstmon_ring_oldest(r), (u64)first);
+	for (i = 1; i < first; i++)
+		KUNIT_EXPECT_FALSE_MSG(test, rstmon_ring_get(r, i, &out), "event %u kept", i);
+	for (i = first; i <= last; i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, rstmon_ring_get(r, i, &out), "event %u lost", i);
+		KUNIT_EXPECT_EQ(test, out.id, (u64)i);
+		KUNIT_EXPECT_EQ(test, out.seq, i * 1000);
+	}
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_get(r, last + 1, &out));
+}
+
+/*
+ * Resizing keeps the newest events with their ids: growing keeps all (and
+ * never brings back overwritten ones), shrinking the newest that fit, and
+ * new events go on from the same id.
+ */
+static void rstmon_ring_test_resize(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev;
+	u32 i;
+
+	for (i = 1; i <= 20; i++) {
+		rstmon_test_event(&ev, i, 1, 40000, RSTMON_DIR_IN);
+		rstmon_ring_add(r, &ev);
+	}
+	rstmon_ring_expect_range(test, r, 5, 20);
+	KUNIT_ASSERT_EQ(test, rstmon_ring_resize(r, 64), 0);
+	KUNIT_EXPECT_EQ(test, r->size, 64U);
+	rstmon_ring_expect_range(test, r, 5, 20);
+	for (i = 21; i <= 70; i++) {
+		rstmon_test_event(&ev, i, 1, 40000, RSTMON_DIR_IN);
+		KUNIT_EXPECT_EQ(test, rstmon_ring_add(r, &ev), (u64)i);
+	}
+	rstmon_ring_expect_range(test, r, 7, 70);
+	KUNIT_ASSERT_EQ(test, rstmon_ring_resize(r, 16), 0);
+	rstmon_ring_expect_range(test, r, 55, 70);
+	KUNIT_ASSERT_EQ(test, rstmon_ring_resize(r, 16), 0);
+	rstmon_ring_expect_range(test, r, 55, 70);
+	rstmon_test_event(&ev, 71, 1, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_EQ(test, rstmon_ring_add(r, &ev), 71ULL);
+	rstmon_ring_expect_range(test, r, 56, 71);
+}
+
 /* The sender kept talking: its newest event of that tuple and direction is amended. */
 static void rstmon_ring_test_amend(struct kunit *test)
 {
@@ -2775,6 +2827,7 @@ static void rstmon_ring_test_names(struct kunit *test)
 static struct kunit_case rstmon_ring_cases[] = {
 	KUNIT_CASE(rstmon_ring_test_ids),
 	KUNIT_CASE(rstmon_ring_test_overwrite),
+	KUNIT_CASE(rstmon_ring_test_resize),
 	KUNIT_CASE(rstmon_ring_test_amend),
 	KUNIT_CASE(rstmon_ring_test_amend_gone),
 	KUNIT_CASE(rstmon_ring_test_burst),

@@ -24,6 +24,19 @@ for n in srv cli bystander; do
 done
 printf '\n=== one full event line (server, linger-abort over IPv4)\n'
 ev srv 8004 out
+CTL=$(cd "$(dirname "$0")/../.." && pwd)/userspace-ctl/rstmonctl
+if [ -x "$CTL" ]; then
+	printf '\n=== rstmonctl -n %s: the same, over generic netlink\n' "$(ns srv)"
+	echo "\$ rstmonctl events | tail -n 2"
+	"$CTL" -n "$(ns srv)" events | tail -n 2
+	echo "\$ rstmonctl -j events | tail -n 1"
+	"$CTL" -n "$(ns srv)" -j events | tail -n 1
+	echo "\$ rstmonctl config set idle-threshold 600 notify-rate 100; rstmonctl config get"
+	"$CTL" -n "$(ns srv)" config set idle-threshold 600 notify-rate 100
+	"$CTL" -n "$(ns srv)" config get
+	echo "\$ rstmonctl metrics | grep -m 3 rstmon_rsts_total"
+	"$CTL" -n "$(ns srv)" metrics | grep -m 3 'rstmon_rsts_total'
+fi
 rm -rf "$TMPD"
 modprobe -r rstmon && modprobe rstmon
 

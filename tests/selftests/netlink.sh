@@ -59,19 +59,30 @@ expect "events: a start id past the last gives nothing" \
 	"$(nsx b "${YNL[@]}" --dump get-events --json '{"start-id": 2}' |
 	   json 'len(d)')" 0
 
-# config: get, set, a refused value (extack), and the module parameter.
+# config: get, set, a refused value (extack); settings are per namespace,
+# the idle threshold the module parameter's until a namespace sets its own.
 cfg=$(nsx a "${YNL[@]}" --do get-config)
 expect "config: idle-threshold as the parameter" "$(echo "$cfg" | json 'd["idle-threshold"]')" \
 	"$(cat $IDLE)"
-nsx a "${YNL[@]}" --do set-config --json '{"idle-threshold": 42}' \
+expect "config: event-ring as /proc's" "$(echo "$cfg" | json 'd["event-ring"]')" \
+	"$(counter a events ring)"
+expect "config: ipv4, ipv6, notify-rate" \
+	"$(echo "$cfg" | json 'str(d["ipv4"]) + " " + str(d["ipv6"]) + " " + str(d["notify-rate"])')" \
+	"1 1 1000"
+idle_a() { nsx a "${YNL[@]}" --do get-config | json 'd["idle-threshold"]'; }
+nsx a "${YNL[@]}" --do set-config --json '{"idle-threshold": 42, "notify-rate": 77}' \
 	> /dev/null
-expect "config: set 42" "$(cat $IDLE)" 42
+expect "config: set 42 in a" "$(idle_a)" 42
+expect "config: and notify-rate 77" "$(nsx a "${YNL[@]}" --do get-config | json 'd["notify-rate"]')" 77
+expect "config: the parameter unchanged" "$(cat $IDLE)" "$OLD_IDLE"
+expect "config: b unchanged" "$(nsx b "${YNL[@]}" --do get-config | json 'd["idle-threshold"]')" \
+	"$OLD_IDLE"
 err=$(nsx a "${YNL[@]}" --do set-config --json '{"idle-threshold": 0}' 2>&1)
 case $err in
 *"out of range"*|*"min value"*) pass "config: 0 refused with a reason" ;;
 *) fail "config: 0 refused with a reason" "$err" ;;
 esac
-expect "config: unchanged after the refusal" "$(cat $IDLE)" 42
+expect "config: unchanged after the refusal" "$(idle_a)" 42
 err=$(nsx a "${YNL[@]}" --do set-config 2>&1)
 case $err in
 *"nothing to set"*) pass "config: an empty set says what is missing" ;;
@@ -101,6 +112,13 @@ expect "conns: by address and state" \
 expect "conns: not by another state" \
 	"$(conns '{"filter-state": "syn-sent", "filter-port": 8303}' | json 'len(d)')" 0
 expect "conns: not by another port" "$(conns '{"filter-port": 9999}' | json 'len(d)')" 0
+expect "conns: b saw it come in" "$(echo "$c" | json 'd[0]["conn"]["dir"]')" in
+expect "conns: by direction in" "$(conns '{"filter-dir": "in", "filter-port": 8303}' | json 'len(d)')" 1
+expect "conns: not by direction out" \
+	"$(conns '{"filter-dir": "out", "filter-port": 8303}' | json 'len(d)')" 0
+expect "conns: a saw it go out" \
+	"$(nsx a "${YNL[@]}" --dump get-conns --json '{"filter-dir": "out", "filter-port": 8303}' |
+	   json 'd[0]["conn"]["dir"]')" out
 expect "conns: not by another address" "$(conns '{"filter-addr": "0a090909"}' | json 'len(d)')" 0
 err=$(conns '{"filter-addr": "0a01000203"}' 2>&1)
 case $err in *"4 or 16 bytes"*) pass "conns: a 5-byte address is refused with a reason" ;;
@@ -124,7 +142,7 @@ case $out in *"Operation not permitted"*|*"-1"*|*EPERM*) pass "nobody: events re
 out=$(nobody a "${YNL[@]}" --do set-config --json '{"idle-threshold": 7}' 2>&1)
 case $out in *"Operation not permitted"*|*"-1"*|*EPERM*) pass "nobody: set refused" ;;
 *) fail "nobody: set refused" "$out" ;; esac
-expect "nobody: setting unchanged" "$(cat $IDLE)" 42
+expect "nobody: setting unchanged" "$(idle_a)" 42
 out=$(nobody b "${YNL[@]}" --dump get-conns 2>&1)
 case $out in *"Operation not permitted"*|*"-1"*|*EPERM*) pass "nobody: conns refused" ;;
 *) fail "nobody: conns refused" "$out" ;; esac

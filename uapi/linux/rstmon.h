@@ -214,16 +214,22 @@ enum rstmon_side_of {
  *	%RSTMON_A_START_ID: begin at that id (events before it, or already
  *	overwritten, are skipped).  A dump resumes where its last message
  *	ended; NLM_F_DUMP_INTR is set when events were overwritten meanwhile
- * @RSTMON_CMD_GET_CONFIG: do: %RSTMON_A_IDLE_THRESHOLD, %RSTMON_A_EVENT_RING,
+ * @RSTMON_CMD_GET_CONFIG: do: the namespace's settings:
+ *	%RSTMON_A_IDLE_THRESHOLD, %RSTMON_A_EVENT_RING, %RSTMON_A_IPV4,
+ *	%RSTMON_A_IPV6, %RSTMON_A_NOTIFY_RATE, and the module-wide
  *	%RSTMON_A_MAX_CONNS
- * @RSTMON_CMD_SET_CONFIG: do (admin): change %RSTMON_A_IDLE_THRESHOLD
- *	(1..604800 seconds; module-wide, as the module parameter)
+ * @RSTMON_CMD_SET_CONFIG: do (admin): change any of the namespace's
+ *	settings %RSTMON_A_IDLE_THRESHOLD (1..604800 s), %RSTMON_A_EVENT_RING
+ *	(16..65536; the newest events are kept), %RSTMON_A_IPV4,
+ *	%RSTMON_A_IPV6 (0 or 1) and %RSTMON_A_NOTIFY_RATE (1..1000000).  All
+ *	are checked before any is applied: a refused request changes nothing
  * @RSTMON_CMD_EVENT: notification in group "events": one new event
  *	(%RSTMON_A_EVENT), sent to listeners of the namespace it happened in
  * @RSTMON_CMD_GET_CONNS: dump (admin): the namespace's tracked
  *	connections, one %RSTMON_A_CONN per message.  Optional filters, all
  *	of which must match: %RSTMON_A_FILTER_ADDR (either endpoint),
- *	%RSTMON_A_FILTER_PORT (either endpoint), %RSTMON_A_FILTER_STATE
+ *	%RSTMON_A_FILTER_PORT (either endpoint), %RSTMON_A_FILTER_STATE,
+ *	%RSTMON_A_FILTER_DIR
  * @RSTMON_CMD_RESET_STATS: do (admin): zero the namespace's counters (the
  *	events and the table stay)
  * @__RSTMON_CMD_MAX: number of commands
@@ -254,7 +260,9 @@ enum rstmon_cmd {
  * @RSTMON_A_CAUSE_COUNT: nest of &enum rstmon_cause_count_attr; one per
  *	cause and direction (multi-attr)
  * @RSTMON_A_IDLE_THRESHOLD: u32: seconds of silence read as an idle timeout
- * @RSTMON_A_EVENT_RING: u32: events kept per namespace
+ *	in this namespace (until set, the module parameter idle_threshold)
+ * @RSTMON_A_EVENT_RING: u32: events kept in this namespace (until set, the
+ *	module parameter event_ring)
  * @RSTMON_A_MAX_CONNS: u32: the connection table's limit
  * @RSTMON_A_START_ID: u64: first event id a dump wants
  * @RSTMON_A_EVENT: nest of &enum rstmon_event_attr
@@ -264,6 +272,15 @@ enum rstmon_cmd {
  * @RSTMON_A_FILTER_PORT: u16, network order: connections with this port
  *	at either end
  * @RSTMON_A_FILTER_STATE: u8: connections in this &enum rstmon_state
+ * @RSTMON_A_IPV4: u8: 1 when IPv4 segments are tracked in this namespace,
+ *	0 when they are passed unseen (not counted, no events)
+ * @RSTMON_A_IPV6: u8: the same for IPv6
+ * @RSTMON_A_NOTIFY_RATE: u32: events per second sent to the "events" group
+ *	of this namespace; more are dropped and counted
+ *	(%RSTMON_CTR_NOTIFY_DROPPED)
+ * @RSTMON_A_FILTER_DIR: u8: connections first seen in this &enum rstmon_dir
+ *	(%RSTMON_DIR_IN: opened by a remote client, %RSTMON_DIR_OUT: opened by
+ *	this host, %RSTMON_DIR_FWD: forwarded)
  * @__RSTMON_A_MAX: number of attributes
  */
 enum rstmon_attr {
@@ -286,6 +303,10 @@ enum rstmon_attr {
 	RSTMON_A_FILTER_ADDR,
 	RSTMON_A_FILTER_PORT,
 	RSTMON_A_FILTER_STATE,
+	RSTMON_A_IPV4,
+	RSTMON_A_IPV6,
+	RSTMON_A_NOTIFY_RATE,
+	RSTMON_A_FILTER_DIR,
 	__RSTMON_A_MAX
 };
 
@@ -467,6 +488,7 @@ enum rstmon_event_attr {
  * @RSTMON_C_CLIENT: nest of &enum rstmon_side_attr: the side that sent
  *	the SYN
  * @RSTMON_C_SERVER: nest of &enum rstmon_side_attr: the other side
+ * @RSTMON_C_DIR: u8: &enum rstmon_dir of its first segment seen
  * @__RSTMON_C_MAX: number of attributes
  */
 enum rstmon_conn_attr {
@@ -478,6 +500,7 @@ enum rstmon_conn_attr {
 	RSTMON_C_AGE_MS,
 	RSTMON_C_CLIENT,
 	RSTMON_C_SERVER,
+	RSTMON_C_DIR,
 	__RSTMON_C_MAX
 };
 
