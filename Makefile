@@ -5,6 +5,7 @@
 #   make                 build rstmon.ko and userspace-ctl/rstmonctl
 #   make check           build everything and run every test (the CI entry)
 #   make demo            boot a kernel with rstmon and provoke real resets
+#   make bench           rstmon against nf_conntrack, per segment, and end to end
 #   make install         install the module (updates/) and rstmonctl; depmod
 #   make KDIR=...        build against another kernel tree
 
@@ -23,7 +24,7 @@ DESTDIR ?=
 PREFIX ?= /usr
 INSTALL_MOD_DIR ?= updates
 
-.PHONY: all module ctl clean check demo install uninstall deps
+.PHONY: all module ctl clean check demo bench install uninstall deps
 
 all: module ctl
 
@@ -51,6 +52,9 @@ check:
 
 demo:
 	bash tests/run.sh demo
+
+bench:
+	bash tests/run.sh bench
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install

@@ -265,7 +265,7 @@ static bool rstmon_bypassed(const struct rstmon_seg *seg, const struct rstmon_co
 /*
  * Forgery (Weaver, Sommer and Paxson, "Detecting Forged TCP Reset
  * Packets", NDSS 2009; Suricata's suspected_rst_inject).  A burst of RSTs
- * whose numbers change while the receiver sent nothing is an injector
+ * whose numbers change while the receiver sent no data is an injector
  * covering the window; a real stack answers each segment once.  An RST
  * with payload or out of the receiver's window is suspicious but not proof
  * on its own; with a second sign (another of the two, or a TTL, IPv4 ID or

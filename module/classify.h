@@ -49,8 +49,8 @@ enum rstmon_origin {
  *	this host reaches through a gateway (dir=in)
  * @offloaded: conntrack marks the connection offloaded to a flowtable
  * @rst_burst: the sender's previous RST on the connection had other
- *	sequence or acknowledgment numbers, and the receiver sent nothing in
- *	between (rstmon_ring_amend_burst())
+ *	sequence number, and the receiver sent no data in between
+ *	(rstmon_ring_amend_burst())
  * @now: jiffies
  * @idle_threshold: jiffies of silence that read as an idle timeout
  */

@@ -163,12 +163,17 @@ bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event
 	return ev;
 }
 
-/* An RST of @key's sender with another sequence number than @key's, and
- * no segment of the receiver in between (its count is the same).
+/*
+ * An RST of @key's sender with another sequence number than @key's, and no
+ * data from the receiver in between (its byte count is the same).  Pure
+ * ACKs may come between: an application reading when the first RST
+ * arrives has its socket locked, the RST waits in the backlog, and the
+ * read sends window updates first.  No ACK makes a real stack answer with
+ * a sequence number beyond what it sent, which the caller checked.
  */
 static bool rstmon_match_burst(const struct rstmon_event *ev, const struct rstmon_event *key)
 {
-	return rstmon_match_tuple(ev, key) && ev->segs[1] == key->segs[1] &&
+	return rstmon_match_tuple(ev, key) && ev->bytes[1] == key->bytes[1] &&
 	       ev->seq != key->seq;
 }
 
@@ -176,7 +181,7 @@ static bool rstmon_match_burst(const struct rstmon_event *ev, const struct rstmo
  * rstmon_ring_amend_burst() - is an RST the second of a forger's burst?
  * @r: the ring
  * @key: the new RST: its tuple, direction, sequence number, and in
- *	@key->segs[1] how many segments its receiver had sent
+ *	@key->bytes[1] how many bytes its receiver had sent
  *
  * Looks at the 32 most recent events only: a burst is a matter of
  * moments.  The earlier event found becomes an injection.

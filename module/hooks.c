@@ -98,7 +98,7 @@ static void rstmon_local_origin(const struct sk_buff *skb,
 /*
  * A second RST from the same sender, its sequence number beyond anything
  * that sender sent: if the first one had another number and the receiver
- * sent nothing in between, the pair is an injector's burst across the
+ * sent no data in between, the pair is an injector's burst across the
  * window, and the earlier event is amended as well.  A real stack's later
  * RSTs answer the receiver's segments still in flight: without ACK, their
  * sequence number is what such a segment acknowledged, never beyond what
@@ -116,7 +116,7 @@ static bool rstmon_rst_burst(struct rstmon_net *rn, enum rstmon_dir dir,
 		.dport = seg->dport,
 		.seq = seg->seq,
 		.ack = seg->ack_seq,
-		.segs = { 0, READ_ONCE(c->side[!side].segs) },
+		.bytes = { 0, rstmon_side_bytes(c, !side) },
 		.dir = dir,
 	};
 

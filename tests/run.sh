@@ -7,6 +7,9 @@
 #                        "N passed, N failed" last; non-zero on failure
 #   tests/run.sh demo    build, boot the UML kernel with rstmon, provoke
 #                        real resets between namespaces, print the reports
+#   tests/run.sh bench   build the UML kernel without debugging options,
+#                        run rstmon against nf_conntrack (tests/bench/),
+#                        print the table (also in build/bench/table.rst)
 #
 # Installs the Debian packages it needs; kernel sources and images come
 # from Debian's archive (see tests/vm/lib.sh).  Build output and results go
@@ -103,6 +106,22 @@ if [ "$mode" = demo ]; then
 	exit 0
 fi
 
+if [ "$mode" = bench ]; then
+	# RSTMON_BENCH_SIZES etc. shrink it (the defaults are the issue's sizes).
+	b="${RSTMON_BENCH_SIZES:-1000,100000,1000000}/${RSTMON_BENCH_ROUNDS:-7}"
+	b="$b/${RSTMON_BENCH_SEGS:-200000}/${RSTMON_BENCH_E2E:-5}"
+	UML=$(bash tests/vm/uml-kernel.sh bench) || die "cannot build the UML bench kernel"
+	build_module bench "$UML" ARCH=um RSTMON_BENCH=1 >/dev/null || die "module build failed"
+	res=$OUT/bench
+	rm -rf "$res" && mkdir -p "$res"
+	RSTMON_BENCH=$b bash tests/vm/uml-run.sh --uml "$UML" --ko "$OUT/k-bench" --results "$res" \
+		--mode bench --timeout 3600 || die "bench guest failed; see $res/console.log"
+	python3 tests/bench/report.py "$res/bench.out" "$UML" > "$res/table.rst" ||
+		die "bench failed; see $res/bench.out and $res/bench.log"
+	cat "$res/table.rst"
+	exit 0
+fi
+
 # 1. Builds: the host's Debian kernel headers, the UML debug kernel, rstmonctl.
 build_module host "$KDIR_HOST"
 if make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1; then ok build-rstmonctl; else notok build-rstmonctl; fi
@@ -114,6 +133,11 @@ sed -n -e 's|^ok - |ok - host/rstmonctl-unit/|p' -e 's|^not ok - |not ok - host/
 if [ "$ctl_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/ctl-unit.log"; then
 	notok rstmonctl-unit "make -C userspace-ctl test failed, see $OUT/ctl-unit.log"
 fi
+# The tracked-segment path takes no lock and writes no shared atomic.
+python3 tests/host/hotpath-check.py . > "$OUT/hotpath.log" 2>&1
+hp_rc=$?
+sed -n -e 's|^ok - |ok - host/|p' -e 's|^not ok - |not ok - host/|p' "$OUT/hotpath.log" >> "$TAP"
+[ "$hp_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/hotpath.log" && notok hotpath-check "see $OUT/hotpath.log"
 
 # Kernel style: checkpatch from the rig's kernel source, sparse on 6.1.
 if make -C "$KDIR_HOST" M="$OUT/k-host" C=2 modules > "$OUT/sparse.log" 2>&1 &&
@@ -143,7 +167,7 @@ done
 UML=$(bash tests/vm/uml-kernel.sh) || notok uml-kernel "cannot build the UML kernel"
 if [ -n "${UML:-}" ]; then
 	if "$UML/source-tree/scripts/checkpatch.pl" --no-tree -q --strict --ignore BIT_MACRO -f \
-		module/*.[ch] uapi/linux/*.h tests/kunit/*.c > "$OUT/checkpatch.log" 2>&1; then
+		module/*.[ch] uapi/linux/*.h tests/kunit/*.c tests/bench/*.c > "$OUT/checkpatch.log" 2>&1; then
 		ok checkpatch
 	else
 		notok checkpatch "see $OUT/checkpatch.log"

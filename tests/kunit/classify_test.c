@@ -2686,10 +2686,10 @@ static void rstmon_ring_test_amend(struct kunit *test)
 }
 
 /*
- * A second RST of the same sender with another sequence number and nothing
- * from the receiver in between turns the first into an injection; a changed
- * receiver count (the second answers a new segment), the same sequence
- * number, another connection, or an RST this host sent, do not.
+ * A second RST of the same sender with another sequence number and no data
+ * from the receiver in between turns the first into an injection (pure ACKs
+ * may come between); new data from the receiver, the same sequence number,
+ * another connection, or an RST this host sent, do not.
  */
 static void rstmon_ring_test_burst(struct kunit *test)
 {
@@ -2699,17 +2699,21 @@ static void rstmon_ring_test_burst(struct kunit *test)
 
 	rstmon_test_event(&ev, 1, 1, 40000, RSTMON_DIR_IN);
 	ev.segs[1] = 4;
+	ev.bytes[1] = 8;
 	rstmon_ring_add(r, &ev);
 	rstmon_test_event(&ev, 2, 1, 40001, RSTMON_DIR_IN);
 	rstmon_ring_add(r, &ev);
 
 	rstmon_test_event(&key, 1, 1, 40000, RSTMON_DIR_IN);	/* same numbers */
 	key.segs[1] = 4;
+	key.bytes[1] = 8;
 	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
 	key.seq += 1000;
-	key.segs[1] = 5;					/* answers a new segment */
+	key.segs[1] = 5;
+	key.bytes[1] = 20;					/* new data came between */
 	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
-	key.segs[1] = 4;
+	key.segs[1] = 6;					/* two pure ACKs did */
+	key.bytes[1] = 8;
 	key.dir = RSTMON_DIR_FWD;				/* another direction */
 	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_burst(r, &key));
 	key.dir = RSTMON_DIR_IN;

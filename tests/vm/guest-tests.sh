@@ -7,7 +7,8 @@
 # the kernel log to $RSTMON_RESULTS/dmesg, and finally $RSTMON_RESULTS/done.
 #
 # Environment: RSTMON_KERNEL (uml|stock), RSTMON_TOP, RSTMON_RESULTS,
-# RSTMON_MODE (check|demo), RSTMON_ONLY (optional selftest name filter).
+# RSTMON_MODE (check|demo|bench), RSTMON_ONLY (optional selftest name filter),
+# RSTMON_BENCH (bench mode: SIZES/ROUNDS/SEGS/E2E_SECONDS).
 set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 R=$RSTMON_RESULTS
@@ -43,6 +44,16 @@ if [ "${RSTMON_MODE:-check}" = demo ]; then
 	modprobe rstmon
 	bash "$T/tests/selftests/demo.sh" 2>&1 | tee "$R/demo.out"
 	modprobe -r rstmon
+	dmesg > "$R/dmesg"
+	touch "$R/done"
+	exit 0
+fi
+
+if [ "${RSTMON_MODE:-check}" = bench ]; then
+	# RSTMON_BENCH: SIZES/ROUNDS/SEGS/E2E_SECONDS (tests/run.sh bench)
+	IFS=/ read -r b_sizes b_rounds b_segs b_e2e <<< "$RSTMON_BENCH"
+	bash "$T/tests/bench/bench-guest.sh" "$R/bench.out" "$RSTMON_KO" "$b_sizes" "$b_rounds" \
+		"$b_segs" "$b_e2e" > "$R/bench.log" 2>&1
 	dmesg > "$R/dmesg"
 	touch "$R/done"
 	exit 0

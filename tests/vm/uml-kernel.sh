@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build (or find in the cache) the UML debug kernel of the test rig and print
-# the build directory.  The kernel comes from Debian's linux-source package of
+# the build directory.  With "bench": the same kernel without its debugging
+# options (tests/vm/uml.config up to its "# Debugging:" section), for
+# "make bench", where KASAN and lockdep would distort the timings.  The kernel comes from Debian's linux-source package of
 # $RSTMON_UML_SUITE (default: this release's backports); the build is keyed by
 # a hash of the config fragment, this script and the source version, so a warm
 # run skips the build entirely.
@@ -12,14 +14,20 @@ set -euo pipefail
 UML_PKG=${RSTMON_UML_PKG:-linux-source-6.12}
 UML_SUITE=${RSTMON_UML_SUITE:-$(. /etc/os-release && echo "$VERSION_CODENAME")-backports}
 FRAG="$RSTMON_TOP/tests/vm/uml.config"
+variant=${1:-debug}
+case $variant in
+debug) frag() { cat "$FRAG"; } ;;
+bench) frag() { sed -e '/^# Debugging:/,$d' -e '/^CONFIG_KALLSYMS_ALL=/d' "$FRAG"; } ;;
+*) die "uml-kernel.sh: unknown variant '$variant' (debug or bench)" ;;
+esac
 
 need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils python3
 private_apt
 ver=$(pkg_version "$UML_PKG" "$UML_SUITE")
 [ -n "$ver" ] || ver=$(pkg_version "$UML_PKG")
 [ -n "$ver" ] || die "$UML_PKG not found in $UML_SUITE"
-key=$( (cat "$FRAG" "$0"; echo "$UML_PKG=$ver") | sha256sum | cut -c1-16)
-out="$RSTMON_CACHE/uml-$key"
+key=$( (frag; cat "$0"; echo "$UML_PKG=$ver") | sha256sum | cut -c1-16)
+out="$RSTMON_CACHE/uml-$variant-$key"
 if [ -x "$out/linux" ] && [ -e "$out/.done" ]; then
 	echo "$out"
 	exit 0
@@ -27,10 +35,10 @@ fi
 
 src=$(fetch_kernel_source "$UML_PKG" "$ver")
 rm -rf "$out" && mkdir -p "$out"
-log "building UML debug kernel $UML_PKG=$ver in $out (a few minutes, cached afterwards)"
+log "building UML $variant kernel $UML_PKG=$ver in $out (a few minutes, cached afterwards)"
 # Like kunit.py: the fragment over Kconfig's defaults (not the much larger
 # UML defconfig), so a cold build takes minutes.
-cp "$FRAG" "$out/.config"
+frag > "$out/.config"
 make -s -C "$src" ARCH=um O="$out" olddefconfig >&2
 
 # Every option the fragment asks for must have survived olddefconfig.
@@ -40,7 +48,7 @@ awk 'FNR == NR { if ($0 ~ /^CONFIG_/) { split($0, a, "="); want[a[1]] = a[2] } n
      END { bad = 0
 	   for (k in want) { h = (k in have) ? have[k] : "n"
 		if (h != want[k]) { printf "[rig] config %s=%s did not stick (%s)\n", k, want[k], h > "/dev/stderr"; bad = 1 } }
-	   exit bad }' "$FRAG" "$out/.config" || die "UML config fragment does not apply to $UML_PKG=$ver"
+	   exit bad }' <(frag) "$out/.config" || die "UML config fragment does not apply to $UML_PKG=$ver"
 
 make -s -C "$src" ARCH=um O="$out" -j"$(nproc)" linux modules >&2 ||
 	die "UML kernel build failed"

@@ -5,7 +5,7 @@
 # tests/vm/guest-tests.sh in it, and leave the results in --results DIR.
 #
 #   uml-run.sh --uml BUILD_DIR --ko MODULE_DIR --results DIR [--timeout S]
-#              [--mode check|demo]
+#              [--mode check|demo|bench]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -38,6 +38,7 @@ TMPDIR=$umltmp timeout --kill-after=10 "$timeout" "$uml/linux" \
 	RSTMON_KERNEL=uml RSTMON_MODE="$mode" RSTMON_TOP="$RSTMON_TOP" \
 	RSTMON_KO="$ko" RSTMON_RESULTS="$results" \
 	RSTMON_GUEST_TESTS="${RSTMON_GUEST_TESTS:-}" RSTMON_ONLY="${RSTMON_ONLY:-}" \
+	RSTMON_BENCH="${RSTMON_BENCH:-}" \
 	< /dev/null > "$results/console.log" 2>&1 || rc=$?
 # UML may leave its terminal in raw mode; nothing to restore without a tty.
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then

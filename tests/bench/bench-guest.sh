@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs in the guest (UML): the benchmark module against nf_conntrack, the
+# memory of a full table, and end-to-end traffic over veth with and
+# without rstmon.  Writes "key value..." lines to $1 (see report.py).
+#
+#   bench-guest.sh OUT KO_DIR SIZES ROUNDS SEGS E2E_SECS
+set -u
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+out=$1 ko=$2 sizes=$3 rounds=$4 segs=$5 e2e=$6
+here=$(cd "$(dirname "$0")" && pwd)
+: > "$out"
+say() { echo "$*" >> "$out"; }
+largest=${sizes##*,}
+
+# --- end to end: veth between two namespaces, rstmon unloaded and loaded --
+e2e_round() {
+	local tag=$1 bps tps
+	ip netns exec rb-b iperf3 -s -1 -B 10.9.0.2 > /dev/null 2>&1 &
+	sleep 0.3
+	bps=$(ip netns exec rb-a iperf3 -c 10.9.0.2 -t "$e2e" -J 2>/dev/null |
+	      python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' 2>/dev/null)
+	wait
+	ip netns exec rb-b python3 "$here/rr.py" server 10.9.0.2 5201 &
+	sleep 0.3
+	tps=$(ip netns exec rb-a python3 "$here/rr.py" client 10.9.0.2 5201 "$e2e")
+	wait
+	say "E2E $tag bulk_bps=${bps:-0} rr_tps=${tps:-0}"
+}
+if [ "$e2e" != 0 ]; then
+	ip netns add rb-a && ip netns add rb-b
+	ip link add v-a netns rb-a type veth peer name v-b netns rb-b
+	ip -n rb-a addr add 10.9.0.1/24 dev v-a && ip -n rb-a link set v-a up
+	ip -n rb-b addr add 10.9.0.2/24 dev v-b && ip -n rb-b link set v-b up
+	ip -n rb-a link set lo up && ip -n rb-b link set lo up
+	for i in 1 2 3 4 5; do
+		modprobe -r rstmon 2>/dev/null
+		e2e_round unloaded
+		modprobe rstmon
+		e2e_round loaded
+	done
+	modprobe -r rstmon
+	ip netns del rb-a; ip netns del rb-b
+fi
+
+# --- the benchmark module, and the memory of the table it leaves --------
+# Table limit above the largest size; conntrack's limit and buckets the
+# same as rstmon's, so neither walks longer chains than the other.
+max=$((largest + largest / 8 + 4096))
+modprobe rstmon max_conns=$max || { say "ERROR modprobe rstmon max_conns=$max"; exit 1; }
+buckets=$(awk '$1 == "table" { for (i = 1; i <= NF; i++) if ($i ~ /^limit=/) print substr($i, 7) }' /proc/net/rstmon)
+pow=1; while [ "$pow" -lt "$buckets" ]; do pow=$((pow * 2)); done
+echo "$pow" > /proc/sys/net/netfilter/nf_conntrack_buckets 2>/dev/null ||
+	echo "$pow" > /sys/module/nf_conntrack/parameters/hashsize
+echo $((max * 2)) > /proc/sys/net/netfilter/nf_conntrack_max
+say "CONFIG max_conns=$max rstmon_buckets=$pow ct_buckets=$(cat /proc/sys/net/netfilter/nf_conntrack_buckets) ct_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)"
+slab() { awk -v n="$1" '$1 == n { print "objs=" $3 " objsize=" $4 }' /proc/slabinfo; }
+say "SLAB_BEFORE rstmon_conn $(slab rstmon_conn)"
+dmesg -C
+insmod "$ko/rstmon_bench.ko" sizes="$sizes" rounds="$rounds" segs="$segs" 2>/dev/null
+rc=$?
+dmesg | sed -n 's/.*rstmon_bench: //p' >> "$out"
+[ "$rc" -ne 0 ] && say "INSMOD_EXIT $rc"
+conns=$(awk '$1 == "table" { for (i = 1; i <= NF; i++) if ($i ~ /^conns=/) print substr($i, 7) }' /proc/net/rstmon)
+say "SLAB_AFTER rstmon_conn $(slab rstmon_conn) table_conns=$conns slab_size=$(cat /sys/kernel/slab/rstmon_conn/slab_size 2>/dev/null)"
+say "SLAB_AFTER nf_conntrack $(slab nf_conntrack) ct_count=$(cat /proc/sys/net/netfilter/nf_conntrack_count)"
+say "MEMINFO $(awk '$1 == "Slab:" { print "slab_kb=" $2 }' /proc/meminfo)"
+modprobe -r rstmon
+say "MEMINFO_UNLOADED $(awk '$1 == "Slab:" { print "slab_kb=" $2 }' /proc/meminfo)"
+dmesg | grep -E 'BUG|WARNING|rstmon returned' >> "$out"
+exit 0

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the bench guest's output (bench-guest.sh) into the tables of
+Documentation/performance.rst.
+
+  report.py BENCH_OUT [UML_BUILD_DIR]
+
+Exits 1 when the benchmark did not run to its end; the targets are
+reported, never asserted (timings are no test).
+"""
+import datetime
+import os
+import platform
+import re
+import statistics
+import sys
+
+TARGETS = {"data-established": 0.25, "syn-create": 0.5}
+LABELS = {
+    "data-established": "data segment, tracked connection",
+    "syn-create": "SYN creating an entry",
+    "rst-tracked": "RST of a tracked connection, classified and logged",
+    "rst-unknown": "RST of an unknown connection",
+    "udp-not-tcp": "not TCP (UDP): rstmon's fast path",
+}
+
+
+def kv(line):
+    return dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", line))
+
+
+def table(rows, head):
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    sep = " ".join("=" * w for w in widths)
+    out = [sep, " ".join(str(h).ljust(w) for h, w in zip(head, widths)), sep]
+    out += [" ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    out.append(sep)
+    return "\n".join(out)
+
+
+def ns(ps):
+    return f"{int(ps) / 1000:.1f}"
+
+
+def machine(uml):
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    src = ""
+    if uml:
+        try:
+            src = open(os.path.join(uml, ".source")).read().strip()
+        except OSError:
+            pass
+    return (f"{cpu}, {os.cpu_count()} CPUs, host kernel {platform.release()}; "
+            f"guest: UML {src or 'kernel'} without debugging options, one CPU; "
+            f"{datetime.date.today().isoformat()}")
+
+
+def main():
+    lines = open(sys.argv[1]).read().splitlines()
+    uml = sys.argv[2] if len(sys.argv) > 2 else ""
+    results = [kv(l) | {"name": l.split()[1]} for l in lines if l.startswith("RESULT ")]
+    done = any(l.strip() == "DONE" for l in lines)
+    bad = [l for l in lines if re.search(r"BUG|WARNING|rstmon returned|ERROR", l)]
+    cfg = next((kv(l) for l in lines if l.startswith("CONFIG ")), {})
+
+    print("Per segment (ns; median [min..max] of the rounds; rstmon and conntrack alternating)")
+    print()
+    rows = []
+    for r in results:
+        ratio = int(r["ratio_milli"]) / 1000
+        target = TARGETS.get(r["name"])
+        rows.append([
+            LABELS.get(r["name"], r["name"]), r["size"],
+            f"{ns(r['rstmon_med'])} [{ns(r['rstmon_min'])}..{ns(r['rstmon_max'])}]",
+            f"{ns(r['ct_med'])} [{ns(r['ct_min'])}..{ns(r['ct_max'])}]",
+            f"{ratio:.3f}",
+            f"<= {target}: {'met' if ratio <= target else 'MISSED'}" if target else "-",
+        ])
+    print(table(rows, ["figure", "table", "rstmon", "nf_conntrack_in", "ratio", "target"]))
+    print()
+
+    after = next((kv(l) for l in lines if l.startswith("SLAB_AFTER rstmon_conn")), {})
+    mem = next((kv(l) for l in lines if l.startswith("MEMINFO ")), {})
+    unl = next((kv(l) for l in lines if l.startswith("MEMINFO_UNLOADED")), {})
+    conns = int(after.get("table_conns", 0))
+    if conns and mem and unl:
+        slab = (int(mem["slab_kb"]) - int(unl["slab_kb"])) * 1024
+        hashb = int(cfg.get("rstmon_buckets", 0)) * 8
+        total = slab + hashb
+        print("Memory of a full table (slab freed by unloading rstmon, plus its hash table)")
+        print()
+        print(table([
+            ["connections tracked", f"{conns}", ""],
+            ["slab object (slab_size)", f"{after.get('slab_size', '?')} B", "<= 128 B: " +
+             ("met" if int(after.get("slab_size", 999)) <= 128 else "MISSED")],
+            ["slab freed on unload, per connection", f"{slab / conns:.1f} B", ""],
+            ["slab in all", f"{slab / 2**20:.1f} MiB", ""],
+            ["hash table", f"{hashb / 2**20:.1f} MiB ({cfg.get('rstmon_buckets')} buckets)", ""],
+            ["in all", f"{total / 2**20:.1f} MiB", "< 160 MB at 1 M: " +
+             ("met" if conns >= 1000000 and total < 160e6 else
+              "n/a" if conns < 1000000 else "MISSED")],
+        ], ["", "measured", "target"]))
+        print()
+
+    e2e = [kv(l) | {"tag": l.split()[1]} for l in lines if l.startswith("E2E ")]
+    if e2e:
+        def med(tag, key):
+            v = [int(float(e[key])) for e in e2e if e["tag"] == tag]
+            return statistics.median(v) if v else 0
+        bu, bl = med("unloaded", "bulk_bps"), med("loaded", "bulk_bps")
+        ru, rl = med("unloaded", "rr_tps"), med("loaded", "rr_tps")
+        print(f"End to end over veth (medians of {len(e2e) // 2} alternating runs each)")
+        print()
+        print(table([
+            ["TCP bulk (iperf3)", f"{bu / 1e9:.2f} Gbit/s", f"{bl / 1e9:.2f} Gbit/s",
+             f"{bl / bu:.3f}" if bu else "-", ">= 0.98: " + ("met" if bu and bl / bu >= 0.98 else "MISSED")],
+            ["request/response, 1 byte", f"{ru:.0f}/s", f"{rl:.0f}/s",
+             f"{rl / ru:.3f}" if ru else "-", ">= 0.98: " + ("met" if ru and rl / ru >= 0.98 else "MISSED")],
+        ], ["", "without rstmon", "with rstmon", "ratio", "target"]))
+        print()
+    print(f"Machine: {machine(uml)}.")
+    print(f"Command: make bench (tables sized {cfg.get('max_conns', '?')} max_conns, "
+          f"conntrack buckets {cfg.get('ct_buckets', '?')}).")
+    if bad:
+        print("\nProblems:\n" + "\n".join("  " + b for b in bad))
+    if not done or not results or bad:
+        print("the benchmark did not complete", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmon_bench: rstmon's per-segment path against nf_conntrack_in(), on the
+ * same prebuilt skbs, side by side in one run.
+ *
+ * rstmon must be loaded first.  Its IPv4 LOCAL_IN hook is taken from
+ * init_net's hook entries (found by its symbol name) and called exactly as
+ * nf_hook_slow() calls it; conntrack is driven through nf_conntrack_in()
+ * and, for new entries, nf_conntrack_confirm(), as the PRE_ROUTING and
+ * LOCAL_IN hooks do, and the skb's conntrack reference is dropped after
+ * each segment.  Both run with BHs off under rcu_read_lock(), as in the
+ * receive softirq.
+ *
+ * Each figure is the median, min and max of @rounds rounds, rstmon and
+ * conntrack alternating, in ns per segment after subtracting the cost of
+ * the loop that rewrites the headers (measured the same way).  Results go
+ * to the kernel log as "rstmon_bench: RESULT ..." lines, which
+ * tests/bench/bench.sh turns into a table.  Loading runs the benchmark and
+ * then fails with -ECANCELED on purpose, so nothing stays loaded.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/skbuff.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/sort.h>
+#include <linux/slab.h>
+#include <linux/kallsyms.h>
+#include <net/net_namespace.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+
+static unsigned int sizes[3] = { 1000, 100000, 1000000 };
+static int n_sizes = 3;
+module_param_array(sizes, uint, &n_sizes, 0444);
+MODULE_PARM_DESC(sizes, "table sizes for the data-segment figure (ascending)");
+static unsigned int rounds = 7;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "rounds per figure (5..51)");
+static unsigned int segs = 200000;
+module_param(segs, uint, 0444);
+MODULE_PARM_DESC(segs, "segments per round");
+
+#define BENCH_MAX_ROUNDS	51
+#define BENCH_PAYLOAD		100
+#define BENCH_CLIENT_ISN	1000U
+#define BENCH_SERVER_ISN	500000U
+#define BENCH_SERVER_ADDR	0x0aff0001	/* 10.255.0.1 */
+#define BENCH_SERVER_PORT	80
+/* Tuples for RSTs of unknown connections start here. */
+#define BENCH_UNKNOWN_BASE	(1U << 23)
+
+enum bench_kind { BENCH_SYN, BENCH_SYNACK, BENCH_ACK, BENCH_DATA, BENCH_RST, BENCH_UDP };
+
+struct bench {
+	struct sk_buff *skb;
+	struct nf_hook_state rst_state;	/* LOCAL_IN, for rstmon */
+	struct nf_hook_state ct_state;	/* PRE_ROUTING, for conntrack */
+	nf_hookfn *hook;
+	void *priv;
+	unsigned int created;		/* connections set up in both */
+};
+
+/* 10.(i >> 10 & 0xff).(i >> 18).x: up to 2^26 distinct client tuples. */
+static void bench_tuple(unsigned int i, __be32 *saddr, __be16 *sport)
+{
+	*saddr = htonl(0x0a000000 | (i >> 10));
+	*sport = htons(1024 + (i & 1023));
+}
+
+/* Rewrite the skb's headers for connection @i and segment @kind. */
+static void bench_fill(struct bench *b, unsigned int i, enum bench_kind kind)
+{
+	struct sk_buff *skb = b->skb;
+	struct iphdr *iph = ip_hdr(skb);
+	struct tcphdr *th = (struct tcphdr *)(iph + 1);
+	bool reply = kind == BENCH_SYNACK;
+	unsigned int len = sizeof(*iph);
+	__be32 caddr;
+	__be16 cport;
+
+	bench_tuple(i, &caddr, &cport);
+	iph->saddr = reply ? htonl(BENCH_SERVER_ADDR) : caddr;
+	iph->daddr = reply ? caddr : htonl(BENCH_SERVER_ADDR);
+	if (kind == BENCH_UDP) {
+		struct udphdr *uh = (struct udphdr *)(iph + 1);
+
+		iph->protocol = IPPROTO_UDP;
+		uh->source = cport;
+		uh->dest = htons(53);
+		uh->len = htons(sizeof(*uh) + BENCH_PAYLOAD);
+		uh->check = 0;
+		len += sizeof(*uh) + BENCH_PAYLOAD;
+		goto out;
+	}
+	iph->protocol = IPPROTO_TCP;
+	memset(th, 0, sizeof(*th));
+	th->source = reply ? htons(BENCH_SERVER_PORT) : cport;
+	th->dest = reply ? cport : htons(BENCH_SERVER_PORT);
+	th->doff = sizeof(*th) / 4;
+	th->window = htons(65535);
+	len += sizeof(*th);
+	switch (kind) {
+	case BENCH_SYN:
+		th->syn = 1;
+		th->seq = htonl(BENCH_CLIENT_ISN);
+		break;
+	case BENCH_SYNACK:
+		th->syn = 1;
+		th->ack = 1;
+		th->seq = htonl(BENCH_SERVER_ISN);
+		th->ack_seq = htonl(BENCH_CLIENT_ISN + 1);
+		break;
+	case BENCH_ACK:
+	case BENCH_DATA:
+		th->ack = 1;
+		th->seq = htonl(BENCH_CLIENT_ISN + 1);
+		th->ack_seq = htonl(BENCH_SERVER_ISN + 1);
+		if (kind == BENCH_DATA) {
+			th->psh = 1;
+			len += BENCH_PAYLOAD;
+		}
+		break;
+	case BENCH_RST:
+		th->rst = 1;
+		th->ack = 1;
+		th->seq = htonl(BENCH_CLIENT_ISN + 1 + BENCH_PAYLOAD);
+		th->ack_seq = htonl(BENCH_SERVER_ISN + 1);
+		break;
+	default:
+		break;
+	}
+out:
+	iph->tot_len = htons(len);
+	skb_trim(skb, 0);
+	__skb_put(skb, len);
+	skb_set_transport_header(skb, sizeof(*iph));
+}
+
+static unsigned int bench_rstmon(struct bench *b)
+{
+	return b->hook(b->priv, b->skb, &b->rst_state);
+}
+
+/* As PRE_ROUTING and LOCAL_IN would: track, confirm a new entry, let go. */
+static unsigned int bench_ct(struct bench *b)
+{
+	unsigned int v = nf_conntrack_in(b->skb, &b->ct_state);
+
+	if (v == NF_ACCEPT)
+		v = nf_conntrack_confirm(b->skb);
+	else if (v == -NF_ACCEPT)
+		v = NF_ACCEPT;	/* not tracked, but passed */
+	nf_reset_ct(b->skb);
+	return v;
+}
+
+enum bench_who { WHO_LOOP, WHO_RSTMON, WHO_CT };
+
+/*
+ * One timed pass: segments of connections @first.. (@n of them, visited
+ * in a scattered order when @scatter, @span being the range to scatter
+ * over), of @kind, to @who.  Returns ns.
+ */
+static u64 bench_pass(struct bench *b, enum bench_who who, enum bench_kind kind,
+		      unsigned int first, unsigned int n, unsigned int span, bool scatter)
+{
+	unsigned int k, i = 0, verdicts = 0;
+	u64 t0, t1;
+
+	t0 = ktime_get_ns();
+	local_bh_disable();
+	rcu_read_lock();
+	for (k = 0; k < n; k++) {
+		/* A stride coprime with any power of two... and most spans. */
+		i = scatter ? (unsigned int)(((u64)k * 2654435761U) % span) : k;
+		bench_fill(b, first + i, kind);
+		if (who == WHO_RSTMON)
+			verdicts += bench_rstmon(b) != NF_ACCEPT;
+		else if (who == WHO_CT)
+			verdicts += bench_ct(b) != NF_ACCEPT;
+		if ((k & 1023) == 1023) {
+			rcu_read_unlock();
+			local_bh_enable();
+			cond_resched();
+			local_bh_disable();
+			rcu_read_lock();
+		}
+	}
+	rcu_read_unlock();
+	local_bh_enable();
+	t1 = ktime_get_ns();
+	if (verdicts && who == WHO_RSTMON)
+		pr_err("rstmon returned a verdict other than NF_ACCEPT %u times\n", verdicts);
+	return t1 - t0;
+}
+
+static int bench_cmp_s64(const void *a, const void *b)
+{
+	s64 x = *(const s64 *)a, y = *(const s64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Per round: ps per segment (ns * 1000), the loop's own cost taken off. */
+struct bench_fig {
+	s64 rst[BENCH_MAX_ROUNDS];
+	s64 ct[BENCH_MAX_ROUNDS];
+};
+
+static void bench_round(struct bench_fig *f, unsigned int k, u64 loop, u64 rst, u64 ct,
+			unsigned int n)
+{
+	f->rst[k] = div_s64(((s64)rst - (s64)loop) * 1000, n);
+	f->ct[k] = div_s64(((s64)ct - (s64)loop) * 1000, n);
+}
+
+static void bench_report(const char *name, unsigned int size, struct bench_fig *f,
+			 unsigned int nr, unsigned int n)
+{
+	s64 *r = f->rst, *c = f->ct;
+
+	sort(r, nr, sizeof(r[0]), bench_cmp_s64, NULL);
+	sort(c, nr, sizeof(c[0]), bench_cmp_s64, NULL);
+	/* ps, so the script can print ns with decimals; ratio in 1/1000 */
+	pr_info("RESULT %s size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_min=%lld rstmon_max=%lld ct_med=%lld ct_min=%lld ct_max=%lld ratio_milli=%lld\n",
+		name, size, nr, n, r[nr / 2], r[0], r[nr - 1], c[nr / 2], c[0], c[nr - 1],
+		c[nr / 2] > 0 ? div_s64(r[nr / 2] * 1000, c[nr / 2]) : -1);
+}
+
+/* Set up connections [from, to) in both: SYN, SYN-ACK, ACK; times the SYNs. */
+static void bench_create(struct bench *b, unsigned int from, unsigned int to,
+			 struct bench_fig *f, unsigned int round)
+{
+	unsigned int n = to - from;
+	u64 loop, rst, ct;
+
+	loop = bench_pass(b, WHO_LOOP, BENCH_SYN, from, n, n, false);
+	if (round & 1) {
+		ct = bench_pass(b, WHO_CT, BENCH_SYN, from, n, n, false);
+		rst = bench_pass(b, WHO_RSTMON, BENCH_SYN, from, n, n, false);
+	} else {
+		rst = bench_pass(b, WHO_RSTMON, BENCH_SYN, from, n, n, false);
+		ct = bench_pass(b, WHO_CT, BENCH_SYN, from, n, n, false);
+	}
+	bench_round(f, round, loop, rst, ct, n);
+	bench_pass(b, WHO_RSTMON, BENCH_SYNACK, from, n, n, false);
+	bench_pass(b, WHO_CT, BENCH_SYNACK, from, n, n, false);
+	bench_pass(b, WHO_RSTMON, BENCH_ACK, from, n, n, false);
+	bench_pass(b, WHO_CT, BENCH_ACK, from, n, n, false);
+	b->created = max(b->created, to);
+}
+
+/* @nr rounds of @kind over @span connections from @first, alternating. */
+static void bench_figure(struct bench *b, const char *name, unsigned int size,
+			 enum bench_kind kind, unsigned int first, unsigned int span,
+			 bool fresh, unsigned int n)
+{
+	struct bench_fig *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	unsigned int k, base;
+	u64 loop, rst, ct;
+
+	if (!f)
+		return;
+	for (k = 0; k < rounds; k++) {
+		/* Fresh tuples each round (RSTs of connections never seen). */
+		base = fresh ? first + k * n : first;
+		loop = bench_pass(b, WHO_LOOP, kind, base, n, span, !fresh);
+		if (k & 1) {
+			ct = bench_pass(b, WHO_CT, kind, base, n, span, !fresh);
+			rst = bench_pass(b, WHO_RSTMON, kind, base, n, span, !fresh);
+		} else {
+			rst = bench_pass(b, WHO_RSTMON, kind, base, n, span, !fresh);
+			ct = bench_pass(b, WHO_CT, kind, base, n, span, !fresh);
+		}
+		bench_round(f, k, loop, rst, ct, n);
+	}
+	bench_report(name, size, f, rounds, n);
+	kfree(f);
+}
+
+/* rstmon's IPv4 LOCAL_IN hook in init_net, by its function's name. */
+static int bench_find_hook(struct bench *b)
+{
+	const struct nf_hook_entries *e;
+	char sym[KSYM_SYMBOL_LEN];
+	int i, err = -ENOENT;
+
+	rcu_read_lock();
+	e = rcu_dereference(init_net.nf.hooks_ipv4[NF_INET_LOCAL_IN]);
+	for (i = 0; e && i < e->num_hook_entries; i++) {
+		sprint_symbol_no_offset(sym, (unsigned long)e->hooks[i].hook);
+		if (!strncmp(sym, "rstmon_hook", 11)) {
+			b->hook = e->hooks[i].hook;
+			b->priv = e->hooks[i].priv;
+			err = 0;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+static int __init bench_init(void)
+{
+	unsigned int s, k, per_round, prev = 0;
+	struct bench *b;
+	int err;
+
+	if (rounds < 5 || rounds > BENCH_MAX_ROUNDS || !n_sizes || !segs) {
+		pr_err("rounds must be 5..%u, sizes and segs non-empty\n", BENCH_MAX_ROUNDS);
+		return -EINVAL;
+	}
+	for (s = 1; s < n_sizes; s++) {
+		if (sizes[s] <= sizes[s - 1]) {
+			pr_err("sizes must ascend\n");
+			return -EINVAL;
+		}
+	}
+	if (sizes[n_sizes - 1] > BENCH_UNKNOWN_BASE ||
+	    (u64)rounds * segs > (1U << 26) - BENCH_UNKNOWN_BASE) {
+		pr_err("sizes and segs too large for the tuple space\n");
+		return -EINVAL;
+	}
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	err = bench_find_hook(b);
+	if (err) {
+		pr_err("rstmon's hook is not registered in init_net: load rstmon first\n");
+		goto out;
+	}
+	b->skb = alloc_skb(MAX_HEADER + 256, GFP_KERNEL);
+	if (!b->skb) {
+		err = -ENOMEM;
+		goto out;
+	}
+	skb_reserve(b->skb, MAX_HEADER);
+	skb_reset_network_header(b->skb);
+	__skb_put(b->skb, sizeof(struct iphdr));
+	memset(b->skb->data, 0, 256);
+	*ip_hdr(b->skb) = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 60 };
+	b->skb->protocol = htons(ETH_P_IP);
+	b->skb->dev = init_net.loopback_dev;
+	b->skb->ip_summed = CHECKSUM_UNNECESSARY;
+	nf_hook_state_init(&b->rst_state, NF_INET_LOCAL_IN, NFPROTO_IPV4,
+			   init_net.loopback_dev, NULL, NULL, &init_net, NULL);
+	nf_hook_state_init(&b->ct_state, NF_INET_PRE_ROUTING, NFPROTO_IPV4,
+			   init_net.loopback_dev, NULL, NULL, &init_net, NULL);
+
+	pr_info("START sizes=%u..%u rounds=%u segs=%u\n", sizes[0], sizes[n_sizes - 1],
+		rounds, segs);
+	for (s = 0; s < n_sizes; s++) {
+		struct bench_fig *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+		if (!f) {
+			err = -ENOMEM;
+			goto out_skb;
+		}
+		/* Grow the table to sizes[s] in @rounds timed batches of SYNs. */
+		per_round = (sizes[s] - prev) / rounds;
+		for (k = 0; k < rounds; k++) {
+			unsigned int to = k == rounds - 1 ? sizes[s] : prev + per_round;
+
+			bench_create(b, prev, to, f, k);
+			prev = to;
+		}
+		if (per_round)
+			bench_report("syn-create", sizes[s], f, rounds, per_round);
+		kfree(f);
+		pr_info("TABLE size=%u\n", sizes[s]);
+		bench_figure(b, "data-established", sizes[s], BENCH_DATA, 0, sizes[s], false,
+			     segs);
+	}
+	/* RSTs of tracked connections, each RST to a connection once. */
+	per_round = min(segs, b->created / rounds);
+	bench_figure(b, "rst-tracked", b->created, BENCH_RST, 0, 0, true, per_round);
+	bench_figure(b, "rst-unknown", b->created, BENCH_RST, BENCH_UNKNOWN_BASE, 0, true, segs);
+	/* Not TCP: rstmon's cheapest path; conntrack tracks a UDP flow. */
+	bench_figure(b, "udp-not-tcp", 1000, BENCH_UDP, 0, 1000, false, segs);
+	pr_info("DONE\n");
+	err = -ECANCELED;
+out_skb:
+	kfree_skb(b->skb);
+out:
+	kfree(b);
+	return err;
+}
+
+module_init(bench_init);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("rstmon against nf_conntrack, per segment");

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark module (tests/bench/rstmon_bench.c, "make bench") on tiny
+# sizes, so it cannot rot: it finds rstmon's hook, drives it and
+# nf_conntrack_in() on the same skbs, and reports every figure; the
+# connections it set up are then in rstmon's table of init_net.  No
+# timing is checked here.
+. "$(dirname "$0")/lib.sh"
+
+KO=${RSTMON_KO:-}
+[ -e "$KO/rstmon_bench.ko" ] || skip "no rstmon_bench.ko next to rstmon.ko"
+trap 'cleanup; modprobe -r rstmon; modprobe rstmon' EXIT
+
+modprobe -r rstmon && modprobe rstmon || fail "reload rstmon"
+dmesg -C
+insmod "$KO/rstmon_bench.ko" sizes=200,600 rounds=5 segs=300 2>/dev/null
+expect "insmod ends with ECANCELED (nothing stays loaded)" "$?" 1
+log=$(dmesg | sed -n 's/.*rstmon_bench: //p')
+echo "$log" | sed 's/^/# /'
+expect "it ran to the end" "$(echo "$log" | grep -c '^DONE$')" 1
+for fig in "syn-create size=200" "syn-create size=600" "data-established size=200" \
+	   "data-established size=600" "rst-tracked size=600" "rst-unknown size=600" \
+	   "udp-not-tcp size=1000"; do
+	line=$(echo "$log" | grep "^RESULT $fig ")
+	if [ -n "$line" ] && echo "$line" | grep -Eq 'rstmon_med=[0-9]+ .*ct_med=[0-9]+ .*ratio_milli=[0-9]+$'; then
+		pass "figure $fig: rstmon and conntrack timed"
+	else
+		fail "figure $fig: rstmon and conntrack timed" "${line:-missing}"
+	fi
+done
+expect "rstmon never changed a verdict" "$(dmesg | grep -c 'rstmon returned')" 0
+# The 600 connections it made, plus the unknown RSTs' events in the ring.
+expect "rstmon tracks the 600 connections in init_net" "$(awk '$1 == "table" {
+	for (i = 1; i <= NF; i++) if ($i ~ /^conns=/) print substr($i, 7) }' /proc/net/rstmon)" 600
+logged=$(awk '$1 == "events" { for (i = 1; i <= NF; i++) if ($i ~ /^logged=/) print substr($i, 8) }' \
+	/proc/net/rstmon)
+# rst-tracked: 5 rounds of 120 (600 / 5); rst-unknown: 5 rounds of 300.
+expect "every RST the bench sent was logged" "$logged" $((5 * 120 + 5 * 300))
+finish
