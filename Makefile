@@ -6,25 +6,34 @@
 #   make check           build everything and run every test (the CI entry)
 #   make demo            boot a kernel with rstmon and provoke real resets
 #   make bench           rstmon against nf_conntrack, per segment, and end to end
-#   make install         install the module (updates/) and rstmonctl; depmod
+#   make install         install the module (updates/), rstmonctl, its man page,
+#                        an example /etc/modprobe.d/rstmon.conf and the
+#                        rstmon-events systemd unit; depmod
+#   make uninstall       remove all of it
+#   make dkms-install    register the sources with DKMS (/usr/src/rstmon-VERSION),
+#                        build and install for the running kernel
+#   make dkms-uninstall  remove them from DKMS
 #   make KDIR=...        build against another kernel tree
 
-KERNELRELEASE ?=
-ifneq ($(KERNELRELEASE),)
-include $(src)/Kbuild
-else
+# Kbuild reads ./Kbuild (never this file) for the module itself, so this
+# file is only ever the top level, even when DKMS passes KERNELRELEASE=.
 
 # KDIR: the running kernel's build tree when it exists, else the newest
 # installed Debian kernel headers.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	  $(shell ls -d /usr/src/linux-headers-*-amd64 /usr/src/linux-headers-*-arm64 2>/dev/null | sort -V | tail -n 1))
-KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+KVER ?= $(or $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(shell uname -r))
 PWD := $(CURDIR)
 DESTDIR ?=
 PREFIX ?= /usr
 INSTALL_MOD_DIR ?= updates
 
-.PHONY: all module ctl clean check demo bench install uninstall deps
+.PHONY: all module ctl clean check demo bench install uninstall dkms-install dkms-uninstall deps
+
+VERSION := $(shell sed -n 's/^\#define RSTMON_VERSION "\(.*\)"/\1/p' module/rstmon.h)
+SYSTEMD_DIR ?= /lib/systemd/system
+DKMS_SRC ?= /usr/src
+DKMS_ARGS ?=
 
 all: module ctl
 
@@ -44,7 +53,7 @@ ctl:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
-	$(MAKE) -C userspace-ctl clean
+	$(if $(wildcard userspace-ctl),$(MAKE) -C userspace-ctl clean)
 	rm -rf build module/generated
 
 check:
@@ -57,13 +66,32 @@ bench:
 	bash tests/run.sh bench
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
-	depmod -a $(KVER)
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C userspace-ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	install -D -m 0644 module/rstmon.modprobe.conf $(DESTDIR)/etc/modprobe.d/rstmon.conf
+	install -D -m 0644 userspace-ctl/rstmon-events.service \
+		$(DESTDIR)$(SYSTEMD_DIR)/rstmon-events.service
 
 uninstall:
-	rm -f /lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/rstmon.ko*
-	depmod -a $(KVER)
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/rstmon.ko*
+	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C userspace-ctl uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	rm -f $(DESTDIR)/etc/modprobe.d/rstmon.conf $(DESTDIR)$(SYSTEMD_DIR)/rstmon-events.service
 
-endif
+# DKMS builds from a copy of the sources it keeps; DKMS_ARGS passes options
+# such as --dkmstree (the test suite uses them to stay in a scratch tree).
+dkms-install:
+	rm -rf $(DKMS_SRC)/rstmon-$(VERSION)
+	mkdir -p $(DKMS_SRC)/rstmon-$(VERSION)
+	cp -r Kbuild Makefile module uapi $(DKMS_SRC)/rstmon-$(VERSION)/
+	rm -rf $(DKMS_SRC)/rstmon-$(VERSION)/module/generated
+	sed 's/@VERSION@/$(VERSION)/' module/dkms.conf > $(DKMS_SRC)/rstmon-$(VERSION)/dkms.conf
+	dkms add $(DKMS_ARGS) --sourcetree $(DKMS_SRC) -m rstmon -v $(VERSION)
+	dkms build $(DKMS_ARGS) --sourcetree $(DKMS_SRC) -m rstmon -v $(VERSION) -k $(KVER)
+	dkms install $(DKMS_ARGS) --sourcetree $(DKMS_SRC) -m rstmon -v $(VERSION) -k $(KVER)
+
+dkms-uninstall:
+	dkms remove $(DKMS_ARGS) --sourcetree $(DKMS_SRC) -m rstmon -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)/rstmon-$(VERSION)

@@ -33,7 +33,7 @@ deps() {
 	need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils \
 		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
 		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse \
-		python3-docutils procps python3-yaml python3-jsonschema util-linux
+		python3-docutils procps python3-yaml python3-jsonschema util-linux dkms
 }
 
 # build_module NAME KDIR [make args...]: build the module sources in a
@@ -133,6 +133,24 @@ sed -n -e 's|^ok - |ok - host/rstmonctl-unit/|p' -e 's|^not ok - |not ok - host/
 if [ "$ctl_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/ctl-unit.log"; then
 	notok rstmonctl-unit "make -C userspace-ctl test failed, see $OUT/ctl-unit.log"
 fi
+# make install / uninstall, staged in a scratch DESTDIR from a copy of the
+# tree: every file lands where an operator expects it, and goes again.
+inst=$OUT/install-test
+rm -rf "$inst" && mkdir -p "$inst/src" "$inst/root"
+rsync -a --exclude build --exclude .git ./ "$inst/src/"
+kver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$KDIR_HOST/include/generated/utsrelease.h")
+files="lib/modules/$kver/updates/rstmon.ko usr/sbin/rstmonctl usr/share/man/man8/rstmonctl.8
+       etc/modprobe.d/rstmon.conf lib/systemd/system/rstmon-events.service"
+if make -C "$inst/src" install KDIR="$KDIR_HOST" DESTDIR="$inst/root" > "$OUT/install.log" 2>&1; then
+	missing=$(for f in $files; do [ -e "$inst/root/$f" ] || echo "$f"; done)
+	[ -z "$missing" ] && ok make-install || notok make-install "missing: $missing"
+	make -C "$inst/src" uninstall KDIR="$KDIR_HOST" DESTDIR="$inst/root" >> "$OUT/install.log" 2>&1
+	left=$(for f in $files; do [ -e "$inst/root/$f" ] && echo "$f"; done)
+	[ -z "$left" ] && ok make-uninstall || notok make-uninstall "left: $left"
+else
+	notok make-install "see $OUT/install.log"
+fi
+
 # The tracked-segment path takes no lock and writes no shared atomic.
 python3 tests/host/hotpath-check.py . > "$OUT/hotpath.log" 2>&1
 hp_rc=$?
@@ -181,6 +199,22 @@ if [ -n "${UML:-}" ]; then
 		cp "$UML/source-tree/Documentation/netlink/genetlink.yaml" "$OUT/ynl/" ||
 		notok ynl-cli "cannot copy tools/net/ynl from $UML/source-tree"
 fi
+# Other kernel versions: 6.12 LTS (this release's backports) and the newest
+# Debian ships (sid), each a "modules_prepare" tree of its linux-source
+# (tests/vm/kernel-tree.sh): W=1, any warning fails.  Without
+# Module.symvers, modpost cannot check exports there.
+codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+for spec in "linux-source-6.12 $codename-backports" "newest sid"; do
+	# shellcheck disable=SC2086
+	if tree=$(bash tests/vm/kernel-tree.sh $spec); then
+		src=$(sed 's/=.*//' "$tree/.source")
+		build_module "$src" "$tree" KBUILD_MODPOST_WARN=1
+		echo "# $(cat "$tree/.source"): $(sed -n 's/^#define \(RSTMON_HAVE_[A-Z_]*\).*/\1/p' \
+			"$OUT/k-$src/module/generated/compat-probes.h" | xargs)" >> "$OUT/compat.log"
+	else
+		notok "build-${spec%% *}" "cannot prepare a kernel tree"
+	fi
+done
 if [ -n "${UML:-}" ] && build_module uml "$UML" ARCH=um; then
 	# 2. The UML debug kernel: KUnit, scenarios, kernel-report scan.
 	run_guest uml "$OUT/uml" --uml "$UML" --ko "$OUT/k-uml" --timeout 1800

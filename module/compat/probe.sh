@@ -4,7 +4,9 @@
 # Compile probes: test the kernel for each feature rstmon can use, never its
 # version number.  Each module/compat/probes/NAME.c is built as a module
 # against KDIR; when it builds (compiles, and modpost finds every symbol it
-# needs exported), OUT gets "#define RSTMON_HAVE_NAME 1".
+# needs exported), OUT gets "#define RSTMON_HAVE_NAME 1".  A tree made by
+# "make modules_prepare" has no Module.symvers to check exports against:
+# there a probe is decided by compiling alone.
 #
 #   probe.sh KDIR OUT [kbuild arguments, e.g. ARCH=um]
 set -u
@@ -22,8 +24,13 @@ mkdir -p "$(dirname "$out")"
 		mkdir -p "$tmp/$name"
 		cp "$p" "$tmp/$name/probe.c"
 		echo "obj-m := probe.o" > "$tmp/$name/Kbuild"
-		if make -C "$kdir" M="$tmp/$name" "$@" modules > "$tmp/$name/log" 2>&1 &&
-		   [ -e "$tmp/$name/probe.ko" ]; then
+		if [ -e "$kdir/Module.symvers" ]; then
+			target=modules want=probe.ko
+		else
+			target=probe.o want=probe.o
+		fi
+		if make -C "$kdir" M="$tmp/$name" "$@" $target > "$tmp/$name/log" 2>&1 &&
+		   [ -e "$tmp/$name/$want" ]; then
 			echo "#define RSTMON_HAVE_$(echo "$name" | tr a-z A-Z) 1"
 			echo "probe $name: yes" >&2
 		else
