@@ -83,6 +83,9 @@ counter() {
 		}'
 }
 
+# json EXPR: a python expression on "d", the JSON document on stdin.
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
 # expect NAME GOT WANT: one result comparing two values.
 expect() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi

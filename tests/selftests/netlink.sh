@@ -18,8 +18,6 @@ YNL=(python3 "$Y/cli.py" --spec "$TOP/Documentation/netlink/specs/rstmon.yaml"
 # nobody NS CMD...: CMD in namespace NS as an unprivileged user.
 nobody() { local n; n=$(ns "$1"); shift; ip netns exec "$n" setpriv --reuid=65534 \
 	--regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
-# jq-less field access: json PATH (python expression on "d").
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 TMPDIR_NL=$(mktemp -d)
 IDLE=/sys/module/rstmon/parameters/idle_threshold

@@ -12,6 +12,10 @@ lines and exits 1 if any check failed.
   nlraw.py intr ADDR PORT       a dump interrupted by overwriting (ring 16)
   nlraw.py ratelimit ADDR PORT N RATE
                                 the events group under a rate limit
+  nlraw.py listen RATE READY    set notify-rate RATE, join the events
+                                group, create file READY, then count
+                                notifications until 3 s pass without one;
+                                prints "DELIVERED n SECONDS s"
   nlraw.py set KEY VALUE        one setting (idle-threshold, event-ring,
                                 ipv4, ipv6, notify-rate)
 
@@ -387,6 +391,31 @@ def ratelimit(addr, port, n, rate):
     print(f"# {len(seen)} delivered, {dropped} dropped in {secs:.2f} s at rate {rate}")
 
 
+def listen(rate, ready):
+    g = Genl()
+    err, msg, _ = g.request(U["RSTMON_CMD_SET_CONFIG"], u32(U["RSTMON_A_NOTIFY_RATE"], rate))
+    if err:
+        sys.exit(f"notify-rate {rate}: {msg or os.strerror(-err)}")
+    lst = Genl()
+    lst.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    lst.s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.groups["events"])
+    open(ready, "w").close()
+    n, first, last = 0, None, None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            batch = [m for m in lst.recv_batch(3.0) if m[0] == g.fam]
+        except TimeoutError:
+            if n:
+                break
+            continue
+        now = time.monotonic()
+        first = first or now
+        last = now
+        n += len(batch)
+    print(f"DELIVERED {n} SECONDS {(last - first) if n else 0:.2f}")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -398,6 +427,8 @@ def main():
         dump(args[0], int(args[1]), int(args[2]))
     elif mode == "intr":
         intr(args[0], int(args[1]))
+    elif mode == "listen":
+        listen(int(args[0]), args[1])
     elif mode == "set":
         attr = "RSTMON_A_" + args[0].upper().replace("-", "_")
         pack = u8 if args[0] in ("ipv4", "ipv6") else u32

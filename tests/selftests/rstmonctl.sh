@@ -20,8 +20,6 @@ grep -q '^rstmon ' /proc/modules || { fail "rstmon loaded before the test"; fini
 # nobody NS CMD...: CMD in namespace NS as an unprivileged user.
 nobody() { local n; n=$(ns "$1"); shift; ip netns exec "$n" setpriv --reuid=65534 \
 	--regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
-# json EXPR: a python expression on "d", the JSON document on stdin.
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # run_ctl OUT ERR CMD...: CMD's stdout and stderr to files; prints its status.
 run_ctl() { local o=$1 e=$2; shift 2; "$@" > "$o" 2> "$e"; echo $?; }
 

@@ -8,7 +8,8 @@ namespaces.  Every wait is bounded.  Clients print one word on stdout: how
 the connection ended (ECONNRESET, EOF, TIMEOUT, ECONNREFUSED, ...).
 
   server MODE ADDR PORT     unread | linger | reply-close | hold |
-                            backlog N | reply-hold | reply-idle SECONDS
+                            backlog N | reply-hold | reply-idle SECONDS |
+                            reply-stall
   client MODE ADDR PORT     connect | send-wait | read-wait |
                             keepalive-race | abandon | send-abort |
                             idle SECONDS |
@@ -112,6 +113,12 @@ def server(mode, addr, port, arg=None):
         wait_end(c, TIMEOUT * 2)
     elif mode == "hold":
         wait_end(c, TIMEOUT * 2)
+    elif mode == "reply-stall":
+        # Answer, then read nothing more for up to 8 TIMEOUTs (the test
+        # ends it sooner by killing us: a close with unread data).
+        c.recv(65536)
+        c.sendall(b"response\n")
+        time.sleep(TIMEOUT * 8)
     elif mode == "reply-idle":
         # Answer, stay silent ARG seconds, then send again.
         c.recv(65536)
@@ -283,11 +290,12 @@ def trickle(c):
 
 
 def pause(s, path):
-    """After one exchange, say so (PATH.ready) and wait for PATH.go."""
+    """After one exchange, say so (PATH.ready) and wait for PATH.go (at
+    most 8 TIMEOUTs: the flood test pauses a connection through floods)."""
     s.sendall(b"request\n")
     s.recv(65536)
     open(path + ".ready", "w").close()
-    end = time.time() + TIMEOUT
+    end = time.time() + 8 * TIMEOUT
     while not os.path.exists(path + ".go") and time.time() < end:
         time.sleep(0.05)
     try:

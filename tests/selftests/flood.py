@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Floods of raw TCP segments for the flood tests (flood.sh).
+
+  flood.py rst DST N        N RSTs from this host's address to DST, each to
+                            another port pair nobody uses
+  flood.py syn DST N NET    N SYNs to DST port 9, each from another source
+                            address in NET (e.g. 10.77) and port
+Prints the number sent.  Only between the test's own namespaces.
+"""
+import random
+import socket
+import struct
+import sys
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def tcp(src, dst, sport, dport, seq, flags):
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, flags, 65535, 0, 0)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(hdr))
+    return hdr[:16] + struct.pack("!H", csum(pseudo + hdr)) + hdr[18:]
+
+
+def ip(src, dst, payload):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), random.getrandbits(16), 0, 64,
+                      6, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + payload
+
+
+def main():
+    mode, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.connect((dst, 9))
+    me = probe.getsockname()[0]
+    sent = 0
+    for i in range(n):
+        if mode == "rst":
+            seg = tcp(me, dst, 20000 + i % 40000, 30000 + i // 40000, random.getrandbits(32), 0x04)
+            pkt = ip(me, dst, seg)
+        else:
+            net = sys.argv[4]
+            src = f"{net}.{(i >> 8) & 255}.{i & 255}"
+            pkt = ip(src, dst, tcp(src, dst, 1024 + (i % 60000), 9, random.getrandbits(32), 0x02))
+        s.sendto(pkt, (dst, 0))
+        sent += 1
+    print(sent)
+
+
+if __name__ == "__main__":
+    main()
