@@ -22,10 +22,12 @@ restore() {
 	cleanup
 	modprobe -r rstmon 2>/dev/null
 	make -s -C "$TOP" dkms-uninstall KDIR="$hdr" DKMS_SRC="$W/src" > /dev/null 2>&1
-	mv "$W/rstmon.ko" "$mods/updates/rstmon.ko" 2>/dev/null
+	# DKMS removes directories it left empty: updates/ may be gone.
+	mkdir -p "$mods/updates"
+	mv "$W/rstmon.ko" "$mods/updates/rstmon.ko"
 	depmod "$kver"
 	mountpoint -q /var/lib/dkms && umount /var/lib/dkms
-	modprobe rstmon
+	modprobe rstmon || echo "# the test's own rstmon does not load again"
 	rm -rf "$W"
 }
 trap restore EXIT
@@ -72,4 +74,10 @@ if modinfo -n rstmon > /dev/null 2>&1; then
 else
 	pass "no rstmon left after dkms-uninstall"
 fi
+# The tests after this one need the test's own rstmon back.
+trap - EXIT
+restore
+[ "$(modinfo -n rstmon 2>/dev/null)" = "$mods/updates/rstmon.ko" ] &&
+	[ -d /sys/module/rstmon ] && pass "the test's own rstmon is back and loaded" ||
+	fail "the test's own rstmon is back and loaded" "$(modinfo -n rstmon 2>&1)"
 finish
