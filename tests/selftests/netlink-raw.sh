@@ -69,4 +69,19 @@ nsx a $RAW set idle-threshold 42 > /dev/null || fail "set idle-threshold 42"
 expect "idle: a's is 42" "$(counter a events idle_threshold)" 42
 expect "idle: b's is still the parameter" "$(counter b events idle_threshold)" "$param"
 expect "idle: the parameter unchanged" "$(cat $P)" "$param"
+
+# Autoload: with rstmon unloaded, asking genetlink for the family by name
+# loads it (MODULE_ALIAS_GENL_FAMILY, found through modules.alias).
+cleanup
+NSES=() PIDS=()
+case $(modinfo -F alias rstmon) in
+*net-pf-16-proto-16-family-rstmon*) pass "autoload: the module has the family's alias" ;;
+*) fail "autoload: the module has the family's alias" "$(modinfo -F alias rstmon)" ;;
+esac
+modprobe -r rstmon
+[ -d /sys/module/rstmon ] && fail "autoload: rstmon unloaded first"
+python3 -c "import sys; sys.path.insert(0, '$(dirname "$0")'); import nlraw; nlraw.Genl()" ||
+	fail "autoload: the family resolves by name"
+[ -d /sys/module/rstmon ] && pass "autoload: resolving the family loaded rstmon" ||
+	fail "autoload: resolving the family loaded rstmon"
 finish
