@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rstmon: the per-namespace ring of recent RST events, and the names of
- * the values an event carries.
+ * rstmon: the per-namespace ring of recent RST events.
  *
  * RSTs are rare next to segments, so one spinlock per namespace guards the
  * ring; when full, the oldest event is overwritten and counted.
@@ -13,7 +12,6 @@
 
 #include "conn.h"
 #include "event.h"
-#include "names.h"
 
 int rstmon_ring_init(struct rstmon_ring *r, u32 size)
 {
@@ -241,47 +239,4 @@ bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event 
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
 	return disagree;
-}
-
-/* The tables are those of names.h; each must name every value of its enum. */
-static_assert(ARRAY_SIZE(rstmon_sender_names) == __RSTMON_SENDER_MAX);
-static_assert(ARRAY_SIZE(rstmon_cause_names) == __RSTMON_CAUSE_MAX);
-static_assert(ARRAY_SIZE(rstmon_confidence_names) == __RSTMON_CONF_MAX);
-static_assert(ARRAY_SIZE(rstmon_seqchk_names) == __RSTMON_SEQ_MAX);
-static_assert(ARRAY_SIZE(rstmon_dir_names) == __RSTMON_DIR_MAX);
-static_assert(ARRAY_SIZE(rstmon_state_names) == __RSTMON_ST_MAX);
-
-static const char *rstmon_name(const char *const *table, unsigned int n, unsigned int i)
-{
-	return i < n && table[i] ? table[i] : "none";
-}
-
-const char *rstmon_sender_name(unsigned int s)
-{
-	return rstmon_name(rstmon_sender_names, ARRAY_SIZE(rstmon_sender_names), s);
-}
-
-const char *rstmon_cause_name(unsigned int c)
-{
-	return rstmon_name(rstmon_cause_names, ARRAY_SIZE(rstmon_cause_names), c);
-}
-
-const char *rstmon_confidence_name(unsigned int c)
-{
-	return rstmon_name(rstmon_confidence_names, ARRAY_SIZE(rstmon_confidence_names), c);
-}
-
-const char *rstmon_seqchk_name(unsigned int s)
-{
-	return rstmon_name(rstmon_seqchk_names, ARRAY_SIZE(rstmon_seqchk_names), s);
-}
-
-const char *rstmon_dir_name(unsigned int d)
-{
-	return rstmon_name(rstmon_dir_names, ARRAY_SIZE(rstmon_dir_names), d);
-}
-
-const char *rstmon_state_name(unsigned int s)
-{
-	return rstmon_name(rstmon_state_names, ARRAY_SIZE(rstmon_state_names), s);
 }

@@ -123,11 +123,4 @@ bool rstmon_ring_amend_burst(struct rstmon_ring *r, const struct rstmon_event *k
 bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,
 			       u8 kreason, bool (*agrees)(u8 kreason, u8 cause));
 
-const char *rstmon_sender_name(unsigned int s);
-const char *rstmon_cause_name(unsigned int c);
-const char *rstmon_confidence_name(unsigned int c);
-const char *rstmon_seqchk_name(unsigned int s);
-const char *rstmon_dir_name(unsigned int d);
-const char *rstmon_state_name(unsigned int s);
-
 #endif /* _RSTMON_EVENT_H */

@@ -111,4 +111,44 @@ static const char *const rstmon_evidence_names[] __maybe_unused = {
 	[RSTMON_EV_BIT(RSTMON_EV_NAT)] = "nat",
 };
 
+/* Each table names every value of its enum (checked wherever included). */
+#define RSTMON_NAMES_N(table)	(sizeof(table) / sizeof((table)[0]))
+#define RSTMON_NAMES_COVER(table, n)	\
+	static_assert(RSTMON_NAMES_N(table) == (n), #table " out of date")
+
+RSTMON_NAMES_COVER(rstmon_dir_names, __RSTMON_DIR_MAX);
+RSTMON_NAMES_COVER(rstmon_sender_names, __RSTMON_SENDER_MAX);
+RSTMON_NAMES_COVER(rstmon_cause_names, __RSTMON_CAUSE_MAX);
+RSTMON_NAMES_COVER(rstmon_confidence_names, __RSTMON_CONF_MAX);
+RSTMON_NAMES_COVER(rstmon_seqchk_names, __RSTMON_SEQ_MAX);
+RSTMON_NAMES_COVER(rstmon_state_names, __RSTMON_ST_MAX);
+RSTMON_NAMES_COVER(rstmon_side_names, RSTMON_SIDE_UNKNOWN + 1);
+RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_NAT) + 1);
+
+/*
+ * rstmon_<table>_name(v): the name of value @v, or "none" for a value
+ * outside the table or a hole in it.  The module and rstmonctl both use
+ * these accessors, so neither has a copy of the lookup.  An event's state
+ * 255 (untracked) is outside the state table: its users name it.
+ */
+static inline const char *rstmon_name_of(const char *const *table,
+					 unsigned int n, unsigned int v)
+{
+	return v < n && table[v] ? table[v] : "none";
+}
+
+#define RSTMON_NAME_ACCESSOR(what)					\
+static inline const char *rstmon_##what##_name(unsigned int v)		\
+{									\
+	return rstmon_name_of(rstmon_##what##_names,			\
+			      RSTMON_NAMES_N(rstmon_##what##_names), v);	\
+}
+
+RSTMON_NAME_ACCESSOR(dir)
+RSTMON_NAME_ACCESSOR(sender)
+RSTMON_NAME_ACCESSOR(cause)
+RSTMON_NAME_ACCESSOR(confidence)
+RSTMON_NAME_ACCESSOR(seqchk)
+RSTMON_NAME_ACCESSOR(state)
+
 #endif /* _RSTMON_NAMES_H */

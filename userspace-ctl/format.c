@@ -13,7 +13,6 @@
 
 #include "rstmonctl.h"
 
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* One per RSTMON_S_FLAGS bit, in bit order (uapi/linux/rstmon.h). */
@@ -21,55 +20,16 @@ static const char *const side_flag_names[RM_SIDE_FLAG_BITS] = {
 	"syn", "fin", "data", "data-after-fin", "ttl-varied", "rst", "after-rst", "last-data",
 };
 
-/* The shared tables name every value of their enum. */
-_Static_assert(ARRAY_SIZE(rstmon_dir_names) == __RSTMON_DIR_MAX, "dir names out of date");
-_Static_assert(ARRAY_SIZE(rstmon_sender_names) == __RSTMON_SENDER_MAX, "sender names out of date");
-_Static_assert(ARRAY_SIZE(rstmon_cause_names) == __RSTMON_CAUSE_MAX, "cause names out of date");
-_Static_assert(ARRAY_SIZE(rstmon_confidence_names) == __RSTMON_CONF_MAX,
-	       "confidence names out of date");
-_Static_assert(ARRAY_SIZE(rstmon_seqchk_names) == __RSTMON_SEQ_MAX, "seqchk names out of date");
-_Static_assert(ARRAY_SIZE(rstmon_side_names) == RSTMON_SIDE_UNKNOWN + 1, "side names out of date");
+/* names.h checks that its tables cover their enums; these are rstmonctl's. */
 _Static_assert((int)RM_ST_CLOSED == (int)RSTMON_ST_CLOSED && (int)__RM_ST_MAX == (int)__RSTMON_ST_MAX,
 	       "state names out of date");
-_Static_assert(ARRAY_SIZE(rstmon_state_names) == __RSTMON_ST_MAX, "state names out of date");
 _Static_assert(RSTMON_EV_NAT == 1U << (RM_EVIDENCE_BITS - 1), "evidence names out of date");
-_Static_assert(ARRAY_SIZE(rstmon_evidence_names) == RM_EVIDENCE_BITS, "evidence names out of date");
-
-static const char *name_of(const char *const *table, unsigned int n, unsigned int i)
-{
-	return i < n && table[i] ? table[i] : "none";
-}
-
-const char *rm_dir_name(unsigned int v)
-{
-	return name_of(rstmon_dir_names, ARRAY_SIZE(rstmon_dir_names), v);
-}
-
-const char *rm_sender_name(unsigned int v)
-{
-	return name_of(rstmon_sender_names, ARRAY_SIZE(rstmon_sender_names), v);
-}
-
-const char *rm_cause_name(unsigned int v)
-{
-	return name_of(rstmon_cause_names, ARRAY_SIZE(rstmon_cause_names), v);
-}
-
-const char *rm_confidence_name(unsigned int v)
-{
-	return name_of(rstmon_confidence_names, ARRAY_SIZE(rstmon_confidence_names), v);
-}
-
-const char *rm_seqchk_name(unsigned int v)
-{
-	return name_of(rstmon_seqchk_names, ARRAY_SIZE(rstmon_seqchk_names), v);
-}
 
 const char *rm_state_name(unsigned int v)
 {
 	if (v == RM_ST_UNTRACKED)
 		return "untracked";
-	return name_of(rstmon_state_names, ARRAY_SIZE(rstmon_state_names), v);
+	return rstmon_state_name(v);
 }
 
 const char *rm_side_name(unsigned int v)
@@ -219,12 +179,12 @@ void rm_print_event_text(FILE *f, const struct rm_event *ev)
 	fprintf(f, "event id=%llu time=%llu.%06llu dir=%s sender=%s cause=%s confidence=%s",
 		(unsigned long long)ev->id, (unsigned long long)(ev->time_ns / 1000000000ULL),
 		(unsigned long long)(ev->time_ns % 1000000000ULL / 1000),
-		rm_dir_name(ev->dir), rm_sender_name(ev->sender), rm_cause_name(ev->cause),
-		rm_confidence_name(ev->confidence));
+		rstmon_dir_name(ev->dir), rstmon_sender_name(ev->sender), rstmon_cause_name(ev->cause),
+		rstmon_confidence_name(ev->confidence));
 	fprintf(f, " family=%s src=%s dst=%s", family_name(ev->family), e.s[0], e.s[1]);
 	fprintf(f, " state=%s side=%s idle_ms=%u age_ms=%u seq=%u ack=%u seqchk=%s",
 		rm_state_name(ev->state), rm_side_name(ev->side), ev->idle_ms, ev->age_ms,
-		ev->seq, ev->ack, rm_seqchk_name(ev->seqchk));
+		ev->seq, ev->ack, rstmon_seqchk_name(ev->seqchk));
 	fprintf(f, " ttl=%u ttl_base=%u bytes_sender=%u bytes_receiver=%u segs_sender=%u segs_receiver=%u fin=%s",
 		ev->ttl, ev->ttl_base, ev->bytes_sender, ev->bytes_receiver, ev->segs_sender,
 		ev->segs_receiver, rm_fin_name(event_fin(ev)));
@@ -291,10 +251,10 @@ void rm_print_event_json(FILE *f, const struct rm_event *ev)
 	fprintf(f, "%llu.%06llu", (unsigned long long)(ev->time_ns / 1000000000ULL),
 		(unsigned long long)(ev->time_ns % 1000000000ULL / 1000));
 	json_kv_u64(f, &first, "time_ns", ev->time_ns);
-	json_kv_str(f, &first, "dir", rm_dir_name(ev->dir));
-	json_kv_str(f, &first, "sender", rm_sender_name(ev->sender));
-	json_kv_str(f, &first, "cause", rm_cause_name(ev->cause));
-	json_kv_str(f, &first, "confidence", rm_confidence_name(ev->confidence));
+	json_kv_str(f, &first, "dir", rstmon_dir_name(ev->dir));
+	json_kv_str(f, &first, "sender", rstmon_sender_name(ev->sender));
+	json_kv_str(f, &first, "cause", rstmon_cause_name(ev->cause));
+	json_kv_str(f, &first, "confidence", rstmon_confidence_name(ev->confidence));
 	json_kv_str(f, &first, "family", family_name(ev->family));
 	json_kv_str(f, &first, "src", e.s[0]);
 	json_kv_str(f, &first, "dst", e.s[1]);
@@ -304,7 +264,7 @@ void rm_print_event_json(FILE *f, const struct rm_event *ev)
 	json_kv_u64(f, &first, "age_ms", ev->age_ms);
 	json_kv_u64(f, &first, "seq", ev->seq);
 	json_kv_u64(f, &first, "ack", ev->ack);
-	json_kv_str(f, &first, "seqchk", rm_seqchk_name(ev->seqchk));
+	json_kv_str(f, &first, "seqchk", rstmon_seqchk_name(ev->seqchk));
 	json_kv_u64(f, &first, "ttl", ev->ttl);
 	json_kv_u64(f, &first, "ttl_base", ev->ttl_base);
 	json_kv_u64(f, &first, "bytes_sender", ev->bytes_sender);
@@ -382,7 +342,7 @@ static void side_text(FILE *f, const char *name, uint8_t family, const struct rm
 /* A connection's direction: "?" when the module did not say. */
 static const char *conn_dir_name(const struct rm_conn *c)
 {
-	return c->dir == RM_DIR_UNKNOWN ? "?" : rm_dir_name(c->dir);
+	return c->dir == RM_DIR_UNKNOWN ? "?" : rstmon_dir_name(c->dir);
 }
 
 void rm_print_conn_text(FILE *f, const struct rm_conn *c)
@@ -538,7 +498,7 @@ static void by_dir_text(FILE *f, const struct rm_status *st, const char *label, 
 
 	fputs(label, f);
 	for (d = 0; d < __RSTMON_DIR_MAX; d++)
-		fprintf(f, " %s=%llu", rm_dir_name(d), ctr(st, base + d));
+		fprintf(f, " %s=%llu", rstmon_dir_name(d), ctr(st, base + d));
 	fputc('\n', f);
 }
 
@@ -567,9 +527,9 @@ void rm_print_stats_text(FILE *f, const struct rm_status *st, bool all)
 			sum |= st->cause[c][d];
 		if (!sum && !all)
 			continue;
-		fprintf(f, "cause %s", rm_cause_name(c));
+		fprintf(f, "cause %s", rstmon_cause_name(c));
 		for (d = 0; d < __RSTMON_DIR_MAX; d++)
-			fprintf(f, " %s=%llu", rm_dir_name(d), (unsigned long long)st->cause[c][d]);
+			fprintf(f, " %s=%llu", rstmon_dir_name(d), (unsigned long long)st->cause[c][d]);
 		fputc('\n', f);
 	}
 }
@@ -593,10 +553,10 @@ void rm_print_stats_json(FILE *f, const struct rm_status *st)
 	for (c = 0; c < __RSTMON_CAUSE_MAX; c++) {
 		bool dfirst = true;
 
-		json_key(f, &cfirst, rm_cause_name(c));
+		json_key(f, &cfirst, rstmon_cause_name(c));
 		fputc('{', f);
 		for (d = 0; d < __RSTMON_DIR_MAX; d++)
-			json_kv_u64(f, &dfirst, rm_dir_name(d), st->cause[c][d]);
+			json_kv_u64(f, &dfirst, rstmon_dir_name(d), st->cause[c][d]);
 		fputc('}', f);
 	}
 	fputs("}}\n", f);
@@ -660,21 +620,21 @@ void rm_print_metrics(FILE *f, const struct rm_status *st)
 
 	prom_head(f, "rstmon_segments_total", "counter", "TCP segments seen, by direction.");
 	for (d = 0; d < __RSTMON_DIR_MAX; d++)
-		fprintf(f, "rstmon_segments_total{dir=\"%s\"} %llu\n", rm_dir_name(d),
+		fprintf(f, "rstmon_segments_total{dir=\"%s\"} %llu\n", rstmon_dir_name(d),
 			ctr(st, RSTMON_CTR_SEG_IN + d));
 	prom_head(f, "rstmon_rsts_total", "counter", "TCP RSTs seen, by family and direction.");
 	for (d = 0; d < __RSTMON_DIR_MAX; d++)
-		fprintf(f, "rstmon_rsts_total{family=\"ipv4\",dir=\"%s\"} %llu\n", rm_dir_name(d),
+		fprintf(f, "rstmon_rsts_total{family=\"ipv4\",dir=\"%s\"} %llu\n", rstmon_dir_name(d),
 			ctr(st, RSTMON_CTR_RST4_IN + d));
 	for (d = 0; d < __RSTMON_DIR_MAX; d++)
-		fprintf(f, "rstmon_rsts_total{family=\"ipv6\",dir=\"%s\"} %llu\n", rm_dir_name(d),
+		fprintf(f, "rstmon_rsts_total{family=\"ipv6\",dir=\"%s\"} %llu\n", rstmon_dir_name(d),
 			ctr(st, RSTMON_CTR_RST6_IN + d));
 	prom_head(f, "rstmon_resets_total", "counter",
 		  "Classified TCP RSTs, by cause and direction.");
 	for (c = 0; c < __RSTMON_CAUSE_MAX; c++)
 		for (d = 0; d < __RSTMON_DIR_MAX; d++)
 			fprintf(f, "rstmon_resets_total{cause=\"%s\",dir=\"%s\"} %llu\n",
-				rm_cause_name(c), rm_dir_name(d),
+				rstmon_cause_name(c), rstmon_dir_name(d),
 				(unsigned long long)st->cause[c][d]);
 
 	for (c = 0; c < __RSTMON_CTR_MAX; c++) {

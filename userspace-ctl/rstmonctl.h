@@ -16,6 +16,7 @@
 #ifndef RSTMONCTL_H
 #define RSTMONCTL_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -131,11 +132,6 @@ enum rm_state {
 
 #define RM_EVIDENCE_BITS 20	/* RSTMON_EV_ACK .. RSTMON_EV_NAT */
 
-const char *rm_dir_name(unsigned int v);
-const char *rm_sender_name(unsigned int v);
-const char *rm_cause_name(unsigned int v);
-const char *rm_confidence_name(unsigned int v);
-const char *rm_seqchk_name(unsigned int v);
 const char *rm_state_name(unsigned int v);
 const char *rm_side_name(unsigned int v);
 const char *rm_fin_name(unsigned int fin);

@@ -1404,28 +1404,28 @@ static void test_names(void)
 	unsigned int i;
 
 	for (i = 0; i < __RSTMON_CAUSE_MAX; i++)
-		ok &= !strcmp(rm_cause_name(i), rstmon_cause_names[i]);
-	ok &= !strcmp(rm_cause_name(__RSTMON_CAUSE_MAX), "none");
+		ok &= !strcmp(rstmon_cause_name(i), rstmon_cause_names[i]);
+	ok &= !strcmp(rstmon_cause_name(__RSTMON_CAUSE_MAX), "none");
 	result(ok, "names: causes", NULL);
 	ok = true;
 	for (i = 0; i < __RSTMON_SENDER_MAX; i++)
-		ok &= !strcmp(rm_sender_name(i), rstmon_sender_names[i]);
-	ok &= !strcmp(rm_sender_name(__RSTMON_SENDER_MAX), "none");
+		ok &= !strcmp(rstmon_sender_name(i), rstmon_sender_names[i]);
+	ok &= !strcmp(rstmon_sender_name(__RSTMON_SENDER_MAX), "none");
 	result(ok, "names: senders", NULL);
 	ok = true;
 	for (i = 0; i < __RSTMON_CONF_MAX; i++)
-		ok &= !strcmp(rm_confidence_name(i), rstmon_confidence_names[i]);
-	ok &= !strcmp(rm_confidence_name(__RSTMON_CONF_MAX), "none");
+		ok &= !strcmp(rstmon_confidence_name(i), rstmon_confidence_names[i]);
+	ok &= !strcmp(rstmon_confidence_name(__RSTMON_CONF_MAX), "none");
 	result(ok, "names: confidences", NULL);
 	ok = true;
 	for (i = 0; i < __RSTMON_SEQ_MAX; i++)
-		ok &= !strcmp(rm_seqchk_name(i), rstmon_seqchk_names[i]);
-	ok &= !strcmp(rm_seqchk_name(__RSTMON_SEQ_MAX), "none");
+		ok &= !strcmp(rstmon_seqchk_name(i), rstmon_seqchk_names[i]);
+	ok &= !strcmp(rstmon_seqchk_name(__RSTMON_SEQ_MAX), "none");
 	result(ok, "names: seqchks", NULL);
 	ok = true;
 	for (i = 0; i < __RSTMON_DIR_MAX; i++)
-		ok &= !strcmp(rm_dir_name(i), rstmon_dir_names[i]);
-	ok &= !strcmp(rm_dir_name(__RSTMON_DIR_MAX), "none");
+		ok &= !strcmp(rstmon_dir_name(i), rstmon_dir_names[i]);
+	ok &= !strcmp(rstmon_dir_name(__RSTMON_DIR_MAX), "none");
 	result(ok, "names: directions", NULL);
 	ok = true;
 	for (i = 0; i < __RSTMON_ST_MAX; i++)

@@ -49,6 +49,7 @@ static struct kmem_cache *rstmon_test_conn_cache(unsigned int size, slab_flags_t
 #include "../../module/classify.c"
 #include "../../module/event.c"
 #include "../../module/netpath.c"
+#include "../../module/names.h"
 
 #include <kunit/test.h>
 #include <linux/errno.h>
