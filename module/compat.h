@@ -15,6 +15,8 @@
 #endif
 
 #include <net/genetlink.h>
+#include <net/inet_hashtables.h>
+#include <net/inet6_hashtables.h>
 
 /* The parsed attributes of a dump request. */
 static inline struct nlattr **rstmon_dump_attrs(struct netlink_callback *cb)
@@ -25,5 +27,36 @@ static inline struct nlattr **rstmon_dump_attrs(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->attrs;
 #endif
 }
+
+/*
+ * The established-hash lookups (a full, request or TIME_WAIT socket, with
+ * a reference taken): addresses and ports are the remote end's, then the
+ * local end's (the local port in host order).
+ */
+#ifdef RSTMON_HAVE_INET_LOOKUP_HASHINFO
+#define RSTMON_EHASH(net)	(net)->ipv4.tcp_death_row.hashinfo,
+#else
+#define RSTMON_EHASH(net)
+#endif
+
+static inline struct sock *rstmon_lookup_established4(struct net *net, __be32 raddr,
+						      __be16 rport, __be32 laddr,
+						      u16 lport, int dif)
+{
+	return __inet_lookup_established(net, RSTMON_EHASH(net) raddr, rport, laddr,
+					 lport, dif, 0);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static inline struct sock *rstmon_lookup_established6(struct net *net,
+						      const struct in6_addr *raddr,
+						      __be16 rport,
+						      const struct in6_addr *laddr,
+						      u16 lport, int dif)
+{
+	return __inet6_lookup_established(net, RSTMON_EHASH(net) raddr, rport, laddr,
+					  lport, dif, 0);
+}
+#endif
 
 #endif /* _RSTMON_COMPAT_H */

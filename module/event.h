@@ -65,6 +65,14 @@ struct rstmon_nat {
  * @fin: bit 0: the sender had sent a FIN, bit 1: the receiver had
  * @nat: with RSTMON_EV_NAT, the RST's addresses and ports before (as it
  *	entered this host's translation) and after (as it left it)
+ * @cgroup_id: cgroup v2 id of the local socket's owner (0: none, unknown)
+ * @netns_inum: inode number of the namespace the RST passed in
+ * @uid: the local socket's owner, a kuid (meaningful with @has_uid)
+ * @lport: this host's port, network order (0: forwarded)
+ * @listen_port: the listening port of a server-side local socket, network
+ *	order (0: none)
+ * @sock: &enum rstmon_sock
+ * @has_uid: @uid is set
  */
 struct rstmon_event {
 	u64 id;
@@ -94,6 +102,13 @@ struct rstmon_event {
 	u8 side;
 	u8 fin;
 	struct rstmon_nat nat;
+	u64 cgroup_id;
+	u32 netns_inum;
+	u32 uid;
+	__be16 lport;
+	__be16 listen_port;
+	u8 sock;
+	u8 has_uid;
 };
 
 /**

@@ -15,6 +15,7 @@
  * (MODULE_ALIAS_GENL_FAMILY).
  */
 #include <linux/jiffies.h>
+#include <linux/slab.h>
 #include <linux/rstmon.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -27,6 +28,7 @@
 #include "event.h"
 #include "kreason.h"
 #include "genl.h"
+#include "attr.h"
 
 static struct genl_family rstmon_genl_family;
 static bool rstmon_genl_ready;
@@ -64,7 +66,37 @@ static int rstmon_put_addr(struct sk_buff *skb, int type, u8 family,
 	return nla_put_in6_addr(skb, type, a);
 }
 
-static int rstmon_put_event(struct sk_buff *skb, const struct rstmon_event *ev)
+/*
+ * The local socket's attributes.  Owners are given as @ns sees them; the
+ * cgroup path only with @path, room for RSTMON_CGROUP_PATH_MAX bytes
+ * (process context: not in notifications).
+ */
+static int rstmon_put_attribution(struct sk_buff *skb, const struct rstmon_event *ev,
+				  struct user_namespace *ns, char *path)
+{
+	u32 uid;
+
+	if (nla_put_u8(skb, RSTMON_E_SOCK, ev->sock) ||
+	    nla_put_u32(skb, RSTMON_E_NETNS_INUM, ev->netns_inum))
+		return -EMSGSIZE;
+	if (ev->lport && nla_put_be16(skb, RSTMON_E_LOCAL_PORT, ev->lport))
+		return -EMSGSIZE;
+	if (ev->listen_port && nla_put_be16(skb, RSTMON_E_LISTEN_PORT, ev->listen_port))
+		return -EMSGSIZE;
+	if (rstmon_event_uid(ev, ns, &uid) && nla_put_u32(skb, RSTMON_E_UID, uid))
+		return -EMSGSIZE;
+	if (!ev->cgroup_id)
+		return 0;
+	if (nla_put_u64_64bit(skb, RSTMON_E_CGROUP_ID, ev->cgroup_id, RSTMON_E_PAD))
+		return -EMSGSIZE;
+	if (path && !rstmon_cgroup_path(ev->cgroup_id, path, RSTMON_CGROUP_PATH_MAX) &&
+	    nla_put_string(skb, RSTMON_E_CGROUP, path))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int rstmon_put_event(struct sk_buff *skb, const struct rstmon_event *ev,
+			    struct user_namespace *ns, char *path)
 {
 	struct nlattr *nest = nla_nest_start(skb, RSTMON_A_EVENT);
 	const struct rstmon_nat *n = &ev->nat;
@@ -113,6 +145,8 @@ static int rstmon_put_event(struct sk_buff *skb, const struct rstmon_event *ev)
 	     nla_put_be16(skb, RSTMON_E_NAT_PRE_DPORT, n->pre_dport) ||
 	     nla_put_be16(skb, RSTMON_E_NAT_POST_SPORT, n->post_sport) ||
 	     nla_put_be16(skb, RSTMON_E_NAT_POST_DPORT, n->post_dport)))
+		goto cancel;
+	if (rstmon_put_attribution(skb, ev, ns, path))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -271,9 +305,13 @@ static int rstmon_genl_dump_events(struct sk_buff *skb, struct netlink_callback 
 {
 	struct rstmon_net *rn = rstmon_pernet(sock_net(skb->sk));
 	struct nlattr **attrs = rstmon_dump_attrs(cb);
+	struct user_namespace *ns = sk_user_ns(NETLINK_CB(cb->skb).sk);
 	u64 next = cb->args[0], oldest;
 	struct rstmon_event ev;
+	char *path;
 
+	/* Without room for cgroup paths, events go out with the ids alone. */
+	path = kmalloc(RSTMON_CGROUP_PATH_MAX, GFP_KERNEL);
 	oldest = rstmon_ring_oldest(&rn->ring);
 	if (!next) {
 		next = oldest;
@@ -291,13 +329,64 @@ static int rstmon_genl_dump_events(struct sk_buff *skb, struct netlink_callback 
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (rstmon_put_event(skb, &ev)) {
+		if (rstmon_put_event(skb, &ev, ns, path)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
 		genlmsg_end(skb, hdr);
 	}
+	kfree(path);
 	cb->args[0] = next;
+	return skb->len;
+}
+
+static int rstmon_put_cgroup(struct sk_buff *skb, const struct rstmon_cgstat *st, char *path)
+{
+	struct nlattr *nest = nla_nest_start(skb, RSTMON_A_CGROUP);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (!st->id) {
+		if (nla_put_flag(skb, RSTMON_G_OTHER))
+			goto cancel;
+	} else if (nla_put_u64_64bit(skb, RSTMON_G_ID, st->id, RSTMON_G_PAD) ||
+		   (path && !rstmon_cgroup_path(st->id, path, RSTMON_CGROUP_PATH_MAX) &&
+		    nla_put_string(skb, RSTMON_G_PATH, path))) {
+		goto cancel;
+	}
+	if (nla_put_u64_64bit(skb, RSTMON_G_RSTS, st->rsts, RSTMON_G_PAD))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* Dump state: args[0] the next entry of rstmon_cgstats_get(). */
+static int rstmon_genl_dump_cgroups(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rstmon_net *rn = rstmon_pernet(sock_net(skb->sk));
+	unsigned int i = cb->args[0];
+	struct rstmon_cgstat st;
+	char *path;
+
+	path = kmalloc(RSTMON_CGROUP_PATH_MAX, GFP_KERNEL);
+	for (; rstmon_cgstats_get(&rn->cgstats, i, &st); i++) {
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					&rstmon_genl_family, NLM_F_MULTI, RSTMON_CMD_GET_CGROUPS);
+
+		if (!hdr)
+			break;
+		if (rstmon_put_cgroup(skb, &st, path)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	kfree(path);
+	cb->args[0] = i;
 	return skb->len;
 }
 
@@ -431,6 +520,7 @@ static int rstmon_genl_reset_stats(struct sk_buff *skb, struct genl_info *info)
 	/* Racing increments on other CPUs may survive; that is all. */
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(rn->stats, cpu), 0, sizeof(struct rstmon_stats));
+	rstmon_cgstats_reset(&rn->cgstats);
 	return 0;
 }
 
@@ -472,7 +562,7 @@ void rstmon_genl_notify(struct net *net, const struct rstmon_event *ev)
 	if (!msg)
 		goto drop;
 	hdr = genlmsg_put(msg, 0, 0, &rstmon_genl_family, 0, RSTMON_CMD_EVENT);
-	if (!hdr || rstmon_put_event(msg, ev)) {
+	if (!hdr || rstmon_put_event(msg, ev, net->user_ns, NULL)) {
 		nlmsg_free(msg);
 		goto drop;
 	}
@@ -559,6 +649,13 @@ static const struct genl_ops rstmon_genl_ops[] = {
 	{
 		.cmd = RSTMON_CMD_RESET_STATS,
 		.doit = rstmon_genl_reset_stats,
+		.policy = rstmon_none_policy,
+		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RSTMON_CMD_GET_CGROUPS,
+		.dumpit = rstmon_genl_dump_cgroups,
 		.policy = rstmon_none_policy,
 		.maxattr = RSTMON_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,

@@ -29,6 +29,7 @@
 #include "kreason.h"
 #include "netpath.h"
 #include "genl.h"
+#include "attr.h"
 
 /*
  * What sent a locally generated RST, from the sockets LOCAL_OUT sees
@@ -164,6 +165,8 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 			rstmon_count(rn, RSTMON_STAT_KDISAGREE);
 		}
 	}
+	rstmon_attr_rst(skb, state, seg, &ev);
+	rstmon_cgstats_add(&rn->cgstats, ev.cgroup_id);
 	ev.tstamp = ktime_get_real_ns();
 	this_cpu_inc(rn->stats->cause[dir][ev.cause]);
 	if (!c)

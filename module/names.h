@@ -88,6 +88,16 @@ static const char *const rstmon_side_names[] __maybe_unused = {
 	[RSTMON_SIDE_UNKNOWN] = "unknown",
 };
 
+static const char *const rstmon_sock_names[] __maybe_unused = {
+	[RSTMON_SOCK_NOT_LOCAL] = "not-local",
+	[RSTMON_SOCK_NONE] = "none",
+	[RSTMON_SOCK_GONE] = "gone",
+	[RSTMON_SOCK_FULL] = "full",
+	[RSTMON_SOCK_REQUEST] = "request",
+	[RSTMON_SOCK_LISTENER] = "listener",
+	[RSTMON_SOCK_TIME_WAIT] = "time-wait",
+};
+
 static const char *const rstmon_evidence_names[] __maybe_unused = {
 	[RSTMON_EV_BIT(RSTMON_EV_ACK)] = "ack",
 	[RSTMON_EV_BIT(RSTMON_EV_TRACKED)] = "tracked",
@@ -122,6 +132,7 @@ RSTMON_NAMES_COVER(rstmon_cause_names, __RSTMON_CAUSE_MAX);
 RSTMON_NAMES_COVER(rstmon_confidence_names, __RSTMON_CONF_MAX);
 RSTMON_NAMES_COVER(rstmon_seqchk_names, __RSTMON_SEQ_MAX);
 RSTMON_NAMES_COVER(rstmon_state_names, __RSTMON_ST_MAX);
+RSTMON_NAMES_COVER(rstmon_sock_names, __RSTMON_SOCK_MAX);
 RSTMON_NAMES_COVER(rstmon_side_names, RSTMON_SIDE_UNKNOWN + 1);
 RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_NAT) + 1);
 
@@ -150,5 +161,6 @@ RSTMON_NAME_ACCESSOR(cause)
 RSTMON_NAME_ACCESSOR(confidence)
 RSTMON_NAME_ACCESSOR(seqchk)
 RSTMON_NAME_ACCESSOR(state)
+RSTMON_NAME_ACCESSOR(sock)
 
 #endif /* _RSTMON_NAMES_H */

@@ -19,17 +19,20 @@
 #include "conn.h"
 #include "kreason.h"
 #include "names.h"
+#include "attr.h"
 
 /**
  * struct rstmon_proc_iter - the cursor of one reader.
  * @p: the per-namespace seq_file state proc_create_net() requires first
  * @first: id of the oldest event when the read began
  * @ev: the event being shown
+ * @path: room for its cgroup's path
  */
 struct rstmon_proc_iter {
 	struct seq_net_private p;
 	u64 first;
 	struct rstmon_event ev;
+	char path[RSTMON_CGROUP_PATH_MAX];
 };
 
 static void rstmon_show_by_dir(struct seq_file *m, const struct rstmon_net *rn,
@@ -93,6 +96,51 @@ static void rstmon_show_addr(struct seq_file *m, const char *key, u8 family,
 		seq_printf(m, " %s=[%pI6c]:%u", key, a, ntohs(port));
 }
 
+/* A port, or "-" for none. */
+static void rstmon_show_port(struct seq_file *m, const char *key, __be16 port)
+{
+	if (port)
+		seq_printf(m, " %s=%u", key, ntohs(port));
+	else
+		seq_printf(m, " %s=-", key);
+}
+
+/*
+ * Who the RST hit: the local socket, its owner (as the reader's user
+ * namespace sees it) and its cgroup (from the reader's cgroup namespace;
+ * white space and backslashes octal-escaped, so a line stays one field
+ * per word).
+ */
+static void rstmon_show_attribution(struct seq_file *m, const struct rstmon_event *ev)
+{
+	struct rstmon_proc_iter *it = m->private;
+	const char *c;
+	u32 uid;
+
+	seq_printf(m, " sock=%s netns=%u", rstmon_sock_name(ev->sock), ev->netns_inum);
+	rstmon_show_port(m, "lport", ev->lport);
+	rstmon_show_port(m, "listen", ev->listen_port);
+	if (rstmon_event_uid(ev, seq_user_ns(m), &uid))
+		seq_printf(m, " uid=%u", uid);
+	else
+		seq_puts(m, " uid=-");
+	if (!ev->cgroup_id) {
+		seq_puts(m, " cgroup_id=- cgroup=-");
+		return;
+	}
+	seq_printf(m, " cgroup_id=%llu cgroup=", ev->cgroup_id);
+	if (rstmon_cgroup_path(ev->cgroup_id, it->path, sizeof(it->path))) {
+		seq_putc(m, '-');
+		return;
+	}
+	for (c = it->path; *c; c++) {
+		if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\\')
+			seq_printf(m, "\\%03o", *c);
+		else
+			seq_putc(m, *c);
+	}
+}
+
 static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 {
 	static const char *const fins[] = { "none", "sender", "receiver", "both" };
@@ -134,6 +182,7 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 		rstmon_show_addr(m, "nat_post_dst", ev->family, &ev->nat.post_dst,
 				 ev->nat.post_dport);
 	}
+	rstmon_show_attribution(m, ev);
 	seq_puts(m, " evidence");
 	for (i = 0; i < ARRAY_SIZE(rstmon_evidence_names); i++) {
 		if (ev->evidence & (1U << i)) {

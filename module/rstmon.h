@@ -12,6 +12,7 @@
 #include <linux/rstmon.h>
 
 #include "event.h"
+#include "attr.h"
 
 #define RSTMON_VERSION "0.3.0"
 
@@ -112,6 +113,7 @@ struct rstmon_stats {
  *	module parameter's)
  * @notify_rate: notifications per second allowed
  * @families: RSTMON_FAM_* tracked here
+ * @cgstats: RSTs by the cgroup of the local socket
  *
  * The settings change through netlink (serialised by the genetlink lock,
  * the family not being parallel) and are read with READ_ONCE().
@@ -126,6 +128,7 @@ struct rstmon_net {
 	unsigned int idle_threshold;
 	unsigned int notify_rate;
 	u8 families;
+	struct rstmon_cgstats cgstats;
 };
 
 /**

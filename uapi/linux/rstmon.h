@@ -190,6 +190,34 @@ enum rstmon_side_of {
 	RSTMON_SIDE_UNKNOWN,
 };
 
+/**
+ * enum rstmon_sock - the local socket an RST involved (%RSTMON_E_SOCK):
+ *	the socket of this host at the connection's local end, as it stood
+ *	when the RST passed.
+ * @RSTMON_SOCK_NOT_LOCAL: forwarded: neither end is a socket of this host
+ * @RSTMON_SOCK_NONE: no local socket existed: a stateless reply (nothing
+ *	listened, or the connection was unknown) or a reset for a port with
+ *	no socket; only the namespace and the port are known
+ * @RSTMON_SOCK_GONE: the local socket had sent on the connection but was
+ *	already closed and gone when the RST passed
+ * @RSTMON_SOCK_FULL: a connected socket: the cgroup and uid are its own
+ * @RSTMON_SOCK_REQUEST: a connection still in its handshake: the cgroup
+ *	and uid are those of the listening socket it arrived on
+ * @RSTMON_SOCK_LISTENER: the listening socket itself
+ * @RSTMON_SOCK_TIME_WAIT: a TIME_WAIT socket, which keeps no owner
+ * @__RSTMON_SOCK_MAX: number of values
+ */
+enum rstmon_sock {
+	RSTMON_SOCK_NOT_LOCAL,
+	RSTMON_SOCK_NONE,
+	RSTMON_SOCK_GONE,
+	RSTMON_SOCK_FULL,
+	RSTMON_SOCK_REQUEST,
+	RSTMON_SOCK_LISTENER,
+	RSTMON_SOCK_TIME_WAIT,
+	__RSTMON_SOCK_MAX
+};
+
 /*
  * Generic netlink family "rstmon", version 1.  Every request and reply is
  * scoped to the network namespace of the requesting socket.  Reading
@@ -232,6 +260,10 @@ enum rstmon_side_of {
  *	%RSTMON_A_FILTER_DIR
  * @RSTMON_CMD_RESET_STATS: do (admin): zero the namespace's counters (the
  *	events and the table stay)
+ * @RSTMON_CMD_GET_CGROUPS: dump (admin): RSTs by the cgroup of the local
+ *	socket they involved, one %RSTMON_A_CGROUP per message: the cgroups
+ *	counted so far (at most %RSTMON_CGROUP_SLOTS per namespace), then one
+ *	with %RSTMON_G_OTHER for the RSTs of every cgroup that found no slot
  * @__RSTMON_CMD_MAX: number of commands
  */
 enum rstmon_cmd {
@@ -243,6 +275,7 @@ enum rstmon_cmd {
 	RSTMON_CMD_EVENT,
 	RSTMON_CMD_GET_CONNS,
 	RSTMON_CMD_RESET_STATS,
+	RSTMON_CMD_GET_CGROUPS,
 	__RSTMON_CMD_MAX
 };
 
@@ -281,6 +314,7 @@ enum rstmon_cmd {
  * @RSTMON_A_FILTER_DIR: u8: connections first seen in this &enum rstmon_dir
  *	(%RSTMON_DIR_IN: opened by a remote client, %RSTMON_DIR_OUT: opened by
  *	this host, %RSTMON_DIR_FWD: forwarded)
+ * @RSTMON_A_CGROUP: nest of &enum rstmon_cgroup_attr
  * @__RSTMON_A_MAX: number of attributes
  */
 enum rstmon_attr {
@@ -307,6 +341,7 @@ enum rstmon_attr {
 	RSTMON_A_IPV6,
 	RSTMON_A_NOTIFY_RATE,
 	RSTMON_A_FILTER_DIR,
+	RSTMON_A_CGROUP,
 	__RSTMON_A_MAX
 };
 
@@ -432,6 +467,21 @@ enum rstmon_cause_count_attr {
  * @RSTMON_E_NAT_PRE_DPORT: u16, network order
  * @RSTMON_E_NAT_POST_SPORT: u16, network order
  * @RSTMON_E_NAT_POST_DPORT: u16, network order
+ * @RSTMON_E_SOCK: u8: &enum rstmon_sock
+ * @RSTMON_E_NETNS_INUM: u32: inode number of the network namespace the
+ *	RST passed in (the local socket's, for a local one)
+ * @RSTMON_E_LOCAL_PORT: u16, network order: this host's port of the
+ *	connection (absent when forwarded)
+ * @RSTMON_E_LISTEN_PORT: u16, network order: the listening port a
+ *	server-side local socket was accepted on (absent for a client-side
+ *	or no socket)
+ * @RSTMON_E_UID: u32: the local socket's owner, in the reader's user
+ *	namespace (absent when no socket or a TIME_WAIT one)
+ * @RSTMON_E_CGROUP_ID: u64: the local socket's cgroup v2 id (absent when
+ *	unknown)
+ * @RSTMON_E_CGROUP: string: that cgroup's path, from the root of the
+ *	reader's cgroup namespace (absent when it is gone, outside that
+ *	namespace, or in notifications: resolve %RSTMON_E_CGROUP_ID then)
  * @__RSTMON_E_MAX: number of attributes
  */
 enum rstmon_event_attr {
@@ -473,6 +523,13 @@ enum rstmon_event_attr {
 	RSTMON_E_NAT_PRE_DPORT,
 	RSTMON_E_NAT_POST_SPORT,
 	RSTMON_E_NAT_POST_DPORT,
+	RSTMON_E_SOCK,
+	RSTMON_E_NETNS_INUM,
+	RSTMON_E_LOCAL_PORT,
+	RSTMON_E_LISTEN_PORT,
+	RSTMON_E_UID,
+	RSTMON_E_CGROUP_ID,
+	RSTMON_E_CGROUP,
 	__RSTMON_E_MAX
 };
 
@@ -538,6 +595,31 @@ enum rstmon_side_attr {
 	RSTMON_S_WINDOW,
 	RSTMON_S_FLAGS,
 	__RSTMON_S_MAX
+};
+
+/* Cgroups counted per namespace; RSTs of further cgroups count as other. */
+#define RSTMON_CGROUP_SLOTS 64
+
+/**
+ * enum rstmon_cgroup_attr - RSTs that involved sockets of one cgroup
+ *	(%RSTMON_A_CGROUP).
+ * @RSTMON_G_UNSPEC: unused
+ * @RSTMON_G_PAD: padding
+ * @RSTMON_G_ID: u64: the cgroup v2 id (absent with %RSTMON_G_OTHER)
+ * @RSTMON_G_PATH: string: its path from the root of the reader's cgroup
+ *	namespace (absent when gone or outside it)
+ * @RSTMON_G_RSTS: u64: RSTs counted for it since load or reset
+ * @RSTMON_G_OTHER: flag: the entry for cgroups that found no slot
+ * @__RSTMON_G_MAX: number of attributes
+ */
+enum rstmon_cgroup_attr {
+	RSTMON_G_UNSPEC,
+	RSTMON_G_PAD,
+	RSTMON_G_ID,
+	RSTMON_G_PATH,
+	RSTMON_G_RSTS,
+	RSTMON_G_OTHER,
+	__RSTMON_G_MAX
 };
 
 #endif /* _UAPI_LINUX_RSTMON_H */
