@@ -48,7 +48,8 @@ static bool rstmon_attr_is_local_end(const struct sock *sk, const struct net *ne
 		return false;
 	if (sk_fullsock(sk) && (sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP))
 		return false;
-	if (htons(sk->sk_num) != lport)
+	/* A closed full socket has given its port number back, not its port. */
+	if ((sk_fullsock(sk) ? inet_sk(sk)->inet_sport : htons(sk->sk_num)) != lport)
 		return false;
 	return sk->sk_state == TCP_LISTEN || sk->sk_dport == rport;
 }
@@ -184,9 +185,10 @@ int rstmon_cgroup_path(u64 id, char *buf, size_t len)
 		return -ENOENT;
 	ret = cgroup_path_ns(cgrp, buf, len, current->nsproxy->cgroup_ns);
 	cgroup_put(cgrp);
-	if (ret < 0)
-		return ret;
-	return ret >= len ? -ENAMETOOLONG : 0;
+	/* Kernels tell truncation either by length or by -E2BIG. */
+	if (ret == -E2BIG || ret >= (int)len)
+		return -ENAMETOOLONG;
+	return ret < 0 ? ret : 0;
 }
 
 void rstmon_cgstats_init(struct rstmon_cgstats *cs)

@@ -33,18 +33,16 @@ static inline struct nlattr **rstmon_dump_attrs(struct netlink_callback *cb)
  * a reference taken): addresses and ports are the remote end's, then the
  * local end's (the local port in host order).
  */
-#ifdef RSTMON_HAVE_INET_LOOKUP_HASHINFO
-#define RSTMON_EHASH(net)	(net)->ipv4.tcp_death_row.hashinfo,
-#else
-#define RSTMON_EHASH(net)
-#endif
-
 static inline struct sock *rstmon_lookup_established4(struct net *net, __be32 raddr,
 						      __be16 rport, __be32 laddr,
 						      u16 lport, int dif)
 {
-	return __inet_lookup_established(net, RSTMON_EHASH(net) raddr, rport, laddr,
-					 lport, dif, 0);
+#ifdef RSTMON_HAVE_INET_LOOKUP_HASHINFO
+	return __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo, raddr,
+					 rport, laddr, lport, dif, 0);
+#else
+	return __inet_lookup_established(net, raddr, rport, laddr, lport, dif, 0);
+#endif
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
@@ -54,8 +52,12 @@ static inline struct sock *rstmon_lookup_established6(struct net *net,
 						      const struct in6_addr *laddr,
 						      u16 lport, int dif)
 {
-	return __inet6_lookup_established(net, RSTMON_EHASH(net) raddr, rport, laddr,
-					  lport, dif, 0);
+#ifdef RSTMON_HAVE_INET_LOOKUP_HASHINFO
+	return __inet6_lookup_established(net, net->ipv4.tcp_death_row.hashinfo, raddr,
+					  rport, laddr, lport, dif, 0);
+#else
+	return __inet6_lookup_established(net, raddr, rport, laddr, lport, dif, 0);
+#endif
 }
 #endif
 

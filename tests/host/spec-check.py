@@ -30,13 +30,14 @@ def main():
     renames = {"RSTMON_EV_KERNEL_DISAGREES": "RSTMON_EV_KDISAGREE"}
     prefixes = {"dir": "RSTMON_DIR_", "sender": "RSTMON_SENDER_", "cause": "RSTMON_CAUSE_",
                 "confidence": "RSTMON_CONF_", "seqchk": "RSTMON_SEQ_",
-                "evidence": "RSTMON_EV_", "conn-state": "RSTMON_ST_"}
+                "evidence": "RSTMON_EV_", "conn-state": "RSTMON_ST_", "sock": "RSTMON_SOCK_"}
     for d in spec["definitions"]:
         for i, e in enumerate(d["entries"]):
             n = cname(prefixes[d["name"]], e)
             want[renames.get(n, n)] = (1 << i) if d["type"] == "flags" else i
     sets = {"rstmon": "RSTMON_A_", "counters": "RSTMON_CTR_", "cause-count": "RSTMON_CC_",
-            "event": "RSTMON_E_", "conn": "RSTMON_C_", "side": "RSTMON_S_"}
+            "event": "RSTMON_E_", "conn": "RSTMON_C_", "side": "RSTMON_S_",
+            "cgroup": "RSTMON_G_"}
     for s in spec["attribute-sets"]:
         for i, a in enumerate(s["attributes"], start=1):
             want[cname(sets[s["name"]], a["name"])] = a.get("value", i)
