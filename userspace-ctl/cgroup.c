@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -131,9 +132,11 @@ int rm_cgroup_find(const char *root, uint64_t id, char *out, size_t len)
 }
 
 #define CACHE_SIZE 64
+#define CACHE_MISS_SECONDS 10	/* an id not found is looked for again after */
 
 static struct {
 	uint64_t id;
+	time_t when;			/* of the walk */
 	char path[RM_CGROUP_PATH_MAX];	/* "": not found */
 } cache[CACHE_SIZE];
 static unsigned int cache_next;
@@ -148,15 +151,19 @@ void rm_cgroup_resolve(uint64_t id, char *out, size_t len)
 	if (!id || !len)
 		return;
 	for (i = 0; i < CACHE_SIZE; i++) {
-		if (cache[i].id == id) {
+		if (cache[i].id != id)
+			continue;
+		if (cache[i].path[0] || time(NULL) - cache[i].when < CACHE_MISS_SECONDS) {
 			snprintf(out, len, "%s", cache[i].path);
 			return;
 		}
+		break;		/* a miss gone stale: walk again, in its slot */
 	}
 	if (have_mnt == -2)
 		have_mnt = rm_cgroup2_mount("/proc/self/mountinfo", mnt, sizeof(mnt));
-	slot = cache_next++ % CACHE_SIZE;
+	slot = i < CACHE_SIZE ? i : cache_next++ % CACHE_SIZE;
 	cache[slot].id = id;
+	cache[slot].when = time(NULL);
 	cache[slot].path[0] = '\0';
 	if (have_mnt == 0)
 		rm_cgroup_find(mnt, id, cache[slot].path, sizeof(cache[slot].path));
