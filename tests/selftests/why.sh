@@ -63,10 +63,12 @@ else:
 }
 
 p=8000
-for c in 1:refused 2:refused 3:unread-data 4:linger-abort 5:data-after-close 6:time-wait \
-	 7:app-abort 9:no-connection 10:accept-overflow 11:idle-timeout; do
-	why_check "why ipv4 ${c#*:}: server" srv $((p + ${c%%:*})) out "${c#*:}"
-	why_check "why ipv4 ${c#*:}: client" cli $((p + ${c%%:*})) in "${c#*:}"
+# PORT-OFFSET:CAUSE[:SCENARIO]
+for c in 1:refused 2:refused:reject-rule 3:unread-data 4:linger-abort 5:data-after-close \
+	 6:time-wait 7:app-abort 9:no-connection 10:accept-overflow 11:idle-timeout; do
+	IFS=: read -r off cause what <<< "$c"
+	why_check "why ipv4 ${what:-$cause}: server" srv $((p + off)) out "$cause"
+	why_check "why ipv4 ${what:-$cause}: client" cli $((p + off)) in "$cause"
 done
 why_check "why ipv4 abandoned: client" cli $((p + 8)) out abandoned
 why_check "why ipv4 abandoned: server" srv $((p + 8)) in abandoned
@@ -91,6 +93,38 @@ case $out in
 esac
 out=$(nsx srv "$CTL" why --port 1 --last 5)
 expect "why: nothing matches" "$out" "No matching resets."
+
+# The cgroup of a full socket (the client's, reset by the server's
+# linger-abort): watch finds its path itself (notifications carry only the
+# id), and it is the one why -j and /proc give.
+"$CTL" -n "$(ns cli)" watch -j > "$TMPD/watch" 2> "$TMPD/watch.err" &
+WPID=$!
+PIDS+=("$WPID")
+sleep 1
+serve srv linger 10.1.0.2 8020
+nsx cli $KIT client read-wait 10.1.0.2 8020 > /dev/null
+wait_until 10 grep -q ':8020"' "$TMPD/watch"
+kill -INT "$WPID"
+wait "$WPID"
+nsx cli "$CTL" why -j --last 1000 > "$TMPD/why.json"
+got=$(python3 -c '
+import json, sys
+w = [e for e in map(json.loads, open(sys.argv[1])) if e["src"].endswith(":8020")][0]
+d = [e for e in json.load(open(sys.argv[2])) if e["id"] == w["id"]][0]
+print(w["cause"], w["sock"], w["cgroup_id"] == d["cgroup_id"], w["cgroup"] == d["cgroup"],
+      w["cgroup"] is not None)
+' "$TMPD/watch" "$TMPD/why.json" 2>&1)
+expect "watch: a full socket's cgroup path, found by its id" "$got" "linger-abort full True True True"
+line=$(ev cli 8020 in)
+expect "events: the cgroup as /proc says" \
+	"$(nsx cli "$CTL" events | grep -F "id=$(evf "$line" id) ")" "$line"
+case $line in
+*" cgroup_id=- "*|*" cgroup=- "*) fail "events: a full socket has a cgroup" "$line" ;;
+*) pass "events: a full socket has a cgroup" ;;
+esac
+
+# For the log: what an operator reads.
+nsx srv "$CTL" why --last 3 | sed 's/^/# /'
 
 rm -rf "$TMPD"
 modprobe -r rstmon && modprobe rstmon || fail "reload rstmon with defaults"
