@@ -172,6 +172,13 @@ else
 	notok spec-matches-uapi "$(grep -m1 '^not ok' "$OUT/spec-check.log")"
 fi
 
+# rstmonctl why's advice table is the one of Documentation/rstmon.rst.
+if bash tests/host/advice-check.sh . > "$OUT/advice-check.log" 2>&1; then
+	ok advice-table-matches-doc
+else
+	notok advice-table-matches-doc "$(grep -m1 '^not ok' "$OUT/advice-check.log")"
+fi
+
 # Documentation: every page parses without a warning.
 docs_ok=1
 for d in Documentation/*.rst; do

@@ -17,6 +17,11 @@
 
 #define MAX_POS 16
 
+#define FILTER_HELP \
+		"  --cgroup PATH  the local socket's cgroup is PATH or below it\n" \
+		"  --port PORT    the local or listening port (either port of a\n" \
+		"                 forwarded connection) is PORT (1..65535)\n"
+
 static const char *const usages[] = {
 	[RM_CMD_NONE] =
 		"usage: rstmonctl [-j|--json] [-n|--netns NAME] COMMAND [ARGS]\n"
@@ -26,16 +31,23 @@ static const char *const usages[] = {
 		"commands:\n"
 		"  status                        module version, namespace, table fill\n"
 		"  stats [-a|--all]              counters and RSTs by cause and direction\n"
-		"  events [--from ID]            the namespace's recent events\n"
-		"  watch                         print each new event as it happens\n"
+		"  events [--from ID] [FILTER]   the namespace's recent events\n"
+		"  watch [FILTER]                print each new event as it happens\n"
+		"  why [FILTER] [--cause CAUSE] [--last N]\n"
+		"                                the recent resets explained, with advice\n"
 		"  config get                    the namespace's settings\n"
 		"  config set KEY VALUE...       change them, all or none: idle-threshold N,\n"
 		"                                event-ring N, ipv4 on|off, ipv6 on|off,\n"
 		"                                notify-rate N\n"
-		"  metrics                       counters in Prometheus text format\n"
+		"  metrics [--top N]             counters in Prometheus text format\n"
+		"  cgroups                       RSTs by cgroup\n"
+		"  advice                        the advice table, as the documentation has it\n"
 		"  conns [--addr ADDR] [--port PORT] [--state STATE] [--dir DIR]\n"
 		"                                the tracked connections\n"
 		"  reset                         zero the namespace's counters\n"
+		"\n"
+		"FILTER: --cgroup PATH (that cgroup or below), --port PORT (local or\n"
+		"listening port; either port of a forwarded connection)\n"
 		"\n"
 		"options:\n"
 		"  -j, --json          JSON output (read commands)\n"
@@ -51,14 +63,38 @@ static const char *const usages[] = {
 		"Print the counters of the namespace and its RSTs by cause and\n"
 		"direction; causes without any RST are left out unless -a is given.\n",
 	[RM_CMD_EVENTS] =
-		"usage: rstmonctl [-j] [-n NAME] events [--from ID]\n"
+		"usage: rstmonctl [-j] [-n NAME] events [--from ID] [--cgroup PATH] [--port PORT]\n"
 		"Print the namespace's recent events, oldest first, one per line, as\n"
 		"/proc/net/rstmon does (-j: one JSON object per line).  --from ID\n"
-		"begins at event ID.  Needs CAP_NET_ADMIN.\n",
+		"begins at event ID.  Filters, all of which must match:\n"
+		FILTER_HELP
+		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_WATCH] =
-		"usage: rstmonctl [-j] [-n NAME] watch\n"
+		"usage: rstmonctl [-j] [-n NAME] watch [--cgroup PATH] [--port PORT]\n"
 		"Print each new event of the namespace as it is logged, until\n"
-		"interrupted (SIGINT, SIGTERM).  Needs CAP_NET_ADMIN.\n",
+		"interrupted (SIGINT, SIGTERM); the filters are those of events.  A\n"
+		"notification carries no cgroup path: rstmonctl looks the cgroup id up\n"
+		"under the cgroup2 mount.  Needs CAP_NET_ADMIN.\n",
+	[RM_CMD_WHY] =
+		"usage: rstmonctl [-j] [-n NAME] why [--cgroup PATH] [--port PORT] [--cause CAUSE]\n"
+		"                                   [--last N]\n"
+		"Explain the namespace's recent resets in plain words, one paragraph\n"
+		"each: the connection, who reset it, why, how sure, who was hit, and\n"
+		"what to do about it (-j: a JSON array of the events with their\n"
+		"\"explanation\" and \"advice\").  Filters, all of which must match:\n"
+		FILTER_HELP
+		"  --cause CAUSE  the cause (rstmonctl advice lists them)\n"
+		"  --last N       the last N matching events (1..65536; default 10)\n"
+		"Needs CAP_NET_ADMIN.\n",
+	[RM_CMD_CGROUPS] =
+		"usage: rstmonctl [-j] [-n NAME] cgroups\n"
+		"Print the namespace's RSTs by the cgroup of the local socket they\n"
+		"involved, one line per cgroup, then the other cgroups' sum.  Needs\n"
+		"CAP_NET_ADMIN.\n",
+	[RM_CMD_ADVICE] =
+		"usage: rstmonctl advice\n"
+		"Print the advice table of why, in the format of Documentation/rstmon.rst\n"
+		"(\"What to do about each cause\").\n",
 	[RM_CMD_CONFIG_GET] =
 		"usage: rstmonctl [-j] [-n NAME] config get\n"
 		"Print the settings of the network namespace, one key=value per line:\n"
@@ -76,9 +112,11 @@ static const char *const usages[] = {
 		"  notify-rate N           event notifications per second (1..1000000)\n"
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_METRICS] =
-		"usage: rstmonctl [-n NAME] metrics\n"
+		"usage: rstmonctl [-n NAME] metrics [--top N]\n"
 		"Print the namespace's counters in the Prometheus text exposition\n"
-		"format (for node_exporter's textfile collector).\n",
+		"format (for node_exporter's textfile collector), and its RSTs by cgroup:\n"
+		"the N cgroups with the most (1..1000; default 10), then one \"other\".\n"
+		"The cgroups need CAP_NET_ADMIN; without it they are left out.\n",
 	[RM_CMD_CONNS] =
 		"usage: rstmonctl [-j] [-n NAME] conns [--addr ADDR] [--port PORT] [--state STATE]\n"
 		"                                      [--dir DIR]\n"
@@ -146,21 +184,41 @@ static const char *long_value(const char *a, const char *l)
 	return !strncmp(a, l, n) && a[n] == '=' ? a + n + 1 : NULL;
 }
 
+/* A count option's value @v (NULL: @def) into *@out, 1..@max. */
+static int count(const char *opt, const char *v, uint32_t def, uint32_t max, uint32_t *out,
+		 char *err, size_t errlen)
+{
+	uint64_t n = def;
+
+	if (v && (!rm_parse_uint(v, max, &n) || !n))
+		return bad(err, errlen, "invalid %s '%s': a number 1..%u", opt, v, max);
+	*out = n;
+	return 0;
+}
+
+/* The commands that read events and take --cgroup and --port. */
+static bool filtered(enum rm_cmd cmd)
+{
+	return cmd == RM_CMD_EVENTS || cmd == RM_CMD_WATCH || cmd == RM_CMD_WHY;
+}
+
 static bool valid_netns_name(const char *s)
 {
 	return *s && strlen(s) < 256 && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
 }
 
 /*
- * A filter option of conns (--addr, --port, --state, --dir, or the same
- * with "=VALUE"): where its value goes, with *@v set to the "=VALUE" part
+ * An option with a value (conns --addr, --port, --state, --dir; --cgroup,
+ * --cause, --last, --top; or the same with "=VALUE"): where its value goes, with *@v set to the "=VALUE" part
  * (NULL when the value is the next argument); NULL when @a is none.
  */
 static const char **conns_filter(const char *a, const char **v, const char **addr,
-				 const char **port, const char **state, const char **dir)
+				 const char **port, const char **state, const char **dir,
+				 const char **const more[4])
 {
-	static const char *const names[] = { "--addr", "--port", "--state", "--dir" };
-	const char **dsts[] = { addr, port, state, dir };
+	static const char *const names[] = { "--addr", "--port", "--state", "--dir",
+					     "--cgroup", "--cause", "--last", "--top" };
+	const char **dsts[] = { addr, port, state, dir, more[0], more[1], more[2], more[3] };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -248,6 +306,8 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 {
 	const char *pos[MAX_POS], *from = NULL, *v = NULL;
 	const char *addr = NULL, *port = NULL, *state = NULL, *dir = NULL, **dst;
+	const char *cgroup = NULL, *cause = NULL, *last = NULL, *top = NULL;
+	const char **const more[4] = { &cgroup, &cause, &last, &top };
 	bool opts_done = false, all = false;
 	int npos = 0, i;
 	uint64_t n;
@@ -287,7 +347,7 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 				v = argv[++i];
 			}
 			from = v;
-		} else if ((dst = conns_filter(a, &v, &addr, &port, &state, &dir))) {
+		} else if ((dst = conns_filter(a, &v, &addr, &port, &state, &dir, more))) {
 			if (!v) {
 				if (i + 1 >= argc)
 					return bad(err, errlen, "%s needs a value", a);
@@ -318,6 +378,12 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		o->cmd = RM_CMD_CONNS;
 	} else if (!strcmp(pos[0], "reset")) {
 		o->cmd = RM_CMD_RESET;
+	} else if (!strcmp(pos[0], "why")) {
+		o->cmd = RM_CMD_WHY;
+	} else if (!strcmp(pos[0], "cgroups")) {
+		o->cmd = RM_CMD_CGROUPS;
+	} else if (!strcmp(pos[0], "advice")) {
+		o->cmd = RM_CMD_ADVICE;
 	} else if (!strcmp(pos[0], "config")) {
 		o->cmd = RM_CMD_CONFIG;
 		if (npos >= 2 && !strcmp(pos[1], "get"))
@@ -358,9 +424,39 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		if (!rm_parse_uint(from, UINT64_MAX, &o->from))
 			return bad(err, errlen, "invalid event id '%s'", from);
 	}
-	if ((addr || port || state || dir) && o->cmd != RM_CMD_CONNS)
+	if ((addr || state || dir) && o->cmd != RM_CMD_CONNS)
 		return bad(err, errlen, "--%s is an option of conns only",
-			   addr ? "addr" : port ? "port" : state ? "state" : "dir");
+			   addr ? "addr" : state ? "state" : "dir");
+	if (port && o->cmd != RM_CMD_CONNS && !filtered(o->cmd))
+		return bad(err, errlen, "--port is an option of conns, events, watch and why only");
+	if (cgroup && !filtered(o->cmd))
+		return bad(err, errlen, "--cgroup is an option of events, watch and why only");
+	if ((cause || last) && o->cmd != RM_CMD_WHY)
+		return bad(err, errlen, "--%s is an option of why only", cause ? "cause" : "last");
+	if (top && o->cmd != RM_CMD_METRICS)
+		return bad(err, errlen, "--top is an option of metrics only");
+	if (cgroup) {
+		size_t n = strlen(cgroup);
+
+		while (n > 1 && cgroup[n - 1] == '/')
+			n--;
+		if (cgroup[0] != '/' || n >= sizeof(o->filter_cgroup))
+			return bad(err, errlen, "invalid cgroup '%s': a path from the cgroup root, such as /system.slice",
+				   cgroup);
+		memcpy(o->filter_cgroup, cgroup, n);
+		o->filter_cgroup[n] = '\0';
+	}
+	if (cause) {
+		int c = rm_cause_from_name(cause);
+
+		if (c < 0)
+			return bad(err, errlen, "invalid cause '%s' (rstmonctl advice lists them)", cause);
+		o->has_cause = true;
+		o->filter_cause = c;
+	}
+	if (count("--last", last, RM_WHY_LAST_DEFAULT, RM_WHY_LAST_MAX, &o->last, err, errlen) ||
+	    count("--top", top, RM_TOP_DEFAULT, RM_TOP_MAX, &o->top, err, errlen))
+		return RM_EXIT_USAGE;
 	if (addr) {
 		if (inet_pton(AF_INET, addr, o->filter_addr) == 1)
 			o->filter_family = AF_INET;
@@ -393,9 +489,10 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		o->filter_dir = d;
 	}
 	if (o->json && (o->cmd == RM_CMD_CONFIG_SET || o->cmd == RM_CMD_METRICS ||
-			o->cmd == RM_CMD_RESET))
+			o->cmd == RM_CMD_RESET || o->cmd == RM_CMD_ADVICE))
 		return bad(err, errlen, "-j/--json is not an option of %s",
 			   o->cmd == RM_CMD_METRICS ? "metrics" :
-			   o->cmd == RM_CMD_RESET ? "reset" : "config set");
+			   o->cmd == RM_CMD_RESET ? "reset" :
+			   o->cmd == RM_CMD_ADVICE ? "advice" : "config set");
 	return 0;
 }

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rstmonctl.h"
@@ -49,24 +50,30 @@ const char *rm_evidence_name(unsigned int bit)
 	return bit < ARRAY_SIZE(rstmon_evidence_names) ? rstmon_evidence_names[bit] : NULL;
 }
 
-int rm_state_from_name(const char *s)
+/* The index of name @s in @table (@n entries); -1: none. */
+static int name_index(const char *const *table, unsigned int n, const char *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(rstmon_state_names); i++)
-		if (rstmon_state_names[i] && !strcmp(s, rstmon_state_names[i]))
+	for (i = 0; i < n; i++)
+		if (table[i] && !strcmp(s, table[i]))
 			return i;
 	return -1;
 }
 
+int rm_state_from_name(const char *s)
+{
+	return name_index(rstmon_state_names, ARRAY_SIZE(rstmon_state_names), s);
+}
+
 int rm_dir_from_name(const char *s)
 {
-	unsigned int i;
+	return name_index(rstmon_dir_names, ARRAY_SIZE(rstmon_dir_names), s);
+}
 
-	for (i = 0; i < ARRAY_SIZE(rstmon_dir_names); i++)
-		if (rstmon_dir_names[i] && !strcmp(s, rstmon_dir_names[i]))
-			return i;
-	return -1;
+int rm_cause_from_name(const char *s)
+{
+	return name_index(rstmon_cause_names, ARRAY_SIZE(rstmon_cause_names), s);
 }
 
 const char *rm_side_flag_name(unsigned int bit)
@@ -168,6 +175,51 @@ static const char *evidence_label(unsigned int i, char *buf)
 	return buf;
 }
 
+/* A port, or "-" for none (module/proc.c's rstmon_show_port()). */
+static void port_text(FILE *f, const char *key, uint16_t port)
+{
+	if (port)
+		fprintf(f, " %s=%u", key, port);
+	else
+		fprintf(f, " %s=-", key);
+}
+
+/* A cgroup path, "-" when unknown; white space and backslashes octal-escaped. */
+static void path_text(FILE *f, const char *path)
+{
+	const char *c;
+
+	if (!path[0])
+		fputc('-', f);
+	for (c = path; *c; c++) {
+		if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\\')
+			fprintf(f, "\\%03o", *c);
+		else
+			fputc(*c, f);
+	}
+}
+
+/*
+ * Who the RST hit, as module/proc.c's rstmon_show_attribution() writes it:
+ * white space and backslashes of the cgroup path octal-escaped.
+ */
+static void attribution_text(FILE *f, const struct rm_event *ev)
+{
+	fprintf(f, " sock=%s netns=%u", rstmon_sock_name(ev->sock), ev->netns_inum);
+	port_text(f, "lport", ev->lport);
+	port_text(f, "listen", ev->listen_port);
+	if (ev->has_uid)
+		fprintf(f, " uid=%u", ev->uid);
+	else
+		fputs(" uid=-", f);
+	if (!ev->cgroup_id) {
+		fputs(" cgroup_id=- cgroup=-", f);
+		return;
+	}
+	fprintf(f, " cgroup_id=%llu cgroup=", (unsigned long long)ev->cgroup_id);
+	path_text(f, ev->cgroup);
+}
+
 void rm_print_event_text(FILE *f, const struct rm_event *ev)
 {
 	char bit[8];
@@ -201,6 +253,8 @@ void rm_print_event_text(FILE *f, const struct rm_event *ev)
 	fprintf(f, " kreason=%s", ev->kreason[0] ? ev->kreason : "none");
 	for (i = 2; i < (unsigned int)n; i++)
 		fprintf(f, " %s=%s", endpoint_keys[i], e.s[i]);
+	if (ev->has_attr)
+		attribution_text(f, ev);
 	fputs(" evidence", f);
 	for (i = 0; i < 32; i++) {
 		if (ev->evidence & (1U << i)) {
@@ -213,7 +267,7 @@ void rm_print_event_text(FILE *f, const struct rm_event *ev)
 	fputc('\n', f);
 }
 
-static void json_key(FILE *f, bool *first, const char *key)
+void rm_json_key(FILE *f, bool *first, const char *key)
 {
 	if (!*first)
 		fputc(',', f);
@@ -224,7 +278,7 @@ static void json_key(FILE *f, bool *first, const char *key)
 
 static void json_kv_str(FILE *f, bool *first, const char *key, const char *val)
 {
-	json_key(f, first, key);
+	rm_json_key(f, first, key);
 	if (val)
 		rm_json_str(f, val);
 	else
@@ -233,21 +287,55 @@ static void json_kv_str(FILE *f, bool *first, const char *key, const char *val)
 
 static void json_kv_u64(FILE *f, bool *first, const char *key, uint64_t val)
 {
-	json_key(f, first, key);
+	rm_json_key(f, first, key);
 	fprintf(f, "%llu", (unsigned long long)val);
+}
+
+/* A number, or null when @has is false. */
+static void json_kv_opt(FILE *f, bool *first, const char *key, bool has, uint64_t v)
+{
+	rm_json_key(f, first, key);
+	if (has)
+		fprintf(f, "%llu", (unsigned long long)v);
+	else
+		fputs("null", f);
+}
+
+/* The attribution's keys (absent, as in the text, from a module without it). */
+static void attribution_json(FILE *f, const struct rm_event *ev, bool *first)
+{
+	bool a = ev->has_attr;
+
+	if (!a)
+		return;
+	json_kv_str(f, first, "sock", a ? rstmon_sock_name(ev->sock) : NULL);
+	json_kv_opt(f, first, "netns", a, ev->netns_inum);
+	json_kv_opt(f, first, "lport", a && ev->lport, ev->lport);
+	json_kv_opt(f, first, "listen_port", a && ev->listen_port, ev->listen_port);
+	json_kv_opt(f, first, "uid", a && ev->has_uid, ev->uid);
+	json_kv_opt(f, first, "cgroup_id", a && ev->cgroup_id, ev->cgroup_id);
+	json_kv_str(f, first, "cgroup", a && ev->cgroup_id && ev->cgroup[0] ? ev->cgroup : NULL);
 }
 
 void rm_print_event_json(FILE *f, const struct rm_event *ev)
 {
+	bool first = true;
+
+	fputc('{', f);
+	rm_print_event_json_fields(f, ev, &first);
+	fputs("}\n", f);
+}
+
+void rm_print_event_json_fields(FILE *f, const struct rm_event *ev, bool *firstp)
+{
 	char bit[8];
 	struct endpoints e;
-	bool first = true, efirst = true;
+	bool first = *firstp, efirst = true;
 	unsigned int i;
 	int n = event_endpoints(ev, &e);
 
-	fputc('{', f);
 	json_kv_u64(f, &first, "id", ev->id);
-	json_key(f, &first, "time");
+	rm_json_key(f, &first, "time");
 	fprintf(f, "%llu.%06llu", (unsigned long long)(ev->time_ns / 1000000000ULL),
 		(unsigned long long)(ev->time_ns % 1000000000ULL / 1000));
 	json_kv_u64(f, &first, "time_ns", ev->time_ns);
@@ -272,20 +360,13 @@ void rm_print_event_json(FILE *f, const struct rm_event *ev)
 	json_kv_u64(f, &first, "segs_sender", ev->segs_sender);
 	json_kv_u64(f, &first, "segs_receiver", ev->segs_receiver);
 	json_kv_str(f, &first, "fin", rm_fin_name(event_fin(ev)));
-	json_key(f, &first, "fin_sender_ago_ms");
-	if (ev->fin_sender)
-		fprintf(f, "%u", ev->fin_sender_ago_ms);
-	else
-		fputs("null", f);
-	json_key(f, &first, "fin_receiver_ago_ms");
-	if (ev->fin_receiver)
-		fprintf(f, "%u", ev->fin_receiver_ago_ms);
-	else
-		fputs("null", f);
+	json_kv_opt(f, &first, "fin_sender_ago_ms", ev->fin_sender, ev->fin_sender_ago_ms);
+	json_kv_opt(f, &first, "fin_receiver_ago_ms", ev->fin_receiver, ev->fin_receiver_ago_ms);
 	json_kv_str(f, &first, "kreason", ev->kreason[0] ? ev->kreason : NULL);
 	for (i = 2; i < (unsigned int)n; i++)
 		json_kv_str(f, &first, endpoint_keys[i], e.s[i]);
-	json_key(f, &first, "evidence");
+	attribution_json(f, ev, &first);
+	rm_json_key(f, &first, "evidence");
 	fputc('[', f);
 	for (i = 0; i < 32; i++) {
 		if (ev->evidence & (1U << i)) {
@@ -295,7 +376,8 @@ void rm_print_event_json(FILE *f, const struct rm_event *ev)
 			rm_json_str(f, evidence_label(i, bit));
 		}
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	*firstp = first;
 }
 
 /* A side flag of a newer kernel than this program reads "bitN". */
@@ -355,22 +437,13 @@ void rm_print_conn_text(FILE *f, const struct rm_conn *c)
 }
 
 /* "PREFIX_KEY" as a JSON key. */
-static void json_side_key(FILE *f, bool *first, const char *prefix, const char *key)
+static void json_side_u64(FILE *f, bool *first, const char *prefix, const char *key,
+			  bool has, uint64_t v)
 {
 	char k[64];
 
 	snprintf(k, sizeof(k), "%s_%s", prefix, key);
-	json_key(f, first, k);
-}
-
-static void json_side_u64(FILE *f, bool *first, const char *prefix, const char *key,
-			  bool has, uint64_t v)
-{
-	json_side_key(f, first, prefix, key);
-	if (has)
-		fprintf(f, "%llu", (unsigned long long)v);
-	else
-		fputs("null", f);
+	json_kv_opt(f, first, k, has, v);
 }
 
 static void side_json(FILE *f, bool *first, const char *name, uint8_t family,
@@ -390,7 +463,12 @@ static void side_json(FILE *f, bool *first, const char *name, uint8_t family,
 	json_side_u64(f, first, name, "mss", s->has_mss, s->mss);
 	json_side_u64(f, first, name, "wscale", true, s->wscale);
 	json_side_u64(f, first, name, "window", true, s->window);
-	json_side_key(f, first, name, "flags");
+	{
+		char k[64];
+
+		snprintf(k, sizeof(k), "%s_flags", name);
+		rm_json_key(f, first, k);
+	}
 	fputc('[', f);
 	for (i = 0; i < 32; i++) {
 		if (s->flags & (1U << i)) {
@@ -541,19 +619,19 @@ void rm_print_stats_json(FILE *f, const struct rm_status *st)
 
 	fputc('{', f);
 	json_kv_u64(f, &first, "events_logged", st->events_logged);
-	json_key(f, &first, "counters");
+	rm_json_key(f, &first, "counters");
 	fputc('{', f);
 	for (c = 0; c < __RSTMON_CTR_MAX; c++)
 		if (counters[c].key)
 			json_kv_u64(f, &cfirst, counters[c].key, st->ctr[c]);
 	fputc('}', f);
-	json_key(f, &first, "causes");
+	rm_json_key(f, &first, "causes");
 	fputc('{', f);
 	cfirst = true;
 	for (c = 0; c < __RSTMON_CAUSE_MAX; c++) {
 		bool dfirst = true;
 
-		json_key(f, &cfirst, rstmon_cause_name(c));
+		rm_json_key(f, &cfirst, rstmon_cause_name(c));
 		fputc('{', f);
 		for (d = 0; d < __RSTMON_DIR_MAX; d++)
 			json_kv_u64(f, &dfirst, rstmon_dir_name(d), st->cause[c][d]);
@@ -578,7 +656,7 @@ void rm_print_config_json(FILE *f, const struct rm_config *c)
 }
 
 /* A label value: backslash, double quote and newline escaped. */
-static void prom_label(FILE *f, const char *s)
+void rm_prom_label(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\' || *s == '"')
@@ -603,7 +681,7 @@ void rm_print_metrics(FILE *f, const struct rm_status *st)
 	prom_head(f, "rstmon_info", "gauge",
 		  "The rstmon module's version and the network namespace's inode number.");
 	fputs("rstmon_info{version=\"", f);
-	prom_label(f, st->version);
+	rm_prom_label(f, st->version);
 	fprintf(f, "\",netns=\"%u\"} 1\n", st->netns_inum);
 	prom_head(f, "rstmon_conns", "gauge",
 		  "Connection table entries of this network namespace.");
@@ -644,4 +722,107 @@ void rm_print_metrics(FILE *f, const struct rm_status *st)
 		prom_head(f, name, "counter", counters[c].help);
 		fprintf(f, "%s %llu\n", name, ctr(st, c));
 	}
+}
+
+bool rm_cgroup_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (!path[0])
+		return false;
+	if (!strcmp(prefix, "/"))
+		return path[0] == '/';
+	return !strncmp(path, prefix, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+bool rm_event_match(const struct rm_opts *o, const struct rm_event *ev)
+{
+	uint16_t p = o->filter_port;
+
+	if (o->filter_cgroup[0] && !rm_cgroup_under(ev->cgroup, o->filter_cgroup))
+		return false;
+	if (o->has_cause && ev->cause != o->filter_cause)
+		return false;
+	if (p && ev->lport != p && ev->listen_port != p &&
+	    (ev->lport || (ev->sport != p && ev->dport != p)))
+		return false;
+	return true;
+}
+
+/* The label of an entry: its path, else its id ("id:N"). */
+static void cgroup_label(FILE *f, const struct rm_cgroup *c)
+{
+	if (c->path[0])
+		rm_prom_label(f, c->path);
+	else
+		fprintf(f, "id:%llu", (unsigned long long)c->id);
+}
+
+static int cgroup_cmp(const void *a, const void *b)
+{
+	const struct rm_cgroup *x = a, *y = b;
+	int r;
+
+	if (x->other != y->other)
+		return x->other ? 1 : -1;
+	if (x->rsts != y->rsts)
+		return x->rsts > y->rsts ? -1 : 1;
+	r = strcmp(x->path, y->path);
+	if (r)
+		return r;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+size_t rm_cgroup_top(struct rm_cgroup *v, size_t n, unsigned int top, uint64_t *other)
+{
+	size_t i, shown = 0;
+
+	qsort(v, n, sizeof(*v), cgroup_cmp);
+	*other = 0;
+	for (i = 0; i < n; i++) {
+		if (!v[i].other && shown < top && i == shown)
+			shown++;
+		else
+			*other += v[i].rsts;
+	}
+	return shown;
+}
+
+void rm_print_cgroup_metrics(FILE *f, struct rm_cgroup *v, size_t n, unsigned int top)
+{
+	uint64_t other;
+	size_t i, shown = rm_cgroup_top(v, n, top, &other);
+
+	prom_head(f, "rstmon_cgroup_resets_total", "counter",
+		  "TCP RSTs by the cgroup of the local socket they involved: the top cgroups, then all others.");
+	for (i = 0; i < shown; i++) {
+		fputs("rstmon_cgroup_resets_total{cgroup=\"", f);
+		cgroup_label(f, &v[i]);
+		fprintf(f, "\"} %llu\n", (unsigned long long)v[i].rsts);
+	}
+	fprintf(f, "rstmon_cgroup_resets_total{cgroup=\"other\"} %llu\n", (unsigned long long)other);
+}
+
+void rm_print_cgroup_text(FILE *f, const struct rm_cgroup *c)
+{
+	if (c->other) {
+		fprintf(f, "cgroup other rsts=%llu\n", (unsigned long long)c->rsts);
+		return;
+	}
+	fprintf(f, "cgroup id=%llu path=", (unsigned long long)c->id);
+	path_text(f, c->path);
+	fprintf(f, " rsts=%llu\n", (unsigned long long)c->rsts);
+}
+
+void rm_print_cgroup_json(FILE *f, const struct rm_cgroup *c)
+{
+	bool first = true;
+
+	fputc('{', f);
+	json_kv_opt(f, &first, "id", !c->other, c->id);
+	json_kv_str(f, &first, "path", c->path[0] ? c->path : NULL);
+	json_kv_u64(f, &first, "rsts", c->rsts);
+	rm_json_key(f, &first, "other");
+	fputs(c->other ? "true" : "false", f);
+	fputs("}\n", f);
 }

@@ -29,7 +29,7 @@
 
 /* ------------------------------------------------------------ parsers */
 
-enum kind { K_NONE, K_U8, K_U16, K_U32, K_U64, K_STR, K_ADDR, K_NEST };
+enum kind { K_NONE, K_U8, K_U16, K_U32, K_U64, K_STR, K_ADDR, K_NEST, K_FLAG };
 
 struct parse_ctx {
 	const uint8_t *kinds;
@@ -57,6 +57,8 @@ static bool attr_valid(const struct nlattr *a, enum kind k)
 		return len == 4 || len == 16;
 	case K_NEST:
 		return mnl_attr_validate(a, MNL_TYPE_NESTED) >= 0;
+	case K_FLAG:
+		return mnl_attr_validate(a, MNL_TYPE_FLAG) >= 0;
 	default:
 		return true;
 	}
@@ -115,6 +117,13 @@ static const uint8_t event_kinds[__RSTMON_E_MAX] = {
 	[RSTMON_E_NAT_PRE_DPORT] = K_U16,
 	[RSTMON_E_NAT_POST_SPORT] = K_U16,
 	[RSTMON_E_NAT_POST_DPORT] = K_U16,
+	[RSTMON_E_SOCK] = K_U8,
+	[RSTMON_E_NETNS_INUM] = K_U32,
+	[RSTMON_E_LOCAL_PORT] = K_U16,
+	[RSTMON_E_LISTEN_PORT] = K_U16,
+	[RSTMON_E_UID] = K_U32,
+	[RSTMON_E_CGROUP_ID] = K_U64,
+	[RSTMON_E_CGROUP] = K_STR,
 };
 
 static uint8_t get_u8(const struct nlattr *a)
@@ -199,6 +208,42 @@ int rm_parse_event(const struct nlattr *nest, struct rm_event *ev)
 	ev->nat_pre_dport = get_be16(tb[RSTMON_E_NAT_PRE_DPORT]);
 	ev->nat_post_sport = get_be16(tb[RSTMON_E_NAT_POST_SPORT]);
 	ev->nat_post_dport = get_be16(tb[RSTMON_E_NAT_POST_DPORT]);
+	ev->has_attr = tb[RSTMON_E_SOCK];
+	ev->sock = get_u8(tb[RSTMON_E_SOCK]);
+	ev->netns_inum = get_u32(tb[RSTMON_E_NETNS_INUM]);
+	ev->lport = get_be16(tb[RSTMON_E_LOCAL_PORT]);
+	ev->listen_port = get_be16(tb[RSTMON_E_LISTEN_PORT]);
+	ev->has_uid = tb[RSTMON_E_UID];
+	ev->uid = get_u32(tb[RSTMON_E_UID]);
+	ev->cgroup_id = get_u64(tb[RSTMON_E_CGROUP_ID]);
+	if (tb[RSTMON_E_CGROUP])
+		snprintf(ev->cgroup, sizeof(ev->cgroup), "%s", mnl_attr_get_str(tb[RSTMON_E_CGROUP]));
+	return 0;
+}
+
+static const uint8_t cgroup_kinds[__RSTMON_G_MAX] = {
+	[RSTMON_G_ID] = K_U64,
+	[RSTMON_G_PATH] = K_STR,
+	[RSTMON_G_RSTS] = K_U64,
+	[RSTMON_G_OTHER] = K_FLAG,
+};
+
+int rm_parse_cgroup(const struct nlattr *nest, struct rm_cgroup *c)
+{
+	const struct nlattr *tb[__RSTMON_G_MAX] = { NULL };
+	struct parse_ctx p = { cgroup_kinds, __RSTMON_G_MAX - 1, tb, false };
+
+	memset(c, 0, sizeof(*c));
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, parse_cb, &p) < 0 || p.bad)
+		return -1;
+	c->other = tb[RSTMON_G_OTHER];
+	if (!tb[RSTMON_G_RSTS] || (!c->other && !tb[RSTMON_G_ID]))
+		return -1;
+	c->id = get_u64(tb[RSTMON_G_ID]);
+	c->rsts = get_u64(tb[RSTMON_G_RSTS]);
+	if (tb[RSTMON_G_PATH])
+		snprintf(c->path, sizeof(c->path), "%s", mnl_attr_get_str(tb[RSTMON_G_PATH]));
 	return 0;
 }
 
@@ -329,6 +374,7 @@ static const uint8_t status_kinds[__RSTMON_A_MAX] = {
 	[RSTMON_A_IPV4] = K_U8,
 	[RSTMON_A_IPV6] = K_U8,
 	[RSTMON_A_NOTIFY_RATE] = K_U32,
+	[RSTMON_A_CGROUP] = K_NEST,
 };
 
 struct status_ctx {
@@ -500,6 +546,8 @@ struct rm_nl {
 	uint16_t family;
 	uint32_t events_grp;	/* 0: the family has no events group */
 	char *buf;
+	bool quiet;		/* transact(): do not print errors */
+	int err;		/* ... the last one's errno */
 };
 
 /* One request and its replies up to the ack, the error or NLMSG_DONE. */
@@ -626,6 +674,9 @@ static int transact(struct rm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 	if (ret < 0) {
 		if (!r.err)
 			r.err = errno ? errno : EBADMSG;
+		nl->err = r.err;
+		if (nl->quiet)
+			return RM_EXIT_ERR;
 		return rm_report_error(stderr, phase, r.err, r.extack[0] ? r.extack : NULL, what);
 	}
 	if (r.intr)
@@ -787,35 +838,74 @@ int rm_nl_set_config(struct rm_nl *nl, unsigned int set, const struct rm_config 
 	return transact(nl, nlh, NULL, NULL, RM_PHASE_REQUEST, "set-config");
 }
 
-struct event_ctx {
+/*
+ * Parse the @attr nest of a message of command @cmd into @obj with @parse:
+ * 1, or 0 when the message is not of @cmd (ignored) or malformed (skipped
+ * with a note naming @what).
+ */
+static int reply_nest(const struct nlmsghdr *nlh, uint8_t cmd, uint16_t attr,
+		      int (*parse)(const struct nlattr *nest, void *obj), void *obj,
+		      const char *what)
+{
+	const struct nlattr *tb[__RSTMON_A_MAX] = { NULL };
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) || g->cmd != cmd)
+		return 0;	/* not ours: ignore */
+	if (parse_top(nlh, tb, NULL) < 0 || !tb[attr] || parse(tb[attr], obj) < 0) {
+		fprintf(stderr, "rstmonctl: skipped a malformed %s message\n", what);
+		return 0;
+	}
+	return 1;
+}
+
+static int parse_event_any(const struct nlattr *nest, void *obj)
+{
+	return rm_parse_event(nest, obj);
+}
+
+static int parse_conn_any(const struct nlattr *nest, void *obj)
+{
+	return rm_parse_conn(nest, obj);
+}
+
+static int parse_cgroup_any(const struct nlattr *nest, void *obj)
+{
+	return rm_parse_cgroup(nest, obj);
+}
+
+/* A dump's or the watch's callback and its answer. */
+struct dump_ctx {
 	uint8_t cmd;
-	int (*cb)(const struct rm_event *ev, void *data);
+	union {
+		int (*event)(const struct rm_event *ev, void *data);
+		int (*conn)(const struct rm_conn *c, void *data);
+		int (*cgroup)(const struct rm_cgroup *c, void *data);
+	} cb;
 	void *data;
 	int stopped;		/* the callback's non-zero value */
 };
 
+static int stop_if(struct dump_ctx *x, int ret)
+{
+	x->stopped = ret;
+	return ret ? MNL_CB_STOP : MNL_CB_OK;
+}
+
 static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct event_ctx *e = data;
-	const struct nlattr *tb[__RSTMON_A_MAX] = { NULL };
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct dump_ctx *x = data;
 	struct rm_event ev;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) || g->cmd != e->cmd)
-		return MNL_CB_OK;	/* not ours: ignore */
-	if (parse_top(nlh, tb, NULL) < 0 || !tb[RSTMON_A_EVENT] ||
-	    rm_parse_event(tb[RSTMON_A_EVENT], &ev) < 0) {
-		fprintf(stderr, "rstmonctl: skipped a malformed event message\n");
+	if (!reply_nest(nlh, x->cmd, RSTMON_A_EVENT, parse_event_any, &ev, "event"))
 		return MNL_CB_OK;
-	}
-	e->stopped = e->cb(&ev, e->data);
-	return e->stopped ? MNL_CB_STOP : MNL_CB_OK;
+	return stop_if(x, x->cb.event(&ev, x->data));
 }
 
 int rm_nl_dump_events(struct rm_nl *nl, uint64_t from,
 		      int (*cb)(const struct rm_event *ev, void *data), void *data)
 {
-	struct event_ctx e = { RSTMON_CMD_GET_EVENTS, cb, data, 0 };
+	struct dump_ctx e = { RSTMON_CMD_GET_EVENTS, { .event = cb }, data, 0 };
 	struct nlmsghdr *nlh = genl_request(nl, nl->family, NLM_F_DUMP, RSTMON_CMD_GET_EVENTS,
 					    RSTMON_GENL_VERSION);
 	int ret;
@@ -826,34 +916,47 @@ int rm_nl_dump_events(struct rm_nl *nl, uint64_t from,
 	return ret ? ret : e.stopped;
 }
 
-struct conn_ctx {
-	int (*cb)(const struct rm_conn *c, void *data);
-	void *data;
-	int stopped;		/* the callback's non-zero value */
-};
+static int cgroup_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *x = data;
+	struct rm_cgroup c;
+
+	if (!reply_nest(nlh, x->cmd, RSTMON_A_CGROUP, parse_cgroup_any, &c, "cgroup"))
+		return MNL_CB_OK;
+	return stop_if(x, x->cb.cgroup(&c, x->data));
+}
+
+int rm_nl_dump_cgroups(struct rm_nl *nl, int (*cb)(const struct rm_cgroup *c, void *data),
+		       void *data, bool quiet, int *err)
+{
+	struct dump_ctx x = { RSTMON_CMD_GET_CGROUPS, { .cgroup = cb }, data, 0 };
+	struct nlmsghdr *nlh = genl_request(nl, nl->family, NLM_F_DUMP, RSTMON_CMD_GET_CGROUPS,
+					    RSTMON_GENL_VERSION);
+	int ret;
+
+	nl->quiet = quiet;
+	nl->err = 0;
+	ret = transact(nl, nlh, cgroup_msg_cb, &x, RM_PHASE_REQUEST, "get-cgroups");
+	nl->quiet = false;
+	if (err)
+		*err = nl->err;
+	return ret ? ret : x.stopped;
+}
 
 static int conn_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct conn_ctx *x = data;
-	const struct nlattr *tb[__RSTMON_A_MAX] = { NULL };
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct dump_ctx *x = data;
 	struct rm_conn c;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) || g->cmd != RSTMON_CMD_GET_CONNS)
-		return MNL_CB_OK;	/* not ours: ignore */
-	if (parse_top(nlh, tb, NULL) < 0 || !tb[RSTMON_A_CONN] ||
-	    rm_parse_conn(tb[RSTMON_A_CONN], &c) < 0) {
-		fprintf(stderr, "rstmonctl: skipped a malformed connection message\n");
+	if (!reply_nest(nlh, x->cmd, RSTMON_A_CONN, parse_conn_any, &c, "connection"))
 		return MNL_CB_OK;
-	}
-	x->stopped = x->cb(&c, x->data);
-	return x->stopped ? MNL_CB_STOP : MNL_CB_OK;
+	return stop_if(x, x->cb.conn(&c, x->data));
 }
 
 int rm_nl_dump_conns(struct rm_nl *nl, const struct rm_opts *o,
 		     int (*cb)(const struct rm_conn *c, void *data), void *data)
 {
-	struct conn_ctx x = { cb, data, 0 };
+	struct dump_ctx x = { RSTMON_CMD_GET_CONNS, { .conn = cb }, data, 0 };
 	struct nlmsghdr *nlh = genl_request(nl, nl->family, NLM_F_DUMP, RSTMON_CMD_GET_CONNS,
 					    RSTMON_GENL_VERSION);
 	int ret;
@@ -893,7 +996,7 @@ int rm_nl_join_events(struct rm_nl *nl)
 int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data), void *data,
 		volatile int *stop)
 {
-	struct event_ctx e = { RSTMON_CMD_EVENT, cb, data, 0 };
+	struct dump_ctx e = { RSTMON_CMD_EVENT, { .event = cb }, data, 0 };
 	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sk), .events = POLLIN };
 	sigset_t waitmask;
 	int ret;

@@ -3,8 +3,13 @@
  * rstmonctl: control utility of the rstmon kernel module, over its
  * generic netlink family "rstmon".  See rstmonctl(8).
  */
+#include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
+#include <netdb.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +44,8 @@ static int print_event(const struct rm_event *ev, void *data)
 {
 	const struct rm_opts *o = data;
 
+	if (!rm_event_match(o, ev))
+		return 0;
 	if (o->json)
 		rm_print_event_json(stdout, ev);
 	else
@@ -55,6 +62,172 @@ static int print_conn(const struct rm_conn *c, void *data)
 	else
 		rm_print_conn_text(stdout, c);
 	return out_check();
+}
+
+/* Notifications carry no cgroup path: look the id up here. */
+static int watch_event(const struct rm_event *ev, void *data)
+{
+	struct rm_event e;
+
+	if (!ev->cgroup_id || ev->cgroup[0])
+		return print_event(ev, data);
+	e = *ev;
+	rm_cgroup_resolve(e.cgroup_id, e.cgroup, sizeof(e.cgroup));
+	return print_event(&e, data);
+}
+
+/* Room in *@v (*@cap entries of @size) for entry @n, at most @max entries; 0 or -1. */
+static int grow(void **v, size_t *cap, size_t n, size_t size, size_t max)
+{
+	size_t c = *cap ? *cap * 2 : 16;
+	void *r;
+
+	if (n < *cap)
+		return 0;
+	if (c > max)
+		c = max;
+	r = realloc(*v, c * size);
+	if (!r) {
+		fprintf(stderr, "rstmonctl: out of memory\n");
+		return -1;
+	}
+	*v = r;
+	*cap = c;
+	return 0;
+}
+
+/* why: the last o->last matching events, in a ring grown as needed. */
+struct why_ctx {
+	const struct rm_opts *o;
+	struct rm_event *ring;
+	size_t cap, n, next;
+};
+
+static int why_collect(const struct rm_event *ev, void *data)
+{
+	struct why_ctx *w = data;
+
+	if (!rm_event_match(w->o, ev))
+		return 0;
+	if (w->n < w->o->last && grow((void **)&w->ring, &w->cap, w->n, sizeof(*w->ring),
+				     w->o->last))
+		return RM_EXIT_ERR;
+	w->ring[w->next] = *ev;
+	w->next = (w->next + 1) % w->o->last;
+	if (w->n < w->o->last)
+		w->n++;
+	return 0;
+}
+
+/* The ip netns name of network namespace @inum: /run/netns/NAME's inode. */
+static const char *netns_name(uint32_t inum, char *buf, size_t len)
+{
+	DIR *d = opendir("/run/netns");
+	const char *ret = NULL;
+	struct dirent *de;
+
+	if (!d)
+		return NULL;
+	while (!ret && (de = readdir(d))) {
+		char path[300];
+		struct stat st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
+		if (!stat(path, &st) && st.st_ino == inum && strlen(de->d_name) < len) {
+			strcpy(buf, de->d_name);
+			ret = buf;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+static int cmd_why(struct rm_nl *nl, const struct rm_opts *o)
+{
+	struct why_ctx w = { o, NULL, 0, 0, 0 };
+	size_t i;
+	int ret = rm_nl_dump_events(nl, 0, why_collect, &w);
+
+	if (ret) {
+		free(w.ring);
+		return ret;
+	}
+	if (o->json)
+		fputc('[', stdout);
+	for (i = 0; i < w.n; i++) {
+		struct rm_event *ev = &w.ring[(w.next + w.cap - w.n + i) % w.cap];
+		char ns[256], svc[64];
+		struct rm_why_extra x = { NULL, NULL };
+		struct servent *se;
+
+		if (w.n < o->last)
+			ev = &w.ring[i];
+		if (ev->cgroup_id && !ev->cgroup[0])
+			rm_cgroup_resolve(ev->cgroup_id, ev->cgroup, sizeof(ev->cgroup));
+		if (ev->has_attr)
+			x.netns_name = netns_name(ev->netns_inum, ns, sizeof(ns));
+		se = ev->listen_port ? getservbyport(htons(ev->listen_port), "tcp") : NULL;
+		if (se && strlen(se->s_name) < sizeof(svc)) {
+			strcpy(svc, se->s_name);
+			x.service = svc;
+		}
+		if (o->json) {
+			fputs(i ? ",\n" : "\n", stdout);
+			rm_print_why_json(stdout, ev, &x);
+		} else {
+			rm_print_why_text(stdout, ev, &x);
+		}
+	}
+	if (o->json)
+		fputs(w.n ? "\n]\n" : "]\n", stdout);
+	else if (!w.n)
+		fputs("No matching resets.\n", stdout);
+	free(w.ring);
+	return out_check();
+}
+
+struct cgroups_ctx {
+	struct rm_cgroup *v;
+	size_t n, cap;
+};
+
+static int cgroup_collect(const struct rm_cgroup *c, void *data)
+{
+	struct cgroups_ctx *x = data;
+
+	if (grow((void **)&x->v, &x->cap, x->n, sizeof(*x->v), SIZE_MAX / sizeof(*x->v)))
+		return RM_EXIT_ERR;
+	x->v[x->n] = *c;
+	if (!c->other && !c->path[0])
+		rm_cgroup_resolve(c->id, x->v[x->n].path, sizeof(x->v[x->n].path));
+	x->n++;
+	return 0;
+}
+
+/*
+ * The cgroups of metrics (quiet: a module without them, or no
+ * CAP_NET_ADMIN, leaves them out) or of the cgroups command.
+ */
+static int cmd_cgroups(struct rm_nl *nl, const struct rm_opts *o)
+{
+	struct cgroups_ctx x = { NULL, 0, 0 };
+	bool metrics = o->cmd == RM_CMD_METRICS;
+	size_t i;
+	int err = 0, ret = rm_nl_dump_cgroups(nl, cgroup_collect, &x, metrics, &err);
+
+	if (ret && metrics) {
+		fprintf(stderr, "rstmonctl: RSTs by cgroup left out: %s\n", strerror(err));
+		ret = 0;
+	} else if (!ret && metrics) {
+		rm_print_cgroup_metrics(stdout, x.v, x.n, o->top);
+	} else if (!ret) {
+		for (i = 0; i < x.n; i++)
+			(o->json ? rm_print_cgroup_json : rm_print_cgroup_text)(stdout, &x.v[i]);
+	}
+	free(x.v);
+	return ret ? ret : out_check();
 }
 
 static int cmd_watch(struct rm_nl *nl, const struct rm_opts *o)
@@ -75,7 +248,7 @@ static int cmd_watch(struct rm_nl *nl, const struct rm_opts *o)
 	ret = rm_nl_join_events(nl);
 	if (ret)
 		return ret;
-	return rm_nl_watch(nl, print_event, (void *)o, &stop_watch);
+	return rm_nl_watch(nl, watch_event, (void *)o, &stop_watch);
 }
 
 static int run(struct rm_nl *nl, const struct rm_opts *o)
@@ -91,8 +264,10 @@ static int run(struct rm_nl *nl, const struct rm_opts *o)
 		ret = rm_nl_get_status(nl, &st);
 		if (ret)
 			return ret;
-		if (o->cmd == RM_CMD_METRICS)
+		if (o->cmd == RM_CMD_METRICS) {
 			rm_print_metrics(stdout, &st);
+			return cmd_cgroups(nl, o);
+		}
 		else if (o->cmd == RM_CMD_STATUS)
 			(o->json ? rm_print_status_json : rm_print_status_text)(stdout, &st);
 		else if (o->json)
@@ -116,6 +291,10 @@ static int run(struct rm_nl *nl, const struct rm_opts *o)
 		return rm_nl_dump_conns(nl, o, print_conn, (void *)o);
 	case RM_CMD_RESET:
 		return rm_nl_reset_stats(nl);
+	case RM_CMD_WHY:
+		return cmd_why(nl, o);
+	case RM_CMD_CGROUPS:
+		return cmd_cgroups(nl, o);
 	default:
 		rm_usage(stderr, RM_CMD_NONE);
 		return RM_EXIT_USAGE;
@@ -141,6 +320,11 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE instead, handled by out_check() */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (o.cmd == RM_CMD_ADVICE) {
+		rm_print_advice_table(stdout);
+		ret = out_check();
+		return ret == RM_STOP_EPIPE ? RM_EXIT_OK : ret;
+	}
 
 	if (o.netns) {
 		ret = rm_enter_netns(o.netns);

@@ -30,6 +30,9 @@
 #endif
 #include "../module/names.h"
 
+/* The longest cgroup path the module gives (module/attr.h), with its NUL. */
+#define RM_CGROUP_PATH_MAX	512
+
 /* Exit codes. */
 #define RM_EXIT_OK	0
 #define RM_EXIT_ERR	1	/* the kernel or the system refused */
@@ -68,6 +71,9 @@ enum rm_cmd {
 	RM_CMD_CONFIG,		/* "config" alone: only with --help */
 	RM_CMD_CONNS,
 	RM_CMD_RESET,
+	RM_CMD_WHY,
+	RM_CMD_CGROUPS,
+	RM_CMD_ADVICE,
 };
 
 /**
@@ -82,11 +88,18 @@ enum rm_cmd {
  * @cfg: config set: their values (the others are 0)
  * @filter_family: conns --addr: AF_INET or AF_INET6 (0: no address filter)
  * @filter_addr: conns --addr, 4 or 16 bytes as the family says
- * @filter_port: conns --port (host order; 0: no port filter)
+ * @filter_port: conns, events, watch, why --port (host order; 0: no port
+ *	filter)
  * @has_state: conns --state was given
  * @filter_state: conns --state, an &enum rstmon_state
  * @has_dir: conns --dir was given
  * @filter_dir: conns --dir, an &enum rstmon_dir
+ * @filter_cgroup: events, watch, why --cgroup PATH (no trailing slash but
+ *	for "/"), or ""
+ * @has_cause: why --cause was given
+ * @filter_cause: why --cause, an &enum rstmon_cause
+ * @last: why --last N (default 10)
+ * @top: metrics --top N (default 10)
  */
 struct rm_opts {
 	enum rm_cmd cmd;
@@ -104,7 +117,17 @@ struct rm_opts {
 	uint8_t filter_state;
 	bool has_dir;
 	uint8_t filter_dir;
+	char filter_cgroup[RM_CGROUP_PATH_MAX];
+	bool has_cause;
+	uint8_t filter_cause;
+	uint32_t last;
+	uint32_t top;
 };
+
+#define RM_WHY_LAST_DEFAULT	10
+#define RM_WHY_LAST_MAX		65536	/* the largest event ring */
+#define RM_TOP_DEFAULT		10
+#define RM_TOP_MAX		1000
 
 /*
  * Parse argv into @o.  Returns 0, or RM_EXIT_USAGE with a one-line reason
@@ -161,7 +184,48 @@ struct rm_event {
 	uint32_t evidence;
 	uint8_t nat_pre_src[16], nat_pre_dst[16], nat_post_src[16], nat_post_dst[16];
 	uint16_t nat_pre_sport, nat_pre_dport, nat_post_sport, nat_post_dport;
+	/* Attribution: @has_attr when the module sent RSTMON_E_SOCK. */
+	bool has_attr;
+	uint8_t sock;			/* enum rstmon_sock */
+	uint32_t netns_inum;
+	uint16_t lport, listen_port;	/* 0: none (forwarded; not server side) */
+	bool has_uid;
+	uint32_t uid;
+	uint64_t cgroup_id;		/* 0: none */
+	char cgroup[RM_CGROUP_PATH_MAX];	/* "" when not known */
 };
+
+/*
+ * Whether @ev passes the filters of @o: --cgroup (its cgroup path or one
+ * below), --port (its local or listening port; either port of a
+ * forwarded event) and --cause.
+ */
+bool rm_event_match(const struct rm_opts *o, const struct rm_event *ev);
+/* Whether cgroup @path is @prefix or below it (component boundaries). */
+bool rm_cgroup_under(const char *path, const char *prefix);
+
+/* RSTs by cgroup (RSTMON_A_CGROUP). */
+struct rm_cgroup {
+	uint64_t id;
+	bool other;		/* the kernel's entry for cgroups without a slot */
+	char path[RM_CGROUP_PATH_MAX];	/* "" when not known */
+	uint64_t rsts;
+};
+
+/*
+ * Sort @v (@n entries) for the metrics: by count, most first (ties: by
+ * path, then id), the kernel's other entry last.  Returns how many to
+ * label (at most @top, never the other entry); *@other gets the sum of
+ * the rest and of the kernel's other entry.
+ */
+size_t rm_cgroup_top(struct rm_cgroup *v, size_t n, unsigned int top, uint64_t *other);
+/* rstmon_cgroup_resets_total: the top @top of @v by count, then "other". */
+void rm_print_cgroup_metrics(FILE *f, struct rm_cgroup *v, size_t n, unsigned int top);
+/* One line (text) or one JSON object per entry. */
+void rm_print_cgroup_text(FILE *f, const struct rm_cgroup *c);
+void rm_print_cgroup_json(FILE *f, const struct rm_cgroup *c);
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+void rm_prom_label(FILE *f, const char *s);
 
 /* GET_STATUS: counters indexed by enum rstmon_counter. */
 struct rm_status {
@@ -229,6 +293,8 @@ struct nlmsghdr;
 
 /* Parse a RSTMON_A_EVENT nest; 0, or -1 when it is malformed. */
 int rm_parse_event(const struct nlattr *nest, struct rm_event *ev);
+/* Parse a RSTMON_A_CGROUP nest; 0, or -1 when it is malformed. */
+int rm_parse_cgroup(const struct nlattr *nest, struct rm_cgroup *c);
 /* Parse a RSTMON_A_CONN nest; 0, or -1 when it is malformed. */
 int rm_parse_conn(const struct nlattr *nest, struct rm_conn *c);
 /* Parse a GET_STATUS reply; 0, or -1. */
@@ -285,6 +351,13 @@ int rm_nl_dump_events(struct rm_nl *nl, uint64_t from,
  */
 int rm_nl_dump_conns(struct rm_nl *nl, const struct rm_opts *o,
 		     int (*cb)(const struct rm_conn *c, void *data), void *data);
+/*
+ * Dump the RSTs by cgroup (RSTMON_CMD_GET_CGROUPS); @cb as for
+ * rm_nl_dump_events().  With @quiet, errors are not printed: the exit
+ * code comes back and *@err (if not NULL) gets the errno.
+ */
+int rm_nl_dump_cgroups(struct rm_nl *nl, int (*cb)(const struct rm_cgroup *c, void *data),
+		       void *data, bool quiet, int *err);
 /* Zero the namespace's counters (RSTMON_CMD_RESET_STATS). */
 int rm_nl_reset_stats(struct rm_nl *nl);
 /* Join the events group; then rm_nl_watch() until @cb stops or a signal. */
@@ -294,5 +367,60 @@ int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *dat
 
 /* Enter /run/netns/NAME; 0, or the exit code with an error printed. */
 int rm_enter_netns(const char *name);
+
+/* ---------------------------------------------------------- cgroup.c */
+
+/*
+ * The mount point of the cgroup2 file system in a mountinfo file (@path:
+ * "/proc/self/mountinfo"); 0, or -1 when there is none.
+ */
+int rm_cgroup2_mount(const char *path, char *out, size_t len);
+/*
+ * The path of the cgroup whose directory under @root has inode @id (a
+ * cgroup v2 id), "/" for @root itself; a bounded walk (depth
+ * RM_CGROUP_WALK_DEPTH, RM_CGROUP_WALK_DIRS directories).  0, or -1.
+ */
+#define RM_CGROUP_WALK_DEPTH	16
+#define RM_CGROUP_WALK_DIRS	20000
+int rm_cgroup_find(const char *root, uint64_t id, char *out, size_t len);
+/*
+ * rm_cgroup_find() under the cgroup2 mount, with a cache of the answers
+ * (found or not); "" when not found.
+ */
+void rm_cgroup_resolve(uint64_t id, char *out, size_t len);
+
+/* ---------------------------------------------------------- advice.c */
+
+/* One row of the advice table: a cause, from any sender or from one. */
+struct rm_advice {
+	uint8_t cause;		/* enum rstmon_cause */
+	int sender;		/* enum rstmon_sender, or -1: any */
+	const char *why;	/* what happened, in plain words */
+	const char *advice;	/* what an operator does about it */
+};
+
+/* The row for @cause from @sender: the sender's own, else the cause's. */
+const struct rm_advice *rm_advice_for(unsigned int cause, unsigned int sender);
+/* The table as Documentation/rstmon.rst has it ("What to do about each cause"). */
+void rm_print_advice_table(FILE *f);
+/* The &enum rstmon_cause of a name; -1: none. */
+int rm_cause_from_name(const char *s);
+
+/* What why knows besides the event: resolved on the host, or NULL. */
+struct rm_why_extra {
+	const char *netns_name;		/* the ip netns name of the event's netns */
+	const char *service;		/* the listening port's service name */
+};
+
+/* The plain-words explanation of @ev (no advice), into @buf. */
+void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
+		    const struct rm_why_extra *x);
+/* One paragraph: the explanation and the advice, then a blank line. */
+void rm_print_why_text(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x);
+/* One JSON object: the event's fields plus "explanation" and "advice". */
+void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x);
+/* The event's JSON keys, without the braces (rm_print_event_json's). */
+void rm_print_event_json_fields(FILE *f, const struct rm_event *ev, bool *first);
+void rm_json_key(FILE *f, bool *first, const char *key);
 
 #endif /* RSTMONCTL_H */

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -352,6 +354,23 @@ static void test_binary(const char *bin)
 		{ "conns --state open", 2, NULL, "invalid state 'open'" },
 		{ "reset extra", 2, NULL, "usage: rstmonctl [-n NAME] reset" },
 		{ "--help", 0, "  conns [--addr ADDR] [--port PORT] [--state STATE] [--dir DIR]", NULL },
+		{ "metrics --top 0", 2, NULL, "invalid --top '0': a number 1..1000" },
+		{ "metrics --top 1001", 2, NULL, "invalid --top '1001'" },
+		{ "metrics --top=x", 2, NULL, "usage: rstmonctl [-n NAME] metrics [--top N]" },
+		{ "events --top 3", 2, NULL, "--top is an option of metrics only" },
+		{ "why --port 0", 2, NULL, "invalid port '0'" },
+		{ "events --port 65536", 2, NULL, "invalid port '65536'" },
+		{ "status --port 80", 2, NULL, "--port is an option of conns, events, watch and why only" },
+		{ "why --cause frob", 2, NULL, "invalid cause 'frob'" },
+		{ "events --cause refused", 2, NULL, "--cause is an option of why only" },
+		{ "why --last 0", 2, NULL, "invalid --last '0': a number 1..65536" },
+		{ "why --last 65537", 2, NULL, "invalid --last '65537'" },
+		{ "why --last", 2, NULL, "--last needs a value" },
+		{ "watch --cgroup system.slice", 2, NULL, "invalid cgroup 'system.slice'" },
+		{ "conns --cgroup /a", 2, NULL, "--cgroup is an option of events, watch and why only" },
+		{ "why --help", 0, "  --last N       the last N matching events", NULL },
+		{ "advice", 0, "``data-after-close``\n    The client must retry idempotent requests", NULL },
+		{ "advice -j", 2, NULL, "-j/--json is not an option of advice" },
 	};
 	unsigned int i;
 
@@ -1398,6 +1417,528 @@ static void test_nl_requests(void)
  * The accessors read names.h, the module's own tables (whose strings the
  * KUnit suite rstmon_ring pins): each value's entry, "none" beyond.
  */
+/* ------------------------------------------------------- attribution */
+
+/* The IPv4 example with the attribution of a server socket. */
+static void event_attr(struct rm_event *ev)
+{
+	event_v4(ev);
+	ev->has_attr = true;
+	ev->sock = RSTMON_SOCK_FULL;
+	ev->netns_inum = 4026531840U;
+	ev->lport = 8004;
+	ev->listen_port = 8004;
+	ev->has_uid = true;
+	ev->uid = 0;
+	ev->cgroup_id = 12345678901ULL;
+	snprintf(ev->cgroup, sizeof(ev->cgroup), "/system.slice/my app\\x.service");
+}
+
+static void test_parse_filters(void)
+{
+	static const struct {
+		const char *line;
+		int rc;
+		const char *cgroup;
+		uint16_t port;
+		int cause;	/* + 1; 0: none */
+		uint32_t last, top;
+	} cases[] = {
+		{ "events --port 80", 0, "", 80, 0, 10, 10 },
+		{ "watch --cgroup /a/b/", 0, "/a/b", 0, 0, 10, 10 },
+		{ "events --cgroup=/ --port=443", 0, "/", 443, 0, 10, 10 },
+		{ "why", 0, "", 0, 0, 10, 10 },
+		{ "why --cause idle-timeout --last 3 --cgroup //", 0, "/", 0,
+		  RSTMON_CAUSE_IDLE_TIMEOUT + 1, 3, 10 },
+		{ "why --last 65536 --cause=unknown", 0, "", 0, RSTMON_CAUSE_UNKNOWN + 1, 65536, 10 },
+		{ "metrics --top 1", 0, "", 0, 0, 10, 1 },
+		{ "metrics --top=1000", 0, "", 0, 0, 10, 1000 },
+		{ "cgroups", 0, "", 0, 0, 10, 10 },
+		{ "metrics --top 0", 2, "", 0, 0, 0, 0 },
+		{ "metrics --top -1", 2, "", 0, 0, 0, 0 },
+		{ "why --last 1x", 2, "", 0, 0, 0, 0 },
+		{ "why --cause Refused", 2, "", 0, 0, 0, 0 },
+		{ "events --cgroup", 2, "", 0, 0, 0, 0 },
+		{ "events --cgroup ''", 2, "", 0, 0, 0, 0 },
+		{ "watch --port abc", 2, "", 0, 0, 0, 0 },
+		{ "metrics --cgroup /a", 2, "", 0, 0, 0, 0 },
+		{ "why --top 3", 2, "", 0, 0, 0, 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[256], err[256], name[300], *argv[24];
+		struct rm_opts o;
+		int argc = split(cases[i].line, buf, sizeof(buf), argv, 24);
+		int rc = rm_parse_args(argc, argv, &o, err, sizeof(err));
+		bool ok = rc == cases[i].rc;
+
+		if (ok && !rc)
+			ok = !strcmp(o.filter_cgroup, cases[i].cgroup) && o.filter_port == cases[i].port &&
+			     o.has_cause == !!cases[i].cause &&
+			     (!cases[i].cause || o.filter_cause == cases[i].cause - 1) &&
+			     o.last == cases[i].last && o.top == cases[i].top;
+		snprintf(name, sizeof(name), "parse: '%s' -> %s", cases[i].line,
+			 cases[i].rc ? "usage error (2)" : "ok");
+		result(ok, name, "rc %d, cgroup '%s', port %u, cause %d/%u, last %u, top %u: %s", rc,
+		       o.filter_cgroup, o.filter_port, o.has_cause, o.filter_cause, o.last, o.top,
+		       rc ? err : "");
+	}
+}
+
+static const char event_attr_text_tail[] =
+	" sock=full netns=4026531840 lport=8004 listen=8004 uid=0 cgroup_id=12345678901"
+	" cgroup=/system.slice/my\\040app\\134x.service evidence=ack,tracked,socket\n";
+
+static void test_attr_format(void)
+{
+	struct rm_event ev;
+	char *s;
+
+	event_attr(&ev);
+	CAPTURE(s, rm_print_event_text(f, &ev));
+	result(strlen(s) > strlen(event_attr_text_tail) &&
+	       !strcmp(s + strlen(s) - strlen(event_attr_text_tail), event_attr_text_tail) &&
+	       strstr(s, " kreason=none sock=full ") != NULL,
+	       "format: attribution in the text line, path escaped as /proc does", "%s", s);
+	free(s);
+
+	snprintf(ev.cgroup, sizeof(ev.cgroup), "/a\tb\nc");
+	CAPTURE(s, rm_print_event_text(f, &ev));
+	result(strstr(s, " cgroup=/a\\011b\\012c evidence=") != NULL,
+	       "format: tab and newline of a cgroup path octal-escaped", "%s", s);
+	free(s);
+
+	ev.sock = RSTMON_SOCK_NONE;
+	ev.listen_port = 0;
+	ev.has_uid = false;
+	ev.cgroup_id = 0;
+	ev.cgroup[0] = '\0';
+	CAPTURE(s, rm_print_event_text(f, &ev));
+	result(strstr(s, " sock=none netns=4026531840 lport=8004 listen=- uid=- cgroup_id=- cgroup=- evidence=") != NULL,
+	       "format: no listener, uid or cgroup read -", "%s", s);
+	free(s);
+
+	ev.sock = RSTMON_SOCK_NOT_LOCAL;
+	ev.lport = 0;
+	ev.cgroup_id = 77;
+	CAPTURE(s, rm_print_event_text(f, &ev));
+	result(strstr(s, " sock=not-local netns=4026531840 lport=- listen=- uid=- cgroup_id=77 cgroup=- evidence=") != NULL,
+	       "format: a cgroup id without a path reads cgroup=-", "%s", s);
+	free(s);
+
+	event_attr(&ev);
+	CAPTURE(s, rm_print_event_json(f, &ev));
+	result(strstr(s, "\"kreason\":null,\"sock\":\"full\",\"netns\":4026531840,\"lport\":8004,"
+			 "\"listen_port\":8004,\"uid\":0,\"cgroup_id\":12345678901,"
+			 "\"cgroup\":\"/system.slice/my app\\\\x.service\",\"evidence\":[") != NULL,
+	       "format: attribution in JSON", "%s", s);
+	free(s);
+	ev.lport = ev.listen_port = 0;
+	ev.has_uid = false;
+	ev.cgroup_id = 0;
+	ev.sock = RSTMON_SOCK_NOT_LOCAL;
+	CAPTURE(s, rm_print_event_json(f, &ev));
+	result(strstr(s, "\"sock\":\"not-local\",\"netns\":4026531840,\"lport\":null,"
+			 "\"listen_port\":null,\"uid\":null,\"cgroup_id\":null,\"cgroup\":null,") != NULL,
+	       "format: unknown attribution is null in JSON", "%s", s);
+	free(s);
+	event_v4(&ev);
+	CAPTURE(s, rm_print_event_json(f, &ev));
+	result(!strstr(s, "\"sock\""), "format: no attribution keys from a module without it",
+	       "%s", s);
+	free(s);
+}
+
+static void put_attr(struct nlmsghdr *nlh, const struct rm_event *ev)
+{
+	mnl_attr_put_u8(nlh, RSTMON_E_SOCK, ev->sock);
+	mnl_attr_put_u32(nlh, RSTMON_E_NETNS_INUM, ev->netns_inum);
+	if (ev->lport)
+		mnl_attr_put_u16(nlh, RSTMON_E_LOCAL_PORT, htons(ev->lport));
+	if (ev->listen_port)
+		mnl_attr_put_u16(nlh, RSTMON_E_LISTEN_PORT, htons(ev->listen_port));
+	if (ev->has_uid)
+		mnl_attr_put_u32(nlh, RSTMON_E_UID, ev->uid);
+	if (ev->cgroup_id)
+		mnl_attr_put_u64(nlh, RSTMON_E_CGROUP_ID, ev->cgroup_id);
+	if (ev->cgroup[0])
+		mnl_attr_put_strz(nlh, RSTMON_E_CGROUP, ev->cgroup);
+}
+
+static void test_nl_attr(void)
+{
+	char buf[4096], *a, *b;
+	struct rm_event in, out;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	event_attr(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_GET_EVENTS);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_EVENT);
+	mnl_attr_put_u64(nlh, RSTMON_E_ID, in.id);
+	mnl_attr_put_u64(nlh, RSTMON_E_TIME_NS, in.time_ns);
+	mnl_attr_put_u8(nlh, RSTMON_E_FAMILY, in.family);
+	put_addr(nlh, RSTMON_E_SRC, in.family, in.src);
+	put_addr(nlh, RSTMON_E_DST, in.family, in.dst);
+	mnl_attr_put_u16(nlh, RSTMON_E_SPORT, htons(in.sport));
+	mnl_attr_put_u16(nlh, RSTMON_E_DPORT, htons(in.dport));
+	mnl_attr_put_u32(nlh, RSTMON_E_EVIDENCE, in.evidence);
+	put_attr(nlh, &in);
+	mnl_attr_nest_end(nlh, nest);
+	result(!rm_parse_event(event_nest(nlh), &out) && out.has_attr &&
+	       out.sock == RSTMON_SOCK_FULL && out.netns_inum == in.netns_inum &&
+	       out.lport == 8004 && out.listen_port == 8004 && out.has_uid && out.uid == 0 &&
+	       out.cgroup_id == in.cgroup_id && !strcmp(out.cgroup, in.cgroup),
+	       "netlink: attribution parses", "sock %u netns %u lport %u listen %u uid %d/%u cg %llu '%s'",
+	       out.sock, out.netns_inum, out.lport, out.listen_port, out.has_uid, out.uid,
+	       (unsigned long long)out.cgroup_id, out.cgroup);
+	CAPTURE(a, rm_print_event_text(f, &out));
+	result(strstr(a, event_attr_text_tail) != NULL, "netlink: attribution round trip (text)",
+	       "%s", a);
+	free(a);
+
+	/* A notification: no path, no uid, no ports. */
+	in.cgroup[0] = '\0';
+	in.has_uid = false;
+	in.lport = in.listen_port = 0;
+	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_EVENT);
+	mnl_attr_put_u64(nlh, RSTMON_E_ID, in.id);
+	mnl_attr_put_u8(nlh, RSTMON_E_FAMILY, in.family);
+	put_addr(nlh, RSTMON_E_SRC, in.family, in.src);
+	put_addr(nlh, RSTMON_E_DST, in.family, in.dst);
+	put_attr(nlh, &in);
+	mnl_attr_nest_end(nlh, nest);
+	result(!rm_parse_event(event_nest(nlh), &out) && out.has_attr && !out.has_uid &&
+	       !out.lport && !out.listen_port && out.cgroup_id == in.cgroup_id && !out.cgroup[0],
+	       "netlink: a notification's attribution parses (no path)", NULL);
+	/* Without RSTMON_E_SOCK: an older module, no attribution. */
+	event_v4(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
+	put_event(nlh, &in);
+	result(!rm_parse_event(event_nest(nlh), &out) && !out.has_attr,
+	       "netlink: no RSTMON_E_SOCK, no attribution", NULL);
+	/* A cgroup id of the wrong size is refused. */
+	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_EVENT);
+	mnl_attr_put_u64(nlh, RSTMON_E_ID, 1);
+	mnl_attr_put_u8(nlh, RSTMON_E_FAMILY, AF_INET);
+	put_addr(nlh, RSTMON_E_SRC, AF_INET, in.src);
+	put_addr(nlh, RSTMON_E_DST, AF_INET, in.dst);
+	mnl_attr_put_u32(nlh, RSTMON_E_CGROUP_ID, 5);
+	mnl_attr_nest_end(nlh, nest);
+	result(rm_parse_event(event_nest(nlh), &out) < 0, "netlink: a u32 cgroup id is refused",
+	       NULL);
+
+	/* RSTMON_A_CGROUP: an entry, the other entry, a malformed one. */
+	{
+		struct rm_cgroup c;
+		const struct nlattr *at;
+
+		nlh = genl_msg(buf, RSTMON_CMD_GET_CGROUPS);
+		nest = mnl_attr_nest_start(nlh, RSTMON_A_CGROUP);
+		mnl_attr_put_u64(nlh, RSTMON_G_ID, 42);
+		mnl_attr_put_strz(nlh, RSTMON_G_PATH, "/user.slice");
+		mnl_attr_put_u64(nlh, RSTMON_G_RSTS, 9);
+		mnl_attr_nest_end(nlh, nest);
+		at = (const struct nlattr *)((char *)nlh + NLMSG_HDRLEN + sizeof(struct genlmsghdr));
+		result(!rm_parse_cgroup(at, &c) && c.id == 42 && !c.other && c.rsts == 9 &&
+		       !strcmp(c.path, "/user.slice"), "netlink: a cgroup entry parses", NULL);
+		CAPTURE(b, rm_print_cgroup_text(f, &c));
+		expect_str("format: a cgroup line", b, "cgroup id=42 path=/user.slice rsts=9\n");
+		free(b);
+		CAPTURE(b, rm_print_cgroup_json(f, &c));
+		expect_str("format: a cgroup as JSON", b,
+			   "{\"id\":42,\"path\":\"/user.slice\",\"rsts\":9,\"other\":false}\n");
+		free(b);
+		nlh = genl_msg(buf, RSTMON_CMD_GET_CGROUPS);
+		nest = mnl_attr_nest_start(nlh, RSTMON_A_CGROUP);
+		mnl_attr_put(nlh, RSTMON_G_OTHER, 0, NULL);
+		mnl_attr_put_u64(nlh, RSTMON_G_RSTS, 3);
+		mnl_attr_nest_end(nlh, nest);
+		result(!rm_parse_cgroup(at, &c) && c.other && c.rsts == 3,
+		       "netlink: the other entry parses", NULL);
+		CAPTURE(b, rm_print_cgroup_text(f, &c));
+		expect_str("format: the other entry's line", b, "cgroup other rsts=3\n");
+		free(b);
+		nlh = genl_msg(buf, RSTMON_CMD_GET_CGROUPS);
+		nest = mnl_attr_nest_start(nlh, RSTMON_A_CGROUP);
+		mnl_attr_put_u64(nlh, RSTMON_G_ID, 42);
+		mnl_attr_nest_end(nlh, nest);
+		result(rm_parse_cgroup(at, &c) < 0, "netlink: a cgroup entry without a count is refused",
+		       NULL);
+	}
+}
+
+static void test_filters(void)
+{
+	static const struct {
+		const char *path, *prefix;
+		bool want;
+	} cg[] = {
+		{ "/a", "/a", true }, { "/a/b", "/a", true }, { "/ab", "/a", false },
+		{ "/a/b/c", "/a/b", true }, { "/a/bc", "/a/b", false }, { "/", "/", true },
+		{ "/x", "/", true }, { "", "/", false }, { "", "/a", false }, { "/a", "/a/b", false },
+	};
+	struct rm_opts o;
+	struct rm_event ev;
+	char name[128];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cg) / sizeof(cg[0]); i++) {
+		snprintf(name, sizeof(name), "filter: cgroup '%s' under '%s': %s", cg[i].path,
+			 cg[i].prefix, cg[i].want ? "yes" : "no");
+		result(rm_cgroup_under(cg[i].path, cg[i].prefix) == cg[i].want, name, NULL);
+	}
+	memset(&o, 0, sizeof(o));
+	event_attr(&ev);
+	result(rm_event_match(&o, &ev), "filter: no filter matches", NULL);
+	strcpy(o.filter_cgroup, "/system.slice");
+	result(rm_event_match(&o, &ev), "filter: --cgroup matches a cgroup below", NULL);
+	strcpy(o.filter_cgroup, "/system");
+	result(!rm_event_match(&o, &ev), "filter: --cgroup not across a component", NULL);
+	o.filter_cgroup[0] = '\0';
+	o.filter_port = 8004;
+	ev.lport = 40000;
+	result(rm_event_match(&o, &ev), "filter: --port matches the listening port", NULL);
+	ev.listen_port = 0;
+	result(!rm_event_match(&o, &ev), "filter: --port does not match the remote port of a local socket",
+	       NULL);
+	ev.lport = 8004;
+	result(rm_event_match(&o, &ev), "filter: --port matches the local port", NULL);
+	ev.lport = 0;
+	ev.sock = RSTMON_SOCK_NOT_LOCAL;
+	ev.sport = 1;
+	ev.dport = 8004;
+	result(rm_event_match(&o, &ev), "filter: --port matches either port of a forwarded event",
+	       NULL);
+	ev.dport = 8005;
+	result(!rm_event_match(&o, &ev), "filter: --port: neither port of a forwarded event", NULL);
+	o.filter_port = 0;
+	o.has_cause = true;
+	o.filter_cause = RSTMON_CAUSE_REFUSED;
+	result(!rm_event_match(&o, &ev), "filter: --cause another cause", NULL);
+	o.filter_cause = ev.cause;
+	result(rm_event_match(&o, &ev), "filter: --cause the same cause", NULL);
+}
+
+static struct rm_cgroup cgv(uint64_t id, const char *path, uint64_t rsts, bool other)
+{
+	struct rm_cgroup c;
+
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.other = other;
+	c.rsts = rsts;
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	return c;
+}
+
+static void test_cgroup_metrics(void)
+{
+	struct rm_cgroup v[6];
+	uint64_t other;
+	size_t n;
+	char *s;
+
+	v[0] = cgv(1, "/b", 5, false);
+	v[1] = cgv(0, "", 7, true);
+	v[2] = cgv(2, "/a", 5, false);
+	v[3] = cgv(3, "/c", 9, false);
+	v[4] = cgv(4, "", 1, false);
+	v[5] = cgv(5, "/q\"uo\\te\nx", 2, false);
+	n = rm_cgroup_top(v, 6, 2, &other);
+	result(n == 2 && v[0].id == 3 && v[1].id == 2 && other == 5 + 2 + 1 + 7,
+	       "metrics: top 2 by count, a tie broken by path, the rest and the kernel's other summed",
+	       "n %zu, first %llu, second %llu, other %llu", n, (unsigned long long)v[0].id,
+	       (unsigned long long)v[1].id, (unsigned long long)other);
+	n = rm_cgroup_top(v, 6, 10, &other);
+	result(n == 5 && other == 7 && v[5].other, "metrics: fewer cgroups than N: all, other is the kernel's",
+	       "n %zu other %llu", n, (unsigned long long)other);
+	n = rm_cgroup_top(v, 0, 10, &other);
+	result(n == 0 && other == 0, "metrics: no cgroups", NULL);
+
+	CAPTURE(s, rm_print_cgroup_metrics(f, v, 6, 3));
+	expect_str("metrics: rstmon_cgroup_resets_total, top 3 and other", s,
+		   "# HELP rstmon_cgroup_resets_total TCP RSTs by the cgroup of the local socket they involved: the top cgroups, then all others.\n"
+		   "# TYPE rstmon_cgroup_resets_total counter\n"
+		   "rstmon_cgroup_resets_total{cgroup=\"/c\"} 9\n"
+		   "rstmon_cgroup_resets_total{cgroup=\"/a\"} 5\n"
+		   "rstmon_cgroup_resets_total{cgroup=\"/b\"} 5\n"
+		   "rstmon_cgroup_resets_total{cgroup=\"other\"} 10\n");
+	free(s);
+	CAPTURE(s, rm_print_cgroup_metrics(f, v, 6, 5));
+	result(strstr(s, "{cgroup=\"/q\\\"uo\\\\te\\nx\"} 2\n") &&
+	       strstr(s, "{cgroup=\"id:4\"} 1\n") && strstr(s, "{cgroup=\"other\"} 7\n"),
+	       "metrics: label values escaped, a cgroup without a path labelled by id", "%s", s);
+	free(s);
+	CAPTURE(s, rm_prom_label(f, "a\\b\"c\nd"));
+	expect_str("metrics: Prometheus label escaping", s, "a\\\\b\\\"c\\nd");
+	free(s);
+}
+
+/* A temporary tree: the cgroup ids are the directories' inode numbers. */
+static void test_cgroup_find(void)
+{
+	char root[] = "/tmp/rstmonctl-cg-XXXXXX", path[512], out[512], mi[600];
+	struct stat st;
+	FILE *f;
+
+	if (!mkdtemp(root)) {
+		result(false, "cgroup: temporary tree", "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/a", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/a/b c", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/ab", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/a/b c", root);
+	stat(path, &st);
+	result(!rm_cgroup_find(root, st.st_ino, out, sizeof(out)) && !strcmp(out, "/a/b c"),
+	       "cgroup: an id found by a walk below the mount", "'%s'", out);
+	stat(root, &st);
+	result(!rm_cgroup_find(root, st.st_ino, out, sizeof(out)) && !strcmp(out, "/"),
+	       "cgroup: the root's id is /", "'%s'", out);
+	result(rm_cgroup_find(root, 1, out, sizeof(out)) < 0, "cgroup: an unknown id is not found",
+	       NULL);
+
+	snprintf(mi, sizeof(mi), "%s/mountinfo", root);
+	f = fopen(mi, "w");
+	fputs("22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+	      "30 22 0:26 / /sys/fs/cgroup\\040x rw,nosuid shared:9 - cgroup2 cgroup2 rw,nsdelegate\n", f);
+	fclose(f);
+	result(!rm_cgroup2_mount(mi, out, sizeof(out)) && !strcmp(out, "/sys/fs/cgroup x"),
+	       "cgroup: the cgroup2 mount from mountinfo, unescaped", "'%s'", out);
+	f = fopen(mi, "w");
+	fputs("22 1 0:21 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n", f);
+	fclose(f);
+	result(rm_cgroup2_mount(mi, out, sizeof(out)) < 0, "cgroup: no cgroup2 mount (v1 only)", NULL);
+	unlink(mi);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	if (system(path))
+		result(false, "cgroup: remove the temporary tree", NULL);
+}
+
+/* ---------------------------------------------------------------- why */
+
+/* rm_print_why_text() of @ev contains each of the NULL-terminated strings. */
+static void expect_why(const char *name, const struct rm_event *ev, const struct rm_why_extra *x,
+		       ...)
+{
+	const char *want, *missing = NULL;
+	va_list ap;
+	char *s;
+
+	CAPTURE(s, rm_print_why_text(f, ev, x));
+	va_start(ap, x);
+	while (!missing && (want = va_arg(ap, const char *)))
+		if (!strstr(s, want))
+			missing = want;
+	va_end(ap);
+	result(!missing, name, "missing '%s' in:\n#   %s", missing, s);
+	free(s);
+}
+
+static void test_why(void)
+{
+	struct rm_why_extra x = { "blue", "http-alt" };
+	struct rm_event ev;
+	char *s;
+
+	/* A linger-abort of this host's server socket. */
+	event_attr(&ev);
+	CAPTURE(s, rm_print_why_text(f, &ev, &x));
+	result(strstr(s, "Event 2: the RST from 10.1.0.2:8004 to 10.1.0.1:40312 left this host; the connection was established.") &&
+	       strstr(s, "Who reset it: this host's TCP stack.") &&
+	       strstr(s, "Why: linger-abort: the application closed its socket with SO_LINGER set to zero") &&
+	       strstr(s, "How sure: certain") &&
+	       strstr(s, "Who was hit: a connected local socket, local port 8004, accepted on listening port 8004 (http-alt), cgroup /system.slice/my app\\x.service, uid 0, network namespace 4026531840 (ip netns blue).") &&
+	       strstr(s, "What to do: Expected when the application means it; otherwise remove SO_LINGER 0") &&
+	       s[strlen(s) - 1] == '\n' && s[strlen(s) - 2] == '\n',
+	       "why: linger-abort paragraph", "%s", s);
+	free(s);
+
+	/* idle-timeout from a middlebox, seen coming in. */
+	event_attr(&ev);
+	ev.dir = RSTMON_DIR_IN;
+	ev.sender = RSTMON_SENDER_MIDDLEBOX;
+	ev.cause = RSTMON_CAUSE_IDLE_TIMEOUT;
+	ev.confidence = RSTMON_CONF_LIKELY;
+	ev.idle_ms = 3600500;
+	ev.ttl = 60;
+	ev.ttl_base = 52;
+	ev.evidence |= RSTMON_EV_IDLE | RSTMON_EV_TTL_MISMATCH;
+	expect_why("why: idle-timeout from a middlebox", &ev, NULL,
+		   "Who reset it: a device in between (middlebox).",
+		   "the sender was silent for 3600.500 s",
+		   "its TTL 60 does not match the sender's 52",
+		   "How sure: likely",
+		   "What to do: Enable TCP keepalives below the middlebox's idle timeout, or raise that timeout.", NULL);
+	ev.sender = RSTMON_SENDER_PEER;
+	expect_why("why: idle-timeout from the peer: the peer's advice", &ev, NULL,
+		   "Who reset it: the remote peer.",
+		   "What to do: Enable TCP keepalives (or application pings) below the peer's idle timeout", NULL);
+
+	/* no-connection: a stateless reply, no local socket. */
+	event_attr(&ev);
+	ev.cause = RSTMON_CAUSE_NO_CONNECTION;
+	ev.sock = RSTMON_SOCK_NONE;
+	ev.listen_port = 0;
+	ev.has_uid = false;
+	ev.cgroup_id = 0;
+	snprintf(ev.kreason, sizeof(ev.kreason), "NO_SOCKET");
+	expect_why("why: no-connection says no local socket existed", &ev, NULL,
+		   "Who was hit: no local socket existed (a stateless reply: nothing listened, or the connection was unknown), local port 8004, network namespace 4026531840.",
+		   "the kernel's reason: NO_SOCKET",
+		   "What to do: Drain connections before moving a virtual IP", NULL);
+
+	/* data-after-close and accept-overflow; JSON. */
+	event_attr(&ev);
+	ev.cause = RSTMON_CAUSE_DATA_AFTER_CLOSE;
+	ev.fin_sender = true;
+	ev.fin_sender_ago_ms = 120;
+	expect_why("why: data-after-close", &ev, NULL,
+		   "the sender's FIN came 120 ms before",
+		   "What to do: The client must retry idempotent requests, or the server must keep its idle timeout above the client's.", NULL);
+	ev.cause = RSTMON_CAUSE_ACCEPT_OVERFLOW;
+	CAPTURE(s, rm_print_why_json(f, &ev, NULL));
+	result(!strncmp(s, "{\"id\":2,", 8) && strstr(s, "\"cause\":\"accept-overflow\"") &&
+	       strstr(s, "\"sock\":\"full\"") &&
+	       strstr(s, "\"explanation\":\"Event 2: the RST from 10.1.0.2:8004") &&
+	       strstr(s, ",\"advice\":\"Raise the listen backlog and net.core.somaxconn, make the application accept faster, or add capacity.\"}") &&
+	       s[strlen(s) - 1] == '}',
+	       "why: accept-overflow as JSON", "%s", s);
+	free(s);
+
+	/* injected by a local raw socket; a module without attribution. */
+	event_v4(&ev);
+	ev.cause = RSTMON_CAUSE_INJECTED;
+	expect_why("why: injected by this host; no attribution", &ev, NULL,
+		   "Who was hit: not known",
+		   "What to do: Find the process with the raw socket (ss -w -p)", NULL);
+
+	/* Every cause has a row that applies to any sender. */
+	{
+		unsigned int c;
+		bool ok = true;
+
+		for (c = 0; c < __RSTMON_CAUSE_MAX; c++)
+			ok &= rm_advice_for(c, RSTMON_SENDER_UNKNOWN)->cause == c &&
+			      rm_advice_for(c, RSTMON_SENDER_UNKNOWN)->sender < 0;
+		result(ok, "advice: a row for every cause", NULL);
+		result(rm_cause_from_name("idle-timeout") == RSTMON_CAUSE_IDLE_TIMEOUT &&
+		       rm_cause_from_name("nope") < 0, "advice: causes by name", NULL);
+	}
+	CAPTURE(s, rm_print_advice_table(f));
+	result(!strncmp(s, "``unknown``\n    ", 16) &&
+	       strstr(s, "\n\n``idle-timeout`` from ``peer``\n    Enable TCP keepalives") != NULL,
+	       "advice: the table in the documentation's format", "%s", s);
+	free(s);
+}
+
 static void test_names(void)
 {
 	bool ok = true;
@@ -1522,6 +2063,13 @@ int main(int argc, char **argv)
 	test_nl_status();
 	test_nl_requests();
 	test_names();
+	test_parse_filters();
+	test_attr_format();
+	test_nl_attr();
+	test_filters();
+	test_cgroup_metrics();
+	test_cgroup_find();
+	test_why();
 	test_nl_extack();
 	test_errors();
 	printf("# %d tests, %d failed\n", total, failed);

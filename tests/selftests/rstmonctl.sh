@@ -82,7 +82,8 @@ expect "events: exit 0" "$rc" 0
 expect "events: lines as /proc's" "$(cat "$W/events")" "$(report b | grep '^event ')"
 j=$(nsx b "$CTL" events -j)
 expect "events -j: one object" "$(echo "$j" | wc -l)" 1
-# The object back in the text form, "key=value" per line (null: - or none).
+# The object back in the text form, "key=value" per line (null: - or none;
+# listen_port is the line's listen, the cgroup path escaped as there).
 kv=$(echo "$j" | python3 -c '
 import json, sys
 d = json.loads(sys.stdin.readline())
@@ -96,7 +97,9 @@ for k, v in d.items():
         v = "none" if k == "kreason" else "-"
     elif isinstance(v, list):
         v = ",".join(v) or "none"
-    print("%s=%s" % (k, v))
+    elif k == "cgroup":
+        v = "".join("\\%03o" % ord(c) if c in " \t\n\\" else c for c in v)
+    print("%s=%s" % ({"listen_port": "listen"}.get(k, k), v))
 ')
 keys=$(echo "$line" | tr ' ' '\n' | sed -n 's/=.*//p')
 expect "events -j: the keys of the /proc line" "$(echo "$kv" | sed 's/=.*//' | tr '\n' ' ')" \
@@ -107,6 +110,11 @@ done
 expect "events -j: numbers are numbers" \
 	"$(echo "$j" | json 'all(isinstance(d[k], int) for k in ("id", "seq", "ttl", "idle_ms"))')" True
 expect "events -j: evidence is a list" "$(echo "$j" | json 'type(d["evidence"]).__name__')" list
+# The filters: b's event is on its local port 8301, no socket, no cgroup.
+expect "events --port: the local port" "$(nsx b "$CTL" events --port 8301)" "$(cat "$W/events")"
+expect "events --port: another port" "$(nsx b "$CTL" events --port 8302)" ""
+expect "events --cgroup: no cgroup, no match" "$(nsx b "$CTL" events --cgroup /)" ""
+expect "events: the refused SYN found no socket" "$(evf "$line" sock)" none
 
 # metrics: the refused connection, in the Prometheus text format.
 nsx b "$CTL" metrics > "$W/metrics"
@@ -120,6 +128,8 @@ expect "metrics: rsts ipv4 out" \
 	"$(counter b "rst ipv4" out)"
 expect "metrics: conns_limit" "$(sed -n 's/^rstmon_conns_limit //p' "$W/metrics")" \
 	"$(counter b table limit)"
+expect "metrics: the cgroups' other sample" \
+	"$(grep -c '^rstmon_cgroup_resets_total{cgroup="other"} [0-9]*$' "$W/metrics")" 1
 expect "metrics: every sample typed" "$(awk '
 	/^# TYPE / { t[$3] = 1; next } /^#/ { next }
 	{ n = $1; sub(/\{.*/, "", n); if (!(n in t)) bad++ } END { print bad + 0 }' "$W/metrics")" 0

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rstmonctl: what each cause means and what an operator does about it
+ * (the table of "rstmonctl why", which Documentation/rstmon.rst repeats:
+ * tests/host/advice-check.sh compares the two), and the plain-words
+ * explanation of one event.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "rstmonctl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * One row per cause, in the order of enum rstmon_cause, each followed by
+ * the rows for senders whose advice differs.
+ */
+static const struct rm_advice table[] = {
+	{ RSTMON_CAUSE_UNKNOWN, -1,
+	  "none of rstmon's rules fit; the evidence is still recorded",
+	  "Read the evidence and capture the connection (tcpdump) to see what the sender answered." },
+	{ RSTMON_CAUSE_REFUSED, -1,
+	  "it answered a connection attempt (a SYN): nothing listened on the port, or a reject rule refused it",
+	  "Start the service, or fix the address or port the client uses, or the rule that rejects it." },
+	{ RSTMON_CAUSE_REFUSED, RSTMON_SENDER_FIREWALL,
+	  "a reject rule of this host's firewall refused a connection attempt (a SYN)",
+	  "Find the reject rule that matches (nft list ruleset) and allow the traffic, or fix the client." },
+	{ RSTMON_CAUSE_NO_CONNECTION, -1,
+	  "it answered a segment of a connection the sender had no state for: it restarted, the address moved to another host, or a NAT or load balancer lost the mapping",
+	  "Drain connections before moving a virtual IP or restarting a server; check the state timeouts and failovers of NATs and load balancers on the path." },
+	{ RSTMON_CAUSE_DATA_AFTER_CLOSE, -1,
+	  "data reached a socket whose application had already closed it: the keep-alive race, a server closing an idle connection as the client sends its next request",
+	  "The client must retry idempotent requests, or the server must keep its idle timeout above the client's." },
+	{ RSTMON_CAUSE_UNREAD_DATA, -1,
+	  "the application closed its socket with received data still unread, which makes the kernel reset instead of closing",
+	  "Make the application read what it was sent (or shut down and drain) before it closes the socket." },
+	{ RSTMON_CAUSE_LINGER_ABORT, -1,
+	  "the application closed its socket with SO_LINGER set to zero: an abortive close",
+	  "Expected when the application means it; otherwise remove SO_LINGER 0 and close normally." },
+	{ RSTMON_CAUSE_APP_ABORT, -1,
+	  "the connection was aborted on purpose: an application's abort, ss -K (SOCK_DESTROY) or connect(AF_UNSPEC)",
+	  "Find who aborts it (the application's error handling, an operator's ss -K); the network is not at fault." },
+	{ RSTMON_CAUSE_ACCEPT_OVERFLOW, -1,
+	  "the listener's accept queue was full (net.ipv4.tcp_abort_on_overflow set), or the server never took the finished handshake",
+	  "Raise the listen backlog and net.core.somaxconn, make the application accept faster, or add capacity." },
+	{ RSTMON_CAUSE_TIME_WAIT, -1,
+	  "a TIME_WAIT or FIN_WAIT2 socket answered a segment that was not new data of the old connection (a stray segment, a SYN inside its window)",
+	  "Usually harmless; if new connections hit it, let clients use fresh source ports instead of reusing them quickly." },
+	{ RSTMON_CAUSE_BAD_SEGMENT, -1,
+	  "the sender found the segment invalid (an unacceptable ACK to its SYN-ACK, bad flags)",
+	  "Capture the handshake: look for a device that rewrites segments or a broken client stack." },
+	{ RSTMON_CAUSE_MEMORY, -1,
+	  "the sender's kernel reset for lack of memory or because too many sockets were orphaned",
+	  "Raise net.ipv4.tcp_max_orphans or tcp_mem, or find the application that leaves sockets orphaned." },
+	{ RSTMON_CAUSE_TIMEOUT, -1,
+	  "a TCP timer gave up: keepalive probes went unanswered, or a FIN_WAIT2 socket timed out",
+	  "Check the path to the peer, which stopped answering; lengthen tcp_keepalive_* or tcp_fin_timeout if they are too short." },
+	{ RSTMON_CAUSE_IDLE_TIMEOUT, -1,
+	  "the connection was silent longer than idle_threshold and the sender had expired its state",
+	  "Enable TCP keepalives below the middlebox's idle timeout, or raise that timeout." },
+	{ RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_SENDER_FIREWALL,
+	  "the connection was silent longer than idle_threshold and this host's firewall had expired its state",
+	  "Enable TCP keepalives below the firewall's idle timeout (nf_conntrack_tcp_timeout_established), or raise that timeout." },
+	{ RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_SENDER_PEER,
+	  "the connection was silent longer than idle_threshold and the peer had dropped it",
+	  "Enable TCP keepalives (or application pings) below the peer's idle timeout, or raise that timeout on the peer." },
+	{ RSTMON_CAUSE_ABANDONED, -1,
+	  "it came right after the handshake with no data either way: the loser of a parallel connect (SMB 139/445, happy eyeballs)",
+	  "Usually harmless: nothing to do unless the client never gets a connection." },
+	{ RSTMON_CAUSE_INJECTED, -1,
+	  "it was forged by a third party: the real endpoint did not reset (it sent data after the RST, or a burst of RSTs, TTL or sequence numbers not its own)",
+	  "Find the device on the path that injects RSTs (an IPS, a DPI or censorship box) and exempt the traffic, or use TLS or a VPN it cannot inspect." },
+	{ RSTMON_CAUSE_INJECTED, RSTMON_SENDER_LOCAL,
+	  "a process on this host forged it through a raw socket",
+	  "Find the process with the raw socket (ss -w -p) and stop it unless it is a wanted tool." },
+};
+
+const struct rm_advice *rm_advice_for(unsigned int cause, unsigned int sender)
+{
+	const struct rm_advice *any = &table[0];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(table); i++) {
+		if (table[i].cause != cause)
+			continue;
+		if (table[i].sender == (int)sender)
+			return &table[i];
+		if (table[i].sender < 0)
+			any = &table[i];
+	}
+	return any;
+}
+
+/* @s word-wrapped at 76 columns, each line indented by four spaces. */
+static void wrap(FILE *f, const char *s)
+{
+	const char *w = s;
+	unsigned int col = 0;
+
+	while (*w) {
+		size_t n = strcspn(w, " ");
+
+		if (col && col + 1 + n > 72) {
+			fputc('\n', f);
+			col = 0;
+		}
+		fputs(col ? " " : "    ", f);
+		fwrite(w, 1, n, f);
+		col += n + (col ? 1 : 0);
+		w += n;
+		w += strspn(w, " ");
+	}
+	fputc('\n', f);
+}
+
+void rm_print_advice_table(FILE *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(table); i++) {
+		const struct rm_advice *a = &table[i];
+
+		if (i)
+			fputc('\n', f);
+		fprintf(f, "``%s``", rstmon_cause_name(a->cause));
+		if (a->sender >= 0)
+			fprintf(f, " from ``%s``", rstmon_sender_name(a->sender));
+		fputc('\n', f);
+		wrap(f, a->advice);
+	}
+}
+
+/* ---------------------------------------------------------------- why */
+
+/* A growing string in a fixed buffer. */
+struct sbuf {
+	char *b;
+	size_t len, off;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void put(struct sbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (s->off >= s->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(s->b + s->off, s->len - s->off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		s->off += (size_t)n < s->len - s->off ? (size_t)n : s->len - s->off - 1;
+}
+
+/* @v's entry of @table (@n entries), or "unknown". */
+static const char *words(const char *const *table, unsigned int n, unsigned int v)
+{
+	return v < n && table[v] ? table[v] : "unknown";
+}
+
+#define WORDS(table, v) words(table, ARRAY_SIZE(table), v)
+
+static const char *const sender_words[] = {
+	[RSTMON_SENDER_UNKNOWN] = "unknown: nothing tells",
+	[RSTMON_SENDER_LOCAL] = "this host's TCP stack",
+	[RSTMON_SENDER_FIREWALL] = "this host's firewall (a reject rule)",
+	[RSTMON_SENDER_PEER] = "the remote peer",
+	[RSTMON_SENDER_MIDDLEBOX] = "a device in between (middlebox)",
+};
+
+static const char *const dir_words[] = {
+	[RSTMON_DIR_IN] = "came in to this host",
+	[RSTMON_DIR_OUT] = "left this host",
+	[RSTMON_DIR_FWD] = "was forwarded by this host",
+};
+
+static const char *const confidence_words[] = {
+	[RSTMON_CONF_SUSPECT] = "suspect: a guess, part of the connection was not seen",
+	[RSTMON_CONF_LIKELY] = "likely: inferred from what the connection showed",
+	[RSTMON_CONF_CERTAIN] = "certain: the sending stack's own state proves it",
+};
+
+static const char *const sock_words[] = {
+	[RSTMON_SOCK_NOT_LOCAL] = "no socket of this host: the connection was forwarded through it",
+	[RSTMON_SOCK_NONE] = "no local socket existed (a stateless reply: nothing listened, or the connection was unknown)",
+	[RSTMON_SOCK_GONE] = "the local socket, already closed and gone",
+	[RSTMON_SOCK_FULL] = "a connected local socket",
+	[RSTMON_SOCK_REQUEST] = "a connection still in its handshake (owner: its listener)",
+	[RSTMON_SOCK_LISTENER] = "the listening socket itself",
+	[RSTMON_SOCK_TIME_WAIT] = "a TIME_WAIT socket, which keeps no owner",
+};
+
+static const char *sender_of(const struct rm_event *ev)
+{
+	if (ev->sender == RSTMON_SENDER_PEER && ev->dir == RSTMON_DIR_FWD)
+		return "one of the endpoints";
+	return WORDS(sender_words, ev->sender);
+}
+
+/* The key evidence, in words. */
+static void evidence_words(struct sbuf *s, const struct rm_event *ev)
+{
+	unsigned int i;
+	bool first = true;
+
+	put(s, " Evidence: the sender had sent %u bytes and the receiver %u", ev->bytes_sender,
+	    ev->bytes_receiver);
+	if (ev->evidence & RSTMON_EV_IDLE || ev->cause == RSTMON_CAUSE_IDLE_TIMEOUT)
+		put(s, "; the sender was silent for %u.%03u s before the RST", ev->idle_ms / 1000,
+		    ev->idle_ms % 1000);
+	if (ev->fin_sender)
+		put(s, "; the sender's FIN came %u ms before", ev->fin_sender_ago_ms);
+	if (ev->fin_receiver)
+		put(s, "; the receiver's FIN came %u ms before", ev->fin_receiver_ago_ms);
+	if (ev->evidence & RSTMON_EV_TTL_MISMATCH)
+		put(s, "; its TTL %u does not match the sender's %u", ev->ttl, ev->ttl_base);
+	if (ev->kreason[0])
+		put(s, "; the kernel's reason: %s", ev->kreason);
+	put(s, "; flags:");
+	for (i = 0; i < 32; i++) {
+		if (ev->evidence & (1U << i)) {
+			const char *n = rm_evidence_name(i);
+
+			put(s, "%s%s", first ? " " : ",", n ? n : "?");
+			first = false;
+		}
+	}
+	if (first)
+		put(s, " none");
+	put(s, ".");
+}
+
+static void hit_words(struct sbuf *s, const struct rm_event *ev, const struct rm_why_extra *x)
+{
+	put(s, " Who was hit: ");
+	if (!ev->has_attr) {
+		put(s, "not known (the module gives no attribution).");
+		return;
+	}
+	put(s, "%s", WORDS(sock_words, ev->sock));
+	if (ev->lport)
+		put(s, ", local port %u", ev->lport);
+	if (ev->listen_port) {
+		put(s, ", accepted on listening port %u", ev->listen_port);
+		if (x && x->service)
+			put(s, " (%s)", x->service);
+	}
+	if (ev->cgroup_id)
+		put(s, ", cgroup %s", ev->cgroup[0] ? ev->cgroup : "unknown (gone)");
+	if (ev->has_uid)
+		put(s, ", uid %u", ev->uid);
+	put(s, ", network namespace %u", ev->netns_inum);
+	if (x && x->netns_name)
+		put(s, " (ip netns %s)", x->netns_name);
+	put(s, ".");
+}
+
+void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
+		    const struct rm_why_extra *x)
+{
+	struct sbuf s = { buf, len, 0 };
+	char src[INET6_ADDRSTRLEN + 10], dst[INET6_ADDRSTRLEN + 10];
+	const struct rm_advice *a = rm_advice_for(ev->cause, ev->sender);
+
+	if (len)
+		buf[0] = '\0';
+	rm_format_addr(src, sizeof(src), ev->family, ev->src, ev->sport);
+	rm_format_addr(dst, sizeof(dst), ev->family, ev->dst, ev->dport);
+	put(&s, "Event %llu: the RST from %s to %s %s; the connection was %s.",
+	    (unsigned long long)ev->id, src, dst, WORDS(dir_words, ev->dir), rm_state_name(ev->state));
+	put(&s, " Who reset it: %s.", sender_of(ev));
+	put(&s, " Why: %s: %s.", rstmon_cause_name(ev->cause), a->why);
+	evidence_words(&s, ev);
+	put(&s, " How sure: %s.", WORDS(confidence_words, ev->confidence));
+	hit_words(&s, ev, x);
+}
+
+void rm_print_why_text(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)
+{
+	char buf[2048];
+
+	rm_why_explain(buf, sizeof(buf), ev, x);
+	fprintf(f, "%s What to do: %s\n\n", buf, rm_advice_for(ev->cause, ev->sender)->advice);
+}
+
+void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)
+{
+	char buf[2048];
+	bool first = true;
+
+	rm_why_explain(buf, sizeof(buf), ev, x);
+	fputc('{', f);
+	rm_print_event_json_fields(f, ev, &first);
+	rm_json_key(f, &first, "explanation");
+	rm_json_str(f, buf);
+	rm_json_key(f, &first, "advice");
+	rm_json_str(f, rm_advice_for(ev->cause, ev->sender)->advice);
+	fputc('}', f);
+}
