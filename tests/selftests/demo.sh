@@ -36,6 +36,12 @@ if [ -x "$CTL" ]; then
 	"$CTL" -n "$(ns srv)" config get
 	echo "\$ rstmonctl metrics | grep -m 3 rstmon_rsts_total"
 	"$CTL" -n "$(ns srv)" metrics | grep -m 3 'rstmon_rsts_total'
+	echo "\$ rstmonctl metrics | grep rstmon_cgroup_resets_total"
+	"$CTL" -n "$(ns srv)" metrics | grep 'rstmon_cgroup_resets_total'
+	printf '\n=== rstmonctl why: who was hit, why, and what to do (the keep-alive race, accept overflow)\n'
+	echo "\$ rstmonctl why --port 8005 --last 1; rstmonctl why --cause accept-overflow --last 1"
+	"$CTL" -n "$(ns srv)" why --port 8005 --last 1
+	"$CTL" -n "$(ns srv)" why --cause accept-overflow --last 1
 fi
 rm -rf "$TMPD"
 modprobe -r rstmon && modprobe rstmon
