@@ -80,7 +80,7 @@ run_guest() {
 	if [ "$kind" = uml ]; then
 		bash tests/vm/uml-run.sh --results "$res" "$@" || rc=$?
 	else
-		bash tests/vm/stock-vm.sh --results "$res" "$@" || rc=$?
+		bash tests/vm/stock-vm.sh --results "$res" --kind "$kind" "$@" || rc=$?
 	fi
 	[ -e "$res/results.tap" ] && cat "$res/results.tap" >> "$TAP"
 	if [ "$rc" -ne 0 ]; then
@@ -231,6 +231,22 @@ fi
 if [ -e "$OUT/k-host/rstmon.ko" ]; then
 	# Emulated (TCG) and slow on a busy machine: a generous bound.
 	run_guest stock "$OUT/stock" --ko "$OUT/k-host" --timeout 2400
+fi
+
+# 4. The same on sid's newest stock kernel: rstmon built against a tree of
+# that very version (tests/vm/stock-kernel.sh), so modprobe takes it.
+if sid=$(bash tests/vm/stock-kernel.sh sid); then
+	if build_module stock-sid "$sid/build"; then
+		# modprobe refuses a module whose vermagic differs from the kernel's.
+		want=$(modinfo -F vermagic "$(find "$sid/lib/modules" -name 'nf_conntrack.ko*' | head -n 1)")
+		got=$(modinfo -F vermagic "$OUT/k-stock-sid/rstmon.ko")
+		[ "$got" = "$want" ] && ok stock-sid-vermagic ||
+			notok stock-sid-vermagic "rstmon.ko has '$got', the kernel's modules '$want'"
+		run_guest stock-sid "$OUT/stock-sid" --image-dir "$sid" --ko "$OUT/k-stock-sid" \
+			--timeout 2400
+	fi
+else
+	notok stock-sid-guest "cannot prepare sid's stock kernel (tests/vm/stock-kernel.sh sid)"
 fi
 
 summary

@@ -35,6 +35,7 @@ for a in $(< /proc/cmdline); do
 	rstmon_kdir=*) KDIR=${a#*=} ;;
 	rstmon_mods=*) MODS=${a#*=} ;;
 	rstmon_only=*) export RSTMON_ONLY=${a#*=} ;;
+	rstmon_kind=*) KIND=${a#*=} ;;
 	esac
 done
 read -r ver < /proc/sys/kernel/osrelease
@@ -80,7 +81,7 @@ hostname rstmon-stock
 ip link set lo up
 echo "[stock-init] ready after $(uptime) s, running $TESTS"
 
-export RSTMON_KERNEL=stock RSTMON_RESULTS="$RESULTS" RSTMON_TOP="$TOP" RSTMON_KO="$KO"
+export RSTMON_KERNEL=${KIND:-stock} RSTMON_RESULTS="$RESULTS" RSTMON_TOP="$TOP" RSTMON_KO="$KO"
 cd "$TOP"
 rc=0
 bash "$TESTS" || rc=$?

@@ -7,6 +7,11 @@
 # the --results directory is shared writable at the same path.
 #
 #   stock-vm.sh --ko DIR --results DIR [--timeout S] [--append 'ARGS']
+#               [--image-dir DIR] [--kind NAME]
+#
+# --image-dir boots another stock kernel, unpacked as stock-kernel.sh
+# leaves it (boot/vmlinuz-VER, lib/modules/VER depmod'ed, "kver"); --kind
+# names the guest's results (default "stock").
 #
 # Exits 0 when the guest wrote $RESULTS/done, 124 on timeout, 1 otherwise.
 # RSTMON_GUEST_TESTS overrides the guest script (for testing the rig itself);
@@ -14,8 +19,12 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { echo "usage: $0 --ko DIR --results DIR [--timeout SECONDS] [--append ARGS]" >&2; exit 2; }
-KO='' RESULTS='' TIMEOUT=600 APPEND=''
+usage() {
+	echo "usage: $0 --ko DIR --results DIR [--timeout SECONDS] [--append ARGS]" \
+		"[--image-dir DIR] [--kind NAME]" >&2
+	exit 2
+}
+KO='' RESULTS='' TIMEOUT=600 APPEND='' IMAGE='' KIND=stock
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
 	case $1 in
@@ -23,6 +32,8 @@ while [ $# -gt 0 ]; do
 	--results) RESULTS=$2 ;;
 	--timeout) TIMEOUT=$2 ;;
 	--append) APPEND=$2 ;;
+	--image-dir) IMAGE=$2 ;;
+	--kind) KIND=$2 ;;
 	*) usage ;;
 	esac
 	shift 2
@@ -40,28 +51,35 @@ for p in "$KO" "$RESULTS" "$TESTS" "$TOP"; do
 done
 rm -f "$RESULTS/done" "$RESULTS/console.log"
 
-need_pkgs qemu-system-x86 busybox-static cpio kmod linux-headers-amd64
-ver=$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' ! -name '*-rt-amd64' \
-	! -name '*-cloud-amd64' -printf '%f\n' |
-	sed 's/^linux-headers-//' | sort -V | tail -n 1)
-[ -n "$ver" ] || die "no /usr/src/linux-headers-*-amd64"
+if [ -n "$IMAGE" ]; then
+	need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+	kdir=$(realpath "$IMAGE")
+	[ -e "$kdir/.done" ] && read -r ver < "$kdir/kver" || die "no prepared kernel in $IMAGE"
+else
+	# The kernel of the installed linux-headers.
+	need_pkgs qemu-system-x86 busybox-static cpio kmod linux-headers-amd64
+	ver=$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' ! -name '*-rt-amd64' \
+		! -name '*-cloud-amd64' -printf '%f\n' |
+		sed 's/^linux-headers-//' | sort -V | tail -n 1)
+	[ -n "$ver" ] || die "no /usr/src/linux-headers-*-amd64"
 
-# The kernel image package, unpacked (never installed: that would touch the
-# host's /boot) and cached.  depmod here gives the tree its modules.dep.
-kdir="$RSTMON_CACHE/stock-$ver"
-if [ ! -e "$kdir/.done" ]; then
-	tmp=$(mktemp -d "$RSTMON_CACHE/dl.XXXXXX")
-	log "downloading linux-image-$ver"
-	dl() { (cd "$tmp" && apt-get -o APT::Sandbox::User=root download -qq "linux-image-$ver" >&2); }
-	# Stale lists are the usual cause of a failure; an old ABI that left the
-	# archive is the other: upgrading linux-headers-amd64 fixes that.
-	dl || { apt-get update -qq >&2 && dl; } ||
-		die "cannot download linux-image-$ver (is linux-headers-amd64 up to date?)"
-	rm -rf "$kdir"
-	dpkg-deb -x "$tmp"/*.deb "$kdir" || die "cannot unpack linux-image-$ver"
-	rm -rf "$tmp"
-	depmod -b "$kdir" "$ver" || die "depmod on $kdir failed"
-	touch "$kdir/.done"
+	# The kernel image package, unpacked (never installed: that would touch the
+	# host's /boot) and cached.  depmod here gives the tree its modules.dep.
+	kdir="$RSTMON_CACHE/stock-$ver"
+	if [ ! -e "$kdir/.done" ]; then
+		tmp=$(mktemp -d "$RSTMON_CACHE/dl.XXXXXX")
+		log "downloading linux-image-$ver"
+		dl() { (cd "$tmp" && apt-get -o APT::Sandbox::User=root download -qq "linux-image-$ver" >&2); }
+		# Stale lists are the usual cause of a failure; an old ABI that left the
+		# archive is the other: upgrading linux-headers-amd64 fixes that.
+		dl || { apt-get update -qq >&2 && dl; } ||
+			die "cannot download linux-image-$ver (is linux-headers-amd64 up to date?)"
+		rm -rf "$kdir"
+		dpkg-deb -x "$tmp"/*.deb "$kdir" || die "cannot unpack linux-image-$ver"
+		rm -rf "$tmp"
+		depmod -b "$kdir" "$ver" || die "depmod on $kdir failed"
+		touch "$kdir/.done"
+	fi
 fi
 mdir="$kdir/lib/modules/$ver"
 
@@ -101,17 +119,26 @@ if [ ! -e "$initrd" ]; then
 	printf '%s\n' "$INIT" > "$stage/init"
 	chmod +x "$stage/init"
 	# modules.dep lists a module's dependencies nearest first: load in reverse.
+	# Built-in ones need no loading.
 	order=()
 	add() { local x; for x in "${order[@]}"; do [ "$x" = "$1" ] && return; done; order+=("$1"); }
 	for m in virtio_pci 9pnet_virtio 9p; do
-		line=$(grep -E "(^|/)$m\.ko:" "$mdir/modules.dep") || die "$m.ko not in $mdir"
+		grep -qE "(^|/)$m\.ko\$" "$mdir/modules.builtin" && continue
+		line=$(grep -E "(^|/)$m\.ko(\.(xz|zst|gz))?:" "$mdir/modules.dep") || die "$m.ko not in $mdir"
 		read -ra deps <<<"${line#*:}"
 		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do add "${deps[i]}"; done
 		add "${line%%:*}"
 	done
+	# busybox's insmod takes them uncompressed.
 	for m in "${order[@]}"; do
-		cp "$mdir/$m" "$stage/m/"
-		basename "$m" >> "$stage/modules"
+		b=$(basename "$m")
+		case $m in
+		*.xz) xz -dc "$mdir/$m" > "$stage/m/${b%.xz}" ;;
+		*.zst) zstd -qdc "$mdir/$m" > "$stage/m/${b%.zst}" ;;
+		*.gz) gzip -dc "$mdir/$m" > "$stage/m/${b%.gz}" ;;
+		*) cp "$mdir/$m" "$stage/m/" ;;
+		esac
+		echo "${b%.ko*}.ko" >> "$stage/modules"
 	done
 	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$initrd.tmp"
 	mv "$initrd.tmp" "$initrd"
@@ -133,10 +160,10 @@ depmod -b "$run" "$ver" || die "depmod for $KO failed"
 # panic=-1 with -no-reboot makes a panic end qemu at once.
 cmdline="console=ttyS0 loglevel=7 panic=-1 rstmon_top=$TOP rstmon_results=$RESULTS"
 cmdline+=" rstmon_ko=$KO rstmon_tests=$TESTS rstmon_kdir=$mdir"
-cmdline+=" rstmon_mods=$run/lib/modules/$ver $APPEND"
+cmdline+=" rstmon_mods=$run/lib/modules/$ver rstmon_kind=$KIND $APPEND"
 # A selftest name filter, as for the UML guest (ad-hoc runs).
 [ -n "${RSTMON_ONLY:-}" ] && cmdline+=" rstmon_only=$RSTMON_ONLY"
-log "booting stock $ver (${RSTMON_QEMU_ACCEL:-tcg}, timeout ${TIMEOUT}s), console in $RESULTS/console.log"
+log "booting $KIND $ver (${RSTMON_QEMU_ACCEL:-tcg}, timeout ${TIMEOUT}s), console in $RESULTS/console.log"
 start=$SECONDS
 rc=0
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
