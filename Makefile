@@ -13,6 +13,8 @@
 #   make dkms-install    register the sources with DKMS (/usr/src/rstmon-VERSION),
 #                        build and install for the running kernel
 #   make dkms-uninstall  remove them from DKMS
+#   make deb             build the rstmon-dkms and rstmonctl Debian packages
+#                        into build/deb/ (packaging: module/debian/)
 #   make KDIR=...        build against another kernel tree
 
 # Kbuild reads ./Kbuild (never this file) for the module itself, so this
@@ -28,12 +30,16 @@ DESTDIR ?=
 PREFIX ?= /usr
 INSTALL_MOD_DIR ?= updates
 
-.PHONY: all module ctl clean check demo bench install uninstall dkms-install dkms-uninstall deps
+.PHONY: all module ctl clean check demo bench install install-ctl uninstall dkms-source \
+	dkms-install dkms-uninstall deb deps
 
 VERSION := $(shell sed -n 's/^\#define RSTMON_VERSION "\(.*\)"/\1/p' module/rstmon.h)
 SYSTEMD_DIR ?= /lib/systemd/system
 DKMS_SRC ?= /usr/src
 DKMS_ARGS ?=
+# What DKMS builds from: the module's sources, nothing built from them.
+DKMS_FILES := Kbuild Makefile module/compat/probe.sh \
+	$(wildcard module/*.[ch] module/compat/probes/*.c uapi/linux/*.h)
 
 all: module ctl
 
@@ -69,8 +75,12 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
-	$(MAKE) -C userspace-ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) install-ctl
 	install -D -m 0644 module/rstmon.modprobe.conf $(DESTDIR)/etc/modprobe.d/rstmon.conf
+
+# rstmonctl, its man page and the rstmon-events unit (the rstmonctl package).
+install-ctl:
+	$(MAKE) -C userspace-ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	install -D -m 0644 userspace-ctl/rstmon-events.service \
 		$(DESTDIR)$(SYSTEMD_DIR)/rstmon-events.service
 
@@ -82,12 +92,15 @@ uninstall:
 
 # DKMS builds from a copy of the sources it keeps; DKMS_ARGS passes options
 # such as --dkmstree (the test suite uses them to stay in a scratch tree).
-dkms-install:
+# dkms-source lays the sources out as DKMS wants them (also the rstmon-dkms
+# package's files).
+dkms-source:
 	rm -rf $(DKMS_SRC)/rstmon-$(VERSION)
 	mkdir -p $(DKMS_SRC)/rstmon-$(VERSION)
-	cp -r Kbuild Makefile module uapi $(DKMS_SRC)/rstmon-$(VERSION)/
-	rm -rf $(DKMS_SRC)/rstmon-$(VERSION)/module/generated
-	sed 's/@VERSION@/$(VERSION)/' module/dkms.conf > $(DKMS_SRC)/rstmon-$(VERSION)/dkms.conf
+	cp --parents $(DKMS_FILES) $(DKMS_SRC)/rstmon-$(VERSION)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' module/dkms.conf > $(DKMS_SRC)/rstmon-$(VERSION)/dkms.conf
+
+dkms-install: dkms-source
 	dkms add $(DKMS_ARGS) --sourcetree $(DKMS_SRC) -m rstmon -v $(VERSION)
 	dkms build $(DKMS_ARGS) --sourcetree $(DKMS_SRC) -m rstmon -v $(VERSION) -k $(KVER)
 	dkms install $(DKMS_ARGS) --sourcetree $(DKMS_SRC) -m rstmon -v $(VERSION) -k $(KVER)
@@ -95,3 +108,20 @@ dkms-install:
 dkms-uninstall:
 	dkms remove $(DKMS_ARGS) --sourcetree $(DKMS_SRC) -m rstmon -v $(VERSION) --all
 	rm -rf $(DKMS_SRC)/rstmon-$(VERSION)
+
+# The Debian packages, built by dpkg-buildpackage in a copy of the sources
+# with module/debian/ as debian/ (the version: RSTMON_VERSION, as above).
+DEB_DIR := build/deb
+DEB_SRC := $(DEB_DIR)/rstmon-$(VERSION)
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	cp --parents $(DKMS_FILES) module/dkms.conf module/rstmon.modprobe.conf README.md \
+		userspace-ctl/Makefile userspace-ctl/rstmonctl.8 userspace-ctl/rstmon-events.service \
+		$(wildcard userspace-ctl/*.[ch]) $(DEB_SRC)/
+	cp -r module/debian $(DEB_SRC)/debian
+	sed -e 's/@VERSION@/$(VERSION)/' \
+		-e "s/@DATE@/$$(git log -1 --format=%aD 2>/dev/null || date -R)/" \
+		module/debian/changelog > $(DEB_SRC)/debian/changelog
+	cd $(DEB_SRC) && dpkg-buildpackage -b --no-sign
+	@ls $(DEB_DIR)/*.deb

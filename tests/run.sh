@@ -33,7 +33,8 @@ deps() {
 	need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils \
 		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
 		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse \
-		python3-docutils procps python3-yaml python3-jsonschema util-linux dkms
+		python3-docutils procps python3-yaml python3-jsonschema util-linux dkms \
+		debhelper dpkg-dev fakeroot dh-dkms
 }
 
 # build_module NAME KDIR [make args...]: build the module sources in a
@@ -151,6 +152,10 @@ else
 	notok make-install "see $OUT/install.log"
 fi
 
+# make deb: the Debian packages, left in build/deb/ for the stock guest's
+# deb.sh to install.
+if make deb > "$OUT/deb.log" 2>&1; then ok deb-build; else notok deb-build "see $OUT/deb.log"; fi
+
 # The tracked-segment path takes no lock and writes no shared atomic.
 python3 tests/host/hotpath-check.py . > "$OUT/hotpath.log" 2>&1
 hp_rc=$?
@@ -229,8 +234,9 @@ fi
 
 # 3. Debian's stock kernel under QEMU: modprobe and the scenarios.
 if [ -e "$OUT/k-host/rstmon.ko" ]; then
-	# Emulated (TCG) and slow on a busy machine: a generous bound.
-	run_guest stock "$OUT/stock" --ko "$OUT/k-host" --timeout 2400
+	# Emulated (TCG) and slow on a busy machine: a generous bound (deb.sh's
+	# DKMS build alone takes up to 15 minutes there).
+	run_guest stock "$OUT/stock" --ko "$OUT/k-host" --timeout 3600
 fi
 
 # 4. The same on sid's newest stock kernel: rstmon built against a tree of

@@ -77,7 +77,5 @@ fi
 # The tests after this one need the test's own rstmon back.
 trap - EXIT
 restore
-[ "$(modinfo -n rstmon 2>/dev/null)" = "$mods/updates/rstmon.ko" ] &&
-	[ -d /sys/module/rstmon ] && pass "the test's own rstmon is back and loaded" ||
-	fail "the test's own rstmon is back and loaded" "$(modinfo -n rstmon 2>&1)"
+own_rstmon_back
 finish

@@ -70,6 +70,18 @@ wait_until() {
 	done
 }
 
+# own_rstmon_back: after a test that installed another rstmon, the
+# harness's own (updates/rstmon.ko) is the one modprobe finds, and loaded.
+own_rstmon_back() {
+	local name="the test's own rstmon is back and loaded"
+	if [ "$(modinfo -n rstmon 2>/dev/null)" = "/lib/modules/$(uname -r)/updates/rstmon.ko" ] &&
+	   [ -d /sys/module/rstmon ]; then
+		pass "$name"
+	else
+		fail "$name" "$(modinfo -n rstmon 2>&1)"
+	fi
+}
+
 # report NAME: /proc/net/rstmon of namespace NAME.
 report() { nsx "$1" cat /proc/net/rstmon; }
 

@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Debian packages of "make deb" (tests/run.sh builds them into
+# build/deb/ before the guest boots), on Debian's stock kernel: dpkg
+# installs rstmon-dkms and rstmonctl in a chroot whose root is an overlay
+# (tmpfs over the read-only root), DKMS builds rstmon there for the running
+# kernel, that copy loads and classifies a refused connection, the
+# installed rstmonctl reports it, the man page and the unit (not enabled)
+# are there, and dpkg -r takes it all away.  The chroot has a module tree
+# of its own; the test's own rstmon is loaded again afterwards.
+#
+# DKMS's build under emulation takes most of the time:
+# time bound: 1500
+. "$(dirname "$0")/lib.sh"
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+kver=$(uname -r)
+hdr=/usr/src/linux-headers-$kver
+command -v dpkg > /dev/null && command -v dkms > /dev/null || skip "dpkg or dkms is not installed"
+[ -e "$hdr/Makefile" ] || skip "no headers for $kver (not the stock kernel)"
+mods=/lib/modules/$kver
+[ -e "$mods/updates/rstmon.ko" ] || skip "the harness's rstmon.ko is not in $mods/updates"
+debs=("$TOP"/build/deb/rstmon-dkms_*_all.deb "$TOP"/build/deb/rstmonctl_*_"$(dpkg --print-architecture)".deb)
+[ -e "${debs[0]}" ] && [ -e "${debs[1]}" ] || skip "no packages in $TOP/build/deb (make deb)"
+ver=${debs[0]##*/rstmon-dkms_}
+ver=${ver%_all.deb}
+
+W=$(mktemp -d)
+R=$W/root
+restore() {
+	cleanup
+	modprobe -r rstmon 2>/dev/null
+	mountpoint -q "$R" && umount -R "$R"
+	mountpoint -q "$W/rw" && umount "$W/rw"
+	modprobe rstmon || echo "# the test's own rstmon does not load again"
+	rm -rf "$W"
+}
+trap restore EXIT
+
+# in_root CMD...: CMD in the chroot.
+in_root() { chroot "$R" "$@"; }
+# build_id FILE: the GNU build ID of a module file, or of a loaded module's
+# note (/sys/module/NAME/notes/.note.gnu.build-id: its last 20 bytes).
+build_id() {
+	case $1 in
+	/sys/*) od -An -v -tx1 "$1" | tr -d ' \n' | tail -c 40 ;;
+	*) readelf -n "$1" | sed -n 's/.*Build ID: //p' ;;
+	esac
+}
+
+# The chroot: overlayfs with the 9p root as its lower layer (a lower layer
+# may be a network file system) and a tmpfs for the upper one.  Its
+# /lib/modules/$kver has the stock modules only (no updates/), so DKMS's
+# copy is the one rstmon its modprobe can find; /var/lib/dkms starts empty.
+modprobe overlay
+mkdir -p "$W/rw" "$R"
+mount -t tmpfs -o mode=0755 tmpfs "$W/rw" && mkdir "$W/rw/upper" "$W/rw/work" &&
+	mount -t overlay overlay -o "lowerdir=/,upperdir=$W/rw/upper,workdir=$W/rw/work" "$R" ||
+	{ fail "overlay over the root"; finish; }
+pass "overlay over the root"
+echo "# [${SECONDS}s] overlay mounted"
+mount --bind /proc "$R/proc"
+mount --bind /sys "$R/sys"
+mount --bind /dev "$R/dev"
+mount --bind /dev/pts "$R/dev/pts"
+for d in /run /tmp /var/lib/dkms "/lib/modules"; do
+	mount -t tmpfs -o mode=0755 tmpfs "$R$d"
+done
+chmod 1777 "$R/tmp"
+mkdir -p "$R$mods/kernel"
+mount --bind "$mods/kernel" "$R$mods/kernel"
+cp "$mods"/modules.* "$R$mods/"
+ln -s "$hdr" "$R$mods/build"
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+# man-db's trigger would index every manual page over 9p: not here.
+rm -f "$R/var/lib/man-db/auto-update"
+cp "${debs[@]}" "$R/tmp/"
+
+# stamp: stdin as comments, each line with the seconds since the start.
+stamp() { while IFS= read -r l; do echo "# [${SECONDS}s] $l"; done; }
+
+export DEBIAN_FRONTEND=noninteractive
+# Where DKMS's build is, once a minute.
+while sleep 60; do
+	tail -q -n 1 "$R"/var/lib/dkms/rstmon/*/build/make.log 2>/dev/null | stamp
+done &
+PIDS+=($!)
+in_root dpkg -i --force-unsafe-io "/tmp/${debs[0]##*/}" "/tmp/${debs[1]##*/}" 2>&1 | stamp
+rc=${PIPESTATUS[0]}
+stop "${PIDS[-1]}"
+if [ "$rc" -eq 0 ]; then
+	pass "dpkg -i rstmon-dkms rstmonctl"
+else
+	fail "dpkg -i rstmon-dkms rstmonctl"
+	find "$R/var/lib/dkms" -name make.log -exec tail -n 20 {} + | sed 's/^/# /'
+fi
+case $(in_root dkms status -m rstmon 2>/dev/null) in
+*"rstmon/$ver, $kver"*installed*) pass "dkms status: rstmon/$ver installed for $kver" ;;
+*) fail "dkms status: rstmon/$ver installed for $kver" "$(in_root dkms status 2>&1)" ;;
+esac
+ko=$(in_root modinfo -n rstmon 2>&1)
+case $ko in
+"$mods/updates/dkms/rstmon.ko"*) pass "the chroot's modinfo finds DKMS's copy" ;;
+*) fail "the chroot's modinfo finds DKMS's copy" "$ko" ;;
+esac
+
+modprobe -r rstmon
+in_root modprobe rstmon && pass "the chroot's modprobe rstmon" || fail "the chroot's modprobe rstmon"
+expect "the loaded rstmon is DKMS's build" "$(build_id /sys/module/rstmon/notes/.note.gnu.build-id)" \
+	"$(build_id "$R$ko")"
+
+add_ns a b
+link a b 1
+expect "refused connect" "$(tcp_connect a 10.1.0.2 8951)" ECONNREFUSED
+expect_event "DKMS's rstmon classifies it" b 8951 out local refused
+expect "the packaged rstmonctl: status" "$(nsx b chroot "$R" /usr/sbin/rstmonctl status | head -n 1)" \
+	"$(report b | head -n 1)"
+expect "the packaged rstmonctl: events" "$(nsx b chroot "$R" /usr/sbin/rstmonctl events)" \
+	"$(report b | grep '^event ')"
+
+man=$(in_root man -w rstmonctl 2>&1)
+expect "man -w rstmonctl" "$man" /usr/share/man/man8/rstmonctl.8.gz
+unit=/lib/systemd/system/rstmon-events.service
+[ -f "$R$unit" ] && pass "rstmon-events.service installed" || fail "rstmon-events.service installed" "no $unit"
+st=$(systemctl --root="$R" is-enabled rstmon-events.service 2>&1)
+expect "rstmon-events.service not enabled" "$st" disabled
+
+modprobe -r rstmon
+in_root dpkg -r rstmonctl rstmon-dkms 2>&1 | stamp
+[ "${PIPESTATUS[0]}" -eq 0 ] && pass "dpkg -r rstmonctl rstmon-dkms" || fail "dpkg -r rstmonctl rstmon-dkms"
+expect "dkms status: no rstmon" "$(in_root dkms status -m rstmon 2>&1)" ""
+left=$(cd "$R" && ls -d ".$mods/updates/dkms/rstmon.ko"* "./usr/src/rstmon-$ver" ./usr/sbin/rstmonctl \
+	"./usr/share/man/man8/rstmonctl.8.gz" ".$unit" 2>/dev/null)
+expect "no packaged file left" "$left" ""
+
+# The tests after this one need the test's own rstmon back.
+trap - EXIT
+restore
+own_rstmon_back
+finish
