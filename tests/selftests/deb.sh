@@ -126,6 +126,26 @@ unit=/lib/systemd/system/rstmon-events.service
 st=$(systemctl --root="$R" is-enabled rstmon-events.service 2>&1)
 expect "rstmon-events.service not enabled" "$st" disabled
 
+# The unit's own commands, as systemd runs them (no systemd is PID 1 in
+# this guest): ExecStartPre loads rstmon, ExecStart streams every event as
+# a JSON line (to the journal under systemd; to a file here).
+pre=$(sed -n 's/^ExecStartPre=//p' "$R$unit")
+start=$(sed -n 's/^ExecStart=//p' "$R$unit")
+modprobe -r rstmon
+# shellcheck disable=SC2086
+in_root $pre && [ -e /sys/module/rstmon ] && pass "the unit's ExecStartPre loads rstmon" ||
+	fail "the unit's ExecStartPre loads rstmon" "$pre"
+# shellcheck disable=SC2086
+nsx b chroot "$R" timeout 120 $start > "$W/unit.out" 2>&1 &
+PIDS+=($!)
+# Until the stream is subscribed, a refused connection goes unseen: retry.
+wait_until 30 sh -c "ip netns exec $(ns a) $KIT client connect 10.1.0.2 8952 > /dev/null;
+	grep -q refused '$W/unit.out'"
+stop "${PIDS[-1]}"
+line=$(grep -m 1 refused "$W/unit.out")
+expect "the unit's ExecStart streams the event as JSON" \
+	"$(echo "$line" | json 'd["dir"] + " " + d["sender"] + " " + d["cause"]' 2>&1)" "out local refused"
+
 modprobe -r rstmon
 in_root dpkg -r rstmonctl rstmon-dkms 2>&1 | stamp
 [ "${PIPESTATUS[0]}" -eq 0 ] && pass "dpkg -r rstmonctl rstmon-dkms" || fail "dpkg -r rstmonctl rstmon-dkms"

@@ -362,8 +362,15 @@ wait "$WPID"
 expect "watch: SIGINT exits 0" "$?" 0
 expect "watch: nothing on stderr" "$(cat "$W/watch.err")" ""
 
-# SIGTERM too, on a text-mode listener in a, once its handler is set.
-caught() { local m; m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status"); (( (16#$m >> 14) & 1 )); }
+# SIGTERM too, on a text-mode listener in a, once its handler is set: in
+# rstmonctl itself (between fork and exec, the PID is a shell's, which may
+# catch SIGTERM too).
+caught() {
+	local m
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = rstmonctl ] || return 1
+	m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status")
+	(( (16#$m >> 14) & 1 ))
+}
 "$CTL" -n "$(ns a)" watch > /dev/null 2> "$W/watch.err" &
 WPID=$!
 PIDS+=("$WPID")
