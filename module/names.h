@@ -142,17 +142,17 @@ RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_NAT) + 1);
  * these accessors, so neither has a copy of the lookup.  An event's state
  * 255 (untracked) is outside the state table: its users name it.
  */
-static inline const char *rstmon_name_of(const char *const *table,
-					 unsigned int n, unsigned int v)
+static inline const char *rstmon_name_or(const char *const *table, unsigned int n,
+					 unsigned int v, const char *fallback)
 {
-	return v < n && table[v] ? table[v] : "none";
+	return v < n && table[v] ? table[v] : fallback;
 }
 
 #define RSTMON_NAME_ACCESSOR(what)					\
 static inline const char *rstmon_##what##_name(unsigned int v)		\
 {									\
-	return rstmon_name_of(rstmon_##what##_names,			\
-			      RSTMON_NAMES_N(rstmon_##what##_names), v);	\
+	return rstmon_name_or(rstmon_##what##_names,			\
+			      RSTMON_NAMES_N(rstmon_##what##_names), v, "none"); \
 }
 
 RSTMON_NAME_ACCESSOR(dir)

@@ -157,12 +157,8 @@ static void put(struct sbuf *s, const char *fmt, ...)
 }
 
 /* @v's entry of @table (@n entries), or "unknown". */
-static const char *words(const char *const *table, unsigned int n, unsigned int v)
-{
-	return v < n && table[v] ? table[v] : "unknown";
-}
-
-#define WORDS(table, v) words(table, ARRAY_SIZE(table), v)
+/* The words for value @v of @table (names.h's lookup), "unknown" outside it. */
+#define WORDS(table, v) rstmon_name_or(table, ARRAY_SIZE(table), v, "unknown")
 
 static const char *const sender_words[] = {
 	[RSTMON_SENDER_UNKNOWN] = "unknown: nothing tells",
