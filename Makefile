@@ -30,7 +30,7 @@ DESTDIR ?=
 PREFIX ?= /usr
 INSTALL_MOD_DIR ?= updates
 
-.PHONY: all module ctl clean check demo bench install install-ctl uninstall dkms-source \
+.PHONY: stress all module ctl clean check demo bench install install-ctl uninstall dkms-source \
 	dkms-install dkms-uninstall deb deps
 
 VERSION := $(shell sed -n 's/^\#define RSTMON_VERSION "\(.*\)"/\1/p' module/rstmon.h)
@@ -70,6 +70,9 @@ demo:
 
 bench:
 	bash tests/run.sh bench
+
+stress:
+	bash tests/run.sh stress
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \

@@ -66,10 +66,11 @@ static struct delayed_work rstmon_gc_work;
 static DEFINE_XARRAY(rstmon_nets);
 static unsigned int rstmon_gc_cursor;
 
-/* Seconds an entry lives after its last segment, by state. */
+/*
+ * Seconds an entry lives after its last segment, by state; half-open ones
+ * (SYN sent or received) for the syn_timeout parameter instead.
+ */
 static const unsigned int rstmon_timeouts[__RSTMON_ST_MAX] = {
-	[RSTMON_ST_SYN_SENT] = 120,
-	[RSTMON_ST_SYN_RECV] = 120,
 	/* Above the two hours of the longest common idle timeouts (and of
 	 * Linux's default keepalive time), so their resets are diagnosed.
 	 */
@@ -445,6 +446,7 @@ static bool rstmon_conn_expired(const struct rstmon_conn *c, unsigned long now)
 	u32 l0 = READ_ONCE(c->side[0].last), l1 = READ_ONCE(c->side[1].last);
 	bool s0 = READ_ONCE(c->side[0].segs), s1 = READ_ONCE(c->side[1].segs);
 	u8 st = READ_ONCE(c->state);
+	unsigned int timeout;
 	u32 last;
 
 	/* The later of the sides heard from, compared in 32 bits: jiffies
@@ -456,7 +458,11 @@ static bool rstmon_conn_expired(const struct rstmon_conn *c, unsigned long now)
 		last = s0 ? l0 : l1;
 	else
 		last = rstmon_conn_created(c);
-	return (s32)((u32)now - last) > (s32)(rstmon_timeouts[st] * HZ);
+	if (st == RSTMON_ST_SYN_SENT || st == RSTMON_ST_SYN_RECV)
+		timeout = READ_ONCE(rstmon_params.syn_timeout);
+	else
+		timeout = rstmon_timeouts[st];
+	return (s32)((u32)now - last) > (s32)(timeout * HZ);
 }
 
 /* Remove the entries of bucket @b that @match selects.  Returns how many. */

@@ -20,6 +20,7 @@ struct rstmon_params rstmon_params = {
 	.max_conns = 0,
 	.event_ring = 1024,
 	.idle_threshold = 300,
+	.syn_timeout = 120,
 };
 
 module_param_named(max_conns, rstmon_params.max_conns, uint, 0444);
@@ -27,26 +28,36 @@ MODULE_PARM_DESC(max_conns, "Connections tracked, all namespaces (0 = scale to m
 module_param_named(event_ring, rstmon_params.event_ring, uint, 0444);
 MODULE_PARM_DESC(event_ring, "Recent RST events kept per namespace (16..65536, default 1024)");
 /*
- * idle_threshold is also a runtime setting
- * (/sys/module/rstmon/parameters/idle_threshold): a value out of range is
- * refused, at load and at run time, with the reason.
+ * idle_threshold and syn_timeout are also runtime settings
+ * (/sys/module/rstmon/parameters/): a value out of range is refused, at
+ * load and at run time, with the reason.
  */
-static int rstmon_param_idle_set(const char *val, const struct kernel_param *kp)
+static int rstmon_param_seconds_set(const char *val, const struct kernel_param *kp,
+				    unsigned int min, unsigned int max)
 {
 	unsigned int v;
 	int err = kstrtouint(val, 0, &v);
 
 	if (err) {
-		pr_err("idle_threshold=%s is not a number of seconds\n", val);
+		pr_err("%s=%s is not a number of seconds\n", kp->name, val);
 		return err;
 	}
-	if (v < RSTMON_IDLE_MIN || v > RSTMON_IDLE_MAX) {
-		pr_err("idle_threshold=%u is out of range: it must be %u..%u\n",
-		       v, RSTMON_IDLE_MIN, RSTMON_IDLE_MAX);
+	if (v < min || v > max) {
+		pr_err("%s=%u is out of range: it must be %u..%u\n", kp->name, v, min, max);
 		return -EINVAL;
 	}
 	WRITE_ONCE(*(unsigned int *)kp->arg, v);
 	return 0;
+}
+
+static int rstmon_param_idle_set(const char *val, const struct kernel_param *kp)
+{
+	return rstmon_param_seconds_set(val, kp, RSTMON_IDLE_MIN, RSTMON_IDLE_MAX);
+}
+
+static int rstmon_param_syn_set(const char *val, const struct kernel_param *kp)
+{
+	return rstmon_param_seconds_set(val, kp, RSTMON_SYN_TIMEOUT_MIN, RSTMON_SYN_TIMEOUT_MAX);
 }
 
 static const struct kernel_param_ops rstmon_param_idle_ops = {
@@ -54,8 +65,15 @@ static const struct kernel_param_ops rstmon_param_idle_ops = {
 	.get = param_get_uint,
 };
 
+static const struct kernel_param_ops rstmon_param_syn_ops = {
+	.set = rstmon_param_syn_set,
+	.get = param_get_uint,
+};
+
 module_param_cb(idle_threshold, &rstmon_param_idle_ops, &rstmon_params.idle_threshold, 0644);
 MODULE_PARM_DESC(idle_threshold, "Seconds of silence before an RST reads as an idle timeout (1..604800, default 300; writable)");
+module_param_cb(syn_timeout, &rstmon_param_syn_ops, &rstmon_params.syn_timeout, 0644);
+MODULE_PARM_DESC(syn_timeout, "Seconds a half-open connection is tracked without a segment (1..3600, default 120; writable)");
 
 static int __init rstmon_check_param(const char *name, unsigned int val,
 				     unsigned int min, unsigned int max,
@@ -104,9 +122,9 @@ static int __init rstmon_init(void)
 		goto err_kreason;
 	}
 
-	pr_info("version %s loaded (max_conns=%u event_ring=%u idle_threshold=%us)\n",
+	pr_info("version %s loaded (max_conns=%u event_ring=%u idle_threshold=%us syn_timeout=%us)\n",
 		RSTMON_VERSION, rstmon_params.max_conns, rstmon_params.event_ring,
-		rstmon_params.idle_threshold);
+		rstmon_params.idle_threshold, rstmon_params.syn_timeout);
 	return 0;
 
 err_kreason:

@@ -19,6 +19,9 @@
 /* idle_threshold's range, seconds (the parameter and netlink) */
 #define RSTMON_IDLE_MIN		1U
 #define RSTMON_IDLE_MAX		(7U * 24 * 3600)
+/* Seconds a half-open entry lives without a segment (syn_timeout). */
+#define RSTMON_SYN_TIMEOUT_MIN	1U
+#define RSTMON_SYN_TIMEOUT_MAX	3600U
 /* event_ring's range (the parameter and netlink) */
 #define RSTMON_EVENT_RING_MIN	16U
 #define RSTMON_EVENT_RING_MAX	65536U
@@ -137,11 +140,14 @@ struct rstmon_net {
  * @event_ring: events kept per namespace
  * @idle_threshold: seconds of silence after which an RST is read as an
  *	idle timeout
+ * @syn_timeout: seconds a half-open entry (SYN sent or received) is kept
+ *	after its last segment; shorter sheds a SYN flood's entries sooner
  */
 struct rstmon_params {
 	unsigned int max_conns;
 	unsigned int event_ring;
 	unsigned int idle_threshold;
+	unsigned int syn_timeout;
 };
 
 extern struct rstmon_params rstmon_params;

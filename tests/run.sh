@@ -7,6 +7,9 @@
 #                        "N passed, N failed" last; non-zero on failure
 #   tests/run.sh demo    build, boot the UML kernel with rstmon, provoke
 #                        real resets between namespaces, print the reports
+#   tests/run.sh stress  the floods, churn and fault injection at full
+#                        size (1 M SYNs, 1 M RSTs, 1000 cycles) in the UML
+#                        debug kernel; "N passed, N failed" last
 #   tests/run.sh bench   build the UML kernel without debugging options,
 #                        run rstmon against nf_conntrack (tests/bench/),
 #                        print the table (also in build/bench/table.rst)
@@ -105,6 +108,17 @@ if [ "$mode" = demo ]; then
 		die "demo guest failed; see $res/console.log"
 	cat "$res/demo.out"
 	exit 0
+fi
+
+if [ "$mode" = stress ]; then
+	UML=$(bash tests/vm/uml-kernel.sh) || die "cannot build the UML kernel"
+	build_module uml "$UML" ARCH=um >/dev/null || die "module build failed"
+	make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1 || die "rstmonctl build failed"
+	RSTMON_STRESS=1 RSTMON_ONLY=flood,churn,failslab \
+		run_guest uml "$OUT/stress" --uml "$UML" --ko "$OUT/k-uml" --timeout 14400
+	grep '^# ' "$OUT/stress/"selftest-*.log
+	summary
+	exit $?
 fi
 
 if [ "$mode" = bench ]; then

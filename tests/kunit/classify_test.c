@@ -68,6 +68,7 @@ struct rstmon_params rstmon_params = {
 	.max_conns = 1024,
 	.event_ring = 16,
 	.idle_threshold = 300,
+	.syn_timeout = 120,	/* the default, as rstmon_test_timeouts gives it */
 };
 
 #define RSTMON_TEST_MAX_CONNS	1024
@@ -1202,6 +1203,33 @@ static void rstmon_conn_test_expiry(struct kunit *test)
 }
 
 /*
+ * syn_timeout, a runtime setting, ages out half-open entries only: at 5 s a
+ * SYN-sent and a SYN-received entry 6 s old go, one 4 s old stays, and an
+ * established entry 6 s old is kept by its own timeout.
+ */
+static void rstmon_conn_test_syn_timeout(struct kunit *test)
+{
+	const unsigned int saved = rstmon_params.syn_timeout;
+	const unsigned long now = 0x40000000UL;
+	struct rstmon_conn *young, *est;
+
+	rstmon_test_aged(test, 32000, RSTMON_ST_SYN_SENT, now - 6 * HZ, now - 6 * HZ);
+	rstmon_test_aged(test, 32001, RSTMON_ST_SYN_RECV, now - 7 * HZ, now - 6 * HZ);
+	young = rstmon_test_aged(test, 32002, RSTMON_ST_SYN_SENT, now - 4 * HZ, now - 4 * HZ);
+	est = rstmon_test_aged(test, 32003, RSTMON_ST_ESTABLISHED, now - 6 * HZ, now - 6 * HZ);
+
+	/* The default (120 s) keeps all four. */
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), 0U);
+	rstmon_params.syn_timeout = 5;
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), 2U);
+	rstmon_params.syn_timeout = saved;
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup_port(test, 32000));
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup_port(test, 32001));
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup_port(test, 32002), young);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup_port(test, 32003), est);
+}
+
+/*
  * 32-bit jiffies wrap (the first time five minutes after boot): a side heard
  * a second ago keeps the entry, though the other side's last segment, long
  * before the wrap, is the larger number.
@@ -1358,6 +1386,7 @@ static struct kunit_case rstmon_conn_cases[] = {
 	KUNIT_CASE_PARAM(rstmon_conn_test_limit_evict, rstmon_test_evicts_gen_params),
 	KUNIT_CASE(rstmon_conn_test_expiry),
 	KUNIT_CASE(rstmon_conn_test_expiry_wrap),
+	KUNIT_CASE(rstmon_conn_test_syn_timeout),
 	KUNIT_CASE(rstmon_conn_test_gc_worker),
 	KUNIT_CASE(rstmon_conn_test_tuple_reuse),
 	KUNIT_CASE(rstmon_conn_test_size),

@@ -4,10 +4,13 @@
 
   flood.py rst DST N        N RSTs from this host's address to DST, each to
                             another port pair nobody uses
-  flood.py syn DST N NET    N SYNs to DST port 9, each from another source
-                            address in NET (e.g. 10.77) and port
+  flood.py syn DST N NET PORT
+                            N SYNs to DST:PORT, each from a random source
+                            address in the network NET (e.g. 100.64.0.0/10)
+                            and a random port
 Prints the number sent.  Only between the test's own namespaces.
 """
+import ipaddress
 import random
 import socket
 import struct
@@ -42,14 +45,17 @@ def main():
     probe.connect((dst, 9))
     me = probe.getsockname()[0]
     sent = 0
+    if mode == "syn":
+        net = ipaddress.ip_network(sys.argv[4])
+        base, bits, dport = int(net.network_address), 32 - net.prefixlen, int(sys.argv[5])
     for i in range(n):
         if mode == "rst":
             seg = tcp(me, dst, 20000 + i % 40000, 30000 + i // 40000, random.getrandbits(32), 0x04)
             pkt = ip(me, dst, seg)
         else:
-            net = sys.argv[4]
-            src = f"{net}.{(i >> 8) & 255}.{i & 255}"
-            pkt = ip(src, dst, tcp(src, dst, 1024 + (i % 60000), 9, random.getrandbits(32), 0x02))
+            src = str(ipaddress.IPv4Address(base + random.getrandbits(bits)))
+            sport = random.randrange(1024, 65536)
+            pkt = ip(src, dst, tcp(src, dst, sport, dport, random.getrandbits(32), 0x02))
         s.sendto(pkt, (dst, 0))
         sent += 1
     print(sent)

@@ -12,9 +12,11 @@ lines and exits 1 if any check failed.
   nlraw.py intr ADDR PORT       a dump interrupted by overwriting (ring 16)
   nlraw.py ratelimit ADDR PORT N RATE
                                 the events group under a rate limit
-  nlraw.py listen RATE READY    set notify-rate RATE, join the events
+  nlraw.py listen RATE READY [SECONDS]
+                                set notify-rate RATE, join the events
                                 group, create file READY, then count
-                                notifications until 3 s pass without one;
+                                notifications until 3 s pass without one
+                                (for at most SECONDS, default 120);
                                 prints "DELIVERED n SECONDS s"
   nlraw.py set KEY VALUE        one setting (idle-threshold, event-ring,
                                 ipv4, ipv6, notify-rate)
@@ -391,7 +393,7 @@ def ratelimit(addr, port, n, rate):
     print(f"# {len(seen)} delivered, {dropped} dropped in {secs:.2f} s at rate {rate}")
 
 
-def listen(rate, ready):
+def listen(rate, ready, seconds=120):
     g = Genl()
     err, msg, _ = g.request(U["RSTMON_CMD_SET_CONFIG"], u32(U["RSTMON_A_NOTIFY_RATE"], rate))
     if err:
@@ -401,7 +403,7 @@ def listen(rate, ready):
     lst.s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.groups["events"])
     open(ready, "w").close()
     n, first, last = 0, None, None
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             batch = [m for m in lst.recv_batch(3.0) if m[0] == g.fam]
@@ -428,7 +430,7 @@ def main():
     elif mode == "intr":
         intr(args[0], int(args[1]))
     elif mode == "listen":
-        listen(int(args[0]), args[1])
+        listen(int(args[0]), args[1], *(int(a) for a in args[2:3]))
     elif mode == "set":
         attr = "RSTMON_A_" + args[0].upper().replace("-", "_")
         pack = u8 if args[0] in ("ipv4", "ipv6") else u32

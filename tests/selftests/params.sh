@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# idle_threshold is a runtime setting: a valid value takes effect in every
-# namespace's report, a bad one is refused with the reason and changes
-# nothing.
+# idle_threshold and syn_timeout are runtime settings: a valid value takes
+# effect (in every namespace's report), a bad one is refused with the
+# reason and changes nothing.
 . "$(dirname "$0")/lib.sh"
 
 P=/sys/module/rstmon/parameters/idle_threshold
@@ -19,6 +19,18 @@ dmesg | grep -q "idle_threshold=0 is out of range: it must be 1..604800" &&
 	pass "the reason is in the kernel log" || fail "the reason is in the kernel log"
 echo "$old" > $P
 expect "restored" "$(cat $P)" "$old"
+
+S=/sys/module/rstmon/parameters/syn_timeout
+expect "syn_timeout defaults to 120 s" "$(cat $S)" 120
+dmesg -C
+for bad in 0 3601 -1 x; do
+	if echo "$bad" > $S 2>/dev/null; then fail "syn_timeout=$bad refused"; else pass "syn_timeout=$bad refused"; fi
+done
+dmesg | grep -q "syn_timeout=3601 is out of range: it must be 1..3600" &&
+	pass "syn_timeout: the reason is in the kernel log" || fail "syn_timeout: the reason is in the kernel log"
+expect "syn_timeout unchanged after refusals" "$(cat $S)" 120
+if echo 3600 > $S; then pass "syn_timeout=3600 accepted"; else fail "syn_timeout=3600 accepted"; fi
+echo 120 > $S
 
 # Loaded without max_conns, the limit scales to this machine's memory as
 # nf_conntrack's does: one entry per 128 KiB, 65536 above 1 GiB, 262144

@@ -74,6 +74,7 @@ param_refused() {
 check param-max_conns-refused param_refused max_conns=5 "max_conns=5 is out of range"
 check param-event_ring-refused param_refused event_ring=0 "event_ring=0 is out of range"
 check param-idle_threshold-refused param_refused idle_threshold=999999999 "idle_threshold=999999999 is out of range"
+check param-syn_timeout-refused param_refused syn_timeout=3601 "syn_timeout=3601 is out of range"
 dmesg > "$R/dmesg.params"
 
 check modprobe modprobe rstmon
@@ -105,16 +106,29 @@ if [ "$K" = uml ]; then
 	fi
 fi
 
+# make stress: the full sizes of the flood and churn tests, each script
+# bounded by two hours instead of its own bound.
+if [ "${RSTMON_STRESS:-}" = 1 ]; then
+	export RSTMON_FLOOD_RST=1000000 RSTMON_FLOOD_SYN=1000000
+	RSTMON_STRESS_BOUND=7200
+fi
+
 # Scenario tests.  Each prints "ok - NAME" / "not ok - NAME" lines; a
 # script that exits non-zero without saying why fails as a whole.
 for t in "$T"/tests/selftests/*.sh; do
 	name=$(basename "$t" .sh)
 	case $name in lib|demo|scenarios) continue ;; esac
-	[ -n "${RSTMON_ONLY:-}" ] && [[ $name != *$RSTMON_ONLY* ]] && continue
+	if [ -n "${RSTMON_ONLY:-}" ]; then
+		# Comma-separated substrings of the scripts to run.
+		wanted=0
+		for w in ${RSTMON_ONLY//,/ }; do [[ $name == *"$w"* ]] && wanted=1; done
+		[ "$wanted" = 1 ] || continue
+	fi
 	out=$R/selftest-$name.log
 	# Bounded per script; generous for the emulated stock kernel.  A script
 	# that needs longer says so in a line "# time bound: SECONDS".
 	bound=$(sed -n 's/^# time bound: \([0-9][0-9]*\)$/\1/p' "$t" | head -n 1)
+	[ "${RSTMON_STRESS:-}" = 1 ] && bound=$RSTMON_STRESS_BOUND
 	timeout --kill-after=5 "${bound:-600}" setsid bash "$t" > "$out" 2>&1 < /dev/null
 	rc=$?
 	sed -n -e "s|^ok - |ok - $K/$name/|p" -e "s|^not ok - |not ok - $K/$name/|p" \

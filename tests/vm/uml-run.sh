@@ -38,7 +38,7 @@ TMPDIR=$umltmp timeout --kill-after=10 "$timeout" "$uml/linux" \
 	RSTMON_KERNEL=uml RSTMON_MODE="$mode" RSTMON_TOP="$RSTMON_TOP" \
 	RSTMON_KO="$ko" RSTMON_RESULTS="$results" \
 	RSTMON_GUEST_TESTS="${RSTMON_GUEST_TESTS:-}" RSTMON_ONLY="${RSTMON_ONLY:-}" \
-	RSTMON_BENCH="${RSTMON_BENCH:-}" \
+	RSTMON_BENCH="${RSTMON_BENCH:-}" RSTMON_STRESS="${RSTMON_STRESS:-}" \
 	< /dev/null > "$results/console.log" 2>&1 || rc=$?
 # UML may leave its terminal in raw mode; nothing to restore without a tty.
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
