@@ -23,6 +23,7 @@
 #include <linux/limits.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/prandom.h>
 #include <linux/string.h>
 #include <net/ip.h>
 #include <net/tcp.h>
@@ -1993,6 +1994,92 @@ static void rstmon_parse_network_offset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res_past, RSTMON_PARSE_MALFORMED);
 }
 
+/* Next headers an IPv6 garbage packet names: TCP, every one rstmon walks, others. */
+static const u8 rstmon_test_nh[] = {
+	IPPROTO_TCP, NEXTHDR_HOP, NEXTHDR_ROUTING, NEXTHDR_DEST, NEXTHDR_FRAGMENT,
+	NEXTHDR_AUTH, NEXTHDR_NONE, IPPROTO_UDP,
+};
+
+#define RSTMON_TEST_GARBAGE_RUNS	20000
+#define RSTMON_TEST_GARBAGE_MAX		192
+
+/*
+ * Garbage headers: packets of random bytes and random length (0 to 191),
+ * made plausible enough to get past the first checks (version, protocol or
+ * next header, and half the time consistent lengths and a small data
+ * offset), split at a random point between the linear area and page
+ * fragments of random size, one in eight marked GSO.  Whatever the bytes,
+ * the parser returns one of its four results, and a TCP result accounts
+ * for no more bytes than the packet has.  Every result occurs.  (KASAN
+ * reports any read past the skb; the seed is fixed, so a failure repeats.)
+ */
+static void rstmon_parse_garbage(struct kunit *test)
+{
+	unsigned int seen[RSTMON_PARSE_MALFORMED + 1] = { };
+	struct rnd_state rs;
+	unsigned int i, j;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, RSTMON_TEST_GARBAGE_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	prandom_seed_state(&rs, 0x7273746d6f6eULL);
+	for (i = 0; i < RSTMON_TEST_GARBAGE_RUNS; i++) {
+		unsigned int len = prandom_u32_state(&rs) % RSTMON_TEST_GARBAGE_MAX;
+		bool ipv6 = i & 1, plausible = i & 2, gso = !(i % 8);
+		unsigned int iphlen = ipv6 ? 40 : 20, linear, fragsz;
+		enum rstmon_parse_result res;
+		struct rstmon_seg seg;
+		struct sk_buff *skb;
+
+		for (j = 0; j < len; j++)
+			buf[j] = prandom_u32_state(&rs);
+		if (len)
+			buf[0] = (ipv6 ? 0x60 : 0x40) | (plausible && !ipv6 ? 5 : buf[0] & 0x0f);
+		if (ipv6 && len > 6)
+			buf[6] = rstmon_test_nh[buf[6] % ARRAY_SIZE(rstmon_test_nh)];
+		if (!ipv6 && len > 9)
+			buf[9] = buf[9] & 1 ? IPPROTO_TCP : buf[9];
+		if (plausible && len >= iphlen) {
+			u16 l = gso ? 0 : (ipv6 ? len - iphlen : len);
+
+			buf[ipv6 ? 4 : 2] = l >> 8;
+			buf[ipv6 ? 5 : 3] = l & 0xff;
+			if (!ipv6) {
+				buf[6] &= ~0x3f;	/* no fragment offset, no MF */
+				buf[7] = 0;
+			}
+			if (len > iphlen + 12)	/* data offset 5..8 words */
+				buf[iphlen + 12] = (5 + (buf[iphlen + 12] & 3)) << 4;
+		}
+		linear = prandom_u32_state(&rs) % (len + 1);
+		fragsz = max(1 + prandom_u32_state(&rs) % 64, DIV_ROUND_UP(len, MAX_SKB_FRAGS - 1));
+		skb = rstmon_test_skb(buf, len, prandom_u32_state(&rs) % 3, linear, fragsz);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		if (gso) {
+			skb_shinfo(skb)->gso_size = 1448;
+			skb_shinfo(skb)->gso_type = ipv6 ? SKB_GSO_TCPV6 : SKB_GSO_TCPV4;
+			skb_shinfo(skb)->gso_segs = 1;
+		}
+		res = rstmon_parse(skb, ipv6 ? NFPROTO_IPV6 : NFPROTO_IPV4, &seg);
+		kfree_skb(skb);
+		KUNIT_ASSERT_LE_MSG(test, res, RSTMON_PARSE_MALFORMED, "run %u", i);
+		seen[res]++;
+		if (res != RSTMON_PARSE_TCP)
+			continue;
+		KUNIT_ASSERT_EQ_MSG(test, seg.family, ipv6 ? AF_INET6 : AF_INET, "run %u", i);
+		KUNIT_ASSERT_TRUE_MSG(test, seg.doff >= 20 && seg.doff <= 60 && !(seg.doff % 4),
+				      "run %u: doff %u", i, seg.doff);
+		KUNIT_ASSERT_LE_MSG(test, iphlen + seg.doff + seg.payload, len,
+				    "run %u: %u header and %u payload bytes in %u", i, seg.doff,
+				    seg.payload, len);
+	}
+	for (j = 0; j <= RSTMON_PARSE_MALFORMED; j++)
+		KUNIT_EXPECT_GT_MSG(test, seen[j], 0U, "result %u never occurred", j);
+	kunit_info(test, "%u runs: %u TCP, %u not TCP, %u fragments, %u malformed\n",
+		   RSTMON_TEST_GARBAGE_RUNS, seen[RSTMON_PARSE_TCP], seen[RSTMON_PARSE_NOT_TCP],
+		   seen[RSTMON_PARSE_FRAGMENT], seen[RSTMON_PARSE_MALFORMED]);
+}
+
 /* A protocol family other than IPv4 and IPv6 is not TCP, and the segment is zeroed. */
 static void rstmon_parse_nfproto(struct kunit *test)
 {
@@ -2054,6 +2141,7 @@ static struct kunit_case rstmon_parse_cases[] = {
 	KUNIT_CASE_PARAM(rstmon_parse_nonlinear, rstmon_test_nonlinear_gen_params),
 	KUNIT_CASE(rstmon_parse_network_offset),
 	KUNIT_CASE(rstmon_parse_nfproto),
+	KUNIT_CASE(rstmon_parse_garbage),
 	{}
 };
 
