@@ -59,7 +59,16 @@ if [ "${RSTMON_MODE:-check}" = bench ]; then
 	exit 0
 fi
 
-# Module parameters out of range are refused at load, with the reason.
+# Module parameters: at their bounds the load succeeds and the value
+# stands; one step beyond, or not a number, the load is refused with the
+# reason in the kernel log and nothing stays loaded.
+param_accepted() {
+	local arg=$1 got
+	modprobe rstmon "$arg" || { echo "modprobe rstmon $arg failed"; return 1; }
+	got=$(cat "/sys/module/rstmon/parameters/${arg%%=*}")
+	modprobe -r rstmon
+	[ "$got" = "${arg#*=}" ] || { echo "$arg reads back as $got"; return 1; }
+}
 param_refused() {
 	local arg=$1 msg=$2
 	dmesg -C
@@ -71,10 +80,18 @@ param_refused() {
 	dmesg | grep -F -- "$msg" || { echo "no '$msg' in the kernel log"; return 1; }
 	! grep -q '^rstmon ' /proc/modules
 }
-check param-max_conns-refused param_refused max_conns=5 "max_conns=5 is out of range"
-check param-event_ring-refused param_refused event_ring=0 "event_ring=0 is out of range"
-check param-idle_threshold-refused param_refused idle_threshold=999999999 "idle_threshold=999999999 is out of range"
-check param-syn_timeout-refused param_refused syn_timeout=3601 "syn_timeout=3601 is out of range"
+for arg in max_conns=1024 event_ring=16 event_ring=65536 idle_threshold=1 \
+	   idle_threshold=604800 syn_timeout=1 syn_timeout=3600; do
+	check "param-$arg-accepted" param_accepted "$arg"
+done
+for arg in max_conns=5 max_conns=1023 max_conns=16777217 event_ring=0 event_ring=15 \
+	   event_ring=65537 idle_threshold=0 idle_threshold=604801 idle_threshold=999999999 \
+	   syn_timeout=0 syn_timeout=3601; do
+	check "param-$arg-refused" param_refused "$arg" "$arg is out of range"
+done
+check param-max_conns=abc-refused param_refused max_conns=abc "invalid for parameter"
+check param-idle_threshold=abc-refused param_refused idle_threshold=abc \
+	"idle_threshold=abc is not a number of seconds"
 dmesg > "$R/dmesg.params"
 
 check modprobe modprobe rstmon
