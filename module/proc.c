@@ -13,6 +13,7 @@
 #include <linux/log2.h>
 #include <linux/seq_file.h>
 #include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
 #include "rstmon.h"
@@ -248,6 +249,12 @@ static const struct seq_operations rstmon_seq_ops = {
 	.show = rstmon_seq_show,
 };
 
+/*
+ * A namespace made together with its user namespace (unshare -Urn) comes
+ * before that one's maps, while its root maps to no one yet: the file is
+ * then its user namespace's owner's, who holds every capability there,
+ * and its group stays the initial one's root.
+ */
 int rstmon_proc_init(struct net *net)
 {
 	kuid_t uid = make_kuid(net->user_ns, 0);
@@ -258,8 +265,11 @@ int rstmon_proc_init(struct net *net)
 			      sizeof(struct rstmon_proc_iter));
 	if (!pde)
 		return -ENOMEM;
-	if (uid_valid(uid) && gid_valid(gid))
-		proc_set_user(pde, uid, gid);
+	if (!uid_valid(uid))
+		uid = net->user_ns->owner;
+	if (!gid_valid(gid))
+		gid = GLOBAL_ROOT_GID;
+	proc_set_user(pde, uid, gid);
 	return 0;
 }
 
