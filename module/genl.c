@@ -156,7 +156,12 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int rstmon_put_status(struct sk_buff *skb, struct net *net)
+/*
+ * The fill of the whole table counts every namespace's connections: only a
+ * requester with CAP_NET_ADMIN in the initial user namespace (the host's
+ * administrator) gets it, so no namespace learns of others' connections.
+ */
+static int rstmon_put_status(struct sk_buff *skb, struct net *net, bool all_ns)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
 	u64 logged = READ_ONCE(rn->ring.next_id) - 1;
@@ -166,7 +171,7 @@ static int rstmon_put_status(struct sk_buff *skb, struct net *net)
 	if (nla_put_string(skb, RSTMON_A_VERSION, RSTMON_VERSION) ||
 	    nla_put_u32(skb, RSTMON_A_NETNS_INUM, net->ns.inum) ||
 	    nla_put_u32(skb, RSTMON_A_CONNS, atomic_read(&rn->conns)) ||
-	    nla_put_u32(skb, RSTMON_A_CONNS_TOTAL, rstmon_conn_count()) ||
+	    (all_ns && nla_put_u32(skb, RSTMON_A_CONNS_TOTAL, rstmon_conn_count())) ||
 	    nla_put_u32(skb, RSTMON_A_CONNS_LIMIT, rstmon_conn_limit()) ||
 	    nla_put_u64_64bit(skb, RSTMON_A_EVENTS_LOGGED, logged, RSTMON_A_PAD) ||
 	    nla_put_u32(skb, RSTMON_A_EVENT_RING, READ_ONCE(rn->ring.size)) ||
@@ -216,7 +221,7 @@ static int rstmon_genl_get_status(struct sk_buff *skb, struct genl_info *info)
 		err = -EMSGSIZE;
 		goto err;
 	}
-	err = rstmon_put_status(msg, genl_info_net(info));
+	err = rstmon_put_status(msg, genl_info_net(info), netlink_capable(skb, CAP_NET_ADMIN));
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "status does not fit in one message");
 		goto err;

@@ -54,8 +54,13 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 	unsigned int cause, dir;
 
 	seq_printf(m, "rstmon version=%s netns=%u\n", RSTMON_VERSION, net->ns.inum);
-	seq_printf(m, "table conns=%d total=%u limit=%u untracked=%llu evicted=%llu nomem=%llu\n",
-		   atomic_read(&rn->conns), rstmon_conn_count(), rstmon_conn_limit(),
+	/* All namespaces' fill: for the host's administrator only (genl.c). */
+	seq_printf(m, "table conns=%d total=", atomic_read(&rn->conns));
+	if (file_ns_capable(m->file, &init_user_ns, CAP_NET_ADMIN))
+		seq_printf(m, "%u", rstmon_conn_count());
+	else
+		seq_putc(m, '-');
+	seq_printf(m, " limit=%u untracked=%llu evicted=%llu nomem=%llu\n", rstmon_conn_limit(),
 		   rstmon_stat_sum(rn, RSTMON_STAT_UNTRACKED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_EVICTED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_NOMEM));

@@ -499,8 +499,12 @@ void rm_print_conn_json(FILE *f, const struct rm_conn *c)
 void rm_print_status_text(FILE *f, const struct rm_status *st)
 {
 	fprintf(f, "rstmon version=%s netns=%u\n", st->version, st->netns_inum);
-	fprintf(f, "table conns=%u total=%u limit=%u\n", st->conns, st->conns_total,
-		st->conns_limit);
+	fprintf(f, "table conns=%u total=", st->conns);
+	if (st->has_conns_total)
+		fprintf(f, "%u", st->conns_total);
+	else
+		fputc('-', f);
+	fprintf(f, " limit=%u\n", st->conns_limit);
 	fprintf(f, "events logged=%llu\n", (unsigned long long)st->events_logged);
 }
 
@@ -512,7 +516,7 @@ void rm_print_status_json(FILE *f, const struct rm_status *st)
 	json_kv_str(f, &first, "version", st->version);
 	json_kv_u64(f, &first, "netns", st->netns_inum);
 	json_kv_u64(f, &first, "conns", st->conns);
-	json_kv_u64(f, &first, "conns_total", st->conns_total);
+	json_kv_opt(f, &first, "conns_total", st->has_conns_total, st->conns_total);
 	json_kv_u64(f, &first, "conns_limit", st->conns_limit);
 	json_kv_u64(f, &first, "events_logged", st->events_logged);
 	fputs("}\n", f);
@@ -686,9 +690,11 @@ void rm_print_metrics(FILE *f, const struct rm_status *st)
 	prom_head(f, "rstmon_conns", "gauge",
 		  "Connection table entries of this network namespace.");
 	fprintf(f, "rstmon_conns %u\n", st->conns);
-	prom_head(f, "rstmon_conns_all_namespaces", "gauge",
-		  "Connection table entries of all network namespaces.");
-	fprintf(f, "rstmon_conns_all_namespaces %u\n", st->conns_total);
+	if (st->has_conns_total) {
+		prom_head(f, "rstmon_conns_all_namespaces", "gauge",
+			  "Connection table entries of all network namespaces.");
+		fprintf(f, "rstmon_conns_all_namespaces %u\n", st->conns_total);
+	}
 	prom_head(f, "rstmon_conns_limit", "gauge",
 		  "The connection table's limit (max_conns).");
 	fprintf(f, "rstmon_conns_limit %u\n", st->conns_limit);

@@ -419,6 +419,7 @@ int rm_parse_status(const struct nlmsghdr *nlh, struct rm_status *st)
 			 mnl_attr_get_str(tb[RSTMON_A_VERSION]));
 	st->netns_inum = get_u32(tb[RSTMON_A_NETNS_INUM]);
 	st->conns = get_u32(tb[RSTMON_A_CONNS]);
+	st->has_conns_total = tb[RSTMON_A_CONNS_TOTAL];
 	st->conns_total = get_u32(tb[RSTMON_A_CONNS_TOTAL]);
 	st->conns_limit = get_u32(tb[RSTMON_A_CONNS_LIMIT]);
 	st->events_logged = get_u64(tb[RSTMON_A_EVENTS_LOGGED]);

@@ -232,6 +232,8 @@ struct rm_status {
 	char version[32];
 	uint32_t netns_inum;
 	uint32_t conns, conns_total, conns_limit;
+	/* conns_total is only sent to the host's administrator. */
+	bool has_conns_total;
 	uint64_t events_logged;
 	uint64_t ctr[__RSTMON_CTR_MAX];
 	uint64_t cause[__RSTMON_CAUSE_MAX][__RSTMON_DIR_MAX];

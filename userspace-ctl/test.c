@@ -808,6 +808,7 @@ static void status_example(struct rm_status *st)
 	st->netns_inum = 4026532288U;
 	st->conns = 3;
 	st->conns_total = 7;
+	st->has_conns_total = true;
 	st->conns_limit = 262144;
 	st->events_logged = 2;
 	st->ctr[RSTMON_CTR_SEG_IN] = 14;
@@ -1302,6 +1303,25 @@ static void test_nl_status(void)
 	expect_str("netlink: status round trip", t, s);
 	free(s);
 	free(t);
+
+	/* Not the host's administrator: no fill of all namespaces. */
+	nlh = genl_msg(buf, RSTMON_CMD_GET_STATUS);
+	mnl_attr_put_u32(nlh, RSTMON_A_CONNS, 3);
+	mnl_attr_put_u32(nlh, RSTMON_A_CONNS_LIMIT, 1024);
+	result(!rm_parse_status(nlh, &out) && !out.has_conns_total,
+	       "netlink: status without conns-total parses as absent", NULL);
+	CAPTURE(s, rm_print_status_text(f, &out));
+	expect_str("format: status text without conns-total", strstr(s, "table "),
+		   "table conns=3 total=- limit=1024\nevents logged=0\n");
+	free(s);
+	CAPTURE(s, rm_print_status_json(f, &out));
+	result(strstr(s, "\"conns_total\":null,") != NULL,
+	       "format: status JSON without conns-total has null", s);
+	free(s);
+	CAPTURE(s, rm_print_metrics(f, &out));
+	result(!strstr(s, "rstmon_conns_all_namespaces"),
+	       "format: metrics without conns-total leave the gauge out", s);
+	free(s);
 
 	nlh = genl_msg(buf, RSTMON_CMD_GET_CONFIG);
 	mnl_attr_put_u32(nlh, RSTMON_A_IDLE_THRESHOLD, 42);

@@ -99,6 +99,18 @@ def set_config_payload():
                     for k, v in NEW_CONFIG.items())
 
 
+def host_admin():
+    """CAP_NET_ADMIN in the initial user namespace (the host's root)."""
+    try:
+        if os.readlink("/proc/self/ns/user") != os.readlink("/proc/1/ns/user"):
+            return False
+    except PermissionError:  # init's namespaces are hidden from the unprivileged
+        return False
+    with open("/proc/self/status") as f:
+        eff = next(int(l.split()[1], 16) for l in f if l.startswith("CapEff:"))
+    return bool(eff & (1 << 12))  # CAP_NET_ADMIN
+
+
 def probe(label, priv, other_path=None):
     g = Genl()
     admin = priv == "yes"
@@ -131,6 +143,10 @@ def probe(label, priv, other_path=None):
             got = scalar(a[U["RSTMON_A_NETNS_INUM"]][0])
             check(f"{label}: get-status answers for its own namespace", got == inum,
                   f"netns {got}, own {inum}")
+            # The fill of all namespaces: the host's administrator's only.
+            has = U["RSTMON_A_CONNS_TOTAL"] in a
+            check(f"{label}: get-status {'has' if host_admin() else 'has no'} conns-total "
+                  "(all namespaces' fill)", has == host_admin(), f"conns-total present: {has}")
     cfg1 = nlraw.config(g)
     if admin:
         want = dict(cfg0)
@@ -155,6 +171,9 @@ def probe(label, priv, other_path=None):
     if admin:
         check(f"{label}: /proc/net/rstmon readable, its own namespace's",
               got == 0 and f" netns={inum}" in first, f"errno {got}, '{first.strip()}'")
+        total = proc_report()[0].get("table total") if not got else None
+        check(f"{label}: /proc total= {'a number' if host_admin() else '-'} (all namespaces' fill)",
+              (total or "").isdigit() if host_admin() else total == "-", f"total={total}")
     else:
         check(f"{label}: /proc/net/rstmon refused with EACCES", got == errno.EACCES,
               f"errno {got} ({os.strerror(got) if got else 'opened'})")

@@ -286,7 +286,9 @@ enum rstmon_cmd {
  * @RSTMON_A_VERSION: string: the module's version
  * @RSTMON_A_NETNS_INUM: u32: the namespace's inode number
  * @RSTMON_A_CONNS: u32: connection entries of this namespace
- * @RSTMON_A_CONNS_TOTAL: u32: entries of all namespaces
+ * @RSTMON_A_CONNS_TOTAL: u32: entries of all namespaces; only to a requester
+ *	with CAP_NET_ADMIN in the initial user namespace (absent otherwise, so
+ *	that no namespace learns how many connections others have)
  * @RSTMON_A_CONNS_LIMIT: u32: the table's limit (max_conns)
  * @RSTMON_A_EVENTS_LOGGED: u64: events logged in this namespace
  * @RSTMON_A_COUNTERS: nest of &enum rstmon_counter, each a u64
