@@ -27,6 +27,9 @@ import sys
 import time
 
 TIMEOUT = 15
+# How long reply-stall and pause hold a connection (the flood tests hold
+# one through their floods and set it to match their sizes).
+PAUSE = float(os.environ.get("RSTMON_PAUSE", 8 * TIMEOUT))
 
 
 def family(addr):
@@ -114,11 +117,11 @@ def server(mode, addr, port, arg=None):
     elif mode == "hold":
         wait_end(c, TIMEOUT * 2)
     elif mode == "reply-stall":
-        # Answer, then read nothing more for up to 8 TIMEOUTs (the test
+        # Answer, then read nothing more for up to PAUSE seconds (the test
         # ends it sooner by killing us: a close with unread data).
         c.recv(65536)
         c.sendall(b"response\n")
-        time.sleep(TIMEOUT * 8)
+        time.sleep(PAUSE)
     elif mode == "reply-idle":
         # Answer, stay silent ARG seconds, then send again.
         c.recv(65536)
@@ -291,11 +294,11 @@ def trickle(c):
 
 def pause(s, path):
     """After one exchange, say so (PATH.ready) and wait for PATH.go (at
-    most 8 TIMEOUTs: the flood test pauses a connection through floods)."""
+    most PAUSE seconds: the flood test pauses a connection through floods)."""
     s.sendall(b"request\n")
     s.recv(65536)
     open(path + ".ready", "w").close()
-    end = time.time() + 8 * TIMEOUT
+    end = time.time() + PAUSE
     while not os.path.exists(path + ".go") and time.time() < end:
         time.sleep(0.05)
     try:
