@@ -263,7 +263,9 @@ class Trace:
     EVENTS = ("kmem/kmalloc", "kmem/kmem_cache_alloc", "percpu/percpu_alloc_percpu",
               "percpu/percpu_free_percpu")
     LINE = re.compile(r"^\s*(.+)-(\d+)\s+\[(\d+)\]\s+(\S+)\s+[\d.]+:\s+(\w+):\s+(.*)$")
-    CHILD = re.compile(r"^(mem_pool_alloc|__alloc_object|__create_object|create_object|alloc_slab_obj_exts)\+")
+    # allocations inside another's: kmemleak's record of it, memcg's vector
+    CHILD = re.compile(r"^(mem_pool_alloc|__alloc_object|__create_object|create_object|"
+                       r"alloc_slab_obj_exts)\+")
     # kmem_cache_create()'s allocation from the kmem_cache cache itself
     BOOTSTRAP = re.compile(r"^(create_cache|__kmem_cache_create_args|__kmem_cache_create)\+")
     # debugobjects refills its pool whenever it runs low: points that come
