@@ -160,7 +160,8 @@ class Sweep:
     """Fault points N = FIRST, FIRST + 1, ... of one operation.  STEP(n)
     arms, runs, disarms and checks, returning (consumed, kind, detail):
     kind "clean" (failed with a clear error, detail says which), "counted"
-    (rstmon counted its own failure, detail what), "absorbed" (the fault was
+    (an allocation of rstmon's failed and rstmon counted it or reported it
+    itself, detail how), "absorbed" (the fault was
     taken and the operation still succeeded: a fallback, or an allocation
     whose failure costs nothing) or "bad" (detail says why).  AFTER(n,
     lines), given the kernel log lines of the step, may return the next N
@@ -238,7 +239,7 @@ class Sweep:
         k = self.kinds
         skipped = sum(b - a + 1 for a, b in self.skipped)
         print(f"# {name}: {self.points} fault points swept, {k['clean']} failed cleanly, "
-              f"{k['counted']} counted by rstmon, {k['absorbed']} absorbed, "
+              f"{k['counted']} inside rstmon (counted or reported), {k['absorbed']} absorbed, "
               f"{len(self.bad)} bad" + (f", {skipped} skipped" if skipped else "") +
               f", {self.secs:.1f} s")
         for key, v in sorted(self.details.items()):
@@ -947,18 +948,23 @@ def messages(data):
 
 def exchange(fault, n, fam, cmd, payload, is_dump):
     """One request under fault N, on a socket of its own (a dump cut short
-    stays attached to its socket).  Returns (consumed, error, replies):
-    error None (acked), an errno name, or "timeout"; replies the attributes
-    of each reply message."""
+    stays attached to its socket).  Returns (consumed, error, replies,
+    how): error None (acked), an errno, or "timeout"; replies the
+    attributes of each reply message; how the error came: "send" (the
+    request refused), "ack" (NLMSG_ERROR, with its extack message), "done"
+    (in the NLMSG_DONE that ended a dump) or "recv" (the socket's: what
+    the kernel sent was lost)."""
     s = nl_socket()
     flags = nl.NLM_F_REQUEST | (nl.NLM_F_DUMP if is_dump else nl.NLM_F_ACK)
     body = struct.pack("=BBH", cmd, 1, 0) + payload
     req = struct.pack("=IHHII", 16 + len(body), fam, flags, 7, 0) + body
     view = memoryview(RECVBUF)
-    chunks, err, done = [], None, False
+    chunks, err, done, how = [], None, False, None
     fault.arm(n)
     try:
+        how = "send"
         s.send(req)
+        how = None
         while not done:
             if not select.select([s], [], [], 5)[0]:
                 err = "timeout"
@@ -967,19 +973,19 @@ def exchange(fault, n, fam, cmd, payload, is_dump):
             chunks.append(bytes(view[:k]))
             done = any(t in (nl.NLMSG_ERROR, nl.NLMSG_DONE) for t, *_ in messages(chunks[-1]))
     except OSError as e:
-        err = e.errno
+        err, how = e.errno, how or "recv"
     consumed = fault.disarm()
     s.close()
     replies = []
     for chunk in chunks:
         for typ, fl, seq, pl in messages(chunk):
             if typ in (nl.NLMSG_ERROR, nl.NLMSG_DONE):
-                code = struct.unpack_from("=i", pl)[0]
+                code, msg = nl.Genl.ack(typ, fl, pl)
                 if code:
-                    err = -code
+                    err, how = -code, ("ack " + msg).strip() if typ == nl.NLMSG_ERROR else "done"
             elif typ == fam:
                 replies.append(nl.parse_attrs(pl[4:]))
-    return consumed, err, replies
+    return consumed, err, replies, how
 
 
 def sweep_netlink(fault, addr, port):
@@ -1004,7 +1010,7 @@ def sweep_netlink(fault, addr, port):
 
     def simple(cmd, verify):
         def step(n):
-            consumed, err, rep = exchange(fault, n, fam, cmd, b"", False)
+            consumed, err, rep, _ = exchange(fault, n, fam, cmd, b"", False)
             o = outcome(consumed, err, "refused")
             if o:
                 return o
@@ -1026,29 +1032,38 @@ def sweep_netlink(fault, addr, port):
     results.append(Sweep("netlink GET_STATUS").run(simple(A["RSTMON_CMD_GET_STATUS"], v_status)).report())
     results.append(Sweep("netlink GET_CONFIG").run(simple(A["RSTMON_CMD_GET_CONFIG"], v_config)).report())
 
-    # SET_CONFIG: all settings at once, the ring resized each time (16 and
-    # 32 events: both within one slab object, so its allocation can fail).
+    # SET_CONFIG: all settings at once, the ring from 32 events to 16 (one
+    # slab object, no vmalloc() to fall back on: its allocation can fail).
     keys = ("RSTMON_A_IDLE_THRESHOLD", "RSTMON_A_EVENT_RING", "RSTMON_A_NOTIFY_RATE", "RSTMON_A_IPV6")
+    ring_refused = []
 
     def set_step(n):
+        err, msg, _ = g.request(A["RSTMON_CMD_SET_CONFIG"], nl.u32(A["RSTMON_A_EVENT_RING"], 32))
+        if err:
+            return True, "bad", f"ring 32 without a fault: {ename(-err)} {msg}"
         before = nl.config(g)
         want = dict(before)
         want[A["RSTMON_A_IDLE_THRESHOLD"]] = 100 + n
-        want[A["RSTMON_A_EVENT_RING"]] = 32 if before[A["RSTMON_A_EVENT_RING"]] == 16 else 16
+        want[A["RSTMON_A_EVENT_RING"]] = 16
         want[A["RSTMON_A_NOTIFY_RATE"]] = 500 + n
         want[A["RSTMON_A_IPV6"]] = 1
         payload = b"".join((nl.u8 if k == "RSTMON_A_IPV6" else nl.u32)(A[k], want[A[k]]) for k in keys)
-        consumed, err, _ = exchange(fault, n, fam, A["RSTMON_CMD_SET_CONFIG"], payload, False)
+        consumed, err, _, how = exchange(fault, n, fam, A["RSTMON_CMD_SET_CONFIG"], payload, False)
         after = nl.config(g)
         if err is None and after != want:
             return consumed, "bad", f"acked, but config {after}, want {want}"
-        if err == errno.ENOBUFS and after not in (before, want):
+        if how == "recv" and after not in (before, want):
             return consumed, "bad", f"ack lost: config {after}, neither {before} nor {want}"
-        if err is not None and err != errno.ENOBUFS and after != before:
+        if how != "recv" and err is not None and after != before:
             return consumed, "bad", f"refused ({ename(err)}) but config {after}, was {before}"
+        if how and "event ring" in how:
+            ring_refused.append(n)
+            return consumed, "counted", f"{ename(err)}: {how[4:]}"
         return outcome(consumed, err, "refused") or (consumed, "absorbed", None)
 
     results.append(Sweep("netlink SET_CONFIG").run(set_step).report())
+    check("netlink SET_CONFIG: the ring's allocation failed once, refused with its extack, nothing changed",
+          ring_refused, "no step failed it")
 
     # The dumps: what a fault-free dump returns, then the sweep.
     def ev_key(a):
@@ -1075,14 +1090,20 @@ def sweep_netlink(fault, addr, port):
         want = [key(a) for a in dump(g, cmd, payload)]
 
         def dump_step(n, cmd=cmd, payload=payload, key=key, want=want):
-            consumed, err, rep = exchange(fault, n, fam, cmd, payload, True)
+            consumed, err, rep, how = exchange(fault, n, fam, cmd, payload, True)
             got = [key(a) for a in rep]
             if got != want[:len(got)] or (err is None and got != want):
                 return consumed, "bad", f"dumped {got}, want {want}" + (f" ({ename(err)})" if err else "")
+            if err in CLEAR and how == "done":
+                # The dump ran, rstmon's dumpit ended it.
+                return consumed, "counted", f"{ename(err)} in NLMSG_DONE"
             return outcome(consumed, err, "dump failed") or (consumed, "absorbed", None)
 
         s = Sweep(f"netlink {name}").run(dump_step).report()
         results.append(s)
+        if name != "GET_CONNS":
+            check(f"netlink {name}: no room for cgroup paths ends the dump with an error",
+                  s.kinds["counted"] > 0, "no dump ended with ENOMEM in its NLMSG_DONE")
         if name == "GET_EVENTS":
             ids = [k[0] for k in want]
             check("netlink GET_EVENTS: the fault-free dump has the newest events, in order",
@@ -1098,11 +1119,11 @@ def sweep_netlink(fault, addr, port):
     def reset_step(n):
         refused(addr)
         before = nl.status(g)[0].get(r4, 0)
-        consumed, err, _ = exchange(fault, n, fam, A["RSTMON_CMD_RESET_STATS"], b"", False)
+        consumed, err, _, how = exchange(fault, n, fam, A["RSTMON_CMD_RESET_STATS"], b"", False)
         after = nl.status(g)[0].get(r4, 0)
         if err is None and after != 0:
             return consumed, "bad", f"acked, but rst ipv4 in={after}"
-        if err is not None and err != errno.ENOBUFS and after != before:
+        if how != "recv" and err is not None and after != before:
             return consumed, "bad", f"refused ({ename(err)}) but rst ipv4 in {before} -> {after}"
         return outcome(consumed, err, "refused") or (consumed, "absorbed", None)
 
