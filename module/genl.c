@@ -315,8 +315,13 @@ static int rstmon_genl_dump_events(struct sk_buff *skb, struct netlink_callback 
 	struct rstmon_event ev;
 	char *path;
 
-	/* Without room for cgroup paths, events go out with the ids alone. */
+	/*
+	 * No room for cgroup paths ends the dump with an error: events
+	 * without their paths would read as cgroups that are gone.
+	 */
 	path = kmalloc(RSTMON_CGROUP_PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
 	oldest = rstmon_ring_oldest(&rn->ring);
 	if (!next) {
 		next = oldest;
@@ -378,6 +383,8 @@ static int rstmon_genl_dump_cgroups(struct sk_buff *skb, struct netlink_callback
 	char *path;
 
 	path = kmalloc(RSTMON_CGROUP_PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
 	for (; rstmon_cgstats_get(&rn->cgstats, i, &st); i++) {
 		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 					&rstmon_genl_family, NLM_F_MULTI, RSTMON_CMD_GET_CGROUPS);
