@@ -4,7 +4,12 @@
 # of the rig is known to print at boot before rstmon is loaded.
 
 # kernel_reports: print the lines of stdin that start a kernel report.
+# Stack frames are never the start of one (a frame of a stack dump, such as
+# the one a failed kmem_cache_create() prints, may name lockdep_*()): UML's
+# "[<address>] ? function+off/len" and x86's "  ? function+off/len".
 kernel_reports() {
+	grep -v -E -e '^(\[ *[0-9]+\.[0-9]+\] )? *\[<[0-9a-f]+>\] ' \
+		-e '^(\[ *[0-9]+\.[0-9]+\] )? +(\? )?[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+/0x[0-9a-f]+( \[[A-Za-z0-9_]+\])?$' |
 	grep -E -e 'BUG: |WARNING: |KASAN|UBSAN|kernel BUG|Oops|general protection' \
 		-e 'possible (recursive|circular) locking|inconsistent lock state|lockdep' \
 		-e 'suspicious RCU usage|rcu_sched (self-)?detected stall|INFO: rcu|RCU stall' \
