@@ -6,6 +6,10 @@
  * rest opens the socket, resolves the family with CTRL_CMD_GETFAMILY,
  * sends requests and reads their replies, acks and errors (with the
  * kernel's extack message: NETLINK_EXT_ACK is set on the socket).
+ *
+ * watch listens on a second socket too, in nlctrl's "notify" group: the
+ * CTRL_CMD_DELFAMILY of "rstmon" tells it that the module went away (its
+ * events group is gone with it and nothing would come any more).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -526,6 +530,8 @@ int rm_report_error(FILE *f, enum rm_phase phase, int err, const char *extack, c
 		fprintf(f, "rstmonctl: permission denied: this needs CAP_NET_ADMIN in the network namespace\n");
 	} else if (phase == RM_PHASE_GROUP && err == ENOENT) {
 		fprintf(f, "rstmonctl: rstmon offers no events group on this kernel\n");
+	} else if (phase == RM_PHASE_WATCH && err == ENOENT) {
+		fprintf(f, "rstmonctl: rstmon was unloaded\n");
 	} else if (extack) {
 		fprintf(f, "rstmonctl: %s refused: %s (%s)\n", what, extack, strerror(err));
 		return RM_EXIT_ERR;
@@ -546,6 +552,7 @@ struct rm_nl {
 	uint32_t seq;
 	uint16_t family;
 	uint32_t events_grp;	/* 0: the family has no events group */
+	struct mnl_socket *ctl;	/* watch: in nlctrl's notify group, or NULL */
 	char *buf;
 	bool quiet;		/* transact(): do not print errors */
 	int err;		/* ... the last one's errno */
@@ -686,8 +693,9 @@ static int transact(struct rm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 }
 
 struct family_ctx {
+	const char *grp_name;	/* the multicast group to find */
 	uint16_t id;
-	uint32_t events_grp;
+	uint32_t grp;		/* its id; 0: none */
 };
 
 static int mcgrp_cb(const struct nlattr *a, void *data)
@@ -703,8 +711,8 @@ static int mcgrp_cb(const struct nlattr *a, void *data)
 	if (mnl_attr_parse_nested(a, parse_cb, &p) < 0 || p.bad)
 		return MNL_CB_ERROR;
 	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
-	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), RSTMON_MCGRP_EVENTS))
-		f->events_grp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), f->grp_name))
+		f->grp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 	return MNL_CB_OK;
 }
 
@@ -728,10 +736,32 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * CTRL_CMD_GETFAMILY of family @name: its id and the id of its multicast
+ * group @grp_name into @f.  0, or the exit code with the error printed
+ * (not found: "rstmon is not loaded").
+ */
+static int lookup_family(struct rm_nl *nl, const char *name, const char *grp_name,
+			 struct family_ctx *f)
+{
+	struct nlmsghdr *nlh = genl_request(nl, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
+	char what[64];
+	int ret;
+
+	f->grp_name = grp_name;
+	f->id = 0;
+	f->grp = 0;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	snprintf(what, sizeof(what), "looking up the %s family", name);
+	ret = transact(nl, nlh, family_cb, f, RM_PHASE_FAMILY, what);
+	if (!ret && !f->id)
+		ret = rm_report_error(stderr, RM_PHASE_FAMILY, ENOENT, NULL, NULL);
+	return ret;
+}
+
 struct rm_nl *rm_nl_open(int *exit_code)
 {
-	struct family_ctx fam = { 0, 0 };
-	struct nlmsghdr *nlh;
+	struct family_ctx fam;
 	struct rm_nl *nl;
 	int one = 1;
 
@@ -753,18 +783,11 @@ struct rm_nl *rm_nl_open(int *exit_code)
 	mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
 
-	nlh = genl_request(nl, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RSTMON_GENL_NAME);
-	*exit_code = transact(nl, nlh, family_cb, &fam, RM_PHASE_FAMILY,
-			      "looking up the rstmon family");
+	*exit_code = lookup_family(nl, RSTMON_GENL_NAME, RSTMON_MCGRP_EVENTS, &fam);
 	if (*exit_code)
 		goto fail;
-	if (!fam.id) {
-		*exit_code = rm_report_error(stderr, RM_PHASE_FAMILY, ENOENT, NULL, NULL);
-		goto fail;
-	}
 	nl->family = fam.id;
-	nl->events_grp = fam.events_grp;
+	nl->events_grp = fam.grp;
 	return nl;
 
 fail:
@@ -778,6 +801,8 @@ void rm_nl_close(struct rm_nl *nl)
 		return;
 	if (nl->sk)
 		mnl_socket_close(nl->sk);
+	if (nl->ctl)
+		mnl_socket_close(nl->ctl);
 	free(nl->buf);
 	free(nl);
 }
@@ -975,10 +1000,36 @@ int rm_nl_reset_stats(struct rm_nl *nl)
 	return transact(nl, nlh, NULL, NULL, RM_PHASE_REQUEST, "reset-stats");
 }
 
+/*
+ * First a second socket in nlctrl's notify group, then the family looked
+ * up once more (it may have gone and come back since rm_nl_open()), then
+ * its events group: an unload from here on is heard.
+ */
 int rm_nl_join_events(struct rm_nl *nl)
 {
+	struct family_ctx ctrl, fam;
 	int rcvbuf = 1 << 20;
+	int ret;
 
+	ret = lookup_family(nl, "nlctrl", "notify", &ctrl);
+	if (ret)
+		return ret;
+	nl->ctl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!nl->ctl || mnl_socket_bind(nl->ctl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return rm_report_error(stderr, RM_PHASE_SOCKET, errno, NULL,
+				       "opening a generic netlink socket");
+	if (!ctrl.grp)
+		errno = ENOENT;
+	if (!ctrl.grp || mnl_socket_setsockopt(nl->ctl, NETLINK_ADD_MEMBERSHIP, &ctrl.grp,
+					       sizeof(ctrl.grp)) < 0)
+		return rm_report_error(stderr, RM_PHASE_SOCKET, errno, NULL,
+				       "joining nlctrl's notify group");
+
+	ret = lookup_family(nl, RSTMON_GENL_NAME, RSTMON_MCGRP_EVENTS, &fam);
+	if (ret)
+		return ret;
+	nl->family = fam.id;
+	nl->events_grp = fam.grp;
 	if (!nl->events_grp)
 		return rm_report_error(stderr, RM_PHASE_GROUP, ENOENT, NULL, "joining events");
 	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP, &nl->events_grp,
@@ -990,15 +1041,97 @@ int rm_nl_join_events(struct rm_nl *nl)
 	return 0;
 }
 
+bool rm_family_gone(const struct nlmsghdr *nlh, uint16_t id)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
+	static const uint8_t kinds[CTRL_ATTR_MAX + 1] = {
+		[CTRL_ATTR_FAMILY_ID] = K_U16,
+		[CTRL_ATTR_FAMILY_NAME] = K_STR,
+	};
+	struct parse_ctx p = { kinds, CTRL_ATTR_MAX, tb, false };
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) ||
+	    g->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	if (mnl_attr_parse(nlh, sizeof(*g), parse_cb, &p) < 0 || p.bad ||
+	    !tb[CTRL_ATTR_FAMILY_ID] || !tb[CTRL_ATTR_FAMILY_NAME])
+		return false;
+	return mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == id &&
+	       !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]), RSTMON_GENL_NAME);
+}
+
+/*
+ * Whether the events socket is still in the events group: the kernel
+ * takes every member out when the family goes.  True when it cannot tell.
+ */
+static bool in_events_group(struct rm_nl *nl)
+{
+	uint32_t groups[256];
+	socklen_t len = sizeof(groups);
+	unsigned int bit = nl->events_grp - 1;
+
+	memset(groups, 0, sizeof(groups));
+	if (getsockopt(mnl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, groups,
+		       &len) < 0 || bit >= 8 * sizeof(groups))
+		return true;
+	return groups[bit / 32] & (1U << (bit % 32));
+}
+
+/* Read nlctrl's notices: whether the family went away. */
+static bool family_gone(struct rm_nl *nl)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->buf;
+	ssize_t n = recv(mnl_socket_get_fd(nl->ctl), nl->buf, RM_BUF_SIZE, MSG_DONTWAIT);
+	int len = n;
+
+	if (n < 0)	/* notices lost (ENOBUFS): the membership tells */
+		return errno == ENOBUFS && !in_events_group(nl);
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+		if (rm_family_gone(nlh, nl->family))
+			return true;
+	return false;
+}
+
+/*
+ * One read of the events socket (@flags: MSG_DONTWAIT to drain it): 0 to
+ * go on, -1 when there was nothing, else the callback's value or the exit
+ * code with the error printed.
+ */
+static int read_events(struct rm_nl *nl, struct dump_ctx *e, int flags)
+{
+	ssize_t n = recv(mnl_socket_get_fd(nl->sk), nl->buf, RM_BUF_SIZE, flags);
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return -1;
+		if (errno == EINTR)
+			return 0;
+		if (errno == ENOBUFS) {
+			fprintf(stderr, "rstmonctl: events lost: the receive buffer overflowed\n");
+			return 0;
+		}
+		return rm_report_error(stderr, RM_PHASE_WATCH, errno, NULL, "reading events");
+	}
+	if (mnl_cb_run(nl->buf, n, 0, 0, event_msg_cb, e) < 0 && !e->stopped)
+		fprintf(stderr, "rstmonctl: skipped a malformed notification\n");
+	return e->stopped;
+}
+
 /*
  * SIGINT and SIGTERM are blocked by the caller and let through only while
  * waiting in ppoll(), so *stop is never missed between its test and the wait.
+ * When the family goes, the events queued before it are printed, then
+ * "rstmon was unloaded".
  */
 int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data), void *data,
 		volatile int *stop)
 {
 	struct dump_ctx e = { RSTMON_CMD_EVENT, { .event = cb }, data, 0 };
-	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = mnl_socket_get_fd(nl->sk), .events = POLLIN },
+		{ .fd = nl->ctl ? mnl_socket_get_fd(nl->ctl) : -1, .events = POLLIN },
+	};
 	sigset_t waitmask;
 	int ret;
 
@@ -1006,29 +1139,26 @@ int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *dat
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGTERM);
 	while (!*stop) {
-		ret = ppoll(&pfd, 1, NULL, &waitmask);
+		ret = ppoll(pfd, 2, NULL, &waitmask);
 		if (ret < 0) {
 			if (errno == EINTR)
 				continue;
-			return rm_report_error(stderr, RM_PHASE_REQUEST, errno, NULL, "waiting");
+			return rm_report_error(stderr, RM_PHASE_WATCH, errno, NULL, "waiting");
 		}
 		/* Readable: this does not block (the socket has one reader). */
-		ret = mnl_socket_recvfrom(nl->sk, nl->buf, RM_BUF_SIZE);
-		if (ret < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS) {
-				fprintf(stderr, "rstmonctl: events lost: the receive buffer overflowed\n");
-				continue;
-			}
-			return rm_report_error(stderr, RM_PHASE_REQUEST, errno, NULL,
-					       "reading events");
+		if (pfd[0].revents) {
+			ret = read_events(nl, &e, 0);
+			if (ret > 0)
+				return ret;
 		}
-		ret = mnl_cb_run(nl->buf, ret, 0, 0, event_msg_cb, &e);
-		if (e.stopped)
-			return e.stopped;
-		if (ret < 0)
-			fprintf(stderr, "rstmonctl: skipped a malformed notification\n");
+		if (pfd[1].revents && family_gone(nl)) {
+			/* Nothing joins the queue any more: drain it. */
+			while (!(ret = read_events(nl, &e, MSG_DONTWAIT)))
+				;
+			if (ret > 0)
+				return ret;
+			return rm_report_error(stderr, RM_PHASE_WATCH, ENOENT, NULL, NULL);
+		}
 	}
 	return 0;
 }

@@ -312,6 +312,12 @@ void rm_put_set_config(struct nlmsghdr *nlh, unsigned int set, const struct rm_c
 /* Put the filters of @o (conns --addr, --port, --state, --dir) on a GET_CONNS request. */
 void rm_put_conn_filters(struct nlmsghdr *nlh, const struct rm_opts *o);
 /*
+ * Whether @nlh, a notice of nlctrl's notify group, is the
+ * CTRL_CMD_DELFAMILY of the "rstmon" family of id @id (the module was
+ * unloaded; a notice of an earlier instance's id is not).
+ */
+bool rm_family_gone(const struct nlmsghdr *nlh, uint16_t id);
+/*
  * The extack message (NLMSGERR_ATTR_MSG) of an NLMSG_ERROR or NLMSG_DONE
  * message, or NULL.
  */
@@ -324,6 +330,7 @@ enum rm_phase {
 	RM_PHASE_FAMILY,	/* resolving the "rstmon" family */
 	RM_PHASE_GROUP,		/* joining the events group */
 	RM_PHASE_REQUEST,	/* a request to the family */
+	RM_PHASE_WATCH,		/* watch: waiting for events (ENOENT: the family went away) */
 };
 
 /*
@@ -362,7 +369,11 @@ int rm_nl_dump_cgroups(struct rm_nl *nl, int (*cb)(const struct rm_cgroup *c, vo
 		       void *data, bool quiet, int *err);
 /* Zero the namespace's counters (RSTMON_CMD_RESET_STATS). */
 int rm_nl_reset_stats(struct rm_nl *nl);
-/* Join the events group; then rm_nl_watch() until @cb stops or a signal. */
+/*
+ * Join the events group (and nlctrl's notify group); then rm_nl_watch()
+ * until @cb stops, a signal, or the family goes away (exit code 1, with
+ * "rstmon was unloaded" printed).
+ */
 int rm_nl_join_events(struct rm_nl *nl);
 int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data), void *data,
 		volatile int *stop);

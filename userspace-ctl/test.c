@@ -2040,6 +2040,58 @@ static void test_nl_extack(void)
 	result(rm_extack_msg(nlh) == NULL, "netlink: no extack without NLM_F_ACK_TLVS", NULL);
 }
 
+/* A notice of nlctrl's notify group about family @name of id @id. */
+static struct nlmsghdr *ctrl_notice(char *buf, uint8_t cmd, const char *name, uint16_t id)
+{
+	struct nlmsghdr *nlh = genl_msg(buf, cmd);
+	struct nlattr *grps, *grp;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	if (name)
+		mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	if (id)
+		mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, id);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 1);
+	grps = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	grp = mnl_attr_nest_start(nlh, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, RSTMON_MCGRP_EVENTS);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 9);
+	mnl_attr_nest_end(nlh, grp);
+	mnl_attr_nest_end(nlh, grps);
+	return nlh;
+}
+
+/* watch: the CTRL_CMD_DELFAMILY of its own family ends it, nothing else. */
+static void test_family_gone(void)
+{
+	char buf[1024];
+	struct nlmsghdr *nlh;
+
+	nlh = ctrl_notice(buf, CTRL_CMD_DELFAMILY, RSTMON_GENL_NAME, 30);
+	result(rm_family_gone(nlh, 30), "watch: DELFAMILY of rstmon is the end", NULL);
+	result(!rm_family_gone(nlh, 31), "watch: DELFAMILY of an earlier rstmon's id is not", NULL);
+	nlh = ctrl_notice(buf, CTRL_CMD_NEWFAMILY, RSTMON_GENL_NAME, 30);
+	result(!rm_family_gone(nlh, 30), "watch: NEWFAMILY of rstmon is not", NULL);
+	nlh = ctrl_notice(buf, CTRL_CMD_DELMCAST_GRP, RSTMON_GENL_NAME, 30);
+	result(!rm_family_gone(nlh, 30), "watch: DELMCAST_GRP of rstmon is not", NULL);
+	nlh = ctrl_notice(buf, CTRL_CMD_DELFAMILY, "rstmonx", 30);
+	result(!rm_family_gone(nlh, 30), "watch: DELFAMILY of another name is not", NULL);
+	nlh = ctrl_notice(buf, CTRL_CMD_DELFAMILY, NULL, 30);
+	result(!rm_family_gone(nlh, 30), "watch: DELFAMILY without a name is not", NULL);
+	nlh = ctrl_notice(buf, CTRL_CMD_DELFAMILY, RSTMON_GENL_NAME, 0);
+	result(!rm_family_gone(nlh, 30), "watch: DELFAMILY without an id is not", NULL);
+	nlh = ctrl_notice(buf, CTRL_CMD_DELFAMILY, RSTMON_GENL_NAME, 30);
+	nlh->nlmsg_type = 30;
+	result(!rm_family_gone(nlh, 30), "watch: a message not of nlctrl is not", NULL);
+	nlh = ctrl_notice(buf, CTRL_CMD_DELFAMILY, RSTMON_GENL_NAME, 30);
+	nlh->nlmsg_len = sizeof(*nlh) + 2;
+	result(!rm_family_gone(nlh, 30), "watch: a truncated notice is not", NULL);
+	nlh = ctrl_notice(buf, CTRL_CMD_DELFAMILY, NULL, 0);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_FAMILY_ID, 30);	/* a u16 expected */
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, RSTMON_GENL_NAME);
+	result(!rm_family_gone(nlh, 30), "watch: a malformed id is not", NULL);
+}
+
 static void test_errors(void)
 {
 	char *s;
@@ -2061,6 +2113,14 @@ static void test_errors(void)
 					"set-config"));
 	result(rc == 1 && !strcmp(s, "rstmonctl: set-config refused: integer out of range (Numerical result out of range)\n"),
 	       "errors: the kernel's extack message is printed", "rc %d: %s", rc, s);
+	free(s);
+	CAPTURE(s, rc = rm_report_error(f, RM_PHASE_WATCH, ENOENT, NULL, NULL));
+	result(rc == 1 && !strcmp(s, "rstmonctl: rstmon was unloaded\n"),
+	       "errors: the family gone during watch -> unloaded, exit 1", "rc %d: %s", rc, s);
+	free(s);
+	CAPTURE(s, rc = rm_report_error(f, RM_PHASE_WATCH, ENOMEM, NULL, "reading events"));
+	result(rc == 1 && !strcmp(s, "rstmonctl: reading events failed: Cannot allocate memory\n"),
+	       "errors: another watch error keeps its words", "rc %d: %s", rc, s);
 	free(s);
 	CAPTURE(s, rc = rm_report_error(f, RM_PHASE_NETNS, ENOENT, NULL, "foo"));
 	result(rc == 1 && strstr(s, "no network namespace named foo"),
@@ -2091,6 +2151,7 @@ int main(int argc, char **argv)
 	test_cgroup_find();
 	test_why();
 	test_nl_extack();
+	test_family_gone();
 	test_errors();
 	printf("# %d tests, %d failed\n", total, failed);
 	return failed ? 1 : 0;

@@ -9,7 +9,7 @@
 # -n NAME, the events group (in order; "watch | head -n 1" and SIGINT end
 # it with status 0), the errors in plain words (unprivileged users, a
 # refused setting with the kernel's extack message, bad usage with exit 2,
-# the module not loaded).
+# the module not loaded); watch ends when the module is unloaded.
 . "$(dirname "$0")/lib.sh"
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -392,8 +392,20 @@ wait_until 30 pipe_done
 expect "watch | head -n 1: watch exits 0" "$(cat "$W/head.rc" 2>/dev/null)" 0
 expect "watch | head -n 1: one event line" "$(grep -c '^event id=' "$W/head")" 1
 
+# --- unloaded under a watch: it prints what came, says so and exits 1 ---------
+"$CTL" -n "$(ns b)" watch > "$W/unload" 2> "$W/unload.err" &
+WPID=$!
+PIDS+=("$WPID")
+joined_unload() { tcp_connect a 10.1.0.2 8600 > /dev/null; [ -s "$W/unload" ]; }
+wait_until 30 joined_unload || fail "watch before the unload: joined" "$(cat "$W/unload.err")"
+
 # --- not loaded: the family is gone (and modprobe may not bring it back) -----
 if modprobe -r rstmon; then
+	wait_until 10 sh -c "! kill -0 $WPID" || { fail "unloaded: the watch ends"; kill "$WPID"; }
+	wait "$WPID"
+	expect "unloaded: the watch exits 1" "$?" 1
+	expect "unloaded: the watch says so" "$(cat "$W/unload.err")" "rstmonctl: rstmon was unloaded"
+	expect "unloaded: the watch printed its events" "$(grep -vc "^event id=" "$W/unload")" 0
 	echo /bin/true > "$MODPROBE"
 	rc=$(run_ctl "$W/out" "$W/err" "$CTL" status)
 	echo "$OLD_MODPROBE" > "$MODPROBE"
