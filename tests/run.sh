@@ -243,7 +243,7 @@ for spec in "linux-source-6.12 $codename-backports" "newest sid"; do
 done
 if [ -n "${UML:-}" ] && build_module uml "$UML" ARCH=um; then
 	# 2. The UML debug kernel: KUnit, scenarios, kernel-report scan.
-	run_guest uml "$OUT/uml" --uml "$UML" --ko "$OUT/k-uml" --timeout 1800
+	run_guest uml "$OUT/uml" --uml "$UML" --ko "$OUT/k-uml" --timeout 3000
 fi
 
 # 3. Debian's stock kernel under QEMU: modprobe and the scenarios.
