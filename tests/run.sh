@@ -114,7 +114,7 @@ if [ "$mode" = stress ]; then
 	UML=$(bash tests/vm/uml-kernel.sh) || die "cannot build the UML kernel"
 	build_module uml "$UML" ARCH=um >/dev/null || die "module build failed"
 	make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1 || die "rstmonctl build failed"
-	RSTMON_STRESS=1 RSTMON_ONLY=flood,churn,failslab \
+	RSTMON_STRESS=1 RSTMON_ONLY=${RSTMON_ONLY:-flood,churn,failslab} \
 		run_guest uml "$OUT/stress" --uml "$UML" --ko "$OUT/k-uml" --timeout 14400
 	grep '^# ' "$OUT/stress/"selftest-*.log
 	summary

@@ -1316,11 +1316,11 @@ static void test_nl_status(void)
 	free(s);
 	CAPTURE(s, rm_print_status_json(f, &out));
 	result(strstr(s, "\"conns_total\":null,") != NULL,
-	       "format: status JSON without conns-total has null", s);
+	       "format: status JSON without conns-total has null", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_metrics(f, &out));
 	result(!strstr(s, "rstmon_conns_all_namespaces"),
-	       "format: metrics without conns-total leave the gauge out", s);
+	       "format: metrics without conns-total leave the gauge out", "%s", s);
 	free(s);
 
 	nlh = genl_msg(buf, RSTMON_CMD_GET_CONFIG);
