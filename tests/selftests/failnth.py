@@ -84,17 +84,8 @@ CLEAR = (errno.ENOMEM, errno.ENOBUFS)
 FAR = 1000000
 VERBOSE = os.environ.get("FAILNTH_VERBOSE") == "1"
 
-FAILED = 0
+check = nl.check
 libc = ctypes.CDLL(None, use_errno=True)
-
-
-def check(name, good, why=""):
-    global FAILED
-    if good:
-        print(f"ok - {name}", flush=True)
-    else:
-        FAILED += 1
-        print(f"not ok - {name} # {why}", flush=True)
 
 
 def ename(e):
@@ -439,17 +430,10 @@ def families():
             data = data[(ln + 3) & ~3:]
 
 
-def dump(g, cmd, payload=b""):
-    err, msg, replies = g.request(cmd, payload, flags=nl.NLM_F_REQUEST | nl.NLM_F_DUMP)
-    if err:
-        raise OSError(-err, f"dump {cmd}: {msg or os.strerror(-err)}")
-    return [nl.parse_attrs(pl) for _, _, _, pl in replies]
-
-
 def conns_of_port(g, port):
     """(state, dir) of the tracked connections with PORT at one end."""
     out = []
-    for a in dump(g, U["RSTMON_CMD_GET_CONNS"], nl.nla(U["RSTMON_A_FILTER_PORT"], struct.pack("!H", port))):
+    for a in g.dump_attrs(U["RSTMON_CMD_GET_CONNS"], nl.nla(U["RSTMON_A_FILTER_PORT"], struct.pack("!H", port))):
         c = nl.parse_attrs(a[U["RSTMON_A_CONN"]][0])
         out.append((nl.scalar(c[U["RSTMON_C_STATE"]][0]), nl.scalar(c[U["RSTMON_C_DIR"]][0])))
     return out
@@ -937,15 +921,6 @@ def nl_socket():
     return s
 
 
-def messages(data):
-    out = []
-    while len(data) >= 16:
-        ln, typ, flags, seq, _ = struct.unpack_from("=IHHII", data)
-        out.append((typ, flags, seq, data[16:ln]))
-        data = data[(ln + 3) & ~3:]
-    return out
-
-
 def exchange(fault, n, fam, cmd, payload, is_dump):
     """One request under fault N, on a socket of its own (a dump cut short
     stays attached to its socket).  Returns (consumed, error, replies,
@@ -971,14 +946,14 @@ def exchange(fault, n, fam, cmd, payload, is_dump):
                 break
             k = s.recv_into(RECVBUF)
             chunks.append(bytes(view[:k]))
-            done = any(t in (nl.NLMSG_ERROR, nl.NLMSG_DONE) for t, *_ in messages(chunks[-1]))
+            done = any(t in (nl.NLMSG_ERROR, nl.NLMSG_DONE) for t, *_ in nl.messages(chunks[-1]))
     except OSError as e:
         err, how = e.errno, how or "recv"
     consumed = fault.disarm()
     s.close()
     replies = []
     for chunk in chunks:
-        for typ, fl, seq, pl in messages(chunk):
+        for typ, fl, seq, pl in nl.messages(chunk):
             if typ in (nl.NLMSG_ERROR, nl.NLMSG_DONE):
                 code, msg = nl.Genl.ack(typ, fl, pl)
                 if code:
@@ -1087,7 +1062,7 @@ def sweep_netlink(fault, addr, port):
     ]
     for name, payload, key in dumps:
         cmd = A["RSTMON_CMD_" + name]
-        want = [key(a) for a in dump(g, cmd, payload)]
+        want = [key(a) for a in g.dump_attrs(cmd, payload)]
 
         def dump_step(n, cmd=cmd, payload=payload, key=key, want=want):
             consumed, err, rep, how = exchange(fault, n, fam, cmd, payload, True)
@@ -1188,7 +1163,7 @@ def main():
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    sys.exit(1 if FAILED else 0)
+    sys.exit(1 if nl.FAILED else 0)
 
 
 if __name__ == "__main__":

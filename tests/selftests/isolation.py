@@ -310,13 +310,6 @@ def proc_addr(field):
     return a.strip("[]")
 
 
-def dump(g, cmd):
-    err, msg, replies = g.request(U[cmd], flags=DUMP)
-    if err:
-        raise OSError(-err, f"{cmd}: {msg or os.strerror(-err)}")
-    return [parse_attrs(r[3]) for r in replies]
-
-
 def view(spec):
     spec = json.loads(spec)
     name = spec["name"]
@@ -360,7 +353,7 @@ def view(spec):
     conns = scalar(a[U["RSTMON_A_CONNS"]][0])
 
     # get-events
-    evs = [event_dict(m[U["RSTMON_A_EVENT"]][0]) for m in dump(g, "RSTMON_CMD_GET_EVENTS")]
+    evs = [event_dict(m[U["RSTMON_A_EVENT"]][0]) for m in g.dump_attrs(U["RSTMON_CMD_GET_EVENTS"])]
     check(f"{name}: get-events dumps {total} events", len(evs) == total, f"{len(evs)}")
     bad = [e for e in evs if e["netns"] != inum or not in_nets(e["addrs"], nets)]
     check(f"{name}: get-events all of its own traffic", not bad, f"{bad[:2]}")
@@ -369,7 +362,7 @@ def view(spec):
 
     # get-conns
     cs = []
-    for m in dump(g, "RSTMON_CMD_GET_CONNS"):
+    for m in g.dump_attrs(U["RSTMON_CMD_GET_CONNS"]):
         c = parse_attrs(m[U["RSTMON_A_CONN"]][0])
         cs.append([addr(parse_attrs(c[U[k]][0])[U["RSTMON_S_ADDR"]][0])
                    for k in ("RSTMON_C_CLIENT", "RSTMON_C_SERVER")])
@@ -382,7 +375,7 @@ def view(spec):
 
     # get-cgroups: RSTs with a local socket's cgroup
     cg = 0
-    for m in dump(g, "RSTMON_CMD_GET_CGROUPS"):
+    for m in g.dump_attrs(U["RSTMON_CMD_GET_CGROUPS"]):
         c = parse_attrs(m[U["RSTMON_A_CGROUP"]][0])
         cg += scalar(c[U["RSTMON_G_RSTS"]][0])
     check(f"{name}: get-cgroups counts its own RSTs ({spec['cgroup_rsts']})",

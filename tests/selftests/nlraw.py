@@ -112,6 +112,16 @@ def parse_attrs(buf):
     return out
 
 
+def messages(data):
+    """The netlink messages of one datagram: (type, flags, seq, payload) each."""
+    msgs = []
+    while len(data) >= 16:
+        ln, typ, flags, seq, _ = struct.unpack_from("=IHHII", data)
+        msgs.append((typ, flags, seq, data[16:ln]))
+        data = data[(ln + 3) & ~3:]
+    return msgs
+
+
 class Genl:
     def __init__(self, name="rstmon"):
         self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
@@ -141,13 +151,7 @@ class Genl:
         r, _, _ = select.select([self.s], [], [], timeout)
         if not r:
             raise TimeoutError("no answer")
-        data = self.s.recv(1 << 20, socket.MSG_PEEK if peek else 0)
-        msgs = []
-        while len(data) >= 16:
-            ln, typ, flags, seq, _ = struct.unpack_from("=IHHII", data)
-            msgs.append((typ, flags, seq, data[16:ln]))
-            data = data[(ln + 3) & ~3:]
-        return msgs
+        return messages(self.s.recv(1 << 20, socket.MSG_PEEK if peek else 0))
 
     @staticmethod
     def ack(typ, flags, payload):
@@ -180,6 +184,13 @@ class Genl:
         if err:
             raise OSError(-err, f"command {cmd}: {msg or os.strerror(-err)}")
         return parse_attrs(rep[0][3])
+
+    def dump_attrs(self, cmd, payload=b""):
+        """A dump of command CMD: the attributes of each reply."""
+        err, msg, replies = self.request(cmd, payload, flags=NLM_F_REQUEST | NLM_F_DUMP)
+        if err:
+            raise OSError(-err, f"dump {cmd}: {msg or os.strerror(-err)}")
+        return [parse_attrs(pl) for _, _, _, pl in replies]
 
 
 def scalar(raw):
