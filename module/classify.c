@@ -134,7 +134,7 @@ static bool rstmon_answers_syn(const struct rstmon_seg *seg, const struct rstmon
 		       !(c->sflags[side] & RSTMON_SF_SYN) &&
 		       !(c->sflags[!side] & RSTMON_SF_DATA) &&
 		       (seg->flags & RSTMON_TCP_ACK) &&
-		       seg->ack_seq == c->side[!side].isn + 1;
+		       seg->ack_seq == c->hist[!side].isn + 1;
 	return (seg->flags & RSTMON_TCP_ACK) && seg->seq == 0;
 }
 
@@ -192,7 +192,7 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		 * INVALID_SYN); an unacceptable one is answered for the
 		 * listener (TCP_FLAGS).
 		 */
-		ev->cause = (seg->seq == me->isn + 1) ?
+		ev->cause = (seg->seq == c->hist[side].isn + 1) ?
 			RSTMON_CAUSE_ACCEPT_OVERFLOW : RSTMON_CAUSE_BAD_SEGMENT;
 		ev->confidence = RSTMON_CONF_LIKELY;
 		return;
@@ -454,9 +454,9 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 		ev->ttl_base = s->segs ? c->ttl[side] : 0;
 		ev->fin = (sf & RSTMON_SF_FIN ? 1 : 0) | (rf & RSTMON_SF_FIN ? 2 : 0);
 		if (sf & RSTMON_SF_FIN)
-			ev->fin_ago_ms[0] = rstmon_jiffies_ms(x->now - s->fin);
+			ev->fin_ago_ms[0] = rstmon_jiffies_ms(x->now - c->hist[side].fin);
 		if (rf & RSTMON_SF_FIN)
-			ev->fin_ago_ms[1] = rstmon_jiffies_ms(x->now - r->fin);
+			ev->fin_ago_ms[1] = rstmon_jiffies_ms(x->now - c->hist[!side].fin);
 		ev->seqchk = rstmon_seqchk(seg, c, side);
 	}
 

@@ -3,10 +3,11 @@
  * rstmon: the connection table.
  *
  * One table for all namespaces, as nf_conntrack has: the key is the
- * namespace and the two endpoints.  The hash is keyed siphash with a secret
- * drawn at load, over the endpoints in a canonical order so both
- * directions of a connection land in the same bucket, and hash flooding
- * cannot be aimed at one chain.
+ * namespace and the two endpoints.  The hash is keyed hsiphash (SipHash-1-3
+ * on 64-bit, the kernel's keyed hash for hash tables) with a secret drawn
+ * at load, over the endpoints in a canonical order so both directions of a
+ * connection land in the same bucket, and hash flooding cannot be aimed at
+ * one chain.
  *
  * Readers (the netfilter hooks) walk chains under RCU without a lock.
  * Writers (insert, evict, GC, namespace flush) take the bucket's lock from
@@ -51,7 +52,7 @@
 static struct rstmon_conn __rcu **rstmon_hash __read_mostly;
 static unsigned int rstmon_hash_mask __read_mostly;
 static unsigned int rstmon_max __read_mostly;
-static siphash_key_t rstmon_hash_key __read_mostly;
+static hsiphash_key_t rstmon_hash_key __read_mostly;
 static struct kmem_cache *rstmon_conn_cache __read_mostly;
 static spinlock_t rstmon_locks[RSTMON_LOCKS];
 static atomic_t rstmon_nr = ATOMIC_INIT(0);
@@ -87,17 +88,26 @@ struct rstmon_hkey {
 	__be16 pa;
 	__be16 pb;
 	u32 netmix;
-} __aligned(SIPHASH_ALIGNMENT);
+} __aligned(HSIPHASH_ALIGNMENT);
 
-static unsigned int rstmon_bucket(const struct net *net,
-				  const struct in6_addr *sa, __be16 sp,
-				  const struct in6_addr *da, __be16 dp)
+/**
+ * rstmon_bucket() - the table bucket of a segment's connection.
+ * @net: namespace the segment was seen in
+ * @seg: the segment
+ *
+ * Both directions of a connection give the same bucket.  Computed once per
+ * segment and passed to rstmon_conn_find() and rstmon_conn_create().
+ * Return: the bucket index.
+ */
+unsigned int rstmon_bucket(const struct net *net, const struct rstmon_seg *seg)
 {
+	const struct in6_addr *sa = &seg->saddr, *da = &seg->daddr;
+	__be16 sp = seg->sport, dp = seg->dport;
 	struct rstmon_hkey k;
 	int cmp;
 
-	/* IPv4 (mapped): four words instead of forty bytes, in the same order. */
-	if (ipv6_addr_v4mapped(sa) && ipv6_addr_v4mapped(da)) {
+	/* IPv4: four words instead of forty bytes, in the same order. */
+	if (seg->family == AF_INET) {
 		u32 a = ntohl(sa->s6_addr32[3]), b = ntohl(da->s6_addr32[3]);
 		u32 pa = ntohs(sp), pb = ntohs(dp);
 
@@ -105,7 +115,7 @@ static unsigned int rstmon_bucket(const struct net *net,
 			swap(a, b);
 			swap(pa, pb);
 		}
-		return siphash_4u32(a, b, pa << 16 | pb, net_hash_mix(net), &rstmon_hash_key) &
+		return hsiphash_4u32(a, b, pa << 16 | pb, net_hash_mix(net), &rstmon_hash_key) &
 		       rstmon_hash_mask;
 	}
 	cmp = ipv6_addr_cmp(sa, da);
@@ -122,7 +132,7 @@ static unsigned int rstmon_bucket(const struct net *net,
 		k.pb = sp;
 	}
 	k.netmix = net_hash_mix(net);
-	return siphash(&k, sizeof(k), &rstmon_hash_key) & rstmon_hash_mask;
+	return hsiphash(&k, sizeof(k), &rstmon_hash_key) & rstmon_hash_mask;
 }
 
 static spinlock_t *rstmon_lock(unsigned int bucket)
@@ -130,37 +140,62 @@ static spinlock_t *rstmon_lock(unsigned int bucket)
 	return &rstmon_locks[bucket % RSTMON_LOCKS];
 }
 
-/* Which side of @c sent @seg, or -1 if @seg is not of @c. */
+static bool rstmon_addr_hi_equal(const __be32 *hi, const struct in6_addr *a)
+{
+	return ((hi[0] ^ a->s6_addr32[0]) | (hi[1] ^ a->s6_addr32[1]) |
+		(hi[2] ^ a->s6_addr32[2])) == 0;
+}
+
+/*
+ * Which side of @c sent @seg, or -1 if @seg is not of @c.  The ports,
+ * namespace, family and the addresses' last words are in the entry's first
+ * cache line; only an IPv6 entry that matches them all needs the second.
+ */
 static int rstmon_conn_side(const struct rstmon_conn *c, const struct net *net,
 			    const struct rstmon_seg *seg)
 {
-	if (rstmon_conn_family(c) != seg->family || c->net_id != net->ns.inum)
-		return -1;
+	__be32 s = seg->saddr.s6_addr32[3], d = seg->daddr.s6_addr32[3];
+	int side;
+
 	if (c->port[0] == seg->sport && c->port[1] == seg->dport &&
-	    ipv6_addr_equal(&c->addr[0], &seg->saddr) &&
-	    ipv6_addr_equal(&c->addr[1], &seg->daddr))
-		return RSTMON_ORIG;
-	if (c->port[1] == seg->sport && c->port[0] == seg->dport &&
-	    ipv6_addr_equal(&c->addr[1], &seg->saddr) &&
-	    ipv6_addr_equal(&c->addr[0], &seg->daddr))
-		return RSTMON_RESP;
-	return -1;
+	    c->addr_lo[0] == s && c->addr_lo[1] == d)
+		side = RSTMON_ORIG;
+	else if (c->port[1] == seg->sport && c->port[0] == seg->dport &&
+		 c->addr_lo[1] == s && c->addr_lo[0] == d)
+		side = RSTMON_RESP;
+	else
+		return -1;
+	if (c->net_id != net->ns.inum || rstmon_conn_family(c) != seg->family)
+		return -1;
+	if (seg->family == AF_INET6 &&
+	    (!rstmon_addr_hi_equal(c->addr_hi[side], &seg->saddr) ||
+	     !rstmon_addr_hi_equal(c->addr_hi[!side], &seg->daddr)))
+		return -1;
+	return side;
+}
+
+/* Store @a as the address of side @side of @c. */
+static void rstmon_conn_set_addr(struct rstmon_conn *c, int side, const struct in6_addr *a)
+{
+	c->addr_hi[side][0] = a->s6_addr32[0];
+	c->addr_hi[side][1] = a->s6_addr32[1];
+	c->addr_hi[side][2] = a->s6_addr32[2];
+	c->addr_lo[side] = a->s6_addr32[3];
 }
 
 /**
  * rstmon_conn_find() - look up the connection of a segment.
  * @net: namespace the segment was seen in
  * @seg: the segment
+ * @b: its bucket, rstmon_bucket()
  * @side: set to the side that sent @seg (RSTMON_ORIG or RSTMON_RESP)
  *
  * Context: RCU read side (the netfilter hooks run under rcu_read_lock()).
  * Return: the entry, valid until the read side ends, or NULL.
  */
 struct rstmon_conn *rstmon_conn_find(const struct net *net,
-				     const struct rstmon_seg *seg, int *side)
+				     const struct rstmon_seg *seg, unsigned int b, int *side)
 {
-	unsigned int b = rstmon_bucket(net, &seg->saddr, seg->sport,
-				       &seg->daddr, seg->dport);
 	struct rstmon_conn *c;
 
 	for (c = rcu_dereference(rstmon_hash[b]); c; c = rcu_dereference(c->next)) {
@@ -248,6 +283,7 @@ static int rstmon_first_side(const struct rstmon_seg *seg, bool *midstream)
  * rstmon_conn_create() - track a new connection from its first segment.
  * @net: namespace the segment was seen in
  * @seg: the segment (never an RST)
+ * @b: its bucket, rstmon_bucket()
  * @dir: where @seg was seen
  * @side: set to the side that sent @seg
  * @err: set to why nothing was created, when NULL is returned
@@ -256,12 +292,10 @@ static int rstmon_first_side(const struct rstmon_seg *seg, bool *midstream)
  * Context: RCU read side, any context (allocates with GFP_ATOMIC).
  * Return: the new entry, or one another CPU inserted meanwhile, or NULL.
  */
-struct rstmon_conn *rstmon_conn_create(struct net *net,
-				       const struct rstmon_seg *seg, enum rstmon_dir dir,
-				       int *side, enum rstmon_conn_err *err, bool *evicted)
+struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg *seg,
+				       unsigned int b, enum rstmon_dir dir, int *side,
+				       enum rstmon_conn_err *err, bool *evicted)
 {
-	unsigned int b = rstmon_bucket(net, &seg->saddr, seg->sport,
-				       &seg->daddr, seg->dport);
 	struct rstmon_net *rn = rstmon_pernet(net);
 	spinlock_t *lock = rstmon_lock(b);
 	struct rstmon_conn *c, *old;
@@ -283,13 +317,13 @@ struct rstmon_conn *rstmon_conn_create(struct net *net,
 		return NULL;
 	}
 	s = rstmon_first_side(seg, &midstream);
-	c->addr[s] = seg->saddr;
+	rstmon_conn_set_addr(c, s, &seg->saddr);
 	c->port[s] = seg->sport;
-	c->addr[!s] = seg->daddr;
+	rstmon_conn_set_addr(c, !s, &seg->daddr);
 	c->port[!s] = seg->dport;
 	c->net_id = net->ns.inum;
 	/* Its first segment's time, so age and expiry hold from the start. */
-	c->side[s].first = jiffies;
+	c->hist[s].first = jiffies;
 	c->state = midstream ? RSTMON_ST_ESTABLISHED : RSTMON_ST_SYN_SENT;
 	c->flags = (midstream ? RSTMON_CF_MIDSTREAM : 0) |
 		   (seg->family == AF_INET6 ? RSTMON_CF_INET6 : 0) |
@@ -352,6 +386,7 @@ static enum rstmon_ipid_mode rstmon_ipid_mode(const struct rstmon_side *s, u8 mo
 void rstmon_conn_update(struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg, u32 now)
 {
+	struct rstmon_side_hist *h = &c->hist[side];
 	struct rstmon_side *s = &c->side[side];
 	u32 end = seg->seq + seg->payload + !!(seg->flags & RSTMON_TCP_SYN) +
 		  !!(seg->flags & RSTMON_TCP_FIN);
@@ -367,12 +402,13 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 	 */
 	if (side == RSTMON_ORIG && st >= RSTMON_ST_CLOSING &&
 	    (seg->flags & (RSTMON_TCP_SYN | RSTMON_TCP_ACK)) == RSTMON_TCP_SYN &&
-	    seg->seq != READ_ONCE(s->isn)) {
+	    seg->seq != READ_ONCE(h->isn)) {
 		memset(c->side, 0, sizeof(c->side));
+		memset(c->hist, 0, sizeof(c->hist));
 		memset(c->sflags, 0, sizeof(c->sflags));
 		memset(c->opts, 0, sizeof(c->opts));
-		WRITE_ONCE(c->side[RSTMON_ORIG].first, now);
-		WRITE_ONCE(c->side[RSTMON_RESP].first, now);
+		WRITE_ONCE(c->hist[RSTMON_ORIG].first, now);
+		WRITE_ONCE(c->hist[RSTMON_RESP].first, now);
 		sf = 0;
 		of = 0;
 		opts = 0;
@@ -380,9 +416,9 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 	}
 
 	if (!s->segs) {
-		WRITE_ONCE(s->isn, seg->seq);
+		WRITE_ONCE(h->isn, seg->seq);
 		WRITE_ONCE(s->nxt, end);
-		WRITE_ONCE(s->first, now);
+		WRITE_ONCE(h->first, now);
 		WRITE_ONCE(c->ttl[side], seg->ttl);
 	} else {
 		if (after(end, READ_ONCE(s->nxt)))
@@ -403,7 +439,7 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 
 	if (seg->flags & RSTMON_TCP_SYN) {
 		sf |= RSTMON_SF_SYN;
-		WRITE_ONCE(s->isn, seg->seq);
+		WRITE_ONCE(h->isn, seg->seq);
 		if (seg->opts & RSTMON_OPT_MSS)
 			WRITE_ONCE(s->mss, seg->mss);
 		if (seg->opts & RSTMON_OPT_WSCALE)
@@ -427,7 +463,7 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 	}
 	if (seg->flags & RSTMON_TCP_FIN) {
 		if (!(sf & RSTMON_SF_FIN))
-			WRITE_ONCE(s->fin, now);
+			WRITE_ONCE(h->fin, now);
 		sf |= RSTMON_SF_FIN;
 		if (st < RSTMON_ST_CLOSED)
 			st = (of & RSTMON_SF_FIN) ? RSTMON_ST_CLOSING : RSTMON_ST_FIN_WAIT;
@@ -655,15 +691,27 @@ int rstmon_conn_init(void)
 	unsigned int i, buckets;
 
 	BUILD_BUG_ON(sizeof(struct rstmon_conn) > 128);
+	/* A segment of a tracked IPv4 connection touches the first line only. */
+	BUILD_BUG_ON(offsetof(struct rstmon_conn, rcu) != 64);
 
 	rstmon_max = rstmon_params.max_conns ?: rstmon_scaled_max(totalram_pages());
 	rstmon_params.max_conns = rstmon_max;
 	buckets = roundup_pow_of_two(rstmon_max);
-	rstmon_hash = kvcalloc(buckets, sizeof(*rstmon_hash), GFP_KERNEL);
+	rstmon_hash = kvmalloc_array(buckets, sizeof(*rstmon_hash), GFP_KERNEL);
 	if (!rstmon_hash) {
 		pr_err("cannot allocate a hash table of %u buckets for max_conns=%u\n",
 		       buckets, rstmon_max);
 		return -ENOMEM;
+	}
+	/*
+	 * Every bucket is written here, through the table's own mapping, as
+	 * nf_conntrack initialises its table: no first touch of a page is left
+	 * for the packet path (UML maps a vmalloc page on its first access).
+	 */
+	for (i = 0; i < buckets; i++) {
+		RCU_INIT_POINTER(rstmon_hash[i], NULL);
+		if (!(i % 65536))
+			cond_resched();
 	}
 	rstmon_hash_mask = buckets - 1;
 	for (i = 0; i < RSTMON_LOCKS; i++)

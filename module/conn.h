@@ -29,31 +29,40 @@ enum rstmon_ipid_mode {
 };
 
 /**
- * struct rstmon_side - what one side of a connection has shown.
- * @isn: first sequence number seen from this side (its ISN when its SYN
- *	was seen); bytes sent = @nxt - @isn, modulo 2^32
+ * struct rstmon_side - what one side of a connection has shown, updated by
+ * its segments.
  * @nxt: highest sequence number sent plus segment length (SYN/FIN count 1)
- * @first: jiffies of this side's first segment (valid when @segs > 0)
  * @last: jiffies of this side's last segment
- * @fin: jiffies of this side's first FIN (valid with RSTMON_SF_FIN)
  * @segs: segments sent (saturates at 65535)
  * @win: last raw window advertised
- * @mss: MSS option of its SYN (0: not seen)
  * @ipid: last IPv4 ID sent
+ * @mss: MSS option of its SYN (0: not seen)
  *
  * Its TTL, flags, window scale and IPv4 ID behaviour are byte arrays of
- * &struct rstmon_conn, which keeps the entry at 128 bytes.
+ * &struct rstmon_conn, and what a side's segments set once is in &struct
+ * rstmon_side_hist; this keeps the entry at 128 bytes and everything a
+ * segment reads or writes in its first cache line.
  */
 struct rstmon_side {
-	u32 isn;
 	u32 nxt;
-	u32 first;
 	u32 last;
-	u32 fin;
 	u16 segs;
 	u16 win;
-	u16 mss;
 	u16 ipid;
+	u16 mss;
+};
+
+/**
+ * struct rstmon_side_hist - when one side started and finished.
+ * @isn: first sequence number seen from this side (its ISN when its SYN
+ *	was seen); bytes sent = &rstmon_side.nxt - @isn, modulo 2^32
+ * @first: jiffies of this side's first segment (valid when it has segments)
+ * @fin: jiffies of this side's first FIN (valid with RSTMON_SF_FIN)
+ */
+struct rstmon_side_hist {
+	u32 isn;
+	u32 first;
+	u32 fin;
 };
 
 /* struct rstmon_conn.sflags[side] */
@@ -81,28 +90,34 @@ struct rstmon_side {
 #define RSTMON_CF_DIR_MASK	(3 << RSTMON_CF_DIR_SHIFT)
 
 /**
- * struct rstmon_conn - one tracked TCP connection (128 bytes).
+ * struct rstmon_conn - one tracked TCP connection (128 bytes, two cache lines).
  * @next: hash chain, RCU-protected
- * @rcu: for call_rcu()
- * @addr: addresses of the originator and the responder (IPv4 mapped)
+ * @addr_lo: last 32 bits of the originator's and the responder's address
+ *	(an IPv4 connection's whole addresses)
  * @port: their ports, network order
  * @net_id: inode number of the owning network namespace: unique among
  *	live namespaces, and entries never outlive theirs (it is flushed in
  *	rstmon's pernet exit, before the namespace's number is freed)
- * @side: the originator's and the responder's facts
+ * @side: the originator's and the responder's per-segment facts
  * @ttl: TTL or hop limit of each side's first segment (the baseline)
  * @sflags: RSTMON_SF_* of each side
  * @opts: each side's window scale and &enum rstmon_ipid_mode (RSTMON_CO_*)
  * @state: &enum rstmon_state
  * @flags: RSTMON_CF_*
+ * @rcu: for call_rcu()
+ * @addr_hi: first 96 bits of the two addresses (an IPv4 connection's are
+ *	the IPv4-mapped prefix ::ffff:0:0/96); rstmon_conn_addr() joins them
+ * @hist: each side's ISN, first segment and first FIN
  *
- * The entry's age runs from the first segment seen of it
+ * The first cache line holds an IPv4 connection's whole key and every
+ * field a data segment reads or writes, so a segment of a tracked IPv4
+ * connection touches one line of its entry; an IPv6 key also needs the
+ * second.  The entry's age runs from the first segment seen of it
  * (rstmon_conn_created()); the RSTs of a side are its RSTMON_SF_RST.
  */
 struct rstmon_conn {
 	struct rstmon_conn __rcu *next;
-	struct rcu_head rcu;
-	struct in6_addr addr[2];
+	__be32 addr_lo[2];
 	__be16 port[2];
 	u32 net_id;
 	struct rstmon_side side[2];
@@ -111,7 +126,21 @@ struct rstmon_conn {
 	u8 opts[2];
 	u8 state;
 	u8 flags;
+	/* second cache line */
+	struct rcu_head rcu;
+	__be32 addr_hi[2][3];
+	struct rstmon_side_hist hist[2];
 };
+
+/* The address of side @side of @c (an IPv4 one mapped). */
+static inline void rstmon_conn_addr(const struct rstmon_conn *c, int side,
+				    struct in6_addr *a)
+{
+	a->s6_addr32[0] = c->addr_hi[side][0];
+	a->s6_addr32[1] = c->addr_hi[side][1];
+	a->s6_addr32[2] = c->addr_hi[side][2];
+	a->s6_addr32[3] = c->addr_lo[side];
+}
 
 /*
  * jiffies at which @c was created: the first segment seen of it, from
@@ -119,7 +148,7 @@ struct rstmon_conn {
  */
 static inline u32 rstmon_conn_created(const struct rstmon_conn *c)
 {
-	u32 f0 = READ_ONCE(c->side[0].first), f1 = READ_ONCE(c->side[1].first);
+	u32 f0 = READ_ONCE(c->hist[0].first), f1 = READ_ONCE(c->hist[1].first);
 	bool s0 = READ_ONCE(c->side[0].segs), s1 = READ_ONCE(c->side[1].segs);
 
 	if (s0 && s1)
@@ -137,7 +166,7 @@ static inline u32 rstmon_side_bytes(const struct rstmon_conn *c, int side)
 
 	if (!(sf & RSTMON_SF_DATA))
 		return 0;
-	return READ_ONCE(s->nxt) - READ_ONCE(s->isn) - !!(sf & RSTMON_SF_SYN) -
+	return READ_ONCE(s->nxt) - READ_ONCE(c->hist[side].isn) - !!(sf & RSTMON_SF_SYN) -
 	       !!(sf & RSTMON_SF_FIN);
 }
 
@@ -180,11 +209,12 @@ int rstmon_conn_net_add(struct net *net, struct rstmon_net *rn);
 void rstmon_conn_net_del(struct net *net);
 struct rstmon_net *rstmon_pernet_by_id(u32 net_id);
 
+unsigned int rstmon_bucket(const struct net *net, const struct rstmon_seg *seg);
 struct rstmon_conn *rstmon_conn_find(const struct net *net,
-				     const struct rstmon_seg *seg, int *side);
-struct rstmon_conn *rstmon_conn_create(struct net *net,
-				       const struct rstmon_seg *seg, enum rstmon_dir dir,
-				       int *side, enum rstmon_conn_err *err, bool *evicted);
+				     const struct rstmon_seg *seg, unsigned int b, int *side);
+struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg *seg,
+				       unsigned int b, enum rstmon_dir dir, int *side,
+				       enum rstmon_conn_err *err, bool *evicted);
 void rstmon_conn_update(struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg, u32 now);
 

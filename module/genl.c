@@ -420,9 +420,11 @@ static int rstmon_put_side(struct sk_buff *skb, int type, const struct rstmon_co
 	struct nlattr *nest = nla_nest_start(skb, type);
 	u8 sf = READ_ONCE(c->sflags[side]);
 	u16 segs = READ_ONCE(s->segs);
+	struct in6_addr addr;
 
+	rstmon_conn_addr(c, side, &addr);
 	if (!nest ||
-	    rstmon_put_addr(skb, RSTMON_S_ADDR, rstmon_conn_family(c), &c->addr[side]) ||
+	    rstmon_put_addr(skb, RSTMON_S_ADDR, rstmon_conn_family(c), &addr) ||
 	    nla_put_be16(skb, RSTMON_S_PORT, c->port[side]) ||
 	    nla_put_u32(skb, RSTMON_S_SEGS, segs) ||
 	    nla_put_u32(skb, RSTMON_S_BYTES, rstmon_side_bytes(c, side)) ||
@@ -435,7 +437,8 @@ static int rstmon_put_side(struct sk_buff *skb, int type, const struct rstmon_co
 				jiffies_to_msecs(now - READ_ONCE(s->last))))
 		return -EMSGSIZE;
 	if ((sf & RSTMON_SF_FIN) &&
-	    nla_put_u32(skb, RSTMON_S_FIN_AGO_MS, jiffies_to_msecs(now - READ_ONCE(s->fin))))
+	    nla_put_u32(skb, RSTMON_S_FIN_AGO_MS,
+			jiffies_to_msecs(now - READ_ONCE(c->hist[side].fin))))
 		return -EMSGSIZE;
 	if (READ_ONCE(s->mss) && nla_put_u16(skb, RSTMON_S_MSS, READ_ONCE(s->mss)))
 		return -EMSGSIZE;
@@ -446,12 +449,14 @@ static int rstmon_put_side(struct sk_buff *skb, int type, const struct rstmon_co
 static int rstmon_dump_one_conn(const struct rstmon_conn *c, void *arg)
 {
 	struct rstmon_conn_dump *d = arg;
+	struct in6_addr a0, a1;
 	struct nlattr *nest;
 	void *hdr;
 
+	rstmon_conn_addr(c, 0, &a0);
+	rstmon_conn_addr(c, 1, &a1);
 	if (d->addr && (rstmon_conn_family(c) != d->family ||
-			(!ipv6_addr_equal(&c->addr[0], d->addr) &&
-			 !ipv6_addr_equal(&c->addr[1], d->addr))))
+			(!ipv6_addr_equal(&a0, d->addr) && !ipv6_addr_equal(&a1, d->addr))))
 		return 0;
 	if (d->port && c->port[0] != d->port && c->port[1] != d->port)
 		return 0;

@@ -210,6 +210,7 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 	enum rstmon_conn_err err;
 	struct rstmon_conn *c;
 	struct rstmon_seg seg;
+	unsigned int b;
 	bool evicted;
 	u32 now;
 	int side;
@@ -232,7 +233,8 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 
 	rstmon_count(rn, RSTMON_STAT_SEG_IN + dir);
 	now = jiffies;
-	c = rstmon_conn_find(state->net, &seg, &side);
+	b = rstmon_bucket(state->net, &seg);
+	c = rstmon_conn_find(state->net, &seg, b, &side);
 	if (seg.flags & RSTMON_TCP_RST) {
 		rstmon_count(rn, (seg.family == AF_INET ? RSTMON_STAT_RST4_IN :
 				  RSTMON_STAT_RST6_IN) + dir);
@@ -241,7 +243,7 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	if (!c) {
-		c = rstmon_conn_create(state->net, &seg, dir, &side, &err, &evicted);
+		c = rstmon_conn_create(state->net, &seg, b, dir, &side, &err, &evicted);
 		if (evicted)
 			rstmon_count(rn, RSTMON_STAT_EVICTED);
 		if (!c) {

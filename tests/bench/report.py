@@ -86,6 +86,37 @@ def main():
     print(table(rows, ["figure", "table", "rstmon", "nf_conntrack_in", "ratio", "target"]))
     print()
 
+    floors = [kv(l) | {"name": l.split()[1]} for l in lines
+              if l.startswith("FLOOR ") and "skipped" not in l]
+    if floors:
+        print("Floors: what any design that reads a connection's state pays (ns; median [min..max])")
+        print()
+        data = {r["size"]: r for r in results if r["name"] == "data-established"}
+        udp = next((r for r in results if r["name"] == "udp-not-tcp"), None)
+        hsh = next((f for f in floors if f["name"] == "floor-hash"), None)
+        rows = []
+        if udp:
+            rows.append(["rstmon's hook up to the IP header (its UDP path)", "-",
+                         f"{ns(udp['rstmon_med'])}", "-", "-"])
+        if hsh:
+            rows.append(["keyed hash of a 4-tuple (hsiphash_4u32)", "-",
+                         f"{ns(hsh['med'])} [{ns(hsh['min'])}..{ns(hsh['max'])}]", "-", "-"])
+        for f in floors:
+            if f["name"] != "floor-read":
+                continue
+            d = data.get(f["size"])
+            ct = int(d["ct_med"]) if d else 0
+            rows.append(["one random line among the entries' footprint", f["size"],
+                         f"{ns(f['med'])} [{ns(f['min'])}..{ns(f['max'])}]",
+                         f"{ns(ct)}" if ct else "-",
+                         f"{int(f['med']) / ct:.3f}" if ct else "-"])
+            if ct and udp and hsh:
+                low = int(udp["rstmon_med"]) + int(hsh["med"]) + int(f["med"])
+                rows.append(["  sum: hook, hash, one line (a lower bound)", f["size"],
+                             f"{ns(low)}", f"{ns(ct)}", f"{low / ct:.3f}"])
+        print(table(rows, ["floor", "table", "ns", "conntrack data segment", "ratio"]))
+        print()
+
     after = next((kv(l) for l in lines if l.startswith("SLAB_AFTER rstmon_conn")), {})
     mem = next((kv(l) for l in lines if l.startswith("MEMINFO ")), {})
     unl = next((kv(l) for l in lines if l.startswith("MEMINFO_UNLOADED")), {})

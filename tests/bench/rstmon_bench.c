@@ -13,7 +13,9 @@
  *
  * Each figure is the median, min and max of @rounds rounds, rstmon and
  * conntrack alternating, in ns per segment after subtracting the cost of
- * the loop that rewrites the headers (measured the same way).  Results go
+ * the loop that rewrites the headers (measured the same way).  "FLOOR"
+ * lines give what any design that reads a connection's state pays: a
+ * random cache line of each size's footprint, and the keyed hash.  Results go
  * to the kernel log as "rstmon_bench: RESULT ..." lines, which
  * tests/bench/bench.sh turns into a table.  Loading runs the benchmark and
  * then fails with -ECANCELED on purpose, so nothing stays loaded.
@@ -31,6 +33,8 @@
 #include <linux/sort.h>
 #include <linux/slab.h>
 #include <linux/kallsyms.h>
+#include <linux/siphash.h>
+#include <linux/vmalloc.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
@@ -284,6 +288,87 @@ static void bench_figure(struct bench *b, const char *name, unsigned int size,
 	kfree(f);
 }
 
+/*
+ * Floors: what any design that reads a connection's state pays per
+ * segment, measured in the same guest.
+ *
+ * floor-read: one dependent read of a random cache line out of @n lines
+ * 128 bytes apart (the footprint of @n rstmon entries), chased through one
+ * random cycle (Sattolo's shuffle) so that neither the prefetcher nor
+ * out-of-order execution hides the miss.  A lookup that finds the entry
+ * of a connection among @n pays at least this once.
+ *
+ * floor-hash: the keyed hash of an IPv4 4-tuple and namespace
+ * (hsiphash_4u32(), the call rstmon makes), each call depending on the
+ * last as in a stream of segments.
+ */
+struct bench_line {
+	u32 next;
+	u32 pad[31];
+};
+
+static u32 bench_sink;
+
+static void bench_floor_report(const char *name, unsigned int size, s64 *t, unsigned int n)
+{
+	sort(t, rounds, sizeof(t[0]), bench_cmp_s64, NULL);
+	pr_info("FLOOR %s size=%u rounds=%u segs=%u med=%lld min=%lld max=%lld\n", name, size,
+		rounds, n, t[rounds / 2], t[0], t[rounds - 1]);
+}
+
+static void bench_floor_read(unsigned int n)
+{
+	struct bench_line *l = vmalloc(array_size(n, sizeof(*l)));
+	u32 x = 2463534242U, i, j, k, r;
+	s64 t[BENCH_MAX_ROUNDS];
+	u64 t0;
+
+	if (!l) {
+		pr_info("FLOOR floor-read size=%u skipped: no memory\n", n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		l[i].next = i;
+	for (i = n - 1; i > 0; i--) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		j = x % i;
+		swap(l[i].next, l[j].next);
+		if (!(i % 65536))
+			cond_resched();
+	}
+	for (r = 0; r < rounds; r++) {
+		t0 = ktime_get_ns();
+		for (k = 0, i = 0; k < segs; k++)
+			i = READ_ONCE(l[i].next);
+		t[r] = div_u64((ktime_get_ns() - t0) * 1000, segs);
+		bench_sink += i;
+		cond_resched();
+	}
+	bench_floor_report("floor-read", n, t, segs);
+	vfree(l);
+}
+
+static void bench_floor_hash(void)
+{
+	s64 t[BENCH_MAX_ROUNDS];
+	hsiphash_key_t key;
+	u32 acc = 0, k, r;
+	u64 t0;
+
+	get_random_bytes(&key, sizeof(key));
+	for (r = 0; r < rounds; r++) {
+		t0 = ktime_get_ns();
+		for (k = 0; k < segs; k++)
+			acc = hsiphash_4u32(0x0a000000 | k, 0x0aff0001, k << 16 | 80, acc, &key);
+		t[r] = div_u64((ktime_get_ns() - t0) * 1000, segs);
+		cond_resched();
+	}
+	bench_sink += acc;
+	bench_floor_report("floor-hash", 0, t, segs);
+}
+
 /* rstmon's IPv4 LOCAL_IN hook in init_net, by its function's name. */
 static int bench_find_hook(struct bench *b)
 {
@@ -376,7 +461,9 @@ static int __init bench_init(void)
 		pr_info("TABLE size=%u\n", sizes[s]);
 		bench_figure(b, "data-established", sizes[s], BENCH_DATA, 0, sizes[s], false,
 			     segs);
+		bench_floor_read(sizes[s]);
 	}
+	bench_floor_hash();
 	/* RSTs of tracked connections, each RST to a connection once. */
 	per_round = min(segs, b->created / rounds);
 	bench_figure(b, "rst-tracked", b->created, BENCH_RST, 0, 0, true, per_round);

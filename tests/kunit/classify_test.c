@@ -290,13 +290,15 @@ static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 fla
 	struct rstmon_conn *c;
 	struct rstmon_seg seg;
 	bool evicted = false;
+	unsigned int b;
 	int s = -1;
 
 	rstmon_tc_seg(tc, side, flags, seq, ack, len, &seg);
 	rcu_read_lock();
-	c = rstmon_conn_find(&init_net, &seg, &s);
+	b = rstmon_bucket(&init_net, &seg);
+	c = rstmon_conn_find(&init_net, &seg, b, &s);
 	if (!c)
-		c = rstmon_conn_create(&init_net, &seg, RSTMON_DIR_IN, &s, &err, &evicted);
+		c = rstmon_conn_create(&init_net, &seg, b, RSTMON_DIR_IN, &s, &err, &evicted);
 	if (c && s == side)
 		rstmon_conn_update(c, s, &seg, when);
 	rcu_read_unlock();
@@ -368,7 +370,7 @@ static void rstmon_tc_classify(const struct rstmon_tc *tc, const struct rstmon_s
 	int side = 2;
 
 	rcu_read_lock();
-	c = rstmon_conn_find(&init_net, rst, &side);
+	c = rstmon_conn_find(&init_net, rst, rstmon_bucket(&init_net, rst), &side);
 	rstmon_classify(x, rst, c, side, ev);
 	rcu_read_unlock();
 	KUNIT_EXPECT_PTR_EQ(tc->test, c, tc->c);
@@ -423,7 +425,7 @@ static struct rstmon_conn *rstmon_test_find(const struct net *net, const struct 
 	struct rstmon_conn *c;
 
 	rcu_read_lock();
-	c = rstmon_conn_find(net, seg, side);
+	c = rstmon_conn_find(net, seg, rstmon_bucket(net, seg), side);
 	rcu_read_unlock();
 	return c;
 }
@@ -443,7 +445,8 @@ static struct rstmon_conn *rstmon_test_create(const struct rstmon_seg *seg, int 
 	struct rstmon_conn *c;
 
 	rcu_read_lock();
-	c = rstmon_conn_create(&init_net, seg, RSTMON_DIR_IN, side, err, evicted);
+	c = rstmon_conn_create(&init_net, seg, rstmon_bucket(&init_net, seg), RSTMON_DIR_IN,
+			       side, err, evicted);
 	rcu_read_unlock();
 	return c;
 }
@@ -471,8 +474,12 @@ static struct rstmon_conn *rstmon_tc_create(struct rstmon_tc *tc, int side, u8 f
 static void rstmon_expect_endpoints(struct kunit *test, const struct rstmon_tc *tc,
 				    const struct rstmon_conn *c)
 {
-	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&c->addr[RSTMON_ORIG], &tc->addr[RSTMON_ORIG]));
-	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&c->addr[RSTMON_RESP], &tc->addr[RSTMON_RESP]));
+	struct in6_addr a;
+
+	rstmon_conn_addr(c, RSTMON_ORIG, &a);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&a, &tc->addr[RSTMON_ORIG]));
+	rstmon_conn_addr(c, RSTMON_RESP, &a);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&a, &tc->addr[RSTMON_RESP]));
 	KUNIT_EXPECT_EQ(test, c->port[RSTMON_ORIG], tc->port[RSTMON_ORIG]);
 	KUNIT_EXPECT_EQ(test, c->port[RSTMON_RESP], tc->port[RSTMON_RESP]);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_family(c), tc->family);
@@ -571,7 +578,7 @@ static void rstmon_conn_test_create(struct kunit *test)
 static void rstmon_conn_test_lookup(struct kunit *test)
 {
 	static const u8 families[] = { AF_INET, AF_INET6, AF_INET };
-	struct rstmon_seg seg;
+	struct rstmon_seg seg, rev;
 	struct rstmon_tc tc;
 	struct rstmon_conn *c;
 	unsigned int i;
@@ -586,10 +593,11 @@ static void rstmon_conn_test_lookup(struct kunit *test)
 		c = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
 
 		rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
-		KUNIT_EXPECT_EQ(test, rstmon_bucket(&init_net, &seg.saddr, seg.sport,
-						    &seg.daddr, seg.dport),
-				rstmon_bucket(&init_net, &seg.daddr, seg.dport,
-					      &seg.saddr, seg.sport));
+		rev = seg;
+		swap(rev.saddr, rev.daddr);
+		swap(rev.sport, rev.dport);
+		KUNIT_EXPECT_EQ(test, rstmon_bucket(&init_net, &seg),
+				rstmon_bucket(&init_net, &rev));
 		side = -1;
 		KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &seg, &side), c);
 		KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
@@ -614,7 +622,7 @@ static void rstmon_conn_test_key(struct kunit *test)
 	struct rstmon_tc tc4, tc6;
 	struct rstmon_seg seg;
 	struct net *other;
-	int side = -1;
+	int side = -1, i;
 
 	rstmon_tc_init(&tc4, test, AF_INET);
 	c4 = rstmon_tc_create(&tc4, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O, 0, 0);
@@ -631,6 +639,24 @@ static void rstmon_conn_test_key(struct kunit *test)
 	KUNIT_EXPECT_PTR_NE(test, c6, c4);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 2U);
 	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &seg, &side), c6);
+
+	/*
+	 * IPv6 addresses that differ from c6's only before their last 32 bits
+	 * (the part kept in the entry's second cache line) are another
+	 * connection, on either side.
+	 */
+	for (i = 0; i < 2; i++) {
+		struct rstmon_tc tcx = tc6;
+
+		tcx.addr[i].s6_addr32[i] ^= htonl(0x20);
+		rstmon_tc_seg(&tcx, RSTMON_ORIG, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+		KUNIT_EXPECT_EQ(test, rstmon_conn_side(c6, &init_net, &seg), -1);
+		KUNIT_EXPECT_NULL(test, rstmon_test_find(&init_net, &seg, &side));
+		rstmon_tc_seg(&tcx, RSTMON_RESP, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+		KUNIT_EXPECT_EQ(test, rstmon_conn_side(c6, &init_net, &seg), -1);
+	}
+	rstmon_tc_seg(&tc6, RSTMON_RESP, RSTMON_TEST_ACK, 1, 1, 0, &seg);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_side(c6, &init_net, &seg), RSTMON_RESP);
 
 	rstmon_tc_seg(&tc4, RSTMON_RESP, RSTMON_TEST_ACK, 1, 1, 0, &seg);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_side(c4, &init_net, &seg), RSTMON_RESP);
@@ -687,11 +713,11 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	r = &c->side[RSTMON_RESP];
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_SENT);
 	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
-	KUNIT_EXPECT_EQ(test, o->isn, RSTMON_TEST_ISN_O);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O);
 	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1);
 	KUNIT_EXPECT_EQ(test, o->segs, 1);
 	KUNIT_EXPECT_EQ(test, o->last, t);
-	KUNIT_EXPECT_EQ(test, o->first, t);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
 	KUNIT_EXPECT_EQ(test, o->mss, RSTMON_TEST_MSS);
 	KUNIT_EXPECT_EQ(test, rstmon_wscale(c, RSTMON_ORIG), RSTMON_TEST_WSCALE);
@@ -708,12 +734,12 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	tc.nxt[RSTMON_RESP]++;
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_RECV);
 	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], RSTMON_SF_SYN);
-	KUNIT_EXPECT_EQ(test, r->isn, RSTMON_TEST_ISN_R);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].isn, RSTMON_TEST_ISN_R);
 	KUNIT_EXPECT_EQ(test, r->nxt, RSTMON_TEST_ISN_R + 1);
 	KUNIT_EXPECT_EQ(test, r->mss, 1400);
 	KUNIT_EXPECT_EQ(test, rstmon_wscale(c, RSTMON_RESP), 14);
 	KUNIT_EXPECT_EQ(test, r->last, t + 1);
-	KUNIT_EXPECT_EQ(test, r->first, t + 1);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].first, t + 1);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t + 2);
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_ESTABLISHED);
@@ -722,8 +748,8 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->segs, 2);
 	KUNIT_EXPECT_EQ(test, o->last, t + 2);
 	/* First activity stays; the entry's age runs from the SYN. */
-	KUNIT_EXPECT_EQ(test, o->first, t);
-	KUNIT_EXPECT_EQ(test, r->first, t + 1);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].first, t + 1);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
 }
 
@@ -739,20 +765,20 @@ static void rstmon_conn_test_update_fin(struct kunit *test)
 	c = tc.c;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 5);
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_FIN_WAIT);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].fin, t + 5);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].fin, 0U);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].fin, 0U);
 	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], RSTMON_SF_SYN | RSTMON_SF_FIN);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].nxt, RSTMON_TEST_ISN_R + 2);
 	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t + 9);
 	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_CLOSING);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].fin, t + 5);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].fin, t + 9);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].fin, t + 9);
 	/* A retransmitted FIN keeps the first one's time. */
 	tc.nxt[RSTMON_RESP]--;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 20);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].fin, t + 5);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].last, t + 20);
 	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN | RSTMON_SF_FIN);
 
@@ -852,7 +878,7 @@ static void rstmon_conn_test_update_nxt(struct kunit *test)
 	c = rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5000, 100, t);
 	o = &c->side[RSTMON_ORIG];
 	r = &c->side[RSTMON_RESP];
-	KUNIT_EXPECT_EQ(test, o->isn, 1000U);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, 1000U);
 	KUNIT_EXPECT_EQ(test, o->nxt, 1100U);
 	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5000, 50, t);	/* resent */
 	KUNIT_EXPECT_EQ(test, o->nxt, 1100U);
@@ -862,7 +888,7 @@ static void rstmon_conn_test_update_nxt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->nxt, 1300U);
 	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 1300, 5000, 0, t);
 	KUNIT_EXPECT_EQ(test, o->nxt, 1301U);
-	KUNIT_EXPECT_EQ(test, o->isn, 1000U);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, 1000U);
 
 	/* The responder's sequence space wraps. */
 	rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 0xfffffff0, 1100, 0x20, t);
@@ -871,7 +897,7 @@ static void rstmon_conn_test_update_nxt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->nxt, 0x20U);
 	rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 0xfffffff0, 1100, 0x10, t);
 	KUNIT_EXPECT_EQ(test, r->nxt, 0x20U);
-	KUNIT_EXPECT_EQ(test, r->isn, 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].isn, 0xfffffff0U);
 	KUNIT_EXPECT_EQ(test, rstmon_side_bytes(c, RSTMON_RESP), 0x30U);
 }
 
@@ -959,7 +985,7 @@ static void rstmon_test_tuple(struct rstmon_seg *seg, u8 host, u16 port, u8 flag
 
 static unsigned int rstmon_test_seg_bucket(const struct rstmon_seg *seg)
 {
-	return rstmon_bucket(&init_net, &seg->saddr, seg->sport, &seg->daddr, seg->dport);
+	return rstmon_bucket(&init_net, seg);
 }
 
 /* Move @seg's source port, from 1024 up, until it lands in @bucket. */
@@ -984,7 +1010,8 @@ static struct rstmon_conn *rstmon_test_add(struct kunit *test, const struct rstm
 	int side = -1;
 
 	rcu_read_lock();
-	c = rstmon_conn_create(&init_net, seg, RSTMON_DIR_FWD, &side, &err, &evicted);
+	c = rstmon_conn_create(&init_net, seg, rstmon_bucket(&init_net, seg), RSTMON_DIR_FWD,
+			       &side, &err, &evicted);
 	if (c)
 		rstmon_conn_update(c, side, seg, jiffies);
 	rcu_read_unlock();
@@ -1181,11 +1208,11 @@ static void rstmon_conn_test_expiry(struct kunit *test)
 	rstmon_tc_init(&tc, test, AF_INET);
 	tc.port[RSTMON_ORIG] = htons(31000);
 	old = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 1, 0, 0);
-	old->side[RSTMON_ORIG].first = now - 120 * HZ - 1;
+	old->hist[RSTMON_ORIG].first = now - 120 * HZ - 1;
 	rstmon_tc_init(&tc, test, AF_INET);
 	tc.port[RSTMON_ORIG] = htons(31001);
 	young = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 1, 0, 0);
-	young->side[RSTMON_ORIG].first = now - 120 * HZ;
+	young->hist[RSTMON_ORIG].first = now - 120 * HZ;
 	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 2U * __RSTMON_ST_MAX + 2);
 
 	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), __RSTMON_ST_MAX + 1U);
@@ -1301,14 +1328,14 @@ static void rstmon_conn_test_tuple_reuse(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, c->state, RSTMON_ST_SYN_SENT, "after %s: state %s",
 				    rstmon_state_name(ends[i]), rstmon_state_name(c->state));
 		KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O2);
+		KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O2);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].nxt, RSTMON_TEST_ISN_O2 + 1);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 1);
 		KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], 0);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].fin, 0U);
+		KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, 0U);
 		KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].first, t);
+		KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
 		KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
 	}
 }
@@ -1329,12 +1356,12 @@ static void rstmon_conn_test_created(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, c->flags & RSTMON_CF_RESP_FIRST);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t - 7 * HZ);
 	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5010, 10, t);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].first, t);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].first, t - 7 * HZ);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
+	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].first, t - 7 * HZ);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t - 7 * HZ);
 	/* Across a jiffies wrap, earlier is not smaller. */
-	c->side[RSTMON_RESP].first = (u32)-5;
-	c->side[RSTMON_ORIG].first = 3;
+	c->hist[RSTMON_RESP].first = (u32)-5;
+	c->hist[RSTMON_ORIG].first = 3;
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), (u32)-5);
 }
 
@@ -1365,6 +1392,8 @@ static void rstmon_conn_test_scaled_max(struct kunit *test)
 static void rstmon_conn_test_size(struct kunit *test)
 {
 	KUNIT_EXPECT_LE(test, sizeof(struct rstmon_conn), 128);
+	/* What a segment of a tracked IPv4 connection touches: one line. */
+	KUNIT_EXPECT_EQ(test, offsetof(struct rstmon_conn, rcu), 64);
 	KUNIT_EXPECT_EQ(test, kmem_cache_size(rstmon_conn_cache), sizeof(struct rstmon_conn));
 }
 
@@ -2395,7 +2424,7 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 
 	rstmon_tc_init(&tc, test, AF_INET6);
 	rstmon_sc_data(&tc, now);
-	tc.c->side[RSTMON_ORIG].first = now - 5 * HZ;
+	tc.c->hist[RSTMON_ORIG].first = now - 5 * HZ;
 	tc.c->sflags[RSTMON_RESP] |= RSTMON_SF_RST;
 	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
 	rst.payload = 8;
@@ -2424,13 +2453,13 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 
 	/* FIN times: the sender's 3 s before the RST, then the receiver's. */
 	tc.c->sflags[RSTMON_RESP] |= RSTMON_SF_FIN;
-	tc.c->side[RSTMON_RESP].fin = now - 3 * HZ;
+	tc.c->hist[RSTMON_RESP].fin = now - 3 * HZ;
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	KUNIT_EXPECT_EQ(test, ev.fin, 1);
 	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[0], 3000U);
 	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[1], 0U);
 	tc.c->sflags[RSTMON_ORIG] |= RSTMON_SF_FIN;
-	tc.c->side[RSTMON_ORIG].fin = now - HZ / 2;
+	tc.c->hist[RSTMON_ORIG].fin = now - HZ / 2;
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	KUNIT_EXPECT_EQ(test, ev.fin, 3);
 	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[0], 3000U);

@@ -19,15 +19,25 @@ expect "insmod ends with ECANCELED (nothing stays loaded)" "$?" 1
 log=$(dmesg | sed -n 's/.*rstmon_bench: //p')
 echo "$log" | sed 's/^/# /'
 expect "it ran to the end" "$(echo "$log" | grep -c '^DONE$')" 1
+# timed KIND FIG WHAT REGEX: the line "KIND FIG ..." is there and matches REGEX.
+timed() {
+	local line
+	line=$(echo "$log" | grep "^$1 $2 ")
+	if [ -n "$line" ] && echo "$line" | grep -Eq "$4"; then
+		pass "$2: $3 timed"
+	else
+		fail "$2: $3 timed" "${line:-missing}"
+	fi
+}
 for fig in "syn-create size=200" "syn-create size=600" "data-established size=200" \
 	   "data-established size=600" "rst-tracked size=600" "rst-unknown size=600" \
 	   "udp-not-tcp size=1000"; do
-	line=$(echo "$log" | grep "^RESULT $fig ")
-	if [ -n "$line" ] && echo "$line" | grep -Eq 'rstmon_med=[0-9]+ .*ct_med=[0-9]+ .*ratio_milli=[0-9]+$'; then
-		pass "figure $fig: rstmon and conntrack timed"
-	else
-		fail "figure $fig: rstmon and conntrack timed" "${line:-missing}"
-	fi
+	timed RESULT "$fig" "rstmon and conntrack" \
+		'rstmon_med=[0-9]+ .*ct_med=[0-9]+ .*ratio_milli=[0-9]+$'
+done
+# The floors: a random read over each size's footprint, and the hash.
+for fig in "floor-read size=200" "floor-read size=600" "floor-hash size=0"; do
+	timed FLOOR "$fig" "the floor" 'med=[0-9]+ min=[0-9]+ max=[0-9]+$'
 done
 expect "rstmon never changed a verdict" "$(dmesg | grep -c 'rstmon returned')" 0
 # The 600 connections it made, plus the unknown RSTs' events in the ring.
