@@ -446,17 +446,27 @@ static int rstmon_put_side(struct sk_buff *skb, int type, const struct rstmon_co
 	return 0;
 }
 
+/* @a is the address of one side of @c. */
+static bool rstmon_conn_has_addr(const struct rstmon_conn *c, const struct in6_addr *a)
+{
+	struct in6_addr x;
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		rstmon_conn_addr(c, side, &x);
+		if (ipv6_addr_equal(&x, a))
+			return true;
+	}
+	return false;
+}
+
 static int rstmon_dump_one_conn(const struct rstmon_conn *c, void *arg)
 {
 	struct rstmon_conn_dump *d = arg;
-	struct in6_addr a0, a1;
 	struct nlattr *nest;
 	void *hdr;
 
-	rstmon_conn_addr(c, 0, &a0);
-	rstmon_conn_addr(c, 1, &a1);
-	if (d->addr && (rstmon_conn_family(c) != d->family ||
-			(!ipv6_addr_equal(&a0, d->addr) && !ipv6_addr_equal(&a1, d->addr))))
+	if (d->addr && (rstmon_conn_family(c) != d->family || !rstmon_conn_has_addr(c, d->addr)))
 		return 0;
 	if (d->port && c->port[0] != d->port && c->port[1] != d->port)
 		return 0;

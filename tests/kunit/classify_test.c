@@ -983,11 +983,6 @@ static void rstmon_test_tuple(struct rstmon_seg *seg, u8 host, u16 port, u8 flag
 	seg->window = RSTMON_TEST_WIN;
 }
 
-static unsigned int rstmon_test_seg_bucket(const struct rstmon_seg *seg)
-{
-	return rstmon_bucket(&init_net, seg);
-}
-
 /* Move @seg's source port, from 1024 up, until it lands in @bucket. */
 static bool rstmon_test_to_bucket(struct rstmon_seg *seg, unsigned int bucket)
 {
@@ -995,7 +990,7 @@ static bool rstmon_test_to_bucket(struct rstmon_seg *seg, unsigned int bucket)
 
 	for (port = 1024; port <= 65535; port++) {
 		seg->sport = htons(port);
-		if (rstmon_test_seg_bucket(seg) == bucket)
+		if (rstmon_bucket(&init_net, seg) == bucket)
 			return true;
 	}
 	return false;
@@ -1108,7 +1103,7 @@ static void rstmon_conn_test_limit_evict(struct kunit *test)
 	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
 	if (e->at_end)
 		KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&nseg, rstmon_hash_mask));
-	nb = rstmon_test_seg_bucket(&nseg);
+	nb = rstmon_bucket(&init_net, &nseg);
 
 	rstmon_test_tuple(&vseg, 2, 1024, e->kind == RSTMON_VICTIM_ESTABLISHED ?
 			  RSTMON_TEST_PSH : RSTMON_TEST_SYN);
