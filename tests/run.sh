@@ -28,9 +28,19 @@ OUT=$TOP/build
 TAP=$OUT/results.tap
 mkdir -p "$OUT"
 : > "$TAP"
+rm -f "$OUT/summary"
 
-ok() { echo "ok - host/$1" >> "$TAP"; echo "PASS host/$1"; }
-notok() { echo "not ok - host/$1 # ${2:-}" >> "$TAP"; echo "FAIL host/$1 ${2:+($2)}"; }
+# Results go to $TAPF (the main TAP file, or a stage's own, folded in at
+# the end), named KIND/NAME; a line "ok - X # SKIP why" is a skip and
+# counts as one, never as a pass.
+TAPF=$TAP
+ok() { echo "ok - host/$1" >> "$TAPF"; echo "PASS host/$1"; }
+notok() { echo "not ok - host/$1 # ${2:-}" >> "$TAPF"; echo "FAIL host/$1 ${2:+($2)}"; }
+skipped() { echo "ok - $1 # SKIP $2" >> "$TAPF"; echo "SKIP $1 ($2)"; }
+# tapfile FILE: fold a tool's TAP lines ("ok - ...") in under host/.
+tapfile() {
+	sed -n -e 's|^ok - |ok - host/|p' -e 's|^not ok - |not ok - host/|p' "$1" >> "$TAPF"
+}
 
 deps() {
 	need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils \
@@ -64,35 +74,98 @@ build_module() {
 	fi
 }
 
+# count PATTERN [FILE]: TAP lines of FILE (the main one) matching PATTERN.
+count() { grep -cE "$1" "${2:-$TAP}"; }
+
+# The stage table: each stage's wall time and its results.  Stages run
+# side by side, so the times overlap; "total" is the run's own.
+stage_table() {
+	local st name t0 t1 p f s
+	echo
+	printf '%-10s %8s %8s %8s %8s\n' stage seconds passed failed skipped
+	for st in host uml stock stock-sid; do
+		t0=$(sed -n "s/^$st start //p" "$OUT/stages" | tail -n 1)
+		t1=$(sed -n "s/^$st end //p" "$OUT/stages" | tail -n 1)
+		name=$st
+		[ -n "$t0" ] || { printf '%-10s %8s\n' "$name" 'not run'; continue; }
+		p=$(count "^ok - $st/" | head -n 1)
+		s=$(count "^ok - $st/.*# SKIP" | head -n 1)
+		f=$(count "^not ok - $st/" | head -n 1)
+		printf '%-10s %8s %8s %8s %8s\n' "$name" "$(( ${t1:-$SECONDS} - t0 ))" \
+			"$((p - s))" "$f" "$s"
+	done
+	printf '%-10s %8s\n' total "$SECONDS"
+}
+
 summary() {
-	local p f
-	p=$(grep -c '^ok ' "$TAP")
-	f=$(grep -c '^not ok ' "$TAP")
+	local p f s
+	p=$(count '^ok ')
+	s=$(count '^ok .*# SKIP')
+	f=$(count '^not ok ')
+	p=$((p - s))
+	if [ "$s" -gt 0 ]; then
+		echo "Skipped:"
+		grep '^ok .*# SKIP' "$TAP" | sed 's/^ok - /  /'
+	fi
 	if [ "$f" -gt 0 ]; then
 		echo "Failures:"
 		grep '^not ok ' "$TAP" | sed 's/^/  /'
 	fi
-	echo "$p passed, $f failed"
+	[ -e "$OUT/stages" ] && stage_table
+	echo "$p passed, $f failed, $s skipped" | tee "$OUT/summary"
 	[ "$f" -eq 0 ] && [ "$p" -gt 0 ]
 }
 
-# run_guest KIND RESULTS-DIR args...: boot a guest, fold its results in.
+# stage NAME start|end: the stage table's clock.
+stage() { echo "$1 $2 $SECONDS" >> "$OUT/stages"; }
+
+# The global deadline of "make check" (seconds from its start): CI stops a
+# run at 90 minutes, and a run that is stopped prints no summary.  Every
+# guest gets at most what is left of it, less a margin for the summary;
+# a guest that cannot start in time fails as not run.
+DEADLINE=${RSTMON_DEADLINE:-4500}
+# bound WANT: WANT seconds, or what the deadline leaves (0: nothing).
+bound() {
+	local left=$((DEADLINE - SECONDS - 60))
+	[ "$left" -lt 120 ] && { echo 0; return; }
+	[ "$1" -lt "$left" ] && echo "$1" || echo "$left"
+}
+
+# run_guest KIND RESULTS-DIR WANT-SECONDS args...: boot a guest with its
+# time bound cut to the deadline, fold its results into $TAPF, scan its
+# whole console log on the host, print its slowest scripts.
 run_guest() {
-	local kind=$1 res=$2 rc=0
-	shift 2
+	local kind=$1 res=$2 want=$3 rc=0 t
+	shift 3
+	t=$(bound "$want")
 	rm -rf "$res" && mkdir -p "$res"
+	if [ "$t" -eq 0 ]; then
+		echo "not ok - $kind/guest # not run: the global deadline (${DEADLINE} s) is near" >> "$TAPF"
+		return 1
+	fi
 	if [ "$kind" = uml ]; then
-		bash tests/vm/uml-run.sh --results "$res" "$@" || rc=$?
+		bash tests/vm/uml-run.sh --results "$res" --timeout "$t" "$@" || rc=$?
 	else
-		bash tests/vm/stock-vm.sh --results "$res" --kind "$kind" "$@" || rc=$?
+		bash tests/vm/stock-vm.sh --results "$res" --kind "$kind" --timeout "$t" "$@" || rc=$?
 	fi
-	[ -e "$res/results.tap" ] && cat "$res/results.tap" >> "$TAP"
-	if [ "$rc" -ne 0 ]; then
-		notok "$kind-guest" "guest failed (exit $rc), see $res/console.log"
+	[ -e "$res/results.tap" ] && cat "$res/results.tap" >> "$TAPF"
+	if [ "$rc" -eq 124 ]; then
+		echo "not ok - $kind/guest # timed out after $t s, see $res/console.log" >> "$TAPF"
+	elif [ "$rc" -ne 0 ]; then
+		echo "not ok - $kind/guest # guest failed (exit $rc), see $res/console.log" >> "$TAPF"
 	else
-		ok "$kind-guest"
+		echo "ok - $kind/guest" >> "$TAPF"
 	fi
-	grep '^not ok' "$res/results.tap" 2>/dev/null | sed 's/^/  /'
+	# The whole console, whatever the guest itself saw or missed.
+	if [ -e tests/vm/console-scan.sh ]; then
+		bash tests/vm/console-scan.sh "$res" "$kind" >> "$TAPF" ||
+			echo "not ok - $kind/console-scan # console-scan.sh failed" >> "$TAPF"
+	fi
+	if [ -s "$res/durations" ]; then
+		echo "[$kind] slowest scripts (s): $(sort -k2 -n -r "$res/durations" | head -n 8 |
+			awk '{ printf "%s %s  ", $1, $2 }')"
+	fi
+	grep '^not ok' "$TAPF" | grep "^not ok - $kind/" | sed "s/^/[$kind] /" | head -n 40
 	return $rc
 }
 
@@ -114,8 +187,9 @@ if [ "$mode" = stress ]; then
 	UML=$(bash tests/vm/uml-kernel.sh) || die "cannot build the UML kernel"
 	build_module uml "$UML" ARCH=um >/dev/null || die "module build failed"
 	make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1 || die "rstmonctl build failed"
+	DEADLINE=$((SECONDS + 15000))
 	RSTMON_STRESS=1 RSTMON_ONLY=${RSTMON_ONLY:-flood,churn,failslab} \
-		run_guest uml "$OUT/stress" --uml "$UML" --ko "$OUT/k-uml" --timeout 14400
+		run_guest uml "$OUT/stress" 14400 --uml "$UML" --ko "$OUT/k-uml"
 	grep '^# ' "$OUT/stress/"selftest-*.log
 	summary
 	exit $?
@@ -137,8 +211,32 @@ if [ "$mode" = bench ]; then
 	exit 0
 fi
 
-# 1. Builds: the host's Debian kernel headers, the UML debug kernel, rstmonctl.
+# make check: four stages.  "host" builds and checks what needs no guest;
+# then the Debian stock kernels (6.1, then sid's newest) run under QEMU in
+# the background while the UML debug kernel is built (when not cached)
+# and runs in the foreground: UML is one CPU, QEMU gets the other.
+: > "$OUT/stages"
+rm -f "$OUT"/tap-*
+finish() {
+	local f
+	for f in "$OUT"/tap-uml "$OUT"/tap-stock; do [ -e "$f" ] && cat "$f" >> "$TAP"; done
+	summary
+}
+on_signal() {
+	echo "make check interrupted: the results so far" >&2
+	kill $(jobs -p) 2>/dev/null
+	pkill -f 'qemu-system-x86_64.*rstmon_results' 2>/dev/null
+	finish
+	exit 1
+}
+trap on_signal INT TERM
+stage host start
+
+# 1. Builds: the host's Debian kernel headers, rstmonctl.
 build_module host "$KDIR_HOST"
+python3 tests/host/probe-check.py 6.1 "$OUT/k-host/module/generated/compat-probes.h" \
+	"$KDIR_HOST" > "$OUT/probe-check-host.log" 2>&1
+tapfile "$OUT/probe-check-host.log"
 if make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1; then ok build-rstmonctl; else notok build-rstmonctl; fi
 # rstmonctl's unit tests (argument parsing, output formats, netlink parsing).
 make -C userspace-ctl test > "$OUT/ctl-unit.log" 2>&1
@@ -148,6 +246,61 @@ sed -n -e 's|^ok - |ok - host/rstmonctl-unit/|p' -e 's|^not ok - |not ok - host/
 if [ "$ctl_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/ctl-unit.log"; then
 	notok rstmonctl-unit "make -C userspace-ctl test failed, see $OUT/ctl-unit.log"
 fi
+# make deb: the Debian packages, left in build/deb/ for the stock guest's
+# deb.sh to install.
+if make deb > "$OUT/deb.log" 2>&1; then ok deb-build; else notok deb-build "see $OUT/deb.log"; fi
+
+# 2. The stock kernels, in the background: Debian 12's own 6.1 (the
+# module built against its installed headers), then sid's newest, with
+# rstmon built in a sid build root by sid's own compiler
+# (tests/vm/stock-kernel.sh, tests/vm/stock-build.sh).  A sid kernel that
+# cannot be had or prepared for a reason outside rstmon (exit 3: the
+# archive moved on, a package is missing) is one skip with its reason; an
+# rstmon defect (exit 1) fails.
+stock_stages() {
+	TAPF=$OUT/tap-stock
+	: > "$TAPF"
+	stage stock start
+	if [ -e "$OUT/k-host/rstmon.ko" ]; then
+		run_guest stock "$OUT/stock" 2400 --ko "$OUT/k-host"
+	else
+		echo "not ok - stock/guest # not run: the module did not build for 6.1" >> "$TAPF"
+	fi
+	stage stock end
+	stage stock-sid start
+	local sid rc=0 why
+	sid=$(bash tests/vm/stock-kernel.sh sid 2> "$OUT/stock-kernel-sid.log") || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		why=$(sed -n 's/^reason: //p' "$OUT/stock-kernel-sid.log" | tail -n 1)
+		if [ "$rc" -eq 3 ]; then
+			skipped stock-sid/guest "${why:-the sid kernel cannot be prepared}, see $OUT/stock-kernel-sid.log"
+		else
+			echo "not ok - stock-sid/prepare # exit $rc: ${why:-see $OUT/stock-kernel-sid.log}" >> "$TAPF"
+		fi
+	else
+		rc=0
+		why=$(bash tests/vm/stock-build.sh "$sid" "$OUT/k-stock-sid" 2> "$OUT/build-stock-sid.log" |
+			sed -n 's/^reason: //p' | tail -n 1; exit "${PIPESTATUS[0]}") || rc=$?
+		case $rc in
+		0)
+			echo "ok - stock-sid/build-W=1-and-layout" >> "$TAPF"
+			python3 tests/host/probe-check.py sid "$OUT/k-stock-sid/compat-probes.h" \
+				"$sid/root/usr/src/linux-headers-$(cat "$sid/kver")" \
+				> "$OUT/probe-check-sid.log" 2>&1
+			sed -n -e 's|^ok - |ok - stock-sid/|p' -e 's|^not ok - |not ok - stock-sid/|p' \
+				"$OUT/probe-check-sid.log" >> "$TAPF"
+			run_guest stock-sid "$OUT/stock-sid" 2400 --image-dir "$sid" --ko "$OUT/k-stock-sid"
+			;;
+		3) skipped stock-sid/guest "${why:-the sid build root failed}, see $OUT/build-stock-sid.log" ;;
+		*) echo "not ok - stock-sid/build-W=1-and-layout # ${why:-exit $rc}, see $OUT/build-stock-sid.log" >> "$TAPF" ;;
+		esac
+	fi
+	stage stock-sid end
+}
+stock_stages > "$OUT/stock-stages.log" 2>&1 &
+stock_pid=$!
+
+# 3. The rest of the host's checks, while the stock guests run.
 # make install / uninstall, staged in a scratch DESTDIR from a copy of the
 # tree: every file lands where an operator expects it, and goes again.
 inst=$OUT/install-test
@@ -166,14 +319,10 @@ else
 	notok make-install "see $OUT/install.log"
 fi
 
-# make deb: the Debian packages, left in build/deb/ for the stock guest's
-# deb.sh to install.
-if make deb > "$OUT/deb.log" 2>&1; then ok deb-build; else notok deb-build "see $OUT/deb.log"; fi
-
 # The tracked-segment path takes no lock and writes no shared atomic.
 python3 tests/host/hotpath-check.py . > "$OUT/hotpath.log" 2>&1
 hp_rc=$?
-sed -n -e 's|^ok - |ok - host/|p' -e 's|^not ok - |not ok - host/|p' "$OUT/hotpath.log" >> "$TAP"
+tapfile "$OUT/hotpath.log"
 [ "$hp_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/hotpath.log" && notok hotpath-check "see $OUT/hotpath.log"
 
 # Kernel style: checkpatch from the rig's kernel source, sparse on 6.1.
@@ -225,48 +374,53 @@ if [ -n "${UML:-}" ]; then
 		cp "$UML/source-tree/Documentation/netlink/genetlink.yaml" "$OUT/ynl/" ||
 		notok ynl-cli "cannot copy tools/net/ynl from $UML/source-tree"
 fi
-# Other kernel versions: 6.12 LTS (this release's backports) and the newest
-# Debian ships (sid), each a "modules_prepare" tree of its linux-source
-# (tests/vm/kernel-tree.sh): W=1, any warning fails.  Without
-# Module.symvers, modpost cannot check exports there.
+# 6.12 LTS for x86-64 (this release's backports): a "modules_prepare" tree
+# of its linux-source (tests/vm/kernel-tree.sh), W=1, any warning fails.
+# Without Module.symvers, modpost cannot check exports there.  (sid's
+# newest is built in its own build root, above.)
 codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-for spec in "linux-source-6.12 $codename-backports" "newest sid"; do
-	# shellcheck disable=SC2086
-	if tree=$(bash tests/vm/kernel-tree.sh $spec); then
-		src=$(sed 's/=.*//' "$tree/.source")
-		build_module "$src" "$tree" KBUILD_MODPOST_WARN=1
-		echo "# $(cat "$tree/.source"): $(sed -n 's/^#define \(RSTMON_HAVE_[A-Z_]*\).*/\1/p' \
-			"$OUT/k-$src/module/generated/compat-probes.h" | xargs)" >> "$OUT/compat.log"
-	else
-		notok "build-${spec%% *}" "cannot prepare a kernel tree"
-	fi
-done
-if [ -n "${UML:-}" ] && build_module uml "$UML" ARCH=um; then
-	# 2. The UML debug kernel: KUnit, scenarios, kernel-report scan.
-	run_guest uml "$OUT/uml" --uml "$UML" --ko "$OUT/k-uml" --timeout 3000
-fi
-
-# 3. Debian's stock kernel under QEMU: modprobe and the scenarios.
-if [ -e "$OUT/k-host/rstmon.ko" ]; then
-	# Emulated (TCG) and slow on a busy machine: a generous bound (deb.sh's
-	# DKMS build alone takes up to 15 minutes there).
-	run_guest stock "$OUT/stock" --ko "$OUT/k-host" --timeout 3600
-fi
-
-# 4. The same on sid's newest stock kernel: rstmon built against a tree of
-# that very version (tests/vm/stock-kernel.sh), so modprobe takes it.
-if sid=$(bash tests/vm/stock-kernel.sh sid); then
-	if build_module stock-sid "$sid/build"; then
-		# modprobe refuses a module whose vermagic differs from the kernel's.
-		want=$(modinfo -F vermagic "$(find "$sid/lib/modules" -name 'nf_conntrack.ko*' | head -n 1)")
-		got=$(modinfo -F vermagic "$OUT/k-stock-sid/rstmon.ko")
-		[ "$got" = "$want" ] && ok stock-sid-vermagic ||
-			notok stock-sid-vermagic "rstmon.ko has '$got', the kernel's modules '$want'"
-		run_guest stock-sid "$OUT/stock-sid" --image-dir "$sid" --ko "$OUT/k-stock-sid" \
-			--timeout 2400
+if tree=$(bash tests/vm/kernel-tree.sh linux-source-6.12 "$codename-backports"); then
+	if build_module linux-source-6.12 "$tree" KBUILD_MODPOST_WARN=1; then
+		python3 tests/host/probe-check.py 6.12 \
+			"$OUT/k-linux-source-6.12/module/generated/compat-probes.h" "$tree" \
+			> "$OUT/probe-check-6.12.log" 2>&1
+		tapfile "$OUT/probe-check-6.12.log"
 	fi
 else
-	notok stock-sid-guest "cannot prepare sid's stock kernel (tests/vm/stock-kernel.sh sid)"
+	notok build-linux-source-6.12 "cannot prepare a kernel tree"
 fi
+stage host end
 
-summary
+# 4. The UML debug kernel: KUnit, scenarios, kernel reports.  First the
+# rig's own proof that a lockdep splat and a WARN turn the run red.
+stage uml start
+TAPF=$OUT/tap-uml
+: > "$TAPF"
+if [ -n "${UML:-}" ] && build_module uml "$UML" ARCH=um; then
+	if [ -e tests/vm/rig-proof.sh ]; then
+		bash tests/vm/rig-proof.sh "$UML" > "$OUT/rig-proof.log" 2>&1
+		rp_rc=$?
+		tapfile "$OUT/rig-proof.log"
+		[ "$rp_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/rig-proof.log" &&
+			notok rig-proof "exit $rp_rc, see $OUT/rig-proof.log"
+	fi
+	run_guest uml "$OUT/uml" 2700 --uml "$UML" --ko "$OUT/k-uml"
+else
+	echo "not ok - uml/guest # not run: no UML kernel or module" >> "$TAPF"
+fi
+stage uml end
+TAPF=$TAP
+
+# 5. Wait for the stock kernels, within the deadline.
+while kill -0 "$stock_pid" 2>/dev/null && [ "$SECONDS" -lt $((DEADLINE - 30)) ]; do
+	sleep 5
+done
+if kill -0 "$stock_pid" 2>/dev/null; then
+	kill "$stock_pid" 2>/dev/null
+	pkill -f 'qemu-system-x86_64.*rstmon_results' 2>/dev/null
+	echo "not ok - stock/stages # stopped at the global deadline (${DEADLINE} s)" >> "$TAP"
+fi
+wait "$stock_pid" 2>/dev/null
+cat "$OUT/stock-stages.log"
+trap - INT TERM
+finish

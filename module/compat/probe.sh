@@ -8,6 +8,12 @@
 # "make modules_prepare" has no Module.symvers to check exports against:
 # there a probe is decided by compiling alone.
 #
+# Each probe names its witness, "Witness: FILE REGEX" in its comment: the
+# declaration in the kernel's headers that its answer rests on.  The test
+# suite (tests/host/probe-check.py) checks every answer against it, so a
+# probe that fails for a reason of its own (a typo, a missing include)
+# cannot quietly turn a feature off.
+#
 #   probe.sh KDIR OUT [kbuild arguments, e.g. ARCH=um]
 set -u
 kdir=$1 out=$2

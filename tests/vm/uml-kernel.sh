@@ -26,7 +26,8 @@ private_apt
 ver=$(pkg_version "$UML_PKG" "$UML_SUITE")
 [ -n "$ver" ] || ver=$(pkg_version "$UML_PKG")
 [ -n "$ver" ] || die "$UML_PKG not found in $UML_SUITE"
-key=$( (frag; cat "$0"; echo "$UML_PKG=$ver") | sha256sum | cut -c1-16)
+PATCHES=("$RSTMON_TOP"/tests/vm/uml-patches/*.patch)
+key=$( (frag; cat "$0" "${PATCHES[@]}"; echo "$UML_PKG=$ver") | sha256sum | cut -c1-16)
 out="$RSTMON_CACHE/uml-$variant-$key"
 if [ -x "$out/linux" ] && [ -e "$out/.done" ]; then
 	echo "$out"
@@ -34,6 +35,17 @@ if [ -x "$out/linux" ] && [ -e "$out/.done" ]; then
 fi
 
 src=$(fetch_kernel_source "$UML_PKG" "$ver")
+# tests/vm/uml-patches: fixes UML needs on the machines the rig runs on
+# (each says why), applied once to the cached source; they touch only
+# arch/um and arch/x86/um, so the x86 trees built from it are unchanged.
+need_pkgs patch
+for p in "${PATCHES[@]}"; do
+	if patch -d "$src" -p1 -R -s -f --dry-run < "$p" > /dev/null 2>&1; then
+		continue
+	fi
+	log "applying $(basename "$p")"
+	patch -d "$src" -p1 -s -f -N < "$p" >&2 || die "$(basename "$p") does not apply to $UML_PKG=$ver"
+done
 rm -rf "$out" && mkdir -p "$out"
 log "building UML $variant kernel $UML_PKG=$ver in $out (a few minutes, cached afterwards)"
 # Like kunit.py: the fragment over Kconfig's defaults (not the much larger

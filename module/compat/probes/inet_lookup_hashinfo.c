@@ -2,6 +2,8 @@
 /*
  * Probe: the established-socket lookups take the namespace's hash table as
  * an argument (up to 6.x; later kernels find it from the namespace).
+ *
+ * Witness: include/net/inet_hashtables.h __inet_lookup_established\([^)]*struct inet_hashinfo \*hashinfo
  */
 #include <linux/module.h>
 #include <net/inet_hashtables.h>

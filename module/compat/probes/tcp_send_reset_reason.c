@@ -2,6 +2,8 @@
 /*
  * Probe: the tcp_send_reset tracepoint carries the kernel's reason
  * (enum sk_rst_reason, Linux 6.10 and later) and is exported to modules.
+ *
+ * Witness: include/trace/events/tcp.h TRACE_EVENT\(tcp_send_reset,.*?enum sk_rst_reason reason
  */
 #include <linux/module.h>
 #include <net/rstreason.h>
