@@ -163,8 +163,10 @@ depmod -b "$run" "$ver" || die "depmod for $KO failed"
 cmdline="console=ttyS0 loglevel=7 log_buf_len=4M panic=-1 rstmon_top=$TOP rstmon_results=$RESULTS"
 cmdline+=" rstmon_ko=$KO rstmon_tests=$TESTS rstmon_kdir=$mdir"
 cmdline+=" rstmon_mods=$run/lib/modules/$ver rstmon_kind=$KIND $APPEND"
-# A selftest name filter, as for the UML guest (ad-hoc runs).
+# A selftest name filter and phases to leave out, as for the UML guest
+# (ad-hoc runs).
 [ -n "${RSTMON_ONLY:-}" ] && cmdline+=" rstmon_only=$RSTMON_ONLY"
+[ -n "${RSTMON_SKIP:-}" ] && cmdline+=" rstmon_skip=$RSTMON_SKIP"
 log "booting $KIND $ver (${RSTMON_QEMU_ACCEL:-tcg}, timeout ${TIMEOUT}s), console in $RESULTS/console.log"
 start=$SECONDS
 rc=0
