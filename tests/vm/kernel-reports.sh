@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What in a kernel log counts as a report, and the exact reports a kernel
-# of the rig is known to print at boot before rstmon is loaded.
+# of the rig is known to print (tests/vm/known-reports).  Used on the boot
+# log and each phase's log in the guest (guest-tests.sh) and on the whole
+# console log on the host (console-scan.sh).
 
 # kernel_reports: print the lines of stdin that start a kernel report.
 # Stack frames are never the start of one (a frame of a stack dump, such as

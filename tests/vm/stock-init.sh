@@ -35,6 +35,7 @@ for a in $(< /proc/cmdline); do
 	rstmon_kdir=*) KDIR=${a#*=} ;;
 	rstmon_mods=*) MODS=${a#*=} ;;
 	rstmon_only=*) export RSTMON_ONLY=${a#*=} ;;
+	rstmon_skip=*) export RSTMON_SKIP=${a#*=} ;;
 	rstmon_kind=*) KIND=${a#*=} ;;
 	esac
 done

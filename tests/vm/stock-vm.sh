@@ -157,12 +157,16 @@ find "$KO" -maxdepth 1 -name '*.ko' -exec cp -t "$run/lib/modules/$ver/updates/"
 depmod -b "$run" "$ver" || die "depmod for $KO failed"
 
 # The whole kernel log goes to the console (it costs ~1 s of boot);
-# panic=-1 with -no-reboot makes a panic end qemu at once.
-cmdline="console=ttyS0 loglevel=7 panic=-1 rstmon_top=$TOP rstmon_results=$RESULTS"
+# panic=-1 with -no-reboot makes a panic end qemu at once.  log_buf_len:
+# the guest reads each phase's records from /dev/kmsg after the phase, so
+# the ring must hold a whole phase's (an overrun fails the phase).
+cmdline="console=ttyS0 loglevel=7 log_buf_len=4M panic=-1 rstmon_top=$TOP rstmon_results=$RESULTS"
 cmdline+=" rstmon_ko=$KO rstmon_tests=$TESTS rstmon_kdir=$mdir"
 cmdline+=" rstmon_mods=$run/lib/modules/$ver rstmon_kind=$KIND $APPEND"
-# A selftest name filter, as for the UML guest (ad-hoc runs).
+# A selftest name filter and phases to leave out, as for the UML guest
+# (ad-hoc runs).
 [ -n "${RSTMON_ONLY:-}" ] && cmdline+=" rstmon_only=$RSTMON_ONLY"
+[ -n "${RSTMON_SKIP:-}" ] && cmdline+=" rstmon_skip=$RSTMON_SKIP"
 log "booting $KIND $ver (${RSTMON_QEMU_ACCEL:-tcg}, timeout ${TIMEOUT}s), console in $RESULTS/console.log"
 start=$SECONDS
 rc=0
