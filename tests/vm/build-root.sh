@@ -5,10 +5,11 @@
 # KVER as a user of that suite does: linux-headers-KVER=VERSION installed
 # from the suite, with the linux-kbuild and the gcc-NN it depends on (the
 # compiler the kernel was built with), and make.  A tree of the kernel's
-# sources prepared with this machine's compiler is not the same: kbuild
-# re-evaluates the compiler-dependent options there, and a module built
-# against it can have another struct module layout than the kernel
-# (issue 23).
+# sources prepared with this machine's toolchain is not the same: Kconfig
+# re-evaluates the options that depend on it (the compiler, pahole) there,
+# and a module built against it can have another struct module layout than
+# the kernel (issue 23: no pahole, so no DEBUG_INFO_BTF_MODULES, 24 bytes
+# less).
 #
 # Made by mmdebstrap from the archive this machine's apt uses, cached by a
 # hash of this script, SUITE, KVER and VERSION; prints its directory.  It

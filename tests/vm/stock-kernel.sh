@@ -7,7 +7,7 @@
 # depmod'ed), "kver" (VER) and root/: the SUITE build root of
 # build-root.sh, where linux-headers-VER and the compiler the kernel was
 # built with are installed from the suite.  (A linux-source tree prepared
-# with this machine's compiler is not the kernel's: its struct module can
+# with this machine's toolchain is not the kernel's: its struct module can
 # differ, and modprobe refuses the module, issue 23.)  The kernel's
 # packages are unpacked, never installed; cached by a hash of this script
 # and the version.
