@@ -224,7 +224,7 @@ finish() {
 on_signal() {
 	echo "make check interrupted: the results so far" >&2
 	kill $(jobs -p) 2>/dev/null
-	pkill -f 'qemu-system-x86_64.*rstmon_results' 2>/dev/null
+	pkill -f "qemu-system-x86_64.*rstmon_results=$OUT/" 2>/dev/null
 	finish
 	exit 1
 }
@@ -433,7 +433,7 @@ while kill -0 "$stock_pid" 2>/dev/null && [ "$SECONDS" -lt $((DEADLINE - 30)) ];
 done
 if kill -0 "$stock_pid" 2>/dev/null; then
 	kill "$stock_pid" 2>/dev/null
-	pkill -f 'qemu-system-x86_64.*rstmon_results' 2>/dev/null
+	pkill -f "qemu-system-x86_64.*rstmon_results=$OUT/" 2>/dev/null
 	echo "not ok - stock/stages # stopped at the global deadline (${DEADLINE} s)" >> "$TAP"
 fi
 wait "$stock_pid" 2>/dev/null
