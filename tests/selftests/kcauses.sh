@@ -31,7 +31,11 @@ W=$(mktemp -d)
 ORPHANS=$(cat /proc/sys/net/ipv4/tcp_max_orphans)
 trap 'echo "$ORPHANS" > /proc/sys/net/ipv4/tcp_max_orphans; cleanup; rm -rf "$W"' EXIT
 
-modprobe -r rstmon 2>/dev/null; modprobe rstmon || skip "rstmon does not load"
+modprobe -r rstmon 2>/dev/null
+if ! modprobe rstmon; then
+	fail "load rstmon"
+	finish
+fi
 add_ns cli srv || skip "no network namespaces"
 link cli srv 1
 nsx srv nft -f - <<'NFT' || skip "no nftables"
