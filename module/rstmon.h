@@ -117,6 +117,8 @@ struct rstmon_stats {
  * @notify_rate: notifications per second allowed
  * @families: RSTMON_FAM_* tracked here
  * @cgstats: RSTs by the cgroup of the local socket
+ * @alive: set (release) once the namespace's init has completed, cleared
+ *	in its pre_exit; see rstmon_pernet_live()
  *
  * The settings change through netlink (serialised by the genetlink lock,
  * the family not being parallel) and are read with READ_ONCE().
@@ -131,6 +133,7 @@ struct rstmon_net {
 	unsigned int idle_threshold;
 	unsigned int notify_rate;
 	u8 families;
+	bool alive;
 	struct rstmon_cgstats cgstats;
 };
 
@@ -153,9 +156,45 @@ struct rstmon_params {
 extern struct rstmon_params rstmon_params;
 extern unsigned int rstmon_net_id;
 
+/*
+ * rstmon_pernet() - rstmon's state in @net, for the paths that cannot meet
+ * a namespace whose state is not (or no longer) set up: the netfilter
+ * hooks (registered last by the namespace's init, unregistered first by
+ * its pre_exit), and netlink and /proc/net/rstmon, whose callers hold a
+ * reference on a namespace whose init has completed (a socket, an open
+ * file), and which are gone before the state at module unload.
+ */
 static inline struct rstmon_net *rstmon_pernet(const struct net *net)
 {
 	return net_generic(net, rstmon_net_id);
+}
+
+/**
+ * rstmon_pernet_live() - rstmon's state in @net, if it is set up.
+ * @net: any namespace, also one still being set up or dismantled
+ *
+ * The rule for every path that reaches per-namespace state from outside
+ * the hooks, netlink and /proc (the tcp_send_reset tracepoint fires for
+ * any namespace, also while it is created or dismantled): look it up with
+ * this, and use it only inside the same RCU read-side section (a
+ * tracepoint probe's preempt-disabled section is one).  A namespace's
+ * state is zeroed until its init completes; @alive is set last, with
+ * release.  Pernet exits run in the reverse order of registration, so
+ * TCP can still send resets after rstmon's exit has freed the state:
+ * pre_exit clears @alive, and the namespace core waits a grace period
+ * (synchronize_rcu(), in cleanup_net(), in the unregistration of the
+ * pernet operations and in their init's unwind, since 5.x) between the
+ * pre_exits and the exits that free.
+ *
+ * Context: RCU read side.
+ * Return: the state, or NULL.
+ */
+static inline struct rstmon_net *rstmon_pernet_live(const struct net *net)
+{
+	struct rstmon_net *rn = net_generic(net, rstmon_net_id);
+
+	/* Pairs with the release in rstmon_net_init(): the state is set up. */
+	return smp_load_acquire(&rn->alive) ? rn : NULL;
 }
 
 /* Seconds of silence that make an idle timeout in @rn's namespace. */
