@@ -722,8 +722,11 @@ int rstmon_conn_init(void)
 	unsigned int i, buckets;
 
 	BUILD_BUG_ON(sizeof(struct rstmon_conn) > 128);
-	/* A segment of a tracked IPv4 connection touches the first line only. */
-	BUILD_BUG_ON(offsetof(struct rstmon_conn, rcu) != 64);
+	/*
+	 * A segment of a tracked IPv4 connection touches the first line only.
+	 * The layout is made for 64-bit; on 32-bit the entry is smaller.
+	 */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) && offsetof(struct rstmon_conn, rcu) != 64);
 
 	rstmon_max = rstmon_params.max_conns ?: rstmon_scaled_max(totalram_pages());
 	rstmon_params.max_conns = rstmon_max;

@@ -164,7 +164,7 @@ cancel:
 static int rstmon_put_status(struct sk_buff *skb, struct net *net, bool all_ns)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
-	u64 logged = READ_ONCE(rn->ring.next_id) - 1;
+	u64 logged = rstmon_ring_logged(&rn->ring);
 	unsigned int s, cause, dir;
 	struct nlattr *nest;
 
@@ -544,9 +544,12 @@ static int rstmon_genl_reset_stats(struct sk_buff *skb, struct genl_info *info)
 	struct rstmon_net *rn = rstmon_pernet(genl_info_net(info));
 	int cpu;
 
-	/* Racing increments on other CPUs may survive; that is all. */
+	/*
+	 * Racing increments on other CPUs may survive; that is all.  The
+	 * counters only: the 32-bit seqcount (syncp) is the writers'.
+	 */
 	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(rn->stats, cpu), 0, sizeof(struct rstmon_stats));
+		memset(per_cpu_ptr(rn->stats, cpu), 0, offsetof(struct rstmon_stats, syncp));
 	rstmon_cgstats_reset(&rn->cgstats);
 	return 0;
 }

@@ -21,8 +21,18 @@ u64 rstmon_stat_sum(const struct rstmon_net *rn, enum rstmon_stat s)
 	u64 sum = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(rn->stats, cpu)->c[s]);
+	for_each_possible_cpu(cpu) {
+		const struct rstmon_stats *st = per_cpu_ptr(rn->stats, cpu);
+		unsigned int start;
+		u64 v;
+
+		/* Whole on 32-bit too: see rstmon_count(). */
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			v = READ_ONCE(st->c[s]);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		sum += v;
+	}
 	return sum;
 }
 
@@ -31,15 +41,24 @@ u64 rstmon_cause_sum(const struct rstmon_net *rn, unsigned int dir, unsigned int
 	u64 sum = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(rn->stats, cpu)->cause[dir][cause]);
+	for_each_possible_cpu(cpu) {
+		const struct rstmon_stats *st = per_cpu_ptr(rn->stats, cpu);
+		unsigned int start;
+		u64 v;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			v = READ_ONCE(st->cause[dir][cause]);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		sum += v;
+	}
 	return sum;
 }
 
 static int __net_init rstmon_net_init(struct net *net)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
-	int err;
+	int err, cpu;
 
 	rn->net = net;
 	atomic_set(&rn->conns, 0);
@@ -47,9 +66,12 @@ static int __net_init rstmon_net_init(struct net *net)
 	rn->notify_rate = RSTMON_NOTIFY_RATE_DEFAULT;
 	rn->families = RSTMON_FAM_IPV4 | RSTMON_FAM_IPV6;
 	rstmon_cgstats_init(&rn->cgstats);
-	rn->stats = alloc_percpu(struct rstmon_stats);
+	/* Charged to the memory cgroup of whoever creates the namespace. */
+	rn->stats = alloc_percpu_gfp(struct rstmon_stats, GFP_KERNEL_ACCOUNT);
 	if (!rn->stats)
 		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(rn->stats, cpu)->syncp);
 	err = rstmon_ring_init(&rn->ring, rstmon_params.event_ring);
 	if (err)
 		goto err_ring;
