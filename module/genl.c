@@ -6,13 +6,17 @@
  * the state of the requesting socket's namespace, and notifications go to
  * listeners in the namespace the RST was seen in.  Each operation has its
  * own strict policy; what a policy cannot say (a missing attribute) is
- * refused with an extack message.  Reading events and changing settings
- * take CAP_NET_ADMIN in the namespace's user namespace
- * (GENL_UNS_ADMIN_PERM); joining the "events" group takes CAP_NET_ADMIN
- * too (GENL_MCAST_CAP_NET_ADMIN, found by a compile probe; a kernel
- * without it gets no group at all, so nothing leaks to unprivileged
- * listeners).  The family is loaded on demand by its name
- * (MODULE_ALIAS_GENL_FAMILY).
+ * refused with an extack message.
+ *
+ * The privilege rule, the same as /proc/net/rstmon's (mode 0440, the
+ * namespace's root): every operation takes CAP_NET_ADMIN in the
+ * namespace's user namespace (GENL_UNS_ADMIN_PERM), reads included;
+ * joining the "events" group takes CAP_NET_ADMIN too
+ * (GENL_MCAST_CAP_NET_ADMIN, found by a compile probe; a kernel without
+ * it gets no group at all, so nothing leaks to unprivileged listeners).
+ * The family has no module alias (MODULE_ALIAS_GENL_FAMILY): resolving a
+ * family name is unprivileged, and loading rstmon puts hooks on every
+ * packet of every namespace, so only an administrator loads it (modprobe).
  */
 #include <linux/jiffies.h>
 #include <linux/slab.h>
@@ -648,6 +652,7 @@ static const struct genl_ops rstmon_genl_ops[] = {
 		.doit = rstmon_genl_get_status,
 		.policy = rstmon_none_policy,
 		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = RSTMON_CMD_GET_EVENTS,
@@ -661,6 +666,7 @@ static const struct genl_ops rstmon_genl_ops[] = {
 		.doit = rstmon_genl_get_config,
 		.policy = rstmon_none_policy,
 		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = RSTMON_CMD_SET_CONFIG,
@@ -732,5 +738,3 @@ void rstmon_genl_exit(void)
 	synchronize_net();
 	genl_unregister_family(&rstmon_genl_family);
 }
-
-MODULE_ALIAS_GENL_FAMILY(RSTMON_GENL_NAME);
