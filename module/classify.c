@@ -179,8 +179,19 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		return;
 	}
 	if (side == RSTMON_ORIG && c->state == RSTMON_ST_SYN_RECV) {
-		/* Our connect() was given up before the SYN-ACK came. */
-		ev->cause = RSTMON_CAUSE_ABANDONED;
+		/* The reply to a SYN-ACK carries its ACK number as sequence.
+		 * Within what we sent (ISN + 1 .. our next): our connect() was
+		 * given up before the SYN-ACK came.  Otherwise the SYN_SENT
+		 * socket itself found the ACK unacceptable
+		 * (tcp_rcv_synsent_state_process(); the kernel's reason:
+		 * TCP_INVALID_ACK_SEQUENCE).
+		 */
+		if (before(seg->seq, c->hist[side].isn + 1) || after(seg->seq, me->nxt)) {
+			ev->cause = RSTMON_CAUSE_BAD_SEGMENT;
+			ev->confidence = RSTMON_CONF_LIKELY;
+		} else {
+			ev->cause = RSTMON_CAUSE_ABANDONED;
+		}
 		return;
 	}
 	if (side == RSTMON_RESP && (c->sflags[side] & RSTMON_SF_SYN) && me->segs == 1 &&

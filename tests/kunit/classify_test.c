@@ -2104,6 +2104,16 @@ static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
 		RSTMON_WANT_VIEW(RSTMON_ST_SYN_RECV, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0),
 		RSTMON_WANT_COUNTS(0, 0, 1, 1),
 	},
+	{	/* Sent by the stack: a SYN-ACK acknowledging 100000 bytes past our
+		 * SYN, answered by our SYN_SENT socket (kcauses.sh forges one).
+		 */
+		.name = "bad-segment-out-synsent", .build = rstmon_sc_synack,
+		.rst = { .side = RSTMON_ORIG, .seq = RSTMON_TEST_ISN_O + 1 + 100000 },
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_BAD_SEGMENT, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_SYN_RECV, RSTMON_ORIG, RSTMON_SEQ_OUT_OF_WINDOW, 0),
+	},
 	{	/* Received: the originator reset right after the handshake. */
 		.name = "abandoned-in", .build = rstmon_sc_handshake,
 		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),

@@ -81,8 +81,10 @@ cp "${debs[@]}" "$R/tmp/"
 stamp() { while IFS= read -r l; do echo "# [${SECONDS}s] $l"; done; }
 
 export DEBIAN_FRONTEND=noninteractive
-# Where DKMS's build is, once a minute.
-while sleep 60; do
+# Where DKMS's build is, once a minute (for no longer than the script's
+# bound).
+for ((k = 0; k < 25; k++)); do
+	sleep 60
 	tail -q -n 1 "$R"/var/lib/dkms/rstmon/*/build/make.log 2>/dev/null | stamp
 done &
 PIDS+=($!)
@@ -107,16 +109,16 @@ esac
 
 modprobe -r rstmon
 in_root modprobe rstmon && pass "the chroot's modprobe rstmon" || fail "the chroot's modprobe rstmon"
-expect "the loaded rstmon is DKMS's build" "$(build_id /sys/module/rstmon/notes/.note.gnu.build-id)" \
+same "the loaded rstmon is DKMS's build" "$(build_id /sys/module/rstmon/notes/.note.gnu.build-id)" \
 	"$(build_id "$R$ko")"
 
 add_ns a b
 link a b 1
 expect "refused connect" "$(tcp_connect a 10.1.0.2 8951)" ECONNREFUSED
 expect_event "DKMS's rstmon classifies it" b 8951 out local refused
-expect "the packaged rstmonctl: status" "$(nsx b chroot "$R" /usr/sbin/rstmonctl status | head -n 1)" \
+same "the packaged rstmonctl: status" "$(nsx b chroot "$R" /usr/sbin/rstmonctl status | head -n 1)" \
 	"$(report b | head -n 1)"
-expect "the packaged rstmonctl: events" "$(nsx b chroot "$R" /usr/sbin/rstmonctl events)" \
+same "the packaged rstmonctl: events" "$(nsx b chroot "$R" /usr/sbin/rstmonctl events)" \
 	"$(report b | grep '^event ')"
 
 man=$(in_root man -w rstmonctl 2>&1)

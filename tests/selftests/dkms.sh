@@ -7,6 +7,16 @@
 # is classified; "make dkms-uninstall" removes it.  DKMS keeps its state in
 # scratch space (tmpfs over /var/lib/dkms, sources under a scratch
 # DKMS_SRC); the test's own copy of rstmon is put back afterwards.
+#
+# One DKMS build under emulation is enough (each takes up to 15 minutes):
+# where deb.sh runs too (this guest, the packages of "make deb" at hand,
+# deb.sh selected), its rstmon-dkms has DKMS build, install and load rstmon
+# on this stock kernel from the very files "make dkms-source" lays out,
+# with module/dkms.conf.  Then this script checks only what is its own:
+# the commands "make dkms-install" runs (a dry run: DKMS add, build and
+# install of this version for this kernel), the sources and registration
+# it starts with (run for real: dkms-source and "dkms add"), and "make
+# dkms-uninstall".  Otherwise (an ad-hoc run, no packages) the whole build.
 . "$(dirname "$0")/lib.sh"
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,6 +26,59 @@ command -v dkms > /dev/null || skip "dkms is not installed"
 [ -e "$hdr/Makefile" ] || skip "no headers for $kver (not the stock kernel)"
 mods=/lib/modules/$kver
 [ -e "$mods/updates/rstmon.ko" ] || skip "the harness's rstmon.ko is not in $mods/updates"
+ver=$(sed -n 's/^#define RSTMON_VERSION "\(.*\)"/\1/p' "$TOP/module/rstmon.h")
+
+# deb_builds: deb.sh builds rstmon with DKMS in this guest (its own
+# conditions, and RSTMON_ONLY, matched as guest-tests.sh does, selects it).
+deb_builds() {
+	local w
+	command -v dpkg > /dev/null || return 1
+	ls "$TOP"/build/deb/rstmon-dkms_*_all.deb > /dev/null 2>&1 || return 1
+	[ -z "${RSTMON_ONLY:-}" ] && return 0
+	for w in ${RSTMON_ONLY//,/ }; do [[ deb == *"$w"* ]] && return 0; done
+	return 1
+}
+
+if deb_builds; then
+	echo "# the DKMS build is deb.sh's in this guest: make dkms-install as a dry run, its registration for real"
+	W=$(mktemp -d)
+	dk_cleanup() {
+		cleanup
+		make -s -C "$TOP" dkms-uninstall DKMS_SRC="$W/src" > /dev/null 2>&1
+		mountpoint -q /var/lib/dkms && umount /var/lib/dkms
+		rm -rf "$W"
+	}
+	trap dk_cleanup EXIT
+	mkdir -p /var/lib/dkms "$W/src" 2>/dev/null
+	mount -t tmpfs tmpfs /var/lib/dkms || { fail "scratch /var/lib/dkms"; finish; }
+	make -s -n -C "$TOP" dkms-install KDIR="$hdr" DKMS_SRC="$W/src" > "$W/cmds" 2>&1
+	expect "make dkms-install: DKMS add, build, install" \
+		"$(sed -n 's/^dkms \([a-z]*\) .*/\1/p' "$W/cmds" | xargs)" "add build install"
+	expect "make dkms-install: rstmon $ver for $kver" \
+		"$(grep -c -- "--sourcetree $W/src -m rstmon -v $ver -k $kver\$" "$W/cmds")" 2
+	# The recipe up to its "dkms add", as make would run it (in $TOP).
+	sed '/^dkms add /q' "$W/cmds" > "$W/head.sh"
+	if (cd "$TOP" && bash -e "$W/head.sh") > "$W/add.log" 2>&1; then
+		pass "make dkms-install: its sources and dkms add"
+	else
+		fail "make dkms-install: its sources and dkms add" "$(tail -n 3 "$W/add.log" | tr '\n' ' ')"
+	fi
+	expect "the sources' dkms.conf names version $ver" \
+		"$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$W/src/rstmon-$ver/dkms.conf" 2>&1)" "$ver"
+	case $(dkms status -m rstmon 2>&1) in
+	"rstmon/$ver: added"*) pass "dkms status: rstmon/$ver added" ;;
+	*) fail "dkms status: rstmon/$ver added" "$(dkms status -m rstmon 2>&1)" ;;
+	esac
+	if make -C "$TOP" dkms-uninstall DKMS_SRC="$W/src" > "$W/remove.log" 2>&1; then
+		pass "make dkms-uninstall"
+	else
+		fail "make dkms-uninstall" "$(tail -n 5 "$W/remove.log" | tr '\n' ' ')"
+	fi
+	expect "dkms-uninstall: no rstmon in DKMS, no sources" \
+		"$(dkms status -m rstmon 2>&1)/$(ls "$W/src")" "/"
+	own_rstmon_back
+	finish
+fi
 
 W=$(mktemp -d)
 restore() {

@@ -28,7 +28,21 @@ trap cleanup EXIT
 pass() { echo "ok - $1"; }
 fail() { echo "not ok - $1${2:+ # $2}"; FAILED=$((FAILED + 1)); }
 skip() { echo "# SKIP $*"; exit 4; }
-finish() { [ "$FAILED" -eq 0 ]; exit $?; }
+# Reads of /proc/net/rstmon that failed (report, often inside a command
+# substitution, whose FAILED count is lost): one line each, here.  A
+# comparison fed by a failed read compares nothing, so any one fails the
+# script at its finish.
+UNREAD=/tmp/rstmon-unread.$$
+rm -f "$UNREAD" "$UNREAD.err"
+finish() {
+	if [ -s "$UNREAD" ]; then
+		fail "every read of /proc/net/rstmon succeeded" \
+			"$(wc -l < "$UNREAD") failed, first: $(head -n 1 "$UNREAD")"
+	fi
+	rm -f "$UNREAD" "$UNREAD.err"
+	[ "$FAILED" -eq 0 ]
+	exit $?
+}
 
 # ns NAME: the full name of test namespace NAME.
 ns() { echo "$PFX-$1"; }
@@ -82,8 +96,18 @@ own_rstmon_back() {
 	fi
 }
 
-# report NAME: /proc/net/rstmon of namespace NAME.
-report() { nsx "$1" cat /proc/net/rstmon; }
+# report NAME: /proc/net/rstmon of namespace NAME.  A read that fails is
+# recorded for finish (see UNREAD) and returns 1; a reader that stops early
+# (SIGPIPE, status 141) is no failure.
+report() {
+	local rc=0
+	nsx "$1" cat /proc/net/rstmon 2>> "$UNREAD.err" || rc=$?
+	case $rc in
+	0|141) return 0 ;;
+	esac
+	echo "namespace $1: status $rc: $(tail -n 1 "$UNREAD.err" 2>/dev/null)" >> "$UNREAD"
+	return 1
+}
 
 # counter NAME LINE KEY: the value of KEY=... on the report line that
 # starts with LINE (e.g. counter srv "rst ipv4" out).
@@ -101,6 +125,16 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # expect NAME GOT WANT: one result comparing two values.
 expect() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# same NAME GOT WANT: as expect, for a WANT read from another source (a
+# report, a file): an empty WANT is nothing read, and fails.
+same() {
+	if [ -z "$3" ]; then
+		fail "$1" "nothing to compare with (got '$2')"
+	else
+		expect "$@"
+	fi
 }
 
 # tcp_connect NS ADDR PORT: one connect attempt; prints its errno name.
@@ -158,10 +192,14 @@ expect_event() {
 	fi
 }
 
-# no_event NAME NS PORT: namespace NS logged no event for port PORT.
+# no_event NAME NS PORT: namespace NS logged no event for port PORT (its
+# report read whole: an unreadable one fails).
 no_event() {
-	if report "$2" | grep '^event ' | grep -qF ":$3 "; then
-		fail "$1" "$(report "$2" | grep '^event ' | grep -F ":$3 ")"
+	local r
+	if ! r=$(report "$2") || [[ $r != "rstmon version="*$'\nevents logged='* ]]; then
+		fail "$1" "no report from namespace $2"
+	elif echo "$r" | grep '^event ' | grep -qF ":$3 "; then
+		fail "$1" "$(echo "$r" | grep '^event ' | grep -F ":$3 ")"
 	else
 		pass "$1"
 	fi

@@ -17,6 +17,13 @@ the connection ended (ECONNRESET, EOF, TIMEOUT, ECONNREFUSED, ...).
                             rst-flood COUNT
   server MODE ADDR PORT     trickle
   client MODE ADDR PORT     pause FILE | inject IFACE | inject-burst IFACE
+  server hold-all ADDR PORT accept every connection, never read nor close
+  client MODE ADDR PORT     keepalive IDLE,INTVL,CNT | linger2-close |
+                            close-orphan | syn-hold SECONDS
+  client forge-synack ADDR PORT IFACE
+                            (run at ADDR's end) answer the next SYN to
+                            ADDR:PORT seen on IFACE with a SYN-ACK whose
+                            ACK number is not the SYN's
 """
 import errno
 import os
@@ -373,6 +380,126 @@ def inject(addr, port, iface, burst=1):
     print("TIMEOUT")
 
 
+TCP_LINGER2 = 8
+
+
+def hold_all(addr, port):
+    """Accept every connection and keep it: never read, never close (a
+    peer whose FIN is acknowledged but never answered)."""
+    s = listener(addr, port)
+    held = []
+    end = time.time() + TIMEOUT * 4
+    while time.time() < end:
+        s.settimeout(max(0.1, end - time.time()))
+        try:
+            held.append(s.accept()[0])
+        except socket.timeout:
+            break
+
+
+def keepalive(addr, port, arg):
+    """One exchange, then keepalive probes every INTVL s after IDLE s of
+    silence, CNT of them unanswered at most: say how the connection
+    ended (ETIMEDOUT when the probes ran out)."""
+    idle, intvl, cnt = (int(x) for x in arg.split(","))
+    s = connect(addr, port)
+    s.sendall(b"request\n")
+    s.recv(65536)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, intvl)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, cnt)
+    open(os.environ.get("RSTMON_READY", os.devnull), "w").close()
+    # (Not wait_end(): ETIMEDOUT is a TimeoutError, as socket.timeout is.)
+    s.settimeout(TIMEOUT * 2)
+    try:
+        while s.recv(65536):
+            pass
+        print("EOF")
+    except OSError as e:
+        print(errname(e) if e.errno else "TIMEOUT")
+
+
+def tcp_state(s):
+    return s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
+
+
+def linger2_close(addr, port):
+    """TCP_LINGER2 below zero, our FIN sent and acknowledged (FIN_WAIT2),
+    then close(): the kernel aborts at once instead of waiting in
+    FIN_WAIT2."""
+    s = connect(addr, port)
+    s.setsockopt(socket.IPPROTO_TCP, TCP_LINGER2, -1)
+    s.sendall(b"request\n")
+    s.shutdown(socket.SHUT_WR)
+    end = time.time() + TIMEOUT
+    while tcp_state(s) != 5 and time.time() < end:  # TCP_FIN_WAIT2
+        time.sleep(0.05)
+    state = tcp_state(s)
+    s.close()
+    print("CLOSED" if state == 5 else "STATE%d" % state)
+
+
+def close_orphan(addr, port):
+    """A request, then close(): the socket goes on as an orphan (FIN_WAIT1,
+    then FIN_WAIT2 while the peer holds its end)."""
+    s = connect(addr, port)
+    s.sendall(b"request\n")
+    time.sleep(0.1)
+    s.close()
+    print("CLOSED")
+
+
+def syn_hold(addr, port, secs):
+    """connect() without waiting; say what the socket knows after SECS s."""
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.setblocking(False)
+    try:
+        s.connect((addr, port))
+    except BlockingIOError:
+        pass
+    time.sleep(secs)
+    err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    print(errno.errorcode.get(err, str(err)) if err else "STATE%d" % tcp_state(s))
+    s.close()
+
+
+def forge_synack(addr, port, iface):
+    """On IFACE, wait for a SYN to ADDR:PORT and answer it from ADDR with a
+    SYN-ACK that acknowledges 100000 bytes past the SYN (an unacceptable
+    ACK for a SYN_SENT socket).  Print SENT."""
+    ETH_P_ALL = 3
+    p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    p.bind((iface, 0))
+    p.settimeout(TIMEOUT)
+    fam = family(addr)
+    want = socket.inet_pton(fam, addr)
+    end = time.time() + TIMEOUT
+    while time.time() < end:
+        try:
+            frame = p.recv(65536)
+        except socket.timeout:
+            break
+        etype = struct.unpack("!H", frame[12:14])[0]
+        ip = frame[14:]
+        if fam == socket.AF_INET and etype == 0x0800 and ip[9] == socket.IPPROTO_TCP:
+            saddr, daddr, tcp = ip[12:16], ip[16:20], ip[(ip[0] & 15) * 4:]
+        elif fam == socket.AF_INET6 and etype == 0x86DD and ip[6] == socket.IPPROTO_TCP:
+            saddr, daddr, tcp = ip[8:24], ip[24:40], ip[40:]
+        else:
+            continue
+        if daddr != want or len(tcp) < 20:
+            continue
+        sport, dport, seq = struct.unpack("!HHI", tcp[:8])
+        if dport != port or tcp[13] & 0x12 != 0x02:
+            continue
+        send_raw(fam, addr, port, socket.inet_ntop(fam, saddr), sport,
+                 0x5eed0000, (seq + 1 + 100000) & 0xFFFFFFFF, 0x12)
+        print("SENT")
+        return
+    print("TIMEOUT")
+
+
 def main():
     if len(sys.argv) < 5:
         sys.exit(__doc__)
@@ -388,6 +515,18 @@ def main():
         inject(addr, int(port), arg)
     elif role == "client" and mode == "inject-burst":
         inject(addr, int(port), arg, 3)
+    elif role == "server" and mode == "hold-all":
+        hold_all(addr, int(port))
+    elif role == "client" and mode == "keepalive":
+        keepalive(addr, int(port), arg)
+    elif role == "client" and mode == "linger2-close":
+        linger2_close(addr, int(port))
+    elif role == "client" and mode == "close-orphan":
+        close_orphan(addr, int(port))
+    elif role == "client" and mode == "syn-hold":
+        syn_hold(addr, int(port), float(arg))
+    elif role == "client" and mode == "forge-synack":
+        forge_synack(addr, int(port), arg)
     else:
         {"server": server, "client": client}[role](mode, addr, int(port), arg)
 

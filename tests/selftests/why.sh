@@ -6,8 +6,18 @@
 # "rstmonctl -n NS why -j" names the cause the event has and gives that
 # cause's advice (the table of userspace-ctl/advice.c and
 # Documentation/rstmon.rst); --port and --cause select the events.
+#
+# Once, on the UML debug kernel: what is checked here is rstmonctl's (its
+# advice table, its filters, watch's cgroup lookup) over events that
+# causes.sh already classifies on every kernel, where the scenarios would
+# only run again (minutes under emulation) to check the same userspace.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scenarios.sh"
+
+if [ "${RSTMON_KERNEL:-uml}" != uml ]; then
+	echo "# kernel-independent: rstmonctl why runs on the uml guest only (this is $RSTMON_KERNEL)"
+	exit 0
+fi
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CTL=$TOP/userspace-ctl/rstmonctl
@@ -100,7 +110,9 @@ expect "why: nothing matches" "$out" "No matching resets."
 "$CTL" -n "$(ns cli)" watch -j > "$TMPD/watch" 2> "$TMPD/watch.err" &
 WPID=$!
 PIDS+=("$WPID")
-sleep 1
+# It has joined once it prints: refused connects until it does.
+joined() { nsx cli $KIT client connect 10.1.0.2 8019 > /dev/null; [ -s "$TMPD/watch" ]; }
+wait_until 30 joined || fail "watch: joined the group" "$(cat "$TMPD/watch.err")"
 serve srv linger 10.1.0.2 8020
 nsx cli $KIT client read-wait 10.1.0.2 8020 > /dev/null
 wait_until 10 grep -q ':8020"' "$TMPD/watch"
@@ -116,9 +128,10 @@ print(w["cause"], w["sock"], w["cgroup_id"] == d["cgroup_id"], w["cgroup"] == d[
 ' "$TMPD/watch" "$TMPD/why.json" 2>&1)
 expect "watch: a full socket's cgroup path, found by its id" "$got" "linger-abort full True True True"
 line=$(ev cli 8020 in)
-expect "events: the cgroup as /proc says" \
+same "events: the cgroup as /proc says" \
 	"$(nsx cli "$CTL" events | grep -F "id=$(evf "$line" id) ")" "$line"
 case $line in
+"") fail "events: a full socket has a cgroup" "no event for port 8020 in cli" ;;
 *" cgroup_id=- "*|*" cgroup=- "*) fail "events: a full socket has a cgroup" "$line" ;;
 *) pass "events: a full socket has a cgroup" ;;
 esac

@@ -13,6 +13,14 @@ mkdir -p "$RSTMON_CACHE"
 
 log() { printf '[rig] %s\n' "$*" >&2; }
 die() { printf '[rig] error: %s\n' "$*" >&2; exit 1; }
+# env_die MSG: fail for a reason outside rstmon (the archive, a package, the
+# toolchain): exit 3 with "reason: MSG" as the last line of stdout, which is
+# how the stock-kernel scripts tell tests/run.sh that rstmon is not at fault.
+env_die() {
+	printf '[rig] error: %s\n' "$*" >&2
+	echo "reason: $*"
+	exit 3
+}
 
 # need_pkgs PKG...: install the Debian packages that are missing.
 need_pkgs() {

@@ -2,22 +2,35 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Debian's newest stock amd64 kernel of SUITE, to boot with stock-vm.sh
-# --image-dir and to build rstmon for.  Prints a directory holding the
-# unpacked image (boot/vmlinuz-VER, lib/modules/VER, depmod'ed), "kver"
-# (VER) and build/: a "make modules_prepare" tree of the linux-source of
-# the very same version with the headers package's .config and
-# Module.symvers and VER as its release, so the module's vermagic and
-# symbol CRCs are those of the image.  (The headers package itself needs
-# its suite's linux-kbuild, whose helpers may not run on this release.)
-# Packages are unpacked, never installed; cached by a hash of this script
+# --image-dir and to build rstmon for with stock-build.sh.  Prints a
+# directory holding the unpacked image (boot/vmlinuz-VER, lib/modules/VER,
+# depmod'ed), "kver" (VER) and root/: the SUITE build root of
+# build-root.sh, where linux-headers-VER and the compiler the kernel was
+# built with are installed from the suite.  (A linux-source tree prepared
+# with this machine's toolchain is not the kernel's: its struct module can
+# differ, and modprobe refuses the module, issue 23.)  The kernel's
+# packages are unpacked, never installed; cached by a hash of this script
 # and the version.
+#
+# Any failure is one of the environment (the archive, a download, the
+# build root), never rstmon's: exit 3 with "reason: ..." last on stdout.
 #
 #   stock-kernel.sh SUITE
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+die() { env_die "$@"; }
+# An unexpected failure (set -e) too.
+tmp=''
+on_exit() {
+	local rc=$?
+	[ -z "$tmp" ] || rm -rf "$tmp"
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || env_die "stock-kernel.sh failed (exit $rc, line ${err_line:-?})"
+}
+trap 'err_line=$LINENO' ERR
+trap on_exit EXIT
 
 suite=$1
-need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils kmod
+need_pkgs kmod
 private_apt
 aptc() { apt-cache "${APT_OPTS[@]}" "$@" 2>/dev/null; }
 # depends_on PKG=VER REGEX: the dependencies of PKG=VER matching REGEX.
@@ -33,16 +46,14 @@ image=$(depends_on "linux-image-amd64=$meta" '^linux-image-.*-amd64$' | head -n 
 [ -n "$image" ] || die "linux-image-amd64=$meta depends on no linux-image"
 kver=${image#linux-image-}
 ver=$(pkg_version "$image" "$suite")
-# The source: the linux-source-X.Y of the image's upstream version, at
-# the image's package version.
-src_pkg=linux-source-$(echo "$kver" | cut -d. -f1-2)
-src_ver=$(pkg_version "$src_pkg" "$suite")
-[ "$src_ver" = "$ver" ] ||
-	die "$image is $ver in $suite but $src_pkg is ${src_ver:-missing}: no matching source"
 
+# The build root, cached on its own (several kernel directories may share it).
+root=$(bash "$(dirname "$0")/build-root.sh" "$suite" "$kver" "$ver") ||
+	die "cannot make the $suite build root for $kver${root:+: ${root##*reason: }}"
 key=$( (cat "$0"; echo "$image=$ver") | sha256sum | cut -c1-12)
 out="$RSTMON_CACHE/stock-$kver-$key"
 if [ -e "$out/.done" ]; then
+	ln -sfn "$root" "$out/root"
 	echo "$out"
 	exit 0
 fi
@@ -51,10 +62,8 @@ start=$SECONDS
 # kernel), linux-modules-VER and linux-base-VER (modules.builtin & co);
 # before, it held all of them itself.
 kre=$(printf '%s' "$kver" | sed 's/[.+]/\\&/g')
-pkgs=("$image" $(depends_on "$image=$ver" "^linux-(binary|modules|base)-$kre\$")
-      "linux-headers-$kver" "linux-headers-${kver%-amd64}-common")
+pkgs=("$image" $(depends_on "$image=$ver" "^linux-(binary|modules|base)-$kre\$"))
 tmp=$(mktemp -d "$RSTMON_CACHE/dl.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 log "downloading ${pkgs[*]} ($ver)"
 (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -qq "${pkgs[@]/%/=$ver}" >&2) ||
 	die "apt-get download ${pkgs[*]} failed"
@@ -68,28 +77,15 @@ mods=$( (find "$x/lib/modules" "$x/usr/lib/modules" -maxdepth 1 -name "$kver" 2>
 	head -n 1)
 vmlinuz=$x/boot/vmlinuz-$kver
 [ -e "$vmlinuz" ] || vmlinuz=$mods/vmlinuz
-hdr=$x/usr/src/linux-headers-$kver
 [ -n "$mods" ] && [ -e "$vmlinuz" ] || die "no vmlinuz-$kver or modules in ${pkgs[*]}"
-[ -e "$hdr/.config" ] && [ -e "$hdr/Module.symvers" ] || die "no .config or Module.symvers in $hdr"
 mv "$vmlinuz" "$out/boot/vmlinuz-$kver"
 mv "$mods" "$out/lib/modules/"
 rm -f "$out/lib/modules/$kver/build" "$out/lib/modules/$kver/source"
 depmod -b "$out" "$kver" || die "depmod on $out failed"
 
-src=$(fetch_kernel_source "$src_pkg" "$ver")
-log "preparing a $src_pkg=$ver tree for $kver in $out/build (modules_prepare)"
-mkdir -p "$out/build"
-cp "$hdr/.config" "$out/build/.config"
-# The kernel was built by its suite's compiler: olddefconfig settles the
-# options that depend on this machine's.
-make -s -C "$src" O="$out/build" KERNELRELEASE="$kver" olddefconfig >&2
-make -s -C "$src" O="$out/build" KERNELRELEASE="$kver" -j"$(nproc)" modules_prepare >&2 ||
-	die "modules_prepare of $src_pkg failed"
-cp "$hdr/Module.symvers" "$out/build/"
-rel=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$out/build/include/generated/utsrelease.h")
-[ "$rel" = "$kver" ] || die "the tree's release is '$rel', not $kver"
 echo "$kver" > "$out/kver"
-echo "$src_pkg=$ver" > "$out/build/.source"
+echo "$image=$ver" > "$out/.source"
+ln -sfn "$root" "$out/root"
 touch "$out/.done"
 log "$image=$ver ready in $((SECONDS - start)) s"
 echo "$out"

@@ -41,18 +41,6 @@ mkdir -p "/lib/modules/$kver/updates"
 cp "$RSTMON_KO"/*.ko "/lib/modules/$kver/updates/"
 depmod -a "$kver"
 
-# On an AMX host the guest runs on FXSAVE (uml-run.sh, uml-fxsave.py) and
-# its programs must keep off AVX, through GLIBC_TUNABLES in their
-# environment.  Programs the kernel starts itself get an environment of
-# its own: give the module loader (rstmon's netlink family autoloads) the
-# tunables through a wrapper.
-if [ -n "${GLIBC_TUNABLES:-}" ]; then
-	printf '#!/bin/sh\nGLIBC_TUNABLES=%s exec /sbin/modprobe "$@"\n' "$GLIBC_TUNABLES" \
-		> /run/rig-modprobe
-	chmod 755 /run/rig-modprobe
-	echo /run/rig-modprobe > /proc/sys/kernel/modprobe
-fi
-
 hostname rstmon-uml
 ip link set lo up
 

@@ -29,6 +29,10 @@ ver=$(pkg_version "$UML_PKG" "$UML_SUITE")
 PATCHES=("$RSTMON_TOP"/tests/vm/uml-patches/*.patch)
 key=$( (frag; cat "$0" "${PATCHES[@]}"; echo "$UML_PKG=$ver") | sha256sum | cut -c1-16)
 out="$RSTMON_CACHE/uml-$variant-$key"
+# One build at a time (two checkouts, or a helper and make check): the
+# second waits for the first and takes its result.
+exec 9> "$out.lock"
+flock 9
 if [ -x "$out/linux" ] && [ -e "$out/.done" ]; then
 	echo "$out"
 	exit 0

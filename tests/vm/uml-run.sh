@@ -39,17 +39,11 @@ trap 'rm -rf "$umltmp"' EXIT
 # from /dev/kmsg after the phase, so the ring must hold a whole phase's
 # (an overrun fails the phase).
 rc=0
-# On a host with AMX, UML 6.12 cannot restore its processes' XSAVE state
-# (see uml-fxsave.py): run it on FXSAVE, and keep the guest's glibc off
-# the AVX registers FXSAVE does not cover.
-launch=() fpenv=()
-if grep -qw amx_tile /proc/cpuinfo; then
-	launch=(python3 "$RSTMON_TOP/tests/vm/uml-fxsave.py")
-	fpenv=(GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX,-AVX2,-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD,-AVX_Fast_Unaligned_Load)
-fi
-TMPDIR=$umltmp timeout --kill-after=10 "$timeout" "${launch[@]}" "$uml/linux" \
+# (A host with AMX needs tests/vm/uml-patches/0001-um-host-xstate-size.patch,
+# which uml-kernel.sh applies.)
+TMPDIR=$umltmp timeout --kill-after=10 "$timeout" "$uml/linux" \
 	mem=1536M rootfstype=hostfs ro init="$RSTMON_TOP/tests/vm/uml-init.sh" \
-	con=null con0=null,fd:1 loglevel=6 printk.time=1 log_buf_len=4M panic=-1 "${fpenv[@]}" \
+	con=null con0=null,fd:1 loglevel=6 printk.time=1 log_buf_len=4M panic=-1 \
 	RSTMON_KERNEL=uml RSTMON_MODE="$mode" RSTMON_TOP="$RSTMON_TOP" \
 	RSTMON_KO="$ko" RSTMON_RESULTS="$results" \
 	RSTMON_GUEST_TESTS="${RSTMON_GUEST_TESTS:-}" RSTMON_ONLY="${RSTMON_ONLY:-}" \
