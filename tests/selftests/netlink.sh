@@ -135,7 +135,6 @@ expect "reset: the events stay" "$(report b | grep -c '^event ')" 1
 
 # Unprivileged: nothing, as /proc/net/rstmon (0440): status, events,
 # settings, the group.
-out=$(nobody a "${YNL[@]}" --do get-status 2>&1)
 # refused NAME NS ARGS...: YNL with ARGS, as nobody in NS, ends with the
 # kernel's EPERM and nothing else: status 1, "Netlink error: Operation not
 # permitted" and the error line "-1" (not -12, -13, -19...).
