@@ -175,6 +175,7 @@ bool rstmon_event_uid(const struct rstmon_event *ev, struct user_namespace *ns, 
  */
 int rstmon_cgroup_path(u64 id, char *buf, size_t len)
 {
+#ifdef CONFIG_CGROUPS
 	struct cgroup *cgrp;
 	int ret;
 
@@ -189,6 +190,10 @@ int rstmon_cgroup_path(u64 id, char *buf, size_t len)
 	if (ret == -E2BIG || ret >= (int)len)
 		return -ENAMETOOLONG;
 	return ret < 0 ? ret : 0;
+#else
+	/* No cgroups: no path (the reports say "-"). */
+	return -ENOENT;
+#endif
 }
 
 void rstmon_cgstats_init(struct rstmon_cgstats *cs)

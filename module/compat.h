@@ -9,10 +9,12 @@
 #ifndef _RSTMON_COMPAT_H
 #define _RSTMON_COMPAT_H
 
-/* Kbuild defines RSTMON_PROBED when the probes' header was generated. */
-#ifdef RSTMON_PROBED
+/*
+ * Always generated before the build (Kbuild runs the probes when the
+ * Makefile did not): there is no fallback that fits every kernel, since
+ * the features' absence is the old API in some cases and the new in others.
+ */
 #include "generated/compat-probes.h"
-#endif
 
 #include <net/genetlink.h>
 #include <net/inet_hashtables.h>

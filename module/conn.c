@@ -188,7 +188,9 @@ static void rstmon_conn_set_addr(struct rstmon_conn *c, int side, const struct i
  * @net: namespace the segment was seen in
  * @seg: the segment
  * @b: its bucket, rstmon_bucket()
- * @side: set to the side that sent @seg (RSTMON_ORIG or RSTMON_RESP)
+ * @side: set to the side that sent @seg (RSTMON_ORIG or RSTMON_RESP), or
+ *	to RSTMON_SIDE_NONE when there is no entry: always set, so a caller
+ *	may hand it on with a NULL entry (the classifier takes both)
  *
  * Context: RCU read side (the netfilter hooks run under rcu_read_lock()).
  * Return: the entry, valid until the read side ends, or NULL.
@@ -206,6 +208,7 @@ struct rstmon_conn *rstmon_conn_find(const struct net *net,
 			return c;
 		}
 	}
+	*side = RSTMON_SIDE_NONE;
 	return NULL;
 }
 
@@ -214,7 +217,11 @@ static void rstmon_conn_free_rcu(struct rcu_head *head)
 	kmem_cache_free(rstmon_conn_cache, container_of(head, struct rstmon_conn, rcu));
 }
 
-/* Unlink @c, whose predecessor link is @pprev.  Bucket lock held. */
+/*
+ * Unlink @c, whose predecessor link is @pprev.  Bucket lock held.  Its
+ * namespace is still known: rstmon_conn_net_del() drops a namespace's
+ * entries before it forgets the namespace.
+ */
 static void rstmon_conn_unlink(struct rstmon_conn __rcu **pprev, struct rstmon_conn *c)
 {
 	struct rstmon_net *rn = rstmon_pernet_by_id(c->net_id);
@@ -222,7 +229,8 @@ static void rstmon_conn_unlink(struct rstmon_conn __rcu **pprev, struct rstmon_c
 	rcu_assign_pointer(*pprev, rcu_dereference_protected(c->next, true));
 	WRITE_ONCE(c->flags, c->flags | RSTMON_CF_DEAD);
 	atomic_dec(&rstmon_nr);
-	atomic_dec(&rn->conns);
+	if (!WARN_ON_ONCE(!rn))
+		atomic_dec(&rn->conns);
 	call_rcu(&c->rcu, rstmon_conn_free_rcu);
 }
 
@@ -560,6 +568,11 @@ static bool rstmon_match_nets(const struct rstmon_conn *c, const void *list)
 	return false;
 }
 
+static bool rstmon_match_net(const struct rstmon_conn *c, const void *net_id)
+{
+	return c->net_id == *(const u32 *)net_id;
+}
+
 /**
  * rstmon_conn_flush_nets() - drop every entry of dying namespaces.
  * @net_exit_list: the namespaces (linked by exit_list), whose hooks are
@@ -593,12 +606,30 @@ int rstmon_conn_net_add(struct net *net, struct rstmon_net *rn)
 }
 
 /**
- * rstmon_conn_net_del() - forget @net, once it has no entries left.
- * @net: the namespace
+ * rstmon_conn_net_del() - forget @net and drop its entries.
+ * @net: the namespace, whose hooks are unregistered and done (a grace
+ *	period has passed since)
+ *
+ * The rule: no entry outlives its namespace's place in rstmon_nets, or its
+ * unlink (GC, eviction, module exit) finds no state to uncount it from.
+ * A dying batch was flushed at once (rstmon_conn_flush_nets()); a
+ * namespace whose init failed after its hooks ran is flushed here.
+ * Context: process context; sleeps when it has entries to drop.
  */
 void rstmon_conn_net_del(struct net *net)
 {
-	xa_erase(&rstmon_nets, net->ns.inum);
+	struct rstmon_net *rn = rstmon_pernet_by_id(net->ns.inum);
+	u32 net_id = net->ns.inum;
+	unsigned int b;
+
+	if (rn && atomic_read(&rn->conns)) {
+		for (b = 0; b <= rstmon_hash_mask; b++) {
+			rstmon_bucket_reap(b, rstmon_match_net, &net_id);
+			if (!(b % 1024))
+				cond_resched();
+		}
+	}
+	xa_erase(&rstmon_nets, net_id);
 }
 
 /**
@@ -691,8 +722,11 @@ int rstmon_conn_init(void)
 	unsigned int i, buckets;
 
 	BUILD_BUG_ON(sizeof(struct rstmon_conn) > 128);
-	/* A segment of a tracked IPv4 connection touches the first line only. */
-	BUILD_BUG_ON(offsetof(struct rstmon_conn, rcu) != 64);
+	/*
+	 * A segment of a tracked IPv4 connection touches the first line only.
+	 * The layout is made for 64-bit; on 32-bit the entry is smaller.
+	 */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) && offsetof(struct rstmon_conn, rcu) != 64);
 
 	rstmon_max = rstmon_params.max_conns ?: rstmon_scaled_max(totalram_pages());
 	rstmon_params.max_conns = rstmon_max;

@@ -19,6 +19,8 @@ struct rstmon_seg;
 /* Sides of a connection: the originator (sent the SYN) and the responder. */
 #define RSTMON_ORIG	0
 #define RSTMON_RESP	1
+/* No side: what rstmon_conn_find() gives when it finds no entry. */
+#define RSTMON_SIDE_NONE	(-1)
 
 /* IPv4 ID behaviour of a side, learned from its segments. */
 enum rstmon_ipid_mode {

@@ -6,12 +6,26 @@
  * ring; when full, the oldest event is overwritten and counted.
  */
 #include <linux/slab.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/rstmon.h>
 #include <net/ipv6.h>
 
 #include "conn.h"
 #include "event.h"
+
+/*
+ * The slot of event @id in a ring of @size slots.  Ids are u64: the rule
+ * is that a u64 is never divided with "/" or "%" (32-bit kernels have no
+ * __umoddi3), only with the math64.h helpers.
+ */
+static u32 rstmon_ring_slot(u64 id, u32 size)
+{
+	u32 slot;
+
+	div_u64_rem(id, size, &slot);
+	return slot;
+}
 
 int rstmon_ring_init(struct rstmon_ring *r, u32 size)
 {
@@ -38,7 +52,7 @@ u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev)
 	spin_lock_irqsave(&r->lock, flags);
 	id = r->next_id++;
 	ev->id = id;
-	r->ev[id % r->size] = *ev;
+	r->ev[rstmon_ring_slot(id, r->size)] = *ev;
 	spin_unlock_irqrestore(&r->lock, flags);
 	return id;
 }
@@ -76,7 +90,7 @@ int rstmon_ring_resize(struct rstmon_ring *r, u32 size)
 		id = r->next_id - size;
 	r->first = id;
 	for (; id < r->next_id; id++)
-		ev[id % size] = r->ev[id % r->size];
+		ev[rstmon_ring_slot(id, size)] = r->ev[rstmon_ring_slot(id, r->size)];
 	old = r->ev;
 	r->ev = ev;
 	WRITE_ONCE(r->size, size);
@@ -96,6 +110,21 @@ u64 rstmon_ring_oldest(struct rstmon_ring *r)
 	return oldest;
 }
 
+/*
+ * Events logged so far.  Under the lock: a u64 read by another CPU tears
+ * on 32-bit.
+ */
+u64 rstmon_ring_logged(struct rstmon_ring *r)
+{
+	unsigned long flags;
+	u64 logged;
+
+	spin_lock_irqsave(&r->lock, flags);
+	logged = r->next_id - 1;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return logged;
+}
+
 /* Copy event @id out; false if it was overwritten or not yet logged. */
 bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev)
 {
@@ -105,7 +134,7 @@ bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev)
 	spin_lock_irqsave(&r->lock, flags);
 	ok = id >= rstmon_ring_oldest_locked(r) && id < r->next_id;
 	if (ok)
-		*ev = r->ev[id % r->size];
+		*ev = r->ev[rstmon_ring_slot(id, r->size)];
 	spin_unlock_irqrestore(&r->lock, flags);
 	return ok;
 }
@@ -125,7 +154,7 @@ rstmon_ring_find_locked(struct rstmon_ring *r, unsigned int limit,
 
 	lockdep_assert_held(&r->lock);
 	for (id = r->next_id - 1; id >= oldest && id && limit; id--, limit--) {
-		struct rstmon_event *ev = &r->ev[id % r->size];
+		struct rstmon_event *ev = &r->ev[rstmon_ring_slot(id, r->size)];
 
 		if (match(ev, key))
 			return ev;

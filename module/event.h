@@ -133,6 +133,7 @@ int rstmon_ring_resize(struct rstmon_ring *r, u32 size);
 u64 rstmon_ring_add(struct rstmon_ring *r, struct rstmon_event *ev);
 bool rstmon_ring_get(struct rstmon_ring *r, u64 id, struct rstmon_event *ev);
 u64 rstmon_ring_oldest(struct rstmon_ring *r);
+u64 rstmon_ring_logged(struct rstmon_ring *r);
 bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key);
 bool rstmon_ring_amend_burst(struct rstmon_ring *r, const struct rstmon_event *key);
 bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,

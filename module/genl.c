@@ -6,13 +6,17 @@
  * the state of the requesting socket's namespace, and notifications go to
  * listeners in the namespace the RST was seen in.  Each operation has its
  * own strict policy; what a policy cannot say (a missing attribute) is
- * refused with an extack message.  Reading events and changing settings
- * take CAP_NET_ADMIN in the namespace's user namespace
- * (GENL_UNS_ADMIN_PERM); joining the "events" group takes CAP_NET_ADMIN
- * too (GENL_MCAST_CAP_NET_ADMIN, found by a compile probe; a kernel
- * without it gets no group at all, so nothing leaks to unprivileged
- * listeners).  The family is loaded on demand by its name
- * (MODULE_ALIAS_GENL_FAMILY).
+ * refused with an extack message.
+ *
+ * The privilege rule, the same as /proc/net/rstmon's (mode 0440, the
+ * namespace's root): every operation takes CAP_NET_ADMIN in the
+ * namespace's user namespace (GENL_UNS_ADMIN_PERM), reads included;
+ * joining the "events" group takes CAP_NET_ADMIN too
+ * (GENL_MCAST_CAP_NET_ADMIN, found by a compile probe; a kernel without
+ * it gets no group at all, so nothing leaks to unprivileged listeners).
+ * The family has no module alias (MODULE_ALIAS_GENL_FAMILY): resolving a
+ * family name is unprivileged, and loading rstmon puts hooks on every
+ * packet of every namespace, so only an administrator loads it (modprobe).
  */
 #include <linux/jiffies.h>
 #include <linux/slab.h>
@@ -164,7 +168,7 @@ cancel:
 static int rstmon_put_status(struct sk_buff *skb, struct net *net, bool all_ns)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
-	u64 logged = READ_ONCE(rn->ring.next_id) - 1;
+	u64 logged = rstmon_ring_logged(&rn->ring);
 	unsigned int s, cause, dir;
 	struct nlattr *nest;
 
@@ -544,9 +548,12 @@ static int rstmon_genl_reset_stats(struct sk_buff *skb, struct genl_info *info)
 	struct rstmon_net *rn = rstmon_pernet(genl_info_net(info));
 	int cpu;
 
-	/* Racing increments on other CPUs may survive; that is all. */
+	/*
+	 * Racing increments on other CPUs may survive; that is all.  The
+	 * counters only: the 32-bit seqcount (syncp) is the writers'.
+	 */
 	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(rn->stats, cpu), 0, sizeof(struct rstmon_stats));
+		memset(per_cpu_ptr(rn->stats, cpu), 0, offsetof(struct rstmon_stats, syncp));
 	rstmon_cgstats_reset(&rn->cgstats);
 	return 0;
 }
@@ -645,6 +652,7 @@ static const struct genl_ops rstmon_genl_ops[] = {
 		.doit = rstmon_genl_get_status,
 		.policy = rstmon_none_policy,
 		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = RSTMON_CMD_GET_EVENTS,
@@ -658,6 +666,7 @@ static const struct genl_ops rstmon_genl_ops[] = {
 		.doit = rstmon_genl_get_config,
 		.policy = rstmon_none_policy,
 		.maxattr = RSTMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = RSTMON_CMD_SET_CONFIG,
@@ -729,5 +738,3 @@ void rstmon_genl_exit(void)
 	synchronize_net();
 	genl_unregister_family(&rstmon_genl_family);
 }
-
-MODULE_ALIAS_GENL_FAMILY(RSTMON_GENL_NAME);

@@ -168,7 +168,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	rstmon_attr_rst(skb, state, seg, &ev);
 	rstmon_cgstats_add(&rn->cgstats, ev.cgroup_id);
 	ev.tstamp = ktime_get_real_ns();
-	this_cpu_inc(rn->stats->cause[dir][ev.cause]);
+	rstmon_count_cause(rn, dir, ev.cause);
 	if (!c)
 		rstmon_count(rn, RSTMON_STAT_RST_UNTRACKED);
 	rstmon_ring_add(&rn->ring, &ev);

@@ -136,12 +136,18 @@ static void rstmon_kreason_amend(const struct sock *sk, u8 kreason)
 	 * (inet_put_port() zeroes inet_num) before the reset was sent.
 	 */
 	key.dport = sk->sk_dport;
-	rn = rstmon_pernet(sock_net(sk));
+	/* Any namespace, also one rstmon has not set up or has torn down. */
+	rn = rstmon_pernet_live(sock_net(sk));
+	if (!rn)
+		return;
 	if (rstmon_ring_amend_kreason(&rn->ring, &key, kreason, rstmon_kreason_agrees_cb))
 		rstmon_count(rn, RSTMON_STAT_KDISAGREE);
 }
 
-/* Tracepoint probe: runs with preemption disabled. */
+/*
+ * Tracepoint probe: runs with preemption disabled (an RCU read side), for
+ * every namespace.
+ */
 static void rstmon_trace_send_reset(void *data, const struct sock *sk,
 				    const struct sk_buff *skb,
 				    const enum sk_rst_reason reason)

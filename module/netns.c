@@ -5,6 +5,7 @@
  * Each namespace gets its own counters, /proc/net/rstmon and netfilter
  * hooks; nothing of one namespace is visible from another.
  */
+#include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
@@ -20,8 +21,18 @@ u64 rstmon_stat_sum(const struct rstmon_net *rn, enum rstmon_stat s)
 	u64 sum = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(rn->stats, cpu)->c[s]);
+	for_each_possible_cpu(cpu) {
+		const struct rstmon_stats *st = per_cpu_ptr(rn->stats, cpu);
+		unsigned int start;
+		u64 v;
+
+		/* Whole on 32-bit too: see rstmon_count(). */
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			v = READ_ONCE(st->c[s]);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		sum += v;
+	}
 	return sum;
 }
 
@@ -30,15 +41,24 @@ u64 rstmon_cause_sum(const struct rstmon_net *rn, unsigned int dir, unsigned int
 	u64 sum = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(rn->stats, cpu)->cause[dir][cause]);
+	for_each_possible_cpu(cpu) {
+		const struct rstmon_stats *st = per_cpu_ptr(rn->stats, cpu);
+		unsigned int start;
+		u64 v;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			v = READ_ONCE(st->cause[dir][cause]);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		sum += v;
+	}
 	return sum;
 }
 
 static int __net_init rstmon_net_init(struct net *net)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
-	int err;
+	int err, cpu;
 
 	rn->net = net;
 	atomic_set(&rn->conns, 0);
@@ -46,9 +66,12 @@ static int __net_init rstmon_net_init(struct net *net)
 	rn->notify_rate = RSTMON_NOTIFY_RATE_DEFAULT;
 	rn->families = RSTMON_FAM_IPV4 | RSTMON_FAM_IPV6;
 	rstmon_cgstats_init(&rn->cgstats);
-	rn->stats = alloc_percpu(struct rstmon_stats);
+	/* Charged to the memory cgroup of whoever creates the namespace. */
+	rn->stats = alloc_percpu_gfp(struct rstmon_stats, GFP_KERNEL_ACCOUNT);
 	if (!rn->stats)
 		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(rn->stats, cpu)->syncp);
 	err = rstmon_ring_init(&rn->ring, rstmon_params.event_ring);
 	if (err)
 		goto err_ring;
@@ -63,9 +86,19 @@ static int __net_init rstmon_net_init(struct net *net)
 	err = rstmon_hooks_register(net);
 	if (err)
 		goto err_hooks;
+	/* Pairs with rstmon_pernet_live(): all of the above is visible. */
+	smp_store_release(&rn->alive, true);
 	return 0;
 
 err_hooks:
+	/*
+	 * nf_register_net_hooks() took back the hooks it had registered, but
+	 * they may have run (and may still run: the entries are freed after
+	 * a grace period, not waited for), creating entries of this
+	 * namespace.  Wait for them, then drop those entries before the
+	 * state they name goes (rstmon_conn_net_del()).
+	 */
+	synchronize_net();
 	rstmon_proc_exit(net);
 err_proc:
 	rstmon_conn_net_del(net);
@@ -76,10 +109,22 @@ err_ring:
 	return err;
 }
 
+/*
+ * First of the namespace's teardown: no new user of its state.  The
+ * namespace core then waits a grace period before any exit runs (see
+ * rstmon_pernet_live()), so the hooks that were running (they run under
+ * RCU; nf_unregister_net_hooks() does not wait for them) and the
+ * tracepoint probes that found the state alive are done before
+ * rstmon_net_exit_batch() frees it.
+ */
+static void __net_exit rstmon_net_pre_exit(struct net *net)
+{
+	WRITE_ONCE(rstmon_pernet(net)->alive, false);
+	rstmon_hooks_unregister(net);
+}
+
 static void __net_exit rstmon_net_exit(struct net *net)
 {
-	/* nf_unregister_net_hooks() waits for running hooks to finish. */
-	rstmon_hooks_unregister(net);
 	rstmon_proc_exit(net);
 }
 
@@ -104,6 +149,7 @@ static void __net_exit rstmon_net_exit_batch(struct list_head *net_exit_list)
 
 static struct pernet_operations rstmon_net_ops = {
 	.init = rstmon_net_init,
+	.pre_exit = rstmon_net_pre_exit,
 	.exit = rstmon_net_exit,
 	.exit_batch = rstmon_net_exit_batch,
 	.id = &rstmon_net_id,

@@ -11,6 +11,7 @@
  */
 #include <linux/proc_fs.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/seq_file.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
@@ -50,7 +51,7 @@ static void rstmon_show_by_dir(struct seq_file *m, const struct rstmon_net *rn,
 static void rstmon_show_header(struct seq_file *m, struct net *net)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
-	u64 logged = READ_ONCE(rn->ring.next_id) - 1;
+	u64 logged = rstmon_ring_logged(&rn->ring);
 	unsigned int cause, dir;
 
 	seq_printf(m, "rstmon version=%s netns=%u\n", RSTMON_VERSION, net->ns.inum);
@@ -152,12 +153,15 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 	static const char *const fins[] = { "none", "sender", "receiver", "both" };
 	unsigned int i;
 	char sep = '=';
+	u32 ns;
+	/* Not "/" or "%": a u64 division needs math64.h on 32-bit. */
+	u64 sec = div_u64_rem(ev->tstamp, NSEC_PER_SEC, &ns);
 
 	/* names.h names every RSTMON_EV_* bit, in bit order. */
 	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_NAT) + 1);
 
-	seq_printf(m, "event id=%llu time=%llu.%06llu dir=%s sender=%s cause=%s confidence=%s",
-		   ev->id, ev->tstamp / NSEC_PER_SEC, (ev->tstamp % NSEC_PER_SEC) / 1000,
+	seq_printf(m, "event id=%llu time=%llu.%06u dir=%s sender=%s cause=%s confidence=%s",
+		   ev->id, sec, ns / 1000,
 		   rstmon_dir_name(ev->dir), rstmon_sender_name(ev->sender),
 		   rstmon_cause_name(ev->cause), rstmon_confidence_name(ev->confidence));
 	seq_printf(m, " family=%s", ev->family == AF_INET ? "ipv4" : "ipv6");

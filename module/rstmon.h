@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/rstmon.h>
@@ -95,13 +97,17 @@ enum rstmon_stat {
  * struct rstmon_stats - one CPU's share of a namespace's counters.
  * @c: counters indexed by &enum rstmon_stat
  * @cause: RSTs by direction and cause
+ * @syncp: on 32-bit, makes a reader on another CPU retry while the owning
+ *	CPU writes one of the u64s (two words there); empty on 64-bit
  *
- * Written only by the owning CPU with this_cpu_inc(); readers sum all
- * CPUs.  No shared cache line is written per packet.
+ * Written only by the owning CPU, with rstmon_count() and
+ * rstmon_count_cause(); readers sum all CPUs with rstmon_stat_sum() and
+ * rstmon_cause_sum().  No shared cache line is written per packet.
  */
 struct rstmon_stats {
 	u64 c[RSTMON_STAT_NR];
 	u64 cause[__RSTMON_DIR_MAX][__RSTMON_CAUSE_MAX];
+	struct u64_stats_sync syncp;
 };
 
 /**
@@ -117,6 +123,8 @@ struct rstmon_stats {
  * @notify_rate: notifications per second allowed
  * @families: RSTMON_FAM_* tracked here
  * @cgstats: RSTs by the cgroup of the local socket
+ * @alive: set (release) once the namespace's init has completed, cleared
+ *	in its pre_exit; see rstmon_pernet_live()
  *
  * The settings change through netlink (serialised by the genetlink lock,
  * the family not being parallel) and are read with READ_ONCE().
@@ -131,6 +139,7 @@ struct rstmon_net {
 	unsigned int idle_threshold;
 	unsigned int notify_rate;
 	u8 families;
+	bool alive;
 	struct rstmon_cgstats cgstats;
 };
 
@@ -153,9 +162,45 @@ struct rstmon_params {
 extern struct rstmon_params rstmon_params;
 extern unsigned int rstmon_net_id;
 
+/*
+ * rstmon_pernet() - rstmon's state in @net, for the paths that cannot meet
+ * a namespace whose state is not (or no longer) set up: the netfilter
+ * hooks (registered last by the namespace's init, unregistered first by
+ * its pre_exit), and netlink and /proc/net/rstmon, whose callers hold a
+ * reference on a namespace whose init has completed (a socket, an open
+ * file), and which are gone before the state at module unload.
+ */
 static inline struct rstmon_net *rstmon_pernet(const struct net *net)
 {
 	return net_generic(net, rstmon_net_id);
+}
+
+/**
+ * rstmon_pernet_live() - rstmon's state in @net, if it is set up.
+ * @net: any namespace, also one still being set up or dismantled
+ *
+ * The rule for every path that reaches per-namespace state from outside
+ * the hooks, netlink and /proc (the tcp_send_reset tracepoint fires for
+ * any namespace, also while it is created or dismantled): look it up with
+ * this, and use it only inside the same RCU read-side section (a
+ * tracepoint probe's preempt-disabled section is one).  A namespace's
+ * state is zeroed until its init completes; @alive is set last, with
+ * release.  Pernet exits run in the reverse order of registration, so
+ * TCP can still send resets after rstmon's exit has freed the state:
+ * pre_exit clears @alive, and the namespace core waits a grace period
+ * (synchronize_rcu(), in cleanup_net(), in the unregistration of the
+ * pernet operations and in their init's unwind, since 5.x) between the
+ * pre_exits and the exits that free.
+ *
+ * Context: RCU read side.
+ * Return: the state, or NULL.
+ */
+static inline struct rstmon_net *rstmon_pernet_live(const struct net *net)
+{
+	struct rstmon_net *rn = net_generic(net, rstmon_net_id);
+
+	/* Pairs with the release in rstmon_net_init(): the state is set up. */
+	return smp_load_acquire(&rn->alive) ? rn : NULL;
 }
 
 /* Seconds of silence that make an idle timeout in @rn's namespace. */
@@ -164,9 +209,61 @@ static inline unsigned int rstmon_idle_threshold(const struct rstmon_net *rn)
 	return READ_ONCE(rn->idle_threshold) ?: READ_ONCE(rstmon_params.idle_threshold);
 }
 
+/*
+ * The rule for the per-CPU u64 counters: one read by another CPU must not
+ * tear.  On 64-bit this_cpu_inc() is one instruction and a u64 one word:
+ * nothing more is needed, and the per-packet cost stays one increment.
+ * On 32-bit a u64 is two words: the write is a u64_stats_sync write
+ * section, entered with interrupts off so that no other writer on this
+ * CPU (the hooks run in process and softirq context, the tcp_send_reset
+ * probe in any) nests in it, and readers (rstmon_stat_sum(),
+ * rstmon_cause_sum()) retry until they saw no writer.
+ */
+#if BITS_PER_LONG == 32
+static inline struct rstmon_stats *rstmon_stats_write_begin(struct rstmon_net *rn,
+							    unsigned long *flags)
+{
+	struct rstmon_stats *st;
+
+	local_irq_save(*flags);
+	st = this_cpu_ptr(rn->stats);
+	u64_stats_update_begin(&st->syncp);
+	return st;
+}
+
+static inline void rstmon_stats_write_end(struct rstmon_stats *st, unsigned long flags)
+{
+	u64_stats_update_end(&st->syncp);
+	local_irq_restore(flags);
+}
+#endif
+
 static inline void rstmon_count(struct rstmon_net *rn, enum rstmon_stat s)
 {
+#if BITS_PER_LONG == 64
 	this_cpu_inc(rn->stats->c[s]);
+#else
+	unsigned long flags;
+	struct rstmon_stats *st = rstmon_stats_write_begin(rn, &flags);
+
+	st->c[s]++;
+	rstmon_stats_write_end(st, flags);
+#endif
+}
+
+/* An RST of @cause seen in direction @dir; see rstmon_count(). */
+static inline void rstmon_count_cause(struct rstmon_net *rn, unsigned int dir,
+				      unsigned int cause)
+{
+#if BITS_PER_LONG == 64
+	this_cpu_inc(rn->stats->cause[dir][cause]);
+#else
+	unsigned long flags;
+	struct rstmon_stats *st = rstmon_stats_write_begin(rn, &flags);
+
+	st->cause[dir][cause]++;
+	rstmon_stats_write_end(st, flags);
+#endif
 }
 
 u64 rstmon_stat_sum(const struct rstmon_net *rn, enum rstmon_stat s);

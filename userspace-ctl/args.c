@@ -57,11 +57,12 @@ static const char *const usages[] = {
 		"usage: rstmonctl [-j] [-n NAME] status\n"
 		"Print the module version, the network namespace's inode number, the\n"
 		"connection table's fill (this namespace, all, limit) and the number\n"
-		"of events logged.  Needs no privilege.\n",
+		"of events logged.  Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_STATS] =
 		"usage: rstmonctl [-j] [-n NAME] stats [-a|--all]\n"
 		"Print the counters of the namespace and its RSTs by cause and\n"
-		"direction; causes without any RST are left out unless -a is given.\n",
+		"direction; causes without any RST are left out unless -a is given.\n"
+		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_EVENTS] =
 		"usage: rstmonctl [-j] [-n NAME] events [--from ID] [--cgroup PATH] [--port PORT]\n"
 		"Print the namespace's recent events, oldest first, one per line, as\n"
@@ -99,7 +100,7 @@ static const char *const usages[] = {
 		"usage: rstmonctl [-j] [-n NAME] config get\n"
 		"Print the settings of the network namespace, one key=value per line:\n"
 		"idle-threshold, event-ring, ipv4, ipv6, notify-rate, and max-conns (the\n"
-		"module's, for all namespaces).\n",
+		"module's, for all namespaces).  Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONFIG_SET] =
 		"usage: rstmonctl [-n NAME] config set KEY VALUE [KEY VALUE]...\n"
 		"Change settings of the network namespace, in one request: the kernel\n"
@@ -116,7 +117,7 @@ static const char *const usages[] = {
 		"Print the namespace's counters in the Prometheus text exposition\n"
 		"format (for node_exporter's textfile collector), and its RSTs by cgroup:\n"
 		"the N cgroups with the most (1..1000; default 10), then one \"other\".\n"
-		"The cgroups need CAP_NET_ADMIN; without it they are left out.\n",
+		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONNS] =
 		"usage: rstmonctl [-j] [-n NAME] conns [--addr ADDR] [--port PORT] [--state STATE]\n"
 		"                                      [--dir DIR]\n"

@@ -16,6 +16,11 @@
  *    what must be said of it, run as a parameterised case;
  *  - rstmon_ring: the event ring and the names of an event's values.
  *
+ * The first suite also holds the cases of a namespace's life as the table
+ * and the tcp_send_reset probe (module/kreason.c, compiled in too) see it:
+ * entries dropped when a namespace is forgotten, and a namespace's state
+ * used only while it is alive.
+ *
  * The table is module/conn.c compiled into this file, with module/classify.c
  * and module/event.c.  The first two suites register a pernet id for
  * struct rstmon_net (only its entry count is used) and set the table up in
@@ -49,6 +54,7 @@ static struct kmem_cache *rstmon_test_conn_cache(unsigned int size, slab_flags_t
 #include "../../module/classify.c"
 #include "../../module/event.c"
 #include "../../module/netpath.c"
+#include "../../module/kreason.c"
 #include "../../module/names.h"
 
 #include <kunit/test.h>
@@ -1384,6 +1390,128 @@ static void rstmon_conn_test_scaled_max(struct kunit *test)
 				    rows[i].want, "%lu MiB", rows[i].mib);
 }
 
+/*
+ * A miss still sets the side (RSTMON_SIDE_NONE): the hook hands it to the
+ * classifier with the NULL entry.
+ */
+static void rstmon_conn_test_find_miss_side(struct kunit *test)
+{
+	struct rstmon_seg seg;
+	int side = 0x5a5a;
+
+	rstmon_test_tuple(&seg, 1, 40000, RSTMON_TEST_ACK);
+	KUNIT_EXPECT_NULL(test, rstmon_test_find(&init_net, &seg, &side));
+	KUNIT_EXPECT_EQ(test, side, RSTMON_SIDE_NONE);
+}
+
+/*
+ * A namespace whose init fails after its hooks ran (nf_register_net_hooks()
+ * failing on a later hook) is forgotten with entries in the table: they
+ * must go with it, or their unlink finds no state (a NULL dereference) and
+ * module exit finds them left in the cache.
+ */
+static void rstmon_conn_test_net_del_flushes(struct kunit *test)
+{
+	struct rstmon_net *rn = rstmon_pernet(&init_net);
+	struct rstmon_seg seg;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		rstmon_test_tuple(&seg, 1, 40000 + i, RSTMON_TEST_SYN);
+		rstmon_test_add(test, &seg);
+	}
+	KUNIT_ASSERT_EQ(test, atomic_read(&rn->conns), 3);
+
+	rstmon_conn_net_del(&init_net);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rn->conns), 0);
+	KUNIT_EXPECT_NULL(test, rstmon_pernet_by_id(init_net.ns.inum));
+
+	/* Back as the suite set it up; the case's exit reaps what is left. */
+	KUNIT_ASSERT_EQ(test, rstmon_conn_net_add(&init_net, rn), 0);
+}
+
+#ifdef RSTMON_HAVE_TCP_SEND_RESET_REASON
+/* A full socket's RST to 198.51.100.2:80 as its event is logged. */
+static void rstmon_test_socket_rst(struct rstmon_net *rn, struct rstmon_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->dir = RSTMON_DIR_OUT;
+	ev->evidence = RSTMON_EV_SOCKET;
+	ev->cause = RSTMON_CAUSE_UNREAD_DATA;
+	ipv6_addr_set_v4mapped(htonl(0xc0000201), &ev->src);
+	ipv6_addr_set_v4mapped(htonl(0xc6336402), &ev->dst);
+	ev->sport = htons(RSTMON_TEST_PORT_O);
+	ev->dport = htons(RSTMON_TEST_PORT_R);
+	rstmon_ring_add(&rn->ring, ev);
+}
+
+/*
+ * The tcp_send_reset probe fires for every namespace.  It must leave alone
+ * the state of one whose init has not run (zeroed: no ring, no counters)
+ * or whose pre_exit has run (about to be freed), and use it in between.
+ */
+static void rstmon_kreason_test_live_only(struct kunit *test)
+{
+	const u8 kreason = SK_RST_REASON_TCP_ABORT_ON_CLOSE + 1;
+	struct rstmon_net *rn = rstmon_pernet(&init_net);
+	struct rstmon_event ev;
+	struct socket *sock;
+	struct sock *sk;
+	int err;
+
+	err = sock_create_kern(&init_net, PF_INET, SOCK_STREAM, IPPROTO_TCP, &sock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	sk = sock->sk;
+	sk->sk_rcv_saddr = htonl(0xc0000201);
+	sk->sk_daddr = htonl(0xc6336402);
+	sk->sk_dport = htons(RSTMON_TEST_PORT_R);
+	KUNIT_ASSERT_FALSE(test, READ_ONCE(rn->alive));
+	KUNIT_ASSERT_NULL(test, rn->stats);
+	KUNIT_ASSERT_NULL(test, rn->ring.ev);
+
+	/* Not set up yet: nothing to touch, nothing touched. */
+	preempt_disable();
+	rstmon_trace_send_reset(NULL, sk, NULL, SK_RST_REASON_TCP_ABORT_ON_CLOSE);
+	preempt_enable();
+	KUNIT_EXPECT_NULL(test, rstmon_pernet_live(&init_net));
+
+	/* Set up as rstmon_net_init() leaves it: the event is amended. */
+	rn->stats = alloc_percpu(struct rstmon_stats);
+	err = rstmon_ring_init(&rn->ring, 16);
+	if (!rn->stats || err)
+		goto out;
+	/* As rstmon_net_init() publishes it, for rstmon_pernet_live(). */
+	smp_store_release(&rn->alive, true);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_pernet_live(&init_net), rn);
+	rstmon_test_socket_rst(rn, &ev);
+	preempt_disable();
+	rstmon_trace_send_reset(NULL, sk, NULL, SK_RST_REASON_TCP_ABORT_ON_CLOSE);
+	preempt_enable();
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_get(&rn->ring, 1, &ev));
+	KUNIT_EXPECT_EQ(test, ev.kreason, kreason);
+
+	/* After pre_exit: the state is not used any more. */
+	WRITE_ONCE(rn->alive, false);
+	rstmon_test_socket_rst(rn, &ev);
+	preempt_disable();
+	rstmon_trace_send_reset(NULL, sk, NULL, SK_RST_REASON_TCP_ABORT_ON_CLOSE);
+	preempt_enable();
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_get(&rn->ring, 2, &ev));
+	KUNIT_EXPECT_EQ(test, ev.kreason, 0);
+	KUNIT_EXPECT_NULL(test, rstmon_pernet_live(&init_net));
+out:
+	KUNIT_EXPECT_NOT_NULL(test, rn->stats);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	WRITE_ONCE(rn->alive, false);
+	rstmon_ring_free(&rn->ring);
+	memset(&rn->ring, 0, sizeof(rn->ring));
+	free_percpu(rn->stats);
+	rn->stats = NULL;
+	sock_release(sock);
+}
+#endif
+
 static void rstmon_conn_test_size(struct kunit *test)
 {
 	KUNIT_EXPECT_LE(test, sizeof(struct rstmon_conn), 128);
@@ -1414,6 +1542,11 @@ static struct kunit_case rstmon_conn_cases[] = {
 	KUNIT_CASE(rstmon_conn_test_gc_worker),
 	KUNIT_CASE(rstmon_conn_test_tuple_reuse),
 	KUNIT_CASE(rstmon_conn_test_size),
+	KUNIT_CASE(rstmon_conn_test_find_miss_side),
+	KUNIT_CASE(rstmon_conn_test_net_del_flushes),
+#ifdef RSTMON_HAVE_TCP_SEND_RESET_REASON
+	KUNIT_CASE(rstmon_kreason_test_live_only),
+#endif
 	{}
 };
 

@@ -9,11 +9,21 @@
 # modpost cannot check exports (KBUILD_MODPOST_WARN=1), and the compile
 # probes decide by compiling alone.
 #
-#   kernel-tree.sh PKG|newest SUITE
+# ARCH i386 gives a 32-bit tree (i386_defconfig, the same additions) with
+# CONFIG_CGROUPS off: one tree for what 32-bit breaks (64-bit divisions,
+# torn u64 counters) and for a kernel without cgroups.  Build against it
+# with ARCH=i386.  Its directory is tree-PKG-i386-KEY.
+#
+#   kernel-tree.sh PKG|newest SUITE [x86_64|i386]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-pkg=$1 suite=$2
+pkg=$1 suite=$2 arch=${3:-x86_64}
+case $arch in
+x86_64) tag='' arch_args=() ;;
+i386) tag=-i386 arch_args=(ARCH=i386) ;;
+*) die "ARCH $arch: x86_64 or i386" ;;
+esac
 need_pkgs build-essential flex bison bc libelf-dev libssl-dev xz-utils
 private_apt
 if [ "$pkg" = newest ]; then
@@ -25,7 +35,7 @@ fi
 ver=$(pkg_version "$pkg" "$suite")
 [ -n "$ver" ] || die "$pkg not found in $suite"
 key=$( (cat "$0"; echo "$pkg=$ver") | sha256sum | cut -c1-16)
-out="$RSTMON_CACHE/tree-$pkg-$key"
+out="$RSTMON_CACHE/tree-$pkg$tag-$key"
 if [ -e "$out/.done" ]; then
 	echo "$out"
 	exit 0
@@ -33,12 +43,19 @@ fi
 src=$(fetch_kernel_source "$pkg" "$ver")
 rm -rf "$out" && mkdir -p "$out"
 log "preparing a $pkg=$ver tree in $out (modules_prepare)"
-make -s -C "$src" O="$out" x86_64_defconfig >&2
+make -s -C "$src" O="$out" "${arch_args[@]}" "${arch}_defconfig" >&2
 "$src/scripts/config" --file "$out/.config" -e MODULES -e MODULE_UNLOAD -e NET -e INET \
 	-e IPV6 -e NETFILTER -e NETFILTER_ADVANCED -m NF_CONNTRACK -m NF_TABLES \
 	-m NF_FLOW_TABLE -e FTRACE -e TRACEPOINTS -e PROC_FS -e SYSFS >&2
-make -s -C "$src" O="$out" olddefconfig >&2
-make -s -C "$src" O="$out" -j"$(nproc)" modules_prepare >&2 || die "modules_prepare of $pkg failed"
+if [ "$arch" = i386 ]; then
+	"$src/scripts/config" --file "$out/.config" -d CGROUPS >&2
+fi
+make -s -C "$src" O="$out" "${arch_args[@]}" olddefconfig >&2
+if [ "$arch" = i386 ] && grep -qx 'CONFIG_CGROUPS=y' "$out/.config"; then
+	die "CONFIG_CGROUPS is still on in the i386 tree (something selects it)"
+fi
+make -s -C "$src" O="$out" "${arch_args[@]}" -j"$(nproc)" modules_prepare >&2 ||
+	die "modules_prepare of $pkg ($arch) failed"
 echo "$pkg=$ver" > "$out/.source"
 touch "$out/.done"
 echo "$out"
