@@ -419,6 +419,45 @@ if tree=$(bash tests/vm/kernel-tree.sh linux-source-6.12 "$codename-backports");
 else
 	notok build-linux-source-6.12 "cannot prepare a kernel tree"
 fi
+# i386 6.12 without CONFIG_CGROUPS (tests/vm/kernel-tree.sh ... i386): what
+# 32-bit breaks (u64 division, which the kernel has no libgcc for; u64
+# counters read whole) and a kernel without cgroups; W=1, any warning fails.
+if tree32=$(bash tests/vm/kernel-tree.sh linux-source-6.12 "$codename-backports" i386); then
+	if build_module linux-source-6.12-i386 "$tree32" ARCH=i386 KBUILD_MODPOST_WARN=1; then
+		# modpost only warns there (no Module.symvers): look for libgcc's
+		# 64-bit divisions by name.
+		if nm -u "$OUT/k-linux-source-6.12-i386/rstmon.ko" |
+		   grep -E '__(u?div|u?mod)di3|__u?divmoddi4'; then
+			notok build-linux-source-6.12-i386-div64 "a 64-bit division needs libgcc"
+		else
+			ok build-linux-source-6.12-i386-div64
+		fi
+		python3 tests/host/probe-check.py 6.12-i386 \
+			"$OUT/k-linux-source-6.12-i386/module/generated/compat-probes.h" "$tree32" \
+			> "$OUT/probe-check-6.12-i386.log" 2>&1
+		tapfile "$OUT/probe-check-6.12-i386.log"
+	fi
+else
+	notok build-linux-source-6.12-i386 "cannot prepare a kernel tree"
+	tree32=
+fi
+# A plain "make -C KDIR M=DIR", no top-level Makefile (Kbuild runs the
+# probes), against the host's 6.1 headers and the i386 tree.
+for spec in "host $KDIR_HOST" "i386 $tree32"; do
+	# shellcheck disable=SC2086
+	set -- $spec
+	[ -n "${2:-}" ] || continue
+	d=$OUT/k-plain-$1 log=$OUT/build-plain-$1.log
+	rm -rf "$d" && mkdir -p "$d" && cp -r Kbuild module uapi "$d/" && rm -rf "$d/module/generated"
+	arch=()
+	[ "$1" = i386 ] && arch=(ARCH=i386)
+	if make -C "$2" M="$d" W=1 "${arch[@]}" KBUILD_MODPOST_WARN=1 modules > "$log" 2>&1 &&
+	   ! grep -E 'warning:|error:' "$log" && [ -e "$d/rstmon.ko" ]; then
+		ok "build-plain-$1-W=1"
+	else
+		notok "build-plain-$1-W=1" "see $log"
+	fi
+done
 # sid moving on is no failure of rstmon's: a kernel that cannot be had
 # is one skip with its reason (exit 3 and a "reason:" line), which the
 # stock-sid stage turns into a skip.  Asked of a suite that does not exist.
