@@ -276,10 +276,10 @@ stock_pid=$!
 # makes it worth booting is its TCP stack and netfilter: the scripts that
 # provoke the kernel's own resets run there.  The scripts that exercise
 # rstmon's interfaces (netlink, rstmonctl, isolation, floods, reloads) run
-# the same code as in the UML kernel whenever sid's compile probes answer
-# as the 6.12 tree's do (the same compat paths): then they are left out
-# there, each reported as a skip, and the log says why.  When the answers
-# differ, everything runs.
+# the same code as in the UML kernel whenever sid's generic netlink probes
+# (module/compat/probes/genl_*.c, the interface's compat paths) answer as
+# the 6.12 tree's do: then they are left out there, each reported as a
+# skip, and the log says why.  When the answers differ, everything runs.
 SID_SAME_PATHS="netlink,netlink-raw,rstmonctl,isolation,flood,reload,params"
 sid_stage() {
 	TAPF=$OUT/tap-sid
@@ -309,17 +309,20 @@ sid_stage() {
 	case $rc in
 	0)
 		kver=$(cat "$sid/kver")
+		# (The build root's headers name their -common half by its path
+		# inside the root.)
 		python3 tests/host/probe-check.py sid \
 			"$OUT/k-stock-sid/module/generated/compat-probes.h" \
-			"$sid/root/usr/src/linux-headers-$kver" > "$OUT/probe-check-sid.log" 2>&1
+			"$sid/root/usr/src/linux-headers-$kver" \
+			"$sid/root/usr/src/linux-headers-${kver%-*}-common" > "$OUT/probe-check-sid.log" 2>&1
 		sed -n -e 's|^ok - |ok - stock-sid/|p' -e 's|^not ok - |not ok - stock-sid/|p' \
 			"$OUT/probe-check-sid.log" >> "$TAPF"
-		if cmp -s <(grep RSTMON_HAVE "$OUT/k-stock-sid/module/generated/compat-probes.h") \
-			  <(grep RSTMON_HAVE "$OUT/k-linux-source-6.12/module/generated/compat-probes.h"); then
+		if cmp -s <(grep 'RSTMON_HAVE_GENL_' "$OUT/k-stock-sid/module/generated/compat-probes.h") \
+			  <(grep 'RSTMON_HAVE_GENL_' "$OUT/k-linux-source-6.12/module/generated/compat-probes.h"); then
 			skip=$SID_SAME_PATHS
-			echo "[stock-sid] the probes answer as 6.12's: $skip run in UML only"
+			echo "[stock-sid] the genl probes answer as 6.12's: $skip run in UML only"
 		else
-			echo "[stock-sid] the probes differ from 6.12's: everything runs"
+			echo "[stock-sid] the genl probes differ from 6.12's: everything runs"
 		fi
 		RSTMON_SKIP=$skip run_guest stock-sid "$OUT/stock-sid" 2700 --image-dir "$sid" \
 			--ko "$OUT/k-stock-sid"
