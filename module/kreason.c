@@ -61,6 +61,16 @@ struct rstmon_kreason_slot {
 
 static DEFINE_PER_CPU(struct rstmon_kreason_slot, rstmon_kreason_slot);
 
+/*
+ * How long a slot waits for its RST.  The reply is built and sent in the
+ * same call, on the same CPU, but that call routes and allocates: on an
+ * overloaded or emulated machine it takes more than a jiffy (sid's IPv6
+ * replies under QEMU missed a one-jiffy window).  The slot matches only
+ * the RST with its exact 4-tuple, and the CPU's next stateless reply
+ * replaces it, so a wider window cannot give a reason to another reset.
+ */
+#define RSTMON_KREASON_WAIT	(HZ / 10 + 1)
+
 /* The kernel's reasons and their names, as its own tracepoint prints them. */
 #define RSTMON_FN(reason) { SK_RST_REASON_##reason, #reason },
 static const struct {
@@ -191,7 +201,7 @@ u8 rstmon_kreason_take(const struct sk_buff *skb, const struct rstmon_seg *seg)
 	struct rstmon_kreason_slot *slot = get_cpu_ptr(&rstmon_kreason_slot);
 	u8 reason = 0;
 
-	if (slot->reason && time_before_eq(jiffies, slot->stamp + 1) &&
+	if (slot->reason && time_before_eq(jiffies, slot->stamp + RSTMON_KREASON_WAIT) &&
 	    slot->sport == seg->sport && slot->dport == seg->dport &&
 	    ipv6_addr_equal(&slot->src, &seg->saddr) &&
 	    ipv6_addr_equal(&slot->dst, &seg->daddr)) {
