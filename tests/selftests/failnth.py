@@ -725,7 +725,8 @@ def sweep_netns(fault):
     # Each target in turn.  The points before rstmon's part vary by
     # debugobjects' refills (16 allocations each): a try aims at a target's
     # point less the calibration's refills plus the refills seen most often
-    # so far; at most 10 tries each.
+    # so far; at most 40 tries each (a try is one unshare: cheap; on a
+    # loaded machine the refills vary more, and 10 tries once missed one).
     def refills(evs, upto):
         return sum(1 for ev in evs if ev["point"] and ev["point"] < upto and
                    Trace.JITTER.match(ev.get("call_site", "")))
@@ -743,7 +744,7 @@ def sweep_netns(fault):
         if state.get("refills") is not None:
             seen[state["refills"]] = seen.get(state["refills"], 0) + 1
         tries += 1
-        while queue and (queue[0] in hit or tries > 10):
+        while queue and (queue[0] in hit or tries > 40):
             queue.pop(0)
             tries = 0
         return aim() if queue else Sweep.STOP
