@@ -39,8 +39,8 @@ static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *
 	/* The window is scaled when both SYNs were seen, except in the
 	 * receiver's SYN itself (RFC 7323): its only segment so far.
 	 */
-	win = (u32)r->win << ((c->sflags[!side] & RSTMON_SF_SYN) &&
-			      (c->sflags[side] & RSTMON_SF_SYN) && r->segs > 1 ?
+	win = (u32)r->win << ((rstmon_sflags(c, !side) & RSTMON_SF_SYN) &&
+			      (rstmon_sflags(c, side) & RSTMON_SF_SYN) && r->segs > 1 ?
 			      rstmon_wscale(c, !side) : 0);
 	if (!after(s->nxt, seg->seq) && before(seg->seq, s->nxt + max(win, 1U)))
 		return RSTMON_SEQ_IN_WINDOW;
@@ -77,8 +77,8 @@ static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *
  */
 static bool rstmon_no_data(const struct rstmon_conn *c)
 {
-	return c && !(c->flags & RSTMON_CF_MIDSTREAM) &&
-	       !((c->sflags[0] | c->sflags[1]) & RSTMON_SF_DATA);
+	return c && !(rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM) &&
+	       !((rstmon_sflags(c, 0) | rstmon_sflags(c, 1)) & RSTMON_SF_DATA);
 }
 
 static void rstmon_classify_fullsock(const struct rstmon_rst_ctx *x,
@@ -130,9 +130,9 @@ static bool rstmon_answers_syn(const struct rstmon_seg *seg, const struct rstmon
 			       int side)
 {
 	if (c)
-		return c->sflags[!side] & RSTMON_SF_SYN &&
-		       !(c->sflags[side] & RSTMON_SF_SYN) &&
-		       !(c->sflags[!side] & RSTMON_SF_DATA) &&
+		return rstmon_sflags(c, !side) & RSTMON_SF_SYN &&
+		       !(rstmon_sflags(c, side) & RSTMON_SF_SYN) &&
+		       !(rstmon_sflags(c, !side) & RSTMON_SF_DATA) &&
 		       (seg->flags & RSTMON_TCP_ACK) &&
 		       seg->ack_seq == c->hist[!side].isn + 1;
 	return (seg->flags & RSTMON_TCP_ACK) && seg->seq == 0;
@@ -168,17 +168,17 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		return;
 	}
 	me = &c->side[side];
-	if (c->sflags[side] & RSTMON_SF_FIN) {
+	if (rstmon_sflags(c, side) & RSTMON_SF_FIN) {
 		/* Our application had closed: a FIN_WAIT2/TIME_WAIT socket or
 		 * an orphan answered.  New data after close is its own cause.
 		 */
-		ev->cause = (c->sflags[!side] & RSTMON_SF_DATA_AFTER_FIN) ?
+		ev->cause = (rstmon_sflags(c, !side) & RSTMON_SF_DATA_AFTER_FIN) ?
 			RSTMON_CAUSE_DATA_AFTER_CLOSE : RSTMON_CAUSE_TIME_WAIT;
 		if (ev->cause == RSTMON_CAUSE_TIME_WAIT)
 			ev->confidence = RSTMON_CONF_LIKELY;
 		return;
 	}
-	if (side == RSTMON_ORIG && c->state == RSTMON_ST_SYN_RECV) {
+	if (side == RSTMON_ORIG && rstmon_conn_state(c) == RSTMON_ST_SYN_RECV) {
 		/* The reply to a SYN-ACK carries its ACK number as sequence.
 		 * Within what we sent (ISN + 1 .. our next): our connect() was
 		 * given up before the SYN-ACK came.  Otherwise the SYN_SENT
@@ -194,8 +194,8 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		}
 		return;
 	}
-	if (side == RSTMON_RESP && (c->sflags[side] & RSTMON_SF_SYN) && me->segs == 1 &&
-	    !(c->flags & RSTMON_CF_MIDSTREAM)) {
+	if (side == RSTMON_RESP && (rstmon_sflags(c, side) & RSTMON_SF_SYN) && me->segs == 1 &&
+	    !(rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM)) {
 		/* We had only sent our SYN-ACK, and the peer's handshake ACK
 		 * got an RST.  tcp_check_req() resets an acceptable ACK
 		 * (seq = our ISN + 1) only when the accept queue is full and
@@ -248,8 +248,8 @@ static bool rstmon_one_way(const struct rstmon_conn *c)
 	for (v = 0; v < 2; v++) {
 		if (c->side[!v].segs)
 			continue;
-		if ((c->sflags[v] & RSTMON_SF_DATA) ||
-		    ((c->flags & RSTMON_CF_MIDSTREAM) && c->side[v].segs >= 3))
+		if ((rstmon_sflags(c, v) & RSTMON_SF_DATA) ||
+		    ((rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM) && c->side[v].segs >= 3))
 			return true;
 	}
 	return false;
@@ -336,8 +336,8 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		return;
 	}
 	s = &c->side[side];
-	sf = c->sflags[side];
-	rf = c->sflags[!side];
+	sf = rstmon_sflags(c, side);
+	rf = rstmon_sflags(c, !side);
 
 	if (s->segs && seg->ttl != c->ttl[side] && !(sf & RSTMON_SF_TTL_VARIED)) {
 		ev->evidence |= RSTMON_EV_TTL_MISMATCH;
@@ -379,7 +379,8 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		ev->cause = RSTMON_CAUSE_IDLE_TIMEOUT;
 		ev->evidence |= RSTMON_EV_IDLE;
 	} else if (rstmon_no_data(c) && !blind &&
-		   (c->state == RSTMON_ST_ESTABLISHED || c->state == RSTMON_ST_SYN_RECV)) {
+		   (rstmon_conn_state(c) == RSTMON_ST_ESTABLISHED ||
+		    rstmon_conn_state(c) == RSTMON_ST_SYN_RECV)) {
 		/* Reset right after the handshake, before any data: the
 		 * responder's accept queue overflowed, or the originator
 		 * dropped a connection it no longer wanted.
@@ -442,7 +443,7 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 
 	if (c) {
 		const struct rstmon_side *s = &c->side[side], *r = &c->side[!side];
-		u8 sf = c->sflags[side], rf = c->sflags[!side];
+		u8 sf = rstmon_sflags(c, side), rf = rstmon_sflags(c, !side);
 		u32 created = rstmon_conn_created(c);
 
 		/* Silence of the side the RST speaks for: the receiver's own
@@ -450,12 +451,13 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 		 */
 		idle = x->now - (s->segs ? s->last : created);
 		ev->evidence |= RSTMON_EV_TRACKED;
-		if (c->flags & RSTMON_CF_MIDSTREAM)
+		if (rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM)
 			ev->evidence |= RSTMON_EV_MIDSTREAM;
 		if ((sf | rf) & RSTMON_SF_RST)
 			ev->evidence |= RSTMON_EV_REPEATED;
-		ev->state = c->state;
-		ev->side = (c->flags & RSTMON_CF_MIDSTREAM) ? RSTMON_SIDE_UNKNOWN : side;
+		ev->state = rstmon_conn_state(c);
+		ev->side = (rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM) ?
+			   RSTMON_SIDE_UNKNOWN : side;
 		ev->idle_ms = rstmon_jiffies_ms(idle);
 		ev->age_ms = rstmon_jiffies_ms(x->now - created);
 		ev->bytes[0] = rstmon_side_bytes(c, side);

@@ -17,15 +17,53 @@
  * cache is destroyed.  (kfree_rcu() is not used: on 6.1 its batches are
  * not flushed by rcu_barrier(), so destroying the cache could race them.)
  *
- * The table is bounded by max_conns.  When it is full, a new connection
- * evicts a half-open (SYN-only) entry found in its own or the next few
- * buckets; established entries are never evicted to make room, and when no
- * victim exists the connection is counted as untracked.  An RST never
- * creates an entry.
+ * The table is bounded by max_conns, and one namespace's share of it by
+ * netns_max_conns (default half of max_conns), so that no namespace can
+ * take the table from the others.  As conntrack's early drop, a new
+ * connection that finds the table (or its namespace's share) full evicts
+ * an entry nobody would miss: a half-open one, a one-sided one (only one
+ * side ever spoke: a spoofed segment, an unanswered probe) or one an RST
+ * closed.  An entry both sides have spoken on and that is not closed is
+ * never evicted.  The search is a lockless walk of the connection's own
+ * and the next few buckets; the bucket lock is taken only when a victim
+ * was found, and a CPU whose search failed does not search again within
+ * the same jiffy: when the table is full of real connections, each
+ * further new one costs a counter, not a lock.  An RST never creates an
+ * entry.  One-sided entries live RSTMON_ONE_SIDED_TIMEOUT after their
+ * last segment, not the hours of an established connection.
  *
- * Entry fields are updated without a lock by whichever CPU sees a segment
- * (READ_ONCE/WRITE_ONCE, no read-modify-write that could tear a pointer):
- * a race between two CPUs can at worst lose one update of a statistic.
+ * The concurrency contract of an entry (Documentation/rstmon.rst has it
+ * as a table).  Segments of one connection reach the hooks on several CPUs
+ * at once: the two directions on the receiving and the sending CPU, a
+ * multi-threaded sender's segments on each of its CPUs, an RST beside data.
+ *
+ *  - The key (addresses, ports, net_id) is written before the entry is
+ *    published with rcu_assign_pointer() and never changes.  @next is
+ *    written under the bucket lock only.
+ *  - @bits holds everything whose loss would change a verdict: each
+ *    side's RSTMON_SF_* (SYN, FIN, DATA, RST, AFTER_RST, ...), the state
+ *    and RSTMON_CF_* (DEAD).  Only atomic operations change it: a flag is
+ *    set with a compare-and-exchange that retries when another CPU
+ *    changed the word first, so no flag set by one CPU is lost by
+ *    another's write; a state transition is computed from the word it
+ *    replaces.  Readers take one atomic_read() (a snapshot of all of it).
+ *    A segment that changes nothing in it writes nothing.
+ *  - A side's facts (&struct rstmon_side, @ttl, @opts, &struct
+ *    rstmon_side_hist) are last-value or high-water fields, each of 32
+ *    bits or less and naturally aligned, written with WRITE_ONCE() and
+ *    read with READ_ONCE(): never torn.  When two CPUs write the same
+ *    side's fields at once one write may be lost (a segment count off by
+ *    one, a high-water mark one segment behind, the last window of the
+ *    other segment); that is allowed, as no verdict rests on one such
+ *    update, and readers may see a side's fields from different segments.
+ *    &rstmon_side_hist.fin is written once, by the CPU whose exchange set
+ *    the side's FIN.
+ *  - A reused 4-tuple (a new SYN after the connection closed) gets a new
+ *    entry that replaces the old one under the bucket lock
+ *    (rstmon_conn_renew()); nothing is reset under a reader's feet.
+ *  - The classifier works on a private copy of the entry
+ *    (rstmon_rst()), taken with data_race(): every field of the copy is
+ *    valid by itself, by the rules above.
  */
 #include <linux/jiffies.h>
 #include <linux/log2.h>
@@ -48,6 +86,19 @@
 #define RSTMON_GC_INTERVAL	HZ
 #define RSTMON_GC_MIN_SLICE	1024U	/* buckets per GC run, at least */
 #define RSTMON_GC_PASS_RUNS	32U	/* a full pass takes this many runs */
+/*
+ * Where the KUnit suites replay another CPU's write between a reader's
+ * atomic_read() of &rstmon_conn.bits and its exchange; nothing elsewhere.
+ */
+#ifndef RSTMON_TEST_RACE_POINT
+#define RSTMON_TEST_RACE_POINT(c)	((void)(c))
+#endif
+
+/*
+ * Seconds a one-sided entry (one side never spoke) lives after its last
+ * segment: nf_conntrack's timeout for unacknowledged connections.
+ */
+#define RSTMON_ONE_SIDED_TIMEOUT	300U
 
 static struct rstmon_conn __rcu **rstmon_hash __read_mostly;
 static unsigned int rstmon_hash_mask __read_mostly;
@@ -66,6 +117,8 @@ static struct delayed_work rstmon_gc_work;
  */
 static DEFINE_XARRAY(rstmon_nets);
 static unsigned int rstmon_gc_cursor;
+/* jiffies of this CPU's last eviction search that found nothing */
+static DEFINE_PER_CPU(unsigned long, rstmon_evict_failed);
 
 /*
  * Seconds an entry lives after its last segment, by state; half-open ones
@@ -203,7 +256,7 @@ struct rstmon_conn *rstmon_conn_find(const struct net *net,
 	for (c = rcu_dereference(rstmon_hash[b]); c; c = rcu_dereference(c->next)) {
 		int s = rstmon_conn_side(c, net, seg);
 
-		if (s >= 0 && !(READ_ONCE(c->flags) & RSTMON_CF_DEAD)) {
+		if (s >= 0 && !(rstmon_conn_cflags(c) & RSTMON_CF_DEAD)) {
 			*side = s;
 			return c;
 		}
@@ -227,36 +280,67 @@ static void rstmon_conn_unlink(struct rstmon_conn __rcu **pprev, struct rstmon_c
 	struct rstmon_net *rn = rstmon_pernet_by_id(c->net_id);
 
 	rcu_assign_pointer(*pprev, rcu_dereference_protected(c->next, true));
-	WRITE_ONCE(c->flags, c->flags | RSTMON_CF_DEAD);
+	atomic_or(RSTMON_CF_DEAD << RSTMON_B_CF_SHIFT, &c->bits);
 	atomic_dec(&rstmon_nr);
 	if (!WARN_ON_ONCE(!rn))
 		atomic_dec(&rn->conns);
 	call_rcu(&c->rcu, rstmon_conn_free_rcu);
 }
 
-static bool rstmon_half_open(const struct rstmon_conn *c)
+/**
+ * rstmon_conn_evictable() - may @c make room for a new connection?
+ * @c: an entry
+ *
+ * Half-open, one-sided (one side never spoke) and RST-closed entries may;
+ * an entry both sides spoke on and that no RST closed may not.
+ * Return: true if it may be evicted.
+ */
+bool rstmon_conn_evictable(const struct rstmon_conn *c)
 {
-	u8 st = READ_ONCE(c->state);
+	u8 st = rstmon_conn_state(c);
 
-	return st == RSTMON_ST_SYN_SENT || st == RSTMON_ST_SYN_RECV;
+	return st == RSTMON_ST_SYN_SENT || st == RSTMON_ST_SYN_RECV ||
+	       st == RSTMON_ST_CLOSED || !READ_ONCE(c->side[0].segs) ||
+	       !READ_ONCE(c->side[1].segs);
 }
 
-/* The table is full: evict one half-open entry near @bucket. */
-static bool rstmon_conn_evict(unsigned int bucket)
+/*
+ * The table, or namespace @net_id's share of it (@net_id non-zero), is
+ * full: evict one evictable entry (of @net_id when given) near @bucket.
+ * The buckets are searched under RCU without their locks; the victim's
+ * bucket lock is taken only to unlink it.  A CPU whose search failed
+ * skips searching for the rest of the jiffy.
+ * Context: RCU read side.
+ */
+static bool rstmon_conn_evict(unsigned int bucket, u32 net_id)
 {
+	unsigned long now = jiffies;
 	unsigned int i;
 
+	if (this_cpu_read(rstmon_evict_failed) == now)
+		return false;
 	for (i = 0; i < RSTMON_EVICT_BUCKETS; i++) {
 		unsigned int b = (bucket + i) & rstmon_hash_mask;
-		struct rstmon_conn __rcu **pprev = &rstmon_hash[b];
-		spinlock_t *lock = rstmon_lock(b);
-		struct rstmon_conn *c;
+		struct rstmon_conn __rcu **pprev;
+		struct rstmon_conn *c, *victim;
+		spinlock_t *lock;	/* the victim's bucket's */
 
-		if (!rcu_access_pointer(*pprev))
+		for (victim = rcu_dereference(rstmon_hash[b]); victim;
+		     victim = rcu_dereference(victim->next))
+			if ((!net_id || victim->net_id == net_id) &&
+			    !(rstmon_conn_cflags(victim) & RSTMON_CF_DEAD) &&
+			    rstmon_conn_evictable(victim))
+				break;
+		if (!victim)
 			continue;
+		lock = rstmon_lock(b);
+		pprev = &rstmon_hash[b];
 		spin_lock_bh(lock);
 		while ((c = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
-			if (rstmon_half_open(c)) {
+			if (c == victim) {
+				/* Still linked, so not DEAD; still a victim? */
+				if (!rstmon_conn_evictable(c))
+					break;
 				rstmon_conn_unlink(pprev, c);
 				spin_unlock_bh(lock);
 				return true;
@@ -265,6 +349,7 @@ static bool rstmon_conn_evict(unsigned int bucket)
 		}
 		spin_unlock_bh(lock);
 	}
+	this_cpu_write(rstmon_evict_failed, now);
 	return false;
 }
 
@@ -287,6 +372,37 @@ static int rstmon_first_side(const struct rstmon_seg *seg, bool *midstream)
 	return RSTMON_ORIG;
 }
 
+/* A new entry for the connection of @seg, its first segment; not linked. */
+static struct rstmon_conn *rstmon_conn_alloc(const struct net *net,
+					     const struct rstmon_seg *seg,
+					     enum rstmon_dir dir, int *side)
+{
+	struct rstmon_conn *c;
+	bool midstream;
+	u32 cf, st;
+	int s;
+
+	c = kmem_cache_zalloc(rstmon_conn_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!c)
+		return NULL;
+	s = rstmon_first_side(seg, &midstream);
+	rstmon_conn_set_addr(c, s, &seg->saddr);
+	c->port[s] = seg->sport;
+	rstmon_conn_set_addr(c, !s, &seg->daddr);
+	c->port[!s] = seg->dport;
+	c->net_id = net->ns.inum;
+	/* Its first segment's time, so age and expiry hold from the start. */
+	c->hist[s].first = jiffies;
+	cf = (midstream ? RSTMON_CF_MIDSTREAM : 0) |
+	     (seg->family == AF_INET6 ? RSTMON_CF_INET6 : 0) |
+	     (s == RSTMON_RESP ? RSTMON_CF_RESP_FIRST : 0) |
+	     (dir << RSTMON_CF_DIR_SHIFT);
+	st = midstream ? RSTMON_ST_ESTABLISHED : RSTMON_ST_SYN_SENT;
+	atomic_set(&c->bits, cf << RSTMON_B_CF_SHIFT | st << RSTMON_B_STATE_SHIFT);
+	*side = s;
+	return c;
+}
+
 /**
  * rstmon_conn_create() - track a new connection from its first segment.
  * @net: namespace the segment was seen in
@@ -295,7 +411,7 @@ static int rstmon_first_side(const struct rstmon_seg *seg, bool *midstream)
  * @dir: where @seg was seen
  * @side: set to the side that sent @seg
  * @err: set to why nothing was created, when NULL is returned
- * @evicted: set when a half-open entry was evicted to make room
+ * @evicted: set when an entry was evicted to make room
  *
  * Context: RCU read side, any context (allocates with GFP_ATOMIC).
  * Return: the new entry, or one another CPU inserted meanwhile, or NULL.
@@ -305,38 +421,32 @@ struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg 
 				       enum rstmon_conn_err *err, bool *evicted)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
+	unsigned int netns_max = READ_ONCE(rstmon_params.netns_max_conns);
 	spinlock_t *lock = rstmon_lock(b);
 	struct rstmon_conn *c, *old;
-	bool midstream;
 	int s;
 
 	*evicted = false;
+	if (atomic_read(&rn->conns) >= netns_max) {
+		if (!rstmon_conn_evict(b, net->ns.inum)) {
+			*err = RSTMON_CONN_NETNS_FULL;
+			return NULL;
+		}
+		*evicted = true;
+	}
 	if (atomic_read(&rstmon_nr) >= rstmon_max) {
-		if (!rstmon_conn_evict(b)) {
+		if (!rstmon_conn_evict(b, 0)) {
 			*err = RSTMON_CONN_FULL;
 			return NULL;
 		}
 		*evicted = true;
 	}
 
-	c = kmem_cache_zalloc(rstmon_conn_cache, GFP_ATOMIC | __GFP_NOWARN);
+	c = rstmon_conn_alloc(net, seg, dir, &s);
 	if (!c) {
 		*err = RSTMON_CONN_NOMEM;
 		return NULL;
 	}
-	s = rstmon_first_side(seg, &midstream);
-	rstmon_conn_set_addr(c, s, &seg->saddr);
-	c->port[s] = seg->sport;
-	rstmon_conn_set_addr(c, !s, &seg->daddr);
-	c->port[!s] = seg->dport;
-	c->net_id = net->ns.inum;
-	/* Its first segment's time, so age and expiry hold from the start. */
-	c->hist[s].first = jiffies;
-	c->state = midstream ? RSTMON_ST_ESTABLISHED : RSTMON_ST_SYN_SENT;
-	c->flags = (midstream ? RSTMON_CF_MIDSTREAM : 0) |
-		   (seg->family == AF_INET6 ? RSTMON_CF_INET6 : 0) |
-		   (s == RSTMON_RESP ? RSTMON_CF_RESP_FIRST : 0) |
-		   (dir << RSTMON_CF_DIR_SHIFT);
 
 	spin_lock_bh(lock);
 	for (old = rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock)); old;
@@ -350,36 +460,150 @@ struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg 
 			return old;
 		}
 	}
+	/* Checked again under the lock: other CPUs insert too. */
 	if (atomic_inc_return(&rstmon_nr) > rstmon_max) {
 		atomic_dec(&rstmon_nr);
-		spin_unlock_bh(lock);
-		kmem_cache_free(rstmon_conn_cache, c);
 		*err = RSTMON_CONN_FULL;
-		return NULL;
+		goto full;
 	}
-	atomic_inc(&rn->conns);
+	if (atomic_inc_return(&rn->conns) > netns_max) {
+		atomic_dec(&rn->conns);
+		atomic_dec(&rstmon_nr);
+		*err = RSTMON_CONN_NETNS_FULL;
+		goto full;
+	}
 	rcu_assign_pointer(c->next,
 			   rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock)));
 	rcu_assign_pointer(rstmon_hash[b], c);
 	spin_unlock_bh(lock);
 	*side = s;
 	return c;
+full:
+	spin_unlock_bh(lock);
+	kmem_cache_free(rstmon_conn_cache, c);
+	return NULL;
+}
+
+/**
+ * rstmon_conn_reused() - does @seg start a new connection on @c's 4-tuple?
+ * @c: the entry @seg was found in
+ * @side: the side that sent @seg
+ * @seg: the segment
+ *
+ * The originator's new SYN on a finished connection: its 4-tuple was
+ * reused (a TIME_WAIT socket recycled, a client bound to a fixed port).
+ * Return: true when @c should be replaced (rstmon_conn_renew()).
+ */
+bool rstmon_conn_reused(const struct rstmon_conn *c, int side, const struct rstmon_seg *seg)
+{
+	return side == RSTMON_ORIG &&
+	       (seg->flags & (RSTMON_TCP_SYN | RSTMON_TCP_ACK)) == RSTMON_TCP_SYN &&
+	       rstmon_conn_state(c) >= RSTMON_ST_CLOSING &&
+	       seg->seq != READ_ONCE(c->hist[RSTMON_ORIG].isn);
+}
+
+/**
+ * rstmon_conn_renew() - replace a finished connection's entry by a new one.
+ * @net: namespace the segment was seen in
+ * @seg: the new connection's SYN (rstmon_conn_reused() said so)
+ * @b: its bucket
+ * @old: the finished connection's entry
+ * @dir: where @seg was seen
+ * @side: set to the side that sent @seg
+ *
+ * The new connection starts from nothing: the old one's FINs, data and
+ * RST would misname its resets, and its data would amend the old RST into
+ * an injection.  The new entry takes the old one's place in the chain
+ * under the bucket lock, so the counts do not change; readers holding
+ * @old keep a consistent old connection until their grace period ends.
+ * Context: RCU read side.
+ * Return: the entry for @seg (another CPU's, if it renewed @old first),
+ * or NULL when no memory was left (@old stays).
+ */
+struct rstmon_conn *rstmon_conn_renew(struct net *net, const struct rstmon_seg *seg,
+				      unsigned int b, struct rstmon_conn *old,
+				      enum rstmon_dir dir, int *side)
+{
+	struct rstmon_conn __rcu **pprev = &rstmon_hash[b];
+	spinlock_t *lock = rstmon_lock(b);
+	struct rstmon_conn *c, *new;
+	int s;
+
+	new = rstmon_conn_alloc(net, seg, dir, &s);
+	if (!new)
+		return NULL;
+	spin_lock_bh(lock);
+	while ((c = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
+		if (c == old)
+			break;
+		pprev = &c->next;
+	}
+	if (!c) {
+		/* Another CPU replaced or removed it first. */
+		spin_unlock_bh(lock);
+		kmem_cache_free(rstmon_conn_cache, new);
+		return rstmon_conn_find(net, seg, b, side);
+	}
+	rcu_assign_pointer(new->next, rcu_dereference_protected(old->next, lockdep_is_held(lock)));
+	rcu_assign_pointer(*pprev, new);
+	atomic_or(RSTMON_CF_DEAD << RSTMON_B_CF_SHIFT, &old->bits);
+	call_rcu(&old->rcu, rstmon_conn_free_rcu);
+	spin_unlock_bh(lock);
+	*side = s;
+	return new;
 }
 
 static enum rstmon_ipid_mode rstmon_ipid_mode(const struct rstmon_side *s, u8 mode,
 					      u16 ipid)
 {
-	u16 delta = ipid - s->ipid;
+	u16 last = READ_ONCE(s->ipid), delta = ipid - last;
 
-	if (!s->segs)
+	if (!READ_ONCE(s->segs))
 		return RSTMON_IPID_UNKNOWN;
-	if (ipid == 0 && s->ipid == 0 &&
+	if (ipid == 0 && last == 0 &&
 	    (mode == RSTMON_IPID_UNKNOWN || mode == RSTMON_IPID_ZERO))
 		return RSTMON_IPID_ZERO;
 	if (delta > 0 && delta < 1024 && mode != RSTMON_IPID_RANDOM &&
 	    mode != RSTMON_IPID_ZERO)
 		return RSTMON_IPID_INCR;
 	return RSTMON_IPID_RANDOM;
+}
+
+/*
+ * &rstmon_conn.bits after side @side sent @seg, from @old: its flags, the
+ * other side's LAST_DATA, the state.  @sf_add: flags found outside the
+ * word (RSTMON_SF_TTL_VARIED).  A pure function, so a failed exchange
+ * computes it again from the word that beat it.
+ */
+static u32 rstmon_bits_next(u32 old, int side, const struct rstmon_seg *seg, u8 sf_add)
+{
+	u8 sf = rstmon_bits_sflags(old, side) | sf_add, of = rstmon_bits_sflags(old, !side);
+	u8 st = rstmon_bits_state(old);
+
+	if (seg->flags & RSTMON_TCP_SYN) {
+		sf |= RSTMON_SF_SYN;
+		if ((seg->flags & RSTMON_TCP_ACK) && st == RSTMON_ST_SYN_SENT)
+			st = RSTMON_ST_SYN_RECV;
+	} else if ((seg->flags & RSTMON_TCP_ACK) && st == RSTMON_ST_SYN_RECV &&
+		   side == RSTMON_ORIG) {
+		st = RSTMON_ST_ESTABLISHED;
+	}
+	if (seg->payload) {
+		sf |= RSTMON_SF_DATA | RSTMON_SF_LAST_DATA;
+		if (of & RSTMON_SF_FIN)
+			sf |= RSTMON_SF_DATA_AFTER_FIN;
+		of &= ~RSTMON_SF_LAST_DATA;
+		if (st < RSTMON_ST_ESTABLISHED)
+			st = RSTMON_ST_ESTABLISHED;
+		if (sf & RSTMON_SF_RST)
+			sf |= RSTMON_SF_AFTER_RST;
+	}
+	if ((seg->flags & RSTMON_TCP_FIN) && st < RSTMON_ST_CLOSED)
+		st = (of & RSTMON_SF_FIN) ? RSTMON_ST_CLOSING : RSTMON_ST_FIN_WAIT;
+	if (seg->flags & RSTMON_TCP_FIN)
+		sf |= RSTMON_SF_FIN;
+	return (old & (0xffU << RSTMON_B_CF_SHIFT)) | (u32)st << RSTMON_B_STATE_SHIFT |
+	       (u32)sf << RSTMON_B_SF_SHIFT(side) | (u32)of << RSTMON_B_SF_SHIFT(!side);
 }
 
 /**
@@ -389,41 +613,23 @@ static enum rstmon_ipid_mode rstmon_ipid_mode(const struct rstmon_side *s, u8 mo
  * @seg: the segment
  * @now: jiffies
  *
- * Context: RCU read side; lockless (see the comment at the top).
+ * Context: RCU read side; lockless (the contract at the top of this file).
+ * Return: the bits of &rstmon_conn.bits this segment set (RSTMON_B_*):
+ * exactly one CPU sees a given flag set, e.g. a side's AFTER_RST.
  */
-void rstmon_conn_update(struct rstmon_conn *c, int side,
-			const struct rstmon_seg *seg, u32 now)
+u32 rstmon_conn_update(struct rstmon_conn *c, int side,
+		       const struct rstmon_seg *seg, u32 now)
 {
 	struct rstmon_side_hist *h = &c->hist[side];
 	struct rstmon_side *s = &c->side[side];
 	u32 end = seg->seq + seg->payload + !!(seg->flags & RSTMON_TCP_SYN) +
 		  !!(seg->flags & RSTMON_TCP_FIN);
-	u8 sf = READ_ONCE(c->sflags[side]), of = READ_ONCE(c->sflags[!side]);
-	u8 opts = READ_ONCE(c->opts[side]);
-	u8 st = READ_ONCE(c->state);
+	u16 segs = READ_ONCE(s->segs);
+	u8 opts = READ_ONCE(c->opts[side]), opts0 = opts;
+	u32 old, new;
+	u8 sf_add = 0;
 
-	/* The originator's new SYN on a finished connection: its 4-tuple was
-	 * reused (a TIME_WAIT socket recycled, a client bound to a fixed
-	 * port).  The new connection starts from nothing: the old one's FINs,
-	 * data and RST would misname its resets, and its data would amend the
-	 * old RST into an injection.  Its creation time is this SYN's.
-	 */
-	if (side == RSTMON_ORIG && st >= RSTMON_ST_CLOSING &&
-	    (seg->flags & (RSTMON_TCP_SYN | RSTMON_TCP_ACK)) == RSTMON_TCP_SYN &&
-	    seg->seq != READ_ONCE(h->isn)) {
-		memset(c->side, 0, sizeof(c->side));
-		memset(c->hist, 0, sizeof(c->hist));
-		memset(c->sflags, 0, sizeof(c->sflags));
-		memset(c->opts, 0, sizeof(c->opts));
-		WRITE_ONCE(c->hist[RSTMON_ORIG].first, now);
-		WRITE_ONCE(c->hist[RSTMON_RESP].first, now);
-		sf = 0;
-		of = 0;
-		opts = 0;
-		st = RSTMON_ST_SYN_SENT;
-	}
-
-	if (!s->segs) {
+	if (!segs) {
 		WRITE_ONCE(h->isn, seg->seq);
 		WRITE_ONCE(s->nxt, end);
 		WRITE_ONCE(h->first, now);
@@ -432,7 +638,7 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 		if (after(end, READ_ONCE(s->nxt)))
 			WRITE_ONCE(s->nxt, end);
 		if (seg->ttl != READ_ONCE(c->ttl[side]))
-			sf |= RSTMON_SF_TTL_VARIED;
+			sf_add |= RSTMON_SF_TTL_VARIED;
 	}
 	if (seg->family == AF_INET) {
 		opts = (opts & RSTMON_CO_WSCALE_MASK) |
@@ -440,56 +646,61 @@ void rstmon_conn_update(struct rstmon_conn *c, int side,
 		       RSTMON_CO_IPID_SHIFT;
 		WRITE_ONCE(s->ipid, seg->ipid);
 	}
-	WRITE_ONCE(s->last, now);
+	if (READ_ONCE(s->last) != now)
+		WRITE_ONCE(s->last, now);
 	WRITE_ONCE(s->win, seg->window);
-	if (s->segs != U16_MAX)
-		WRITE_ONCE(s->segs, s->segs + 1);
-
+	if (segs != U16_MAX)
+		WRITE_ONCE(s->segs, segs + 1);
 	if (seg->flags & RSTMON_TCP_SYN) {
-		sf |= RSTMON_SF_SYN;
 		WRITE_ONCE(h->isn, seg->seq);
 		if (seg->opts & RSTMON_OPT_MSS)
 			WRITE_ONCE(s->mss, seg->mss);
 		if (seg->opts & RSTMON_OPT_WSCALE)
 			opts = (opts & ~RSTMON_CO_WSCALE_MASK) | min_t(u8, seg->wscale, 14);
-		if (seg->flags & RSTMON_TCP_ACK) {
-			if (st == RSTMON_ST_SYN_SENT)
-				st = RSTMON_ST_SYN_RECV;
-		}
-	} else if ((seg->flags & RSTMON_TCP_ACK) && st == RSTMON_ST_SYN_RECV &&
-		   side == RSTMON_ORIG) {
-		st = RSTMON_ST_ESTABLISHED;
 	}
-	if (seg->payload) {
-		sf |= RSTMON_SF_DATA | RSTMON_SF_LAST_DATA;
-		if (of & RSTMON_SF_FIN)
-			sf |= RSTMON_SF_DATA_AFTER_FIN;
-		if (of & RSTMON_SF_LAST_DATA)
-			WRITE_ONCE(c->sflags[!side], of & ~RSTMON_SF_LAST_DATA);
-		if (st < RSTMON_ST_ESTABLISHED)
-			st = RSTMON_ST_ESTABLISHED;
-	}
-	if (seg->flags & RSTMON_TCP_FIN) {
-		if (!(sf & RSTMON_SF_FIN))
-			WRITE_ONCE(h->fin, now);
-		sf |= RSTMON_SF_FIN;
-		if (st < RSTMON_ST_CLOSED)
-			st = (of & RSTMON_SF_FIN) ? RSTMON_ST_CLOSING : RSTMON_ST_FIN_WAIT;
-	}
-	if ((sf & RSTMON_SF_RST) && seg->payload)
-		sf |= RSTMON_SF_AFTER_RST;
-	WRITE_ONCE(c->sflags[side], sf);
-	if (opts != c->opts[side])
+	if (opts != opts0)
 		WRITE_ONCE(c->opts[side], opts);
-	if (st != c->state)
-		WRITE_ONCE(c->state, st);
+
+	old = atomic_read(&c->bits);
+	RSTMON_TEST_RACE_POINT(c);
+	do {
+		new = rstmon_bits_next(old, side, seg, sf_add);
+		if (new == old)
+			return 0;
+	} while (!atomic_try_cmpxchg(&c->bits, &old, new));
+	if ((new & ~old) & (RSTMON_SF_FIN << RSTMON_B_SF_SHIFT(side)))
+		WRITE_ONCE(h->fin, now);
+	return new & ~old;
+}
+
+/**
+ * rstmon_conn_rst() - side @side of @c sent an RST.
+ * @c: the connection
+ * @side: the RST's sender
+ * @now: jiffies
+ *
+ * Its RST flag and the CLOSED state are set in one exchange: neither is
+ * lost to a segment another CPU accounts at the same time.
+ * Context: RCU read side; lockless.
+ */
+void rstmon_conn_rst(struct rstmon_conn *c, int side, u32 now)
+{
+	u32 old = atomic_read(&c->bits), new;
+
+	WRITE_ONCE(c->side[side].last, now);
+	RSTMON_TEST_RACE_POINT(c);
+	do {
+		new = (old & ~RSTMON_B_STATE_MASK) |
+		      (u32)RSTMON_ST_CLOSED << RSTMON_B_STATE_SHIFT |
+		      (u32)RSTMON_SF_RST << RSTMON_B_SF_SHIFT(side);
+	} while (new != old && !atomic_try_cmpxchg(&c->bits, &old, new));
 }
 
 static bool rstmon_conn_expired(const struct rstmon_conn *c, unsigned long now)
 {
 	u32 l0 = READ_ONCE(c->side[0].last), l1 = READ_ONCE(c->side[1].last);
 	bool s0 = READ_ONCE(c->side[0].segs), s1 = READ_ONCE(c->side[1].segs);
-	u8 st = READ_ONCE(c->state);
+	u8 st = rstmon_conn_state(c);
 	unsigned int timeout;
 	u32 last;
 
@@ -504,6 +715,8 @@ static bool rstmon_conn_expired(const struct rstmon_conn *c, unsigned long now)
 		last = rstmon_conn_created(c);
 	if (st == RSTMON_ST_SYN_SENT || st == RSTMON_ST_SYN_RECV)
 		timeout = READ_ONCE(rstmon_params.syn_timeout);
+	else if (!(s0 && s1))
+		timeout = min(rstmon_timeouts[st], RSTMON_ONE_SIDED_TIMEOUT);
 	else
 		timeout = rstmon_timeouts[st];
 	return (s32)((u32)now - last) > (s32)(timeout * HZ);
@@ -670,7 +883,8 @@ bool rstmon_conn_walk(const struct net *net, unsigned long *pos,
 
 		rcu_read_lock();
 		for (c = rcu_dereference(rstmon_hash[b]); c; c = rcu_dereference(c->next)) {
-			if (c->net_id != net->ns.inum || (READ_ONCE(c->flags) & RSTMON_CF_DEAD))
+			if (c->net_id != net->ns.inum ||
+			    (rstmon_conn_cflags(c) & RSTMON_CF_DEAD))
 				continue;
 			if (i++ < pos[1])
 				continue;
@@ -695,9 +909,10 @@ unsigned int rstmon_conn_count(void)
 	return atomic_read(&rstmon_nr);
 }
 
+/* max_conns; 0 until the table is set up at load. */
 unsigned int rstmon_conn_limit(void)
 {
-	return rstmon_max;
+	return READ_ONCE(rstmon_max);
 }
 
 /*
@@ -729,7 +944,14 @@ int rstmon_conn_init(void)
 	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) && offsetof(struct rstmon_conn, rcu) != 64);
 
 	rstmon_max = rstmon_params.max_conns ?: rstmon_scaled_max(totalram_pages());
+	if (rstmon_params.netns_max_conns > rstmon_max) {
+		pr_err("netns_max_conns=%u is out of range: it must be 0 (half of max_conns) or 1..%u (max_conns)\n",
+		       rstmon_params.netns_max_conns, rstmon_max);
+		return -EINVAL;
+	}
 	rstmon_params.max_conns = rstmon_max;
+	if (!rstmon_params.netns_max_conns)
+		rstmon_params.netns_max_conns = rstmon_max / 2;
 	buckets = roundup_pow_of_two(rstmon_max);
 	rstmon_hash = kvmalloc_array(buckets, sizeof(*rstmon_hash), GFP_KERNEL);
 	if (!rstmon_hash) {

@@ -67,14 +67,29 @@ struct rstmon_side_hist {
 	u32 fin;
 };
 
-/* struct rstmon_conn.sflags[side] */
+/*
+ * struct rstmon_conn.bits: one 32-bit word, changed only by atomic
+ * operations, holds every fact of an entry that more than one CPU may
+ * change at once (the concurrency contract, Documentation/rstmon.rst):
+ *
+ *   bits  0-7   RSTMON_SF_* of the originator
+ *   bits  8-15  RSTMON_SF_* of the responder
+ *   bits 16-23  &enum rstmon_state
+ *   bits 24-31  RSTMON_CF_*
+ */
+#define RSTMON_B_SF_SHIFT(side)	((side) * 8)
+#define RSTMON_B_STATE_SHIFT	16
+#define RSTMON_B_STATE_MASK	(0xffU << RSTMON_B_STATE_SHIFT)
+#define RSTMON_B_CF_SHIFT	24
+
+/* RSTMON_SF_*: what a side has shown; set once, never cleared (but LAST_DATA) */
 #define RSTMON_SF_SYN		BIT(0)	/* its SYN was seen */
 #define RSTMON_SF_FIN		BIT(1)	/* it sent a FIN */
 #define RSTMON_SF_DATA		BIT(2)	/* it sent payload */
 #define RSTMON_SF_DATA_AFTER_FIN BIT(3)	/* it sent payload after the other side's FIN */
 #define RSTMON_SF_TTL_VARIED	BIT(4)	/* a segment came with another TTL */
 #define RSTMON_SF_RST		BIT(5)	/* it sent an RST */
-#define RSTMON_SF_AFTER_RST	BIT(6)	/* it sent a segment after its own RST */
+#define RSTMON_SF_AFTER_RST	BIT(6)	/* it sent payload after its own RST */
 #define RSTMON_SF_LAST_DATA	BIT(7)	/* the last payload of the connection was its */
 
 /* struct rstmon_conn.opts[side]: window scale and IPv4 ID behaviour */
@@ -83,7 +98,7 @@ struct rstmon_side_hist {
 
 /* Connection states: enum rstmon_state in <linux/rstmon.h>. */
 
-/* struct rstmon_conn.flags */
+/* RSTMON_CF_*: set when the entry is made, but DEAD, set when it is unlinked */
 #define RSTMON_CF_MIDSTREAM	BIT(0)	/* picked up after the handshake */
 #define RSTMON_CF_DEAD		BIT(1)	/* unlinked; being freed */
 #define RSTMON_CF_INET6		BIT(2)	/* an IPv6 connection */
@@ -102,10 +117,10 @@ struct rstmon_side_hist {
  *	rstmon's pernet exit, before the namespace's number is freed)
  * @side: the originator's and the responder's per-segment facts
  * @ttl: TTL or hop limit of each side's first segment (the baseline)
- * @sflags: RSTMON_SF_* of each side
  * @opts: each side's window scale and &enum rstmon_ipid_mode (RSTMON_CO_*)
- * @state: &enum rstmon_state
- * @flags: RSTMON_CF_*
+ * @bits: each side's RSTMON_SF_*, the &enum rstmon_state and RSTMON_CF_*,
+ *	in one word that only atomic operations change (RSTMON_B_*); read
+ *	through rstmon_sflags(), rstmon_conn_state(), rstmon_conn_cflags()
  * @rcu: for call_rcu()
  * @addr_hi: first 96 bits of the two addresses (an IPv4 connection's are
  *	the IPv4-mapped prefix ::ffff:0:0/96); rstmon_conn_addr() joins them
@@ -124,15 +139,45 @@ struct rstmon_conn {
 	u32 net_id;
 	struct rstmon_side side[2];
 	u8 ttl[2];
-	u8 sflags[2];
 	u8 opts[2];
-	u8 state;
-	u8 flags;
+	atomic_t bits;
 	/* second cache line */
 	struct rcu_head rcu;
 	__be32 addr_hi[2][3];
 	struct rstmon_side_hist hist[2];
 };
+
+static inline u32 rstmon_conn_bits(const struct rstmon_conn *c)
+{
+	return atomic_read(&c->bits);
+}
+
+/* A side's RSTMON_SF_* in a snapshot of &rstmon_conn.bits. */
+static inline u8 rstmon_bits_sflags(u32 bits, int side)
+{
+	return bits >> RSTMON_B_SF_SHIFT(side);
+}
+
+static inline u8 rstmon_bits_state(u32 bits)
+{
+	return bits >> RSTMON_B_STATE_SHIFT;
+}
+
+static inline u8 rstmon_sflags(const struct rstmon_conn *c, int side)
+{
+	return rstmon_bits_sflags(rstmon_conn_bits(c), side);
+}
+
+static inline u8 rstmon_conn_state(const struct rstmon_conn *c)
+{
+	return rstmon_bits_state(rstmon_conn_bits(c));
+}
+
+/* RSTMON_CF_* of @c. */
+static inline u8 rstmon_conn_cflags(const struct rstmon_conn *c)
+{
+	return rstmon_conn_bits(c) >> RSTMON_B_CF_SHIFT;
+}
 
 /* The address of side @side of @c (an IPv4 one mapped). */
 static inline void rstmon_conn_addr(const struct rstmon_conn *c, int side,
@@ -157,14 +202,14 @@ static inline u32 rstmon_conn_created(const struct rstmon_conn *c)
 		return (s32)(f1 - f0) < 0 ? f1 : f0;
 	if (s0 != s1)
 		return s0 ? f0 : f1;
-	return (c->flags & RSTMON_CF_RESP_FIRST) ? f1 : f0;
+	return (rstmon_conn_cflags(c) & RSTMON_CF_RESP_FIRST) ? f1 : f0;
 }
 
 /* Payload bytes a side sent: its sequence space less SYN and FIN. */
 static inline u32 rstmon_side_bytes(const struct rstmon_conn *c, int side)
 {
 	const struct rstmon_side *s = &c->side[side];
-	u8 sf = READ_ONCE(c->sflags[side]);
+	u8 sf = rstmon_sflags(c, side);
 
 	if (!(sf & RSTMON_SF_DATA))
 		return 0;
@@ -174,13 +219,13 @@ static inline u32 rstmon_side_bytes(const struct rstmon_conn *c, int side)
 
 static inline u8 rstmon_conn_family(const struct rstmon_conn *c)
 {
-	return (c->flags & RSTMON_CF_INET6) ? AF_INET6 : AF_INET;
+	return (rstmon_conn_cflags(c) & RSTMON_CF_INET6) ? AF_INET6 : AF_INET;
 }
 
 /* Where the connection's first segment was seen: &enum rstmon_dir. */
 static inline u8 rstmon_conn_dir(const struct rstmon_conn *c)
 {
-	return (c->flags & RSTMON_CF_DIR_MASK) >> RSTMON_CF_DIR_SHIFT;
+	return (rstmon_conn_cflags(c) & RSTMON_CF_DIR_MASK) >> RSTMON_CF_DIR_SHIFT;
 }
 
 static inline u8 rstmon_wscale(const struct rstmon_conn *c, int side)
@@ -195,13 +240,16 @@ static inline u8 rstmon_ipid_mode_of(const struct rstmon_conn *c, int side)
 
 /**
  * enum rstmon_conn_err - why no entry was created.
- * @RSTMON_CONN_FULL: the table is at max_conns and no half-open entry
- *	could be evicted; the connection goes untracked
+ * @RSTMON_CONN_FULL: the table is at max_conns and no evictable entry
+ *	was found near the connection's bucket; it goes untracked
  * @RSTMON_CONN_NOMEM: the allocation failed
+ * @RSTMON_CONN_NETNS_FULL: the namespace holds netns_max_conns entries and
+ *	none of its own could be evicted
  */
 enum rstmon_conn_err {
 	RSTMON_CONN_FULL = 1,
 	RSTMON_CONN_NOMEM,
+	RSTMON_CONN_NETNS_FULL,
 };
 
 int rstmon_conn_init(void);
@@ -217,8 +265,15 @@ struct rstmon_conn *rstmon_conn_find(const struct net *net,
 struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg *seg,
 				       unsigned int b, enum rstmon_dir dir, int *side,
 				       enum rstmon_conn_err *err, bool *evicted);
-void rstmon_conn_update(struct rstmon_conn *c, int side,
-			const struct rstmon_seg *seg, u32 now);
+u32 rstmon_conn_update(struct rstmon_conn *c, int side,
+		       const struct rstmon_seg *seg, u32 now);
+void rstmon_conn_rst(struct rstmon_conn *c, int side, u32 now);
+bool rstmon_conn_reused(const struct rstmon_conn *c, int side,
+			const struct rstmon_seg *seg);
+struct rstmon_conn *rstmon_conn_renew(struct net *net, const struct rstmon_seg *seg,
+				      unsigned int b, struct rstmon_conn *old,
+				      enum rstmon_dir dir, int *side);
+bool rstmon_conn_evictable(const struct rstmon_conn *c);
 
 bool rstmon_conn_walk(const struct net *net, unsigned long *pos,
 		      int (*fn)(const struct rstmon_conn *c, void *arg), void *arg);

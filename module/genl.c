@@ -60,6 +60,7 @@ static const u8 rstmon_stat_ctr[RSTMON_STAT_NR] = {
 	[RSTMON_STAT_BYPASSED] = RSTMON_CTR_BYPASSED,
 	[RSTMON_STAT_NAT] = RSTMON_CTR_NAT,
 	[RSTMON_STAT_NOTIFY_DROPPED] = RSTMON_CTR_NOTIFY_DROPPED,
+	[RSTMON_STAT_NETNS_FULL] = RSTMON_CTR_NETNS_FULL,
 };
 
 static int rstmon_put_addr(struct sk_buff *skb, int type, u8 family,
@@ -422,7 +423,7 @@ static int rstmon_put_side(struct sk_buff *skb, int type, const struct rstmon_co
 {
 	const struct rstmon_side *s = &c->side[side];
 	struct nlattr *nest = nla_nest_start(skb, type);
-	u8 sf = READ_ONCE(c->sflags[side]);
+	u8 sf = rstmon_sflags(c, side);
 	u16 segs = READ_ONCE(s->segs);
 	struct in6_addr addr;
 
@@ -474,7 +475,7 @@ static int rstmon_dump_one_conn(const struct rstmon_conn *c, void *arg)
 		return 0;
 	if (d->port && c->port[0] != d->port && c->port[1] != d->port)
 		return 0;
-	if (d->state != 0xff && READ_ONCE(c->state) != d->state)
+	if (d->state != 0xff && rstmon_conn_state(c) != d->state)
 		return 0;
 	if (d->dir != 0xff && rstmon_conn_dir(c) != d->dir)
 		return 0;
@@ -486,9 +487,10 @@ static int rstmon_dump_one_conn(const struct rstmon_conn *c, void *arg)
 	nest = nla_nest_start(d->skb, RSTMON_A_CONN);
 	if (!nest ||
 	    nla_put_u8(d->skb, RSTMON_C_FAMILY, rstmon_conn_family(c)) ||
-	    nla_put_u8(d->skb, RSTMON_C_STATE, READ_ONCE(c->state)) ||
+	    nla_put_u8(d->skb, RSTMON_C_STATE, rstmon_conn_state(c)) ||
 	    nla_put_u8(d->skb, RSTMON_C_DIR, rstmon_conn_dir(c)) ||
-	    nla_put_u8(d->skb, RSTMON_C_MIDSTREAM, !!(c->flags & RSTMON_CF_MIDSTREAM)) ||
+	    nla_put_u8(d->skb, RSTMON_C_MIDSTREAM,
+		       !!(rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM)) ||
 	    nla_put_u32(d->skb, RSTMON_C_AGE_MS,
 			jiffies_to_msecs(d->now - rstmon_conn_created(c))) ||
 	    rstmon_put_side(d->skb, RSTMON_C_CLIENT, c, RSTMON_ORIG, d->now) ||

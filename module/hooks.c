@@ -137,6 +137,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 		.now = now,
 		.idle_threshold = rstmon_idle_threshold(rn) * HZ,
 	};
+	struct rstmon_conn snap;
 	struct rstmon_event ev;
 
 	if (dir == RSTMON_DIR_OUT) {
@@ -147,10 +148,18 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 		x.zero_hop_gw = rstmon_path_via_gateway(state->net, seg);
 	}
 	x.offloaded = rstmon_path_offloaded(skb);
-	if (dir != RSTMON_DIR_OUT && c && (READ_ONCE(c->sflags[side]) & RSTMON_SF_RST) &&
-	    after(seg->seq, READ_ONCE(c->side[side].nxt)))
-		x.rst_burst = rstmon_rst_burst(rn, dir, seg, c, side);
-	rstmon_classify(&x, seg, c, side, &ev);
+	if (c) {
+		/*
+		 * The classifier reads a private copy: other CPUs go on
+		 * updating the entry, and each field of the copy is valid by
+		 * itself (the contract in conn.c).
+		 */
+		snap = data_race(*c);
+		if (dir != RSTMON_DIR_OUT && (rstmon_sflags(&snap, side) & RSTMON_SF_RST) &&
+		    after(seg->seq, snap.side[side].nxt))
+			x.rst_burst = rstmon_rst_burst(rn, dir, seg, &snap, side);
+	}
+	rstmon_classify(&x, seg, c ? &snap : NULL, side, &ev);
 	rstmon_path_nat(skb, &ev);
 	if (ev.evidence & RSTMON_EV_NAT)
 		rstmon_count(rn, RSTMON_STAT_NAT);
@@ -174,13 +183,8 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	rstmon_ring_add(&rn->ring, &ev);
 	rstmon_genl_notify(state->net, &ev);
 
-	if (c) {
-		struct rstmon_side *s = &c->side[side];
-
-		WRITE_ONCE(c->sflags[side], READ_ONCE(c->sflags[side]) | RSTMON_SF_RST);
-		WRITE_ONCE(s->last, now);
-		WRITE_ONCE(c->state, RSTMON_ST_CLOSED);
-	}
+	if (c)
+		rstmon_conn_rst(c, side, now);
 }
 
 /*
@@ -201,6 +205,13 @@ static void rstmon_after_rst(struct rstmon_net *rn, enum rstmon_dir dir,
 	if (rstmon_ring_amend_injected(&rn->ring, &key))
 		rstmon_count(rn, RSTMON_STAT_AMENDED);
 }
+
+/* The counter of each reason rstmon_conn_create() gives for no entry. */
+static const u8 rstmon_conn_err_stat[] = {
+	[RSTMON_CONN_FULL] = RSTMON_STAT_UNTRACKED,
+	[RSTMON_CONN_NOMEM] = RSTMON_STAT_NOMEM,
+	[RSTMON_CONN_NETNS_FULL] = RSTMON_STAT_NETNS_FULL,
+};
 
 static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
@@ -242,20 +253,22 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 		rstmon_rst(rn, skb, state, dir, &seg, c, side, now);
 		return NF_ACCEPT;
 	}
+	/* A new SYN on a closed connection's 4-tuple: a new entry. */
+	if (c && unlikely(rstmon_conn_reused(c, side, &seg)))
+		c = rstmon_conn_renew(state->net, &seg, b, c, dir, &side);
 	if (!c) {
 		c = rstmon_conn_create(state->net, &seg, b, dir, &side, &err, &evicted);
 		if (evicted)
 			rstmon_count(rn, RSTMON_STAT_EVICTED);
 		if (!c) {
-			rstmon_count(rn, err == RSTMON_CONN_FULL ? RSTMON_STAT_UNTRACKED :
-				     RSTMON_STAT_NOMEM);
+			rstmon_count(rn, rstmon_conn_err_stat[err]);
 			return NF_ACCEPT;
 		}
 	}
-	if (unlikely(READ_ONCE(c->sflags[side]) & RSTMON_SF_RST) && seg.payload &&
-	    !(READ_ONCE(c->sflags[side]) & RSTMON_SF_AFTER_RST))
+	/* Only the CPU whose segment set AFTER_RST amends the event. */
+	if (unlikely(rstmon_conn_update(c, side, &seg, now) &
+		     (RSTMON_SF_AFTER_RST << RSTMON_B_SF_SHIFT(side))))
 		rstmon_after_rst(rn, dir, &seg);
-	rstmon_conn_update(c, side, &seg, now);
 	return NF_ACCEPT;
 }
 

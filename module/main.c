@@ -75,6 +75,44 @@ MODULE_PARM_DESC(idle_threshold, "Seconds of silence before an RST reads as an i
 module_param_cb(syn_timeout, &rstmon_param_syn_ops, &rstmon_params.syn_timeout, 0644);
 MODULE_PARM_DESC(syn_timeout, "Seconds a half-open connection is tracked without a segment (1..3600, default 120; writable)");
 
+/*
+ * netns_max_conns: the most entries one namespace may hold, so that none
+ * takes the table from the others.  0 means half of max_conns.  At load
+ * it is checked against max_conns in rstmon_conn_init(); at run time
+ * here.  Only the host's administrator can write module parameters.
+ */
+static int rstmon_param_netns_max_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v, max = rstmon_conn_limit();
+	int err = kstrtouint(val, 0, &v);
+
+	if (err) {
+		pr_err("%s=%s is not a number of connections\n", kp->name, val);
+		return err;
+	}
+	if (!max) {
+		/* Loading: max_conns is not settled yet. */
+		WRITE_ONCE(rstmon_params.netns_max_conns, v);
+		return 0;
+	}
+	if (v > max) {
+		pr_err("%s=%u is out of range: it must be 0 (half of max_conns) or 1..%u (max_conns)\n",
+		       kp->name, v, max);
+		return -EINVAL;
+	}
+	WRITE_ONCE(rstmon_params.netns_max_conns, v ?: max / 2);
+	return 0;
+}
+
+static const struct kernel_param_ops rstmon_param_netns_max_ops = {
+	.set = rstmon_param_netns_max_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(netns_max_conns, &rstmon_param_netns_max_ops, &rstmon_params.netns_max_conns,
+		0644);
+MODULE_PARM_DESC(netns_max_conns, "Connections one namespace may have tracked (0 = half of max_conns, the default; up to max_conns; writable)");
+
 static int __init rstmon_check_param(const char *name, unsigned int val,
 				     unsigned int min, unsigned int max,
 				     bool zero_ok)
@@ -122,9 +160,10 @@ static int __init rstmon_init(void)
 		goto err_kreason;
 	}
 
-	pr_info("version %s loaded (max_conns=%u event_ring=%u idle_threshold=%us syn_timeout=%us)\n",
-		RSTMON_VERSION, rstmon_params.max_conns, rstmon_params.event_ring,
-		rstmon_params.idle_threshold, rstmon_params.syn_timeout);
+	pr_info("version %s loaded (max_conns=%u netns_max_conns=%u event_ring=%u idle_threshold=%us syn_timeout=%us)\n",
+		RSTMON_VERSION, rstmon_params.max_conns, rstmon_params.netns_max_conns,
+		rstmon_params.event_ring, rstmon_params.idle_threshold,
+		rstmon_params.syn_timeout);
 	return 0;
 
 err_kreason:

@@ -61,10 +61,12 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 		seq_printf(m, "%u", rstmon_conn_count());
 	else
 		seq_putc(m, '-');
-	seq_printf(m, " limit=%u untracked=%llu evicted=%llu nomem=%llu\n", rstmon_conn_limit(),
+	seq_printf(m, " limit=%u netns_limit=%u untracked=%llu evicted=%llu nomem=%llu netns_full=%llu\n",
+		   rstmon_conn_limit(), READ_ONCE(rstmon_params.netns_max_conns),
 		   rstmon_stat_sum(rn, RSTMON_STAT_UNTRACKED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_EVICTED),
-		   rstmon_stat_sum(rn, RSTMON_STAT_NOMEM));
+		   rstmon_stat_sum(rn, RSTMON_STAT_NOMEM),
+		   rstmon_stat_sum(rn, RSTMON_STAT_NETNS_FULL));
 	seq_printf(m, "events logged=%llu ring=%u overwritten=%llu amended=%llu idle_threshold=%u notify_dropped=%llu\n",
 		   logged, READ_ONCE(rn->ring.size), rstmon_ring_oldest(&rn->ring) - 1,
 		   rstmon_stat_sum(rn, RSTMON_STAT_AMENDED),

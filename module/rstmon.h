@@ -63,6 +63,8 @@
  * @RSTMON_STAT_NAT: RSTs of translated connections
  * @RSTMON_STAT_NOTIFY_DROPPED: event notifications not sent (rate limit,
  *	memory)
+ * @RSTMON_STAT_NETNS_FULL: new connections not tracked: the namespace
+ *	held netns_max_conns entries and none of its own was evictable
  * @RSTMON_STAT_NR: number of counters
  *
  * The SEG and RST counters are indexed as base + direction, see
@@ -90,6 +92,7 @@ enum rstmon_stat {
 	RSTMON_STAT_BYPASSED,
 	RSTMON_STAT_NAT,
 	RSTMON_STAT_NOTIFY_DROPPED,
+	RSTMON_STAT_NETNS_FULL,
 	RSTMON_STAT_NR
 };
 
@@ -146,6 +149,8 @@ struct rstmon_net {
 /**
  * struct rstmon_params - module parameters, validated at load.
  * @max_conns: connection table limit (0 at load means "scale to memory")
+ * @netns_max_conns: entries one namespace may hold (0 at load: half of
+ *	@max_conns)
  * @event_ring: events kept per namespace
  * @idle_threshold: seconds of silence after which an RST is read as an
  *	idle timeout
@@ -154,6 +159,7 @@ struct rstmon_net {
  */
 struct rstmon_params {
 	unsigned int max_conns;
+	unsigned int netns_max_conns;
 	unsigned int event_ring;
 	unsigned int idle_threshold;
 	unsigned int syn_timeout;

@@ -548,7 +548,7 @@ static const struct {
 	[RSTMON_CTR_UNTRACKED] = { "untracked",
 		"New connections not tracked because the table was full.", false },
 	[RSTMON_CTR_EVICTED] = { "evicted",
-		"Half-open connection entries evicted to make room.", false },
+		"Connection entries evicted to make room (half-open, one-sided or closed by an RST).", false },
 	[RSTMON_CTR_NOMEM] = { "nomem",
 		"Connection entries that could not be allocated.", false },
 	[RSTMON_CTR_RST_UNTRACKED] = { "rst_untracked",
@@ -567,6 +567,8 @@ static const struct {
 		"Events overwritten in the ring before being read.", false },
 	[RSTMON_CTR_NOTIFY_DROPPED] = { "notify_dropped",
 		"Event notifications not sent (rate limit or memory).", false },
+	[RSTMON_CTR_NETNS_FULL] = { "netns_full",
+		"New connections not tracked because the namespace held its share of the table (netns_max_conns).", false },
 };
 
 static unsigned long long ctr(const struct rm_status *st, int c)
@@ -588,9 +590,9 @@ void rm_print_stats_text(FILE *f, const struct rm_status *st, bool all)
 {
 	int c, d;
 
-	fprintf(f, "table untracked=%llu evicted=%llu nomem=%llu\n",
+	fprintf(f, "table untracked=%llu evicted=%llu nomem=%llu netns_full=%llu\n",
 		ctr(st, RSTMON_CTR_UNTRACKED), ctr(st, RSTMON_CTR_EVICTED),
-		ctr(st, RSTMON_CTR_NOMEM));
+		ctr(st, RSTMON_CTR_NOMEM), ctr(st, RSTMON_CTR_NETNS_FULL));
 	fprintf(f, "events logged=%llu overwritten=%llu amended=%llu notify_dropped=%llu\n",
 		(unsigned long long)st->events_logged, ctr(st, RSTMON_CTR_OVERWRITTEN),
 		ctr(st, RSTMON_CTR_AMENDED), ctr(st, RSTMON_CTR_NOTIFY_DROPPED));

@@ -846,7 +846,7 @@ static void test_status_format(void)
 
 	CAPTURE(s, rm_print_stats_text(f, &st, false));
 	expect_str("format: stats text skips all-zero causes", s,
-		   "table untracked=0 evicted=0 nomem=0\n"
+		   "table untracked=0 evicted=0 nomem=0 netns_full=0\n"
 		   "events logged=2 overwritten=0 amended=0 notify_dropped=11\n"
 		   "segments in=14 out=15 fwd=0\n"
 		   "rst ipv4 in=0 out=2 fwd=0\n"
@@ -871,7 +871,7 @@ static void test_status_format(void)
 	CAPTURE(s, rm_print_stats_json(f, &st));
 	result(!strncmp(s, "{\"events_logged\":2,\"counters\":{\"segments_in\":14,\"segments_out\":15,"
 			"\"segments_fwd\":0,\"rst_ipv4_in\":0,\"rst_ipv4_out\":2,", 100) &&
-	       strstr(s, ",\"malformed\":9,") && strstr(s, ",\"notify_dropped\":11},") &&
+	       strstr(s, ",\"malformed\":9,") && strstr(s, ",\"notify_dropped\":11,\"netns_full\":0},") &&
 	       strstr(s, "\"causes\":{\"unknown\":{\"in\":0,\"out\":0,\"fwd\":0},"
 			 "\"refused\":{\"in\":0,\"out\":1,\"fwd\":0},") &&
 	       strstr(s, "\"injected\":{\"in\":0,\"out\":0,\"fwd\":5}}}\n"),

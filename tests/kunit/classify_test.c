@@ -50,6 +50,10 @@ static struct kmem_cache *rstmon_test_conn_cache(unsigned int size, slab_flags_t
 #undef KMEM_CACHE
 #define KMEM_CACHE(__struct, __flags) rstmon_test_conn_cache(sizeof(struct __struct), __flags)
 
+/* The replay of another CPU's write inside rstmon_conn_update() and _rst(). */
+static void rstmon_test_race(struct rstmon_conn *c);
+#define RSTMON_TEST_RACE_POINT(c)	rstmon_test_race(c)
+
 #include "../../module/conn.c"
 #include "../../module/classify.c"
 #include "../../module/event.c"
@@ -139,6 +143,7 @@ static struct pernet_operations rstmon_test_net_ops = {
 static bool rstmon_test_registered;
 static bool rstmon_test_table_up;
 static unsigned int rstmon_test_max;	/* rstmon_max as rstmon_conn_init() set it */
+static unsigned int rstmon_test_netns_max;	/* and netns_max_conns */
 
 static bool rstmon_test_match_all(const struct rstmon_conn *c, const void *arg)
 {
@@ -174,6 +179,7 @@ static int rstmon_test_table_init(struct kunit_suite *suite)
 	/* Cases age entries by hand; the GC worker must not race them. */
 	cancel_delayed_work_sync(&rstmon_gc_work);
 	rstmon_test_max = rstmon_max;
+	rstmon_test_netns_max = rstmon_params.netns_max_conns;
 	return 0;
 }
 
@@ -192,11 +198,30 @@ static void rstmon_test_table_exit(struct kunit_suite *suite)
 	}
 }
 
+/*
+ * Forget every CPU's failed eviction search: each case starts as if none
+ * happened in this jiffy.
+ */
+static void rstmon_test_evict_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(rstmon_evict_failed, cpu) = jiffies - 1;
+}
+
+static int rstmon_test_case_init(struct kunit *test)
+{
+	rstmon_test_evict_reset();
+	return 0;
+}
+
 static void rstmon_test_case_exit(struct kunit *test)
 {
 	if (!rstmon_test_table_up)
 		return;
 	rstmon_max = rstmon_test_max;
+	rstmon_params.netns_max_conns = rstmon_test_netns_max;
 	rstmon_test_reap_all();
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 0U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 0);
@@ -299,10 +324,16 @@ static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 fla
 	unsigned int b;
 	int s = -1;
 
+	bool renewed = false;
+
 	rstmon_tc_seg(tc, side, flags, seq, ack, len, &seg);
 	rcu_read_lock();
 	b = rstmon_bucket(&init_net, &seg);
 	c = rstmon_conn_find(&init_net, &seg, b, &s);
+	if (c && rstmon_conn_reused(c, s, &seg)) {
+		c = rstmon_conn_renew(&init_net, &seg, b, c, RSTMON_DIR_IN, &s);
+		renewed = true;
+	}
 	if (!c)
 		c = rstmon_conn_create(&init_net, &seg, b, RSTMON_DIR_IN, &s, &err, &evicted);
 	if (c && s == side)
@@ -311,8 +342,11 @@ static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 fla
 	KUNIT_ASSERT_NOT_NULL_MSG(tc->test, c, "no entry (error %d)", err);
 	KUNIT_ASSERT_EQ(tc->test, s, side);
 	KUNIT_EXPECT_FALSE(tc->test, evicted);
-	if (tc->c)
+	/* A reused 4-tuple's new SYN gets a new entry (rstmon_conn_renew()). */
+	if (tc->c && !renewed)
 		KUNIT_EXPECT_PTR_EQ(tc->test, c, tc->c);
+	if (tc->c && renewed)
+		KUNIT_EXPECT_PTR_NE(tc->test, c, tc->c);
 	tc->c = c;
 	if (!tc->ipid_zero[side])
 		tc->ipid[side]++;
@@ -444,6 +478,20 @@ static struct rstmon_conn *rstmon_test_lookup(const struct rstmon_seg *seg)
 	return rstmon_test_find(&init_net, seg, &side);
 }
 
+/* Set @c's state as the hooks' RST path or a case's setup would. */
+static void rstmon_test_set_state(struct rstmon_conn *c, u8 st)
+{
+	u32 old = atomic_read(&c->bits);
+
+	atomic_set(&c->bits, (old & ~RSTMON_B_STATE_MASK) | (u32)st << RSTMON_B_STATE_SHIFT);
+}
+
+/* Add @sf to side @side's RSTMON_SF_* of @c. */
+static void rstmon_test_set_sflags(struct rstmon_conn *c, int side, u8 sf)
+{
+	atomic_or((u32)sf << RSTMON_B_SF_SHIFT(side), &c->bits);
+}
+
 /* rstmon_conn_create() in &init_net, on a read side of its own. */
 static struct rstmon_conn *rstmon_test_create(const struct rstmon_seg *seg, int *side,
 					      enum rstmon_conn_err *err, bool *evicted)
@@ -567,10 +615,12 @@ static void rstmon_conn_test_create(struct kunit *test)
 	tc.port[!f->side] = htons(f->dport);
 	c = rstmon_tc_create(&tc, f->side, f->flags, f->seq, f->ack, f->len);
 	rstmon_expect_endpoints(test, &tc, c);
-	KUNIT_EXPECT_EQ(test, c->state, f->state);
-	KUNIT_EXPECT_EQ(test, c->flags & ~(RSTMON_CF_INET6 | RSTMON_CF_RESP_FIRST), f->cflags);
-	KUNIT_EXPECT_EQ(test, !!(c->flags & RSTMON_CF_INET6), f->family == AF_INET6);
-	KUNIT_EXPECT_EQ(test, !!(c->flags & RSTMON_CF_RESP_FIRST), f->side == RSTMON_RESP);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), f->state);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_cflags(c) & ~(RSTMON_CF_INET6 | RSTMON_CF_RESP_FIRST),
+			f->cflags);
+	KUNIT_EXPECT_EQ(test, !!(rstmon_conn_cflags(c) & RSTMON_CF_INET6), f->family == AF_INET6);
+	KUNIT_EXPECT_EQ(test, !!(rstmon_conn_cflags(c) & RSTMON_CF_RESP_FIRST),
+			f->side == RSTMON_RESP);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 0);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
 	KUNIT_EXPECT_LE(test, rstmon_conn_created(c) - before, (u32)jiffies - before);
@@ -717,8 +767,8 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	c = rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, t);
 	o = &c->side[RSTMON_ORIG];
 	r = &c->side[RSTMON_RESP];
-	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_SENT);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN);
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O);
 	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1);
 	KUNIT_EXPECT_EQ(test, o->segs, 1);
@@ -738,8 +788,8 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	seg.wscale = 20;
 	rstmon_conn_update(c, RSTMON_RESP, &seg, t + 1);
 	tc.nxt[RSTMON_RESP]++;
-	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_SYN_RECV);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP), RSTMON_SF_SYN);
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].isn, RSTMON_TEST_ISN_R);
 	KUNIT_EXPECT_EQ(test, r->nxt, RSTMON_TEST_ISN_R + 1);
 	KUNIT_EXPECT_EQ(test, r->mss, 1400);
@@ -748,8 +798,8 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].first, t + 1);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t + 2);
-	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_ESTABLISHED);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN);
 	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1);
 	KUNIT_EXPECT_EQ(test, o->segs, 2);
 	KUNIT_EXPECT_EQ(test, o->last, t + 2);
@@ -770,15 +820,15 @@ static void rstmon_conn_test_update_fin(struct kunit *test)
 	rstmon_tc_established(&tc, 0, 0, t);
 	c = tc.c;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 5);
-	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_FIN_WAIT);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_FIN_WAIT);
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].fin, 0U);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], RSTMON_SF_SYN | RSTMON_SF_FIN);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP), RSTMON_SF_SYN | RSTMON_SF_FIN);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].nxt, RSTMON_TEST_ISN_R + 2);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t + 9);
-	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_CLOSING);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_CLOSING);
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].fin, t + 9);
 	/* A retransmitted FIN keeps the first one's time. */
@@ -786,16 +836,16 @@ static void rstmon_conn_test_update_fin(struct kunit *test)
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 20);
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
 	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].last, t + 20);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN | RSTMON_SF_FIN);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN | RSTMON_SF_FIN);
 
 	/* After an RST (the hooks mark the entry closed) a FIN changes nothing. */
 	rstmon_tc_init(&tc, test, AF_INET);
 	tc.port[RSTMON_ORIG] = htons(RSTMON_TEST_PORT_O + 1);
 	rstmon_tc_established(&tc, 10, 0, t);
-	tc.c->state = RSTMON_ST_CLOSED;
+	rstmon_test_set_state(tc.c, RSTMON_ST_CLOSED);
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t + 1);
-	KUNIT_EXPECT_EQ(test, tc.c->state, RSTMON_ST_CLOSED);
-	KUNIT_EXPECT_TRUE(test, tc.c->sflags[RSTMON_ORIG] & RSTMON_SF_FIN);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(tc.c), RSTMON_ST_CLOSED);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(tc.c, RSTMON_ORIG) & RSTMON_SF_FIN);
 }
 
 /* Payload: DATA, and LAST_DATA moves to whoever sent the latest. */
@@ -810,41 +860,42 @@ static void rstmon_conn_test_update_data(struct kunit *test)
 	rstmon_tc_established(&tc, 0, 0, t);
 	c = tc.c;
 	o = &c->side[RSTMON_ORIG];
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG] & (RSTMON_SF_DATA | RSTMON_SF_LAST_DATA), 0);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG) &
+			(RSTMON_SF_DATA | RSTMON_SF_LAST_DATA), 0);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 100, t);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG],
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG),
 			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
 	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1 + 100);
 
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 200, t);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP],
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP),
 			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN | RSTMON_SF_DATA);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN | RSTMON_SF_DATA);
 
 	/* A bare ACK is not data. */
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t);
-	KUNIT_EXPECT_TRUE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_LAST_DATA);
-	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(c, RSTMON_RESP) & RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_FALSE(test, rstmon_sflags(c, RSTMON_ORIG) & RSTMON_SF_LAST_DATA);
 
 	/* Data after the other side's FIN. */
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t);
-	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_DATA_AFTER_FIN);
+	KUNIT_EXPECT_FALSE(test, rstmon_sflags(c, RSTMON_ORIG) & RSTMON_SF_DATA_AFTER_FIN);
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, t);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG],
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG),
 			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA |
 			RSTMON_SF_DATA_AFTER_FIN);
-	KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP],
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP),
 			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_FIN);
-	KUNIT_EXPECT_EQ(test, c->state, RSTMON_ST_FIN_WAIT);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_FIN_WAIT);
 
 	/* Payload after its own RST (which the hooks record) is flagged. */
-	c->sflags[RSTMON_ORIG] |= RSTMON_SF_RST;
+	rstmon_test_set_sflags(c, RSTMON_ORIG, RSTMON_SF_RST);
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t);
-	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_AFTER_RST);
+	KUNIT_EXPECT_FALSE(test, rstmon_sflags(c, RSTMON_ORIG) & RSTMON_SF_AFTER_RST);
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1, t);
-	KUNIT_EXPECT_TRUE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_AFTER_RST);
-	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_AFTER_RST);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(c, RSTMON_ORIG) & RSTMON_SF_AFTER_RST);
+	KUNIT_EXPECT_FALSE(test, rstmon_sflags(c, RSTMON_RESP) & RSTMON_SF_AFTER_RST);
 }
 
 /* Segment counts stop at 65535. */
@@ -919,19 +970,19 @@ static void rstmon_conn_test_update_ttl(struct kunit *test)
 	c = tc.c;
 	KUNIT_EXPECT_EQ(test, c->ttl[RSTMON_ORIG], RSTMON_TEST_TTL_O);
 	KUNIT_EXPECT_EQ(test, c->ttl[RSTMON_RESP], RSTMON_TEST_TTL_R);
-	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_TTL_VARIED);
-	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_FALSE(test, rstmon_sflags(c, RSTMON_ORIG) & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_FALSE(test, rstmon_sflags(c, RSTMON_RESP) & RSTMON_SF_TTL_VARIED);
 
 	tc.ttl[RSTMON_RESP] = RSTMON_TEST_TTL_R - 1;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, t);
 	KUNIT_EXPECT_EQ(test, c->ttl[RSTMON_RESP], RSTMON_TEST_TTL_R);
-	KUNIT_EXPECT_TRUE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_TTL_VARIED);
-	KUNIT_EXPECT_FALSE(test, c->sflags[RSTMON_ORIG] & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(c, RSTMON_RESP) & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_FALSE(test, rstmon_sflags(c, RSTMON_ORIG) & RSTMON_SF_TTL_VARIED);
 
 	/* Back to the baseline: once varied, it stays flagged. */
 	tc.ttl[RSTMON_RESP] = RSTMON_TEST_TTL_R;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, t);
-	KUNIT_EXPECT_TRUE(test, c->sflags[RSTMON_RESP] & RSTMON_SF_TTL_VARIED);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(c, RSTMON_RESP) & RSTMON_SF_TTL_VARIED);
 	/* IPv6 has no IPv4 ID to learn. */
 	KUNIT_EXPECT_EQ(test, rstmon_ipid_mode_of(c, RSTMON_ORIG), RSTMON_IPID_UNKNOWN);
 	KUNIT_EXPECT_EQ(test, rstmon_ipid_mode_of(c, RSTMON_RESP), RSTMON_IPID_UNKNOWN);
@@ -1023,16 +1074,28 @@ static struct rstmon_conn *rstmon_test_add(struct kunit *test, const struct rstm
 	return c;
 }
 
-/* Established entries from 192.0.2.3, wherever they hash. */
+/* Established entries from 192.0.2.3 that both sides spoke on, wherever they hash. */
 static void rstmon_test_fill_established(struct kunit *test, unsigned int n)
 {
 	struct rstmon_seg seg;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
+		struct rstmon_conn *c;
+		struct rstmon_seg ack;
+
 		rstmon_test_tuple(&seg, 3, 41000 + i, RSTMON_TEST_PSH);
 		seg.payload = 10;
-		KUNIT_EXPECT_EQ(test, rstmon_test_add(test, &seg)->state, RSTMON_ST_ESTABLISHED);
+		c = rstmon_test_add(test, &seg);
+		/* The other side answers: no longer one-sided, so not evictable. */
+		ack = seg;
+		swap(ack.saddr, ack.daddr);
+		swap(ack.sport, ack.dport);
+		ack.flags = RSTMON_TEST_ACK;
+		ack.payload = 0;
+		rstmon_conn_update(c, RSTMON_RESP, &ack, jiffies);
+		KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_ESTABLISHED);
+		KUNIT_EXPECT_FALSE(test, rstmon_conn_evictable(c));
 	}
 }
 
@@ -1060,7 +1123,9 @@ static void rstmon_conn_test_limit_full(struct kunit *test)
 enum rstmon_test_victim {
 	RSTMON_VICTIM_SYN,		/* half-open: SYN seen */
 	RSTMON_VICTIM_SYNACK,		/* half-open: SYN-ACK seen */
-	RSTMON_VICTIM_ESTABLISHED,	/* never evicted for a new connection */
+	RSTMON_VICTIM_ONE_SIDED,	/* only one side spoke: a spoofed ACK */
+	RSTMON_VICTIM_CLOSED,		/* both spoke, then an RST */
+	RSTMON_VICTIM_ESTABLISHED,	/* both spoke: never evicted for a new connection */
 };
 
 /**
@@ -1090,11 +1155,15 @@ static const struct rstmon_test_evict rstmon_test_evicts[] = {
 	/* Not a half-open entry 8 buckets away, nor an established one nearby. */
 	{ "kept-syn-8-buckets-on", false, 8, RSTMON_VICTIM_SYN, false },
 	{ "kept-established-same-bucket", false, 0, RSTMON_VICTIM_ESTABLISHED, false },
+	/* One-sided and RST-closed entries go too. */
+	{ "one-sided-same-bucket", false, 0, RSTMON_VICTIM_ONE_SIDED, true },
+	{ "one-sided-5-buckets-on", false, 5, RSTMON_VICTIM_ONE_SIDED, true },
+	{ "rst-closed-same-bucket", false, 0, RSTMON_VICTIM_CLOSED, true },
 };
 
 KUNIT_ARRAY_PARAM_DESC(rstmon_test_evicts, rstmon_test_evicts, name);
 
-/* At the limit, a new connection evicts a half-open entry near its bucket, or fails. */
+/* At the limit, a new connection evicts an evictable entry near its bucket, or fails. */
 static void rstmon_conn_test_limit_evict(struct kunit *test)
 {
 	const struct rstmon_test_evict *e = test->param_value;
@@ -1111,7 +1180,7 @@ static void rstmon_conn_test_limit_evict(struct kunit *test)
 		KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&nseg, rstmon_hash_mask));
 	nb = rstmon_bucket(&init_net, &nseg);
 
-	rstmon_test_tuple(&vseg, 2, 1024, e->kind == RSTMON_VICTIM_ESTABLISHED ?
+	rstmon_test_tuple(&vseg, 2, 1024, e->kind >= RSTMON_VICTIM_ONE_SIDED ?
 			  RSTMON_TEST_PSH : RSTMON_TEST_SYN);
 	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, (nb + e->offset) & rstmon_hash_mask));
 	victim = rstmon_test_add(test, &vseg);
@@ -1122,8 +1191,19 @@ static void rstmon_conn_test_limit_evict(struct kunit *test)
 		swap(synack.sport, synack.dport);
 		synack.flags = RSTMON_TEST_SYNACK;
 		rstmon_conn_update(victim, RSTMON_RESP, &synack, jiffies);
-		KUNIT_EXPECT_EQ(test, victim->state, RSTMON_ST_SYN_RECV);
+		KUNIT_EXPECT_EQ(test, rstmon_conn_state(victim), RSTMON_ST_SYN_RECV);
 	}
+	if (e->kind >= RSTMON_VICTIM_CLOSED) {
+		struct rstmon_seg ack = vseg;
+
+		swap(ack.saddr, ack.daddr);
+		swap(ack.sport, ack.dport);
+		ack.flags = RSTMON_TEST_ACK;
+		rstmon_conn_update(victim, RSTMON_RESP, &ack, jiffies);
+		if (e->kind == RSTMON_VICTIM_CLOSED)
+			rstmon_conn_rst(victim, RSTMON_RESP, jiffies);
+	}
+	KUNIT_EXPECT_EQ(test, rstmon_conn_evictable(victim), e->evict || e->offset >= 8);
 	rstmon_test_fill_established(test, 3);
 	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 4U);
 
@@ -1167,7 +1247,7 @@ static struct rstmon_conn *rstmon_test_aged(struct kunit *test, u16 port, u8 st,
 	tc.port[RSTMON_ORIG] = htons(port);
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, l0);
 	c = rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 10, l1);
-	c->state = st;
+	rstmon_test_set_state(c, st);
 	c->side[RSTMON_ORIG].last = l0;
 	c->side[RSTMON_RESP].last = l1;
 	return c;
@@ -1306,8 +1386,8 @@ static void rstmon_conn_test_gc_worker(struct kunit *test)
 static void rstmon_conn_test_tuple_reuse(struct kunit *test)
 {
 	static const u8 ends[] = { RSTMON_ST_CLOSING, RSTMON_ST_CLOSED };
+	struct rstmon_conn *c, *old;
 	struct rstmon_tc tc;
-	struct rstmon_conn *c;
 	unsigned int i;
 	u32 t = jiffies;
 
@@ -1320,19 +1400,27 @@ static void rstmon_conn_test_tuple_reuse(struct kunit *test)
 			rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t - 10 * HZ);
 		} else {
 			/* What the hooks record of the responder's RST. */
-			c->sflags[RSTMON_RESP] |= RSTMON_SF_RST;
-			c->state = RSTMON_ST_CLOSED;
+			rstmon_test_set_sflags(c, RSTMON_RESP, RSTMON_SF_RST);
+			rstmon_test_set_state(c, RSTMON_ST_CLOSED);
 		}
-		KUNIT_ASSERT_EQ(test, c->state, ends[i]);
+		KUNIT_ASSERT_EQ(test, rstmon_conn_state(c), ends[i]);
 
+		old = c;
 		rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, RSTMON_TEST_ISN_O2, 0, 0, t);
-		KUNIT_EXPECT_EQ_MSG(test, c->state, RSTMON_ST_SYN_SENT, "after %s: state %s",
-				    rstmon_state_name(ends[i]), rstmon_state_name(c->state));
-		KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_ORIG], RSTMON_SF_SYN);
+		/* A new entry in the old one's place, the old one dead and unlinked. */
+		c = tc.c;
+		KUNIT_EXPECT_PTR_NE(test, c, old);
+		KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup_port(test, RSTMON_TEST_PORT_O), c);
+		KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
+		KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 1);
+		KUNIT_EXPECT_EQ_MSG(test, rstmon_conn_state(c), RSTMON_ST_SYN_SENT,
+				    "after %s: state %s", rstmon_state_name(ends[i]),
+				    rstmon_state_name(rstmon_conn_state(c)));
+		KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN);
 		KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O2);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].nxt, RSTMON_TEST_ISN_O2 + 1);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 1);
-		KUNIT_EXPECT_EQ(test, c->sflags[RSTMON_RESP], 0);
+		KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP), 0);
 		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
 		KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, 0U);
 		KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
@@ -1354,7 +1442,7 @@ static void rstmon_conn_test_created(struct kunit *test)
 
 	rstmon_tc_init(&tc, test, AF_INET6);
 	c = rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 5000, 1000, 10, t - 7 * HZ);
-	KUNIT_ASSERT_TRUE(test, c->flags & RSTMON_CF_RESP_FIRST);
+	KUNIT_ASSERT_TRUE(test, rstmon_conn_cflags(c) & RSTMON_CF_RESP_FIRST);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t - 7 * HZ);
 	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5010, 10, t);
 	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
@@ -1364,6 +1452,204 @@ static void rstmon_conn_test_created(struct kunit *test)
 	c->hist[RSTMON_RESP].first = (u32)-5;
 	c->hist[RSTMON_ORIG].first = 3;
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), (u32)-5);
+}
+
+/*
+ * The concurrency contract: another CPU changes &rstmon_conn.bits between
+ * a writer's read of it and its exchange.  Each racer runs once, at the
+ * race point of the next rstmon_conn_update() or rstmon_conn_rst().
+ */
+static void (*rstmon_test_racer)(struct rstmon_conn *c);
+
+static void rstmon_test_race(struct rstmon_conn *c)
+{
+	void (*racer)(struct rstmon_conn *c) = rstmon_test_racer;
+
+	rstmon_test_racer = NULL;
+	if (racer)
+		racer(c);
+}
+
+/* The responder's RST, as rstmon_rst() records it. */
+static void rstmon_test_racer_rst_resp(struct rstmon_conn *c)
+{
+	rstmon_conn_rst(c, RSTMON_RESP, jiffies);
+}
+
+/* A segment of the responder's, as the hooks account it. */
+static void rstmon_test_resp_seg(struct rstmon_conn *c, u8 flags, u32 len)
+{
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
+
+	rstmon_tc_init(&tc, NULL, AF_INET);
+	rstmon_tc_seg(&tc, RSTMON_RESP, flags, RSTMON_TEST_ISN_R + 1, RSTMON_TEST_ISN_O + 1, len,
+		      &seg);
+	rstmon_conn_update(c, RSTMON_RESP, &seg, jiffies);
+}
+
+static void rstmon_test_racer_data_resp(struct rstmon_conn *c)
+{
+	rstmon_test_resp_seg(c, RSTMON_TEST_PSH, 5);
+}
+
+static void rstmon_test_racer_fin_resp(struct rstmon_conn *c)
+{
+	rstmon_test_resp_seg(c, RSTMON_TEST_FIN, 0);
+}
+
+/*
+ * No update is lost between CPUs.  Before the contract, flags were read,
+ * changed and written back with plain stores: the responder's RST landing
+ * between the originator's read and write was lost (and the state went
+ * back to established), so later data from the responder could not amend
+ * the event into an injection.
+ */
+static struct rstmon_conn *rstmon_test_race_start(struct kunit *test, struct rstmon_tc *tc,
+						  u32 olen, void (*racer)(struct rstmon_conn *c))
+{
+	rstmon_tc_init(tc, test, AF_INET);
+	rstmon_tc_established(tc, olen, 0, jiffies);
+	rstmon_test_racer = racer;
+	return tc->c;
+}
+
+static void rstmon_conn_test_race(struct kunit *test)
+{
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+
+	/* The responder's RST inside the originator's data segment. */
+	c = rstmon_test_race_start(test, &tc, 0, rstmon_test_racer_rst_resp);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, jiffies);
+	KUNIT_EXPECT_NULL(test, rstmon_test_racer);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(c, RSTMON_RESP) & RSTMON_SF_RST);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_CLOSED);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG),
+			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
+
+	/* The responder's data inside the originator's RST: both kept. */
+	c = rstmon_test_race_start(test, &tc, 10, rstmon_test_racer_data_resp);
+	rstmon_conn_rst(c, RSTMON_ORIG, jiffies);
+	KUNIT_EXPECT_NULL(test, rstmon_test_racer);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG),
+			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_RST);
+	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP),
+			RSTMON_SF_SYN | RSTMON_SF_DATA | RSTMON_SF_LAST_DATA);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_CLOSED);
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
+
+	/*
+	 * The responder's FIN inside the originator's data: the exchange is
+	 * computed again from the word that beat it, so the data is after
+	 * the FIN and the state is FIN_WAIT, not ESTABLISHED.
+	 */
+	c = rstmon_test_race_start(test, &tc, 0, rstmon_test_racer_fin_resp);
+	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, jiffies);
+	KUNIT_EXPECT_NULL(test, rstmon_test_racer);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(c, RSTMON_RESP) & RSTMON_SF_FIN);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(c, RSTMON_ORIG) & RSTMON_SF_DATA_AFTER_FIN);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_FIN_WAIT);
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
+}
+
+/* Data after a side's own RST sets AFTER_RST once: one CPU amends the event. */
+static void rstmon_conn_test_after_rst_once(struct kunit *test)
+{
+	struct rstmon_seg seg;
+	struct rstmon_tc tc;
+	struct rstmon_conn *c;
+	u32 t = jiffies;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_tc_established(&tc, 10, 0, t);
+	c = tc.c;
+	rstmon_conn_rst(c, RSTMON_ORIG, t);
+	rstmon_tc_seg(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, tc.nxt[RSTMON_ORIG],
+		      tc.nxt[RSTMON_RESP], 5, &seg);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_update(c, RSTMON_ORIG, &seg, t) &
+			(RSTMON_SF_AFTER_RST << RSTMON_B_SF_SHIFT(RSTMON_ORIG)),
+			(u32)RSTMON_SF_AFTER_RST << RSTMON_B_SF_SHIFT(RSTMON_ORIG));
+	KUNIT_EXPECT_EQ(test, rstmon_conn_update(c, RSTMON_ORIG, &seg, t) &
+			(RSTMON_SF_AFTER_RST << RSTMON_B_SF_SHIFT(RSTMON_ORIG)), 0U);
+	/* A segment that changes nothing in the word writes nothing. */
+	KUNIT_EXPECT_EQ(test, rstmon_conn_update(c, RSTMON_ORIG, &seg, t), 0U);
+}
+
+/*
+ * A one-sided entry (only one side ever spoke) lives 300 s after its
+ * last segment, not the 4 hours of an established connection.
+ */
+static void rstmon_conn_test_one_sided_expiry(struct kunit *test)
+{
+	const unsigned long now = 0x40000000UL;
+	struct rstmon_conn *kept, *gone, *est;
+	struct rstmon_tc tc;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(33000);
+	gone = rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 1, 10,
+			      now - RSTMON_ONE_SIDED_TIMEOUT * HZ - 1);
+	rstmon_tc_init(&tc, test, AF_INET);
+	tc.port[RSTMON_ORIG] = htons(33001);
+	kept = rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 1, 10,
+			      now - RSTMON_ONE_SIDED_TIMEOUT * HZ);
+	est = rstmon_test_aged(test, 33002, RSTMON_ST_ESTABLISHED, now - 3600 * HZ,
+			       now - 3600 * HZ);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(gone), RSTMON_ST_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, rstmon_conn_evictable(gone));
+	KUNIT_EXPECT_FALSE(test, rstmon_conn_evictable(est));
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), 1U);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup_port(test, 33000));
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup_port(test, 33001), kept);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup_port(test, 33002), est);
+}
+
+/*
+ * A namespace's share (netns_max_conns): at it, a new connection evicts
+ * one of the namespace's own evictable entries near its bucket or goes
+ * untracked as netns_full; a CPU whose search failed does not search again
+ * in the same jiffy.
+ */
+static void rstmon_conn_test_netns_limit(struct kunit *test)
+{
+	enum rstmon_conn_err err = 0;
+	struct rstmon_seg nseg, vseg;
+	struct rstmon_conn *c;
+	bool evicted = false;
+	unsigned int nb;
+	int side = -1;
+
+	rstmon_params.netns_max_conns = 2;
+	rstmon_test_fill_established(test, 2);
+	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
+	nb = rstmon_bucket(&init_net, &nseg);
+	KUNIT_EXPECT_NULL(test, rstmon_test_create(&nseg, &side, &err, &evicted));
+	KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_NETNS_FULL);
+	KUNIT_EXPECT_FALSE(test, evicted);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 2U);
+	KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 2U);
+
+	/* One two-sided entry and one spoofed (one-sided) near the new one. */
+	rstmon_test_fill_established(test, 1);
+	rstmon_test_tuple(&vseg, 2, 1024, RSTMON_TEST_ACK);
+	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, (nb + 3) & rstmon_hash_mask));
+	rstmon_test_add(test, &vseg);
+	/* This CPU failed a search in this jiffy (above): it does not search. */
+	this_cpu_write(rstmon_evict_failed, jiffies);
+	err = 0;
+	KUNIT_EXPECT_NULL(test, rstmon_test_create(&nseg, &side, &err, &evicted));
+	KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_NETNS_FULL);
+	KUNIT_EXPECT_NOT_NULL(test, rstmon_test_lookup(&vseg));
+	/* The next jiffy it does, and the spoofed entry goes. */
+	rstmon_test_evict_reset();
+	c = rstmon_test_create(&nseg, &side, &err, &evicted);
+	KUNIT_EXPECT_NOT_NULL(test, c);
+	KUNIT_EXPECT_TRUE(test, evicted);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&vseg));
+	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 2U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 2);
 }
 
 /* max_conns=0 scales to memory like nf_conntrack, within 1024..262144. */
@@ -1541,6 +1827,10 @@ static struct kunit_case rstmon_conn_cases[] = {
 	KUNIT_CASE(rstmon_conn_test_syn_timeout),
 	KUNIT_CASE(rstmon_conn_test_gc_worker),
 	KUNIT_CASE(rstmon_conn_test_tuple_reuse),
+	KUNIT_CASE(rstmon_conn_test_race),
+	KUNIT_CASE(rstmon_conn_test_after_rst_once),
+	KUNIT_CASE(rstmon_conn_test_one_sided_expiry),
+	KUNIT_CASE(rstmon_conn_test_netns_limit),
 	KUNIT_CASE(rstmon_conn_test_size),
 	KUNIT_CASE(rstmon_conn_test_find_miss_side),
 	KUNIT_CASE(rstmon_conn_test_net_del_flushes),
@@ -1553,6 +1843,7 @@ static struct kunit_case rstmon_conn_cases[] = {
 static struct kunit_suite rstmon_conn_suite = {
 	.name = "rstmon_conn",
 	.suite_init = rstmon_test_table_init,
+	.init = rstmon_test_case_init,
 	.suite_exit = rstmon_test_table_exit,
 	.exit = rstmon_test_case_exit,
 	.test_cases = rstmon_conn_cases,
@@ -1724,7 +2015,7 @@ static void rstmon_sc_midstream_acks(struct rstmon_tc *tc, u32 now)
 {
 	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ / 10);
 	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ / 10);
-	KUNIT_ASSERT_EQ(tc->test, tc->c->flags, RSTMON_CF_MIDSTREAM);
+	KUNIT_ASSERT_EQ(tc->test, rstmon_conn_cflags(tc->c), RSTMON_CF_MIDSTREAM);
 }
 
 /**
@@ -2563,7 +2854,7 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 	rstmon_tc_init(&tc, test, AF_INET6);
 	rstmon_sc_data(&tc, now);
 	tc.c->hist[RSTMON_ORIG].first = now - 5 * HZ;
-	tc.c->sflags[RSTMON_RESP] |= RSTMON_SF_RST;
+	rstmon_test_set_sflags(tc.c, RSTMON_RESP, RSTMON_SF_RST);
 	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
 	rst.payload = 8;
 	rstmon_ctx(&x, &rstmon_test_in, now);
@@ -2590,13 +2881,13 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 	rstmon_expect_counts(test, &ev, 200, 100, 2, 3);
 
 	/* FIN times: the sender's 3 s before the RST, then the receiver's. */
-	tc.c->sflags[RSTMON_RESP] |= RSTMON_SF_FIN;
+	rstmon_test_set_sflags(tc.c, RSTMON_RESP, RSTMON_SF_FIN);
 	tc.c->hist[RSTMON_RESP].fin = now - 3 * HZ;
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	KUNIT_EXPECT_EQ(test, ev.fin, 1);
 	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[0], 3000U);
 	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[1], 0U);
-	tc.c->sflags[RSTMON_ORIG] |= RSTMON_SF_FIN;
+	rstmon_test_set_sflags(tc.c, RSTMON_ORIG, RSTMON_SF_FIN);
 	tc.c->hist[RSTMON_ORIG].fin = now - HZ / 2;
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	KUNIT_EXPECT_EQ(test, ev.fin, 3);
@@ -2671,6 +2962,7 @@ static struct kunit_case rstmon_classify_cases[] = {
 static struct kunit_suite rstmon_classify_suite = {
 	.name = "rstmon_classify",
 	.suite_init = rstmon_test_table_init,
+	.init = rstmon_test_case_init,
 	.suite_exit = rstmon_test_table_exit,
 	.exit = rstmon_test_case_exit,
 	.test_cases = rstmon_classify_cases,

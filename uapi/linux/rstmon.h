@@ -366,7 +366,8 @@ enum rstmon_attr {
  * @RSTMON_CTR_MALFORMED: segments whose headers could not be parsed
  * @RSTMON_CTR_FRAGMENTS: TCP fragments without a whole TCP header
  * @RSTMON_CTR_UNTRACKED: new connections not tracked (table full)
- * @RSTMON_CTR_EVICTED: half-open entries evicted to make room
+ * @RSTMON_CTR_EVICTED: entries evicted to make room (half-open, one-sided
+ *	or RST-closed ones)
  * @RSTMON_CTR_NOMEM: entries that could not be allocated
  * @RSTMON_CTR_RST_UNTRACKED: RSTs of connections not in the table
  * @RSTMON_CTR_AMENDED: events amended by later evidence
@@ -377,6 +378,8 @@ enum rstmon_attr {
  * @RSTMON_CTR_NAT: RSTs of translated connections
  * @RSTMON_CTR_OVERWRITTEN: events overwritten in the ring before being read
  * @RSTMON_CTR_NOTIFY_DROPPED: notifications not sent (rate limit or memory)
+ * @RSTMON_CTR_NETNS_FULL: new connections not tracked because the namespace
+ *	held its share of the table (the netns_max_conns module parameter)
  * @__RSTMON_CTR_MAX: number of counters
  */
 enum rstmon_counter {
@@ -404,6 +407,7 @@ enum rstmon_counter {
 	RSTMON_CTR_NAT,
 	RSTMON_CTR_OVERWRITTEN,
 	RSTMON_CTR_NOTIFY_DROPPED,
+	RSTMON_CTR_NETNS_FULL,
 	__RSTMON_CTR_MAX
 };
 
