@@ -26,11 +26,13 @@
  * closed.  An entry both sides have spoken on and that is not closed is
  * never evicted.  The search is a lockless walk of the connection's own
  * and the next few buckets; the bucket lock is taken only when a victim
- * was found, and a CPU whose search failed does not search again within
- * the same jiffy: when the table is full of real connections, each
- * further new one costs a counter, not a lock.  An RST never creates an
- * entry.  One-sided entries live RSTMON_ONE_SIDED_TIMEOUT after their
- * last segment, not the hours of an established connection.
+ * was found, and a namespace whose search failed does not search again
+ * within the same jiffy: when the table is full of real connections, each
+ * further new one costs a counter, not a lock.  That pause is the
+ * namespace's own: another namespace's failures never stop its search.
+ * An RST never creates an entry.  One-sided entries live
+ * RSTMON_ONE_SIDED_TIMEOUT after their last segment, not the hours of an
+ * established connection.
  *
  * The concurrency contract of an entry (Documentation/rstmon.rst has it
  * as a table).  Segments of one connection reach the hooks on several CPUs
@@ -117,8 +119,6 @@ static struct delayed_work rstmon_gc_work;
  */
 static DEFINE_XARRAY(rstmon_nets);
 static unsigned int rstmon_gc_cursor;
-/* jiffies of this CPU's last eviction search that found nothing */
-static DEFINE_PER_CPU(unsigned long, rstmon_evict_failed);
 
 /*
  * Seconds an entry lives after its last segment, by state; half-open ones
@@ -306,18 +306,20 @@ bool rstmon_conn_evictable(const struct rstmon_conn *c)
 
 /*
  * The table, or namespace @net_id's share of it (@net_id non-zero), is
- * full: evict one evictable entry (of @net_id when given) near @bucket.
- * The buckets are searched under RCU without their locks; the victim's
- * bucket lock is taken only to unlink it.  A CPU whose search failed
- * skips searching for the rest of the jiffy.
+ * full for a new connection of @rn's namespace: evict one evictable entry
+ * (of @net_id when given) near @bucket.  The buckets are searched under
+ * RCU without their locks; the victim's bucket lock is taken only to
+ * unlink it.  When a search of @rn's finds nothing, @rn's new connections
+ * do not search again for the rest of the jiffy: a flood costs its own
+ * namespace a counter per segment, and nobody else anything.
  * Context: RCU read side.
  */
-static bool rstmon_conn_evict(unsigned int bucket, u32 net_id)
+static bool rstmon_conn_evict(struct rstmon_net *rn, unsigned int bucket, u32 net_id)
 {
 	unsigned long now = jiffies;
 	unsigned int i;
 
-	if (this_cpu_read(rstmon_evict_failed) == now)
+	if (READ_ONCE(rn->evict_failed) == now)
 		return false;
 	for (i = 0; i < RSTMON_EVICT_BUCKETS; i++) {
 		unsigned int b = (bucket + i) & rstmon_hash_mask;
@@ -349,7 +351,7 @@ static bool rstmon_conn_evict(unsigned int bucket, u32 net_id)
 		}
 		spin_unlock_bh(lock);
 	}
-	this_cpu_write(rstmon_evict_failed, now);
+	WRITE_ONCE(rn->evict_failed, now);
 	return false;
 }
 
@@ -428,14 +430,14 @@ struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg 
 
 	*evicted = false;
 	if (atomic_read(&rn->conns) >= netns_max) {
-		if (!rstmon_conn_evict(b, net->ns.inum)) {
+		if (!rstmon_conn_evict(rn, b, net->ns.inum)) {
 			*err = RSTMON_CONN_NETNS_FULL;
 			return NULL;
 		}
 		*evicted = true;
 	}
 	if (atomic_read(&rstmon_nr) >= rstmon_max) {
-		if (!rstmon_conn_evict(b, 0)) {
+		if (!rstmon_conn_evict(rn, b, 0)) {
 			*err = RSTMON_CONN_FULL;
 			return NULL;
 		}

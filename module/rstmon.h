@@ -125,6 +125,10 @@ struct rstmon_stats {
  *	module parameter's)
  * @notify_rate: notifications per second allowed
  * @families: RSTMON_FAM_* tracked here
+ * @evict_failed: jiffies of the last search for an entry to evict, made
+ *	for a new connection of this namespace, that found none; until the
+ *	next jiffy its new connections do not search (READ_ONCE/WRITE_ONCE:
+ *	a stale value costs one search more or less)
  * @cgstats: RSTs by the cgroup of the local socket
  * @alive: set (release) once the namespace's init has completed, cleared
  *	in its pre_exit; see rstmon_pernet_live()
@@ -141,6 +145,7 @@ struct rstmon_net {
 	unsigned int notify_n;
 	unsigned int idle_threshold;
 	unsigned int notify_rate;
+	unsigned long evict_failed;
 	u8 families;
 	bool alive;
 	struct rstmon_cgstats cgstats;

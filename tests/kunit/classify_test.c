@@ -199,15 +199,12 @@ static void rstmon_test_table_exit(struct kunit_suite *suite)
 }
 
 /*
- * Forget every CPU's failed eviction search: each case starts as if none
+ * Forget the last failed eviction search: each case starts as if none
  * happened in this jiffy.
  */
 static void rstmon_test_evict_reset(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		per_cpu(rstmon_evict_failed, cpu) = jiffies - 1;
+	rstmon_pernet(&init_net)->evict_failed = jiffies - 1;
 }
 
 static int rstmon_test_case_init(struct kunit *test)
@@ -1609,8 +1606,8 @@ static void rstmon_conn_test_one_sided_expiry(struct kunit *test)
 /*
  * A namespace's share (netns_max_conns): at it, a new connection evicts
  * one of the namespace's own evictable entries near its bucket or goes
- * untracked as netns_full; a CPU whose search failed does not search again
- * in the same jiffy.
+ * untracked as netns_full; a namespace whose search failed does not search
+ * again in the same jiffy.
  */
 static void rstmon_conn_test_netns_limit(struct kunit *test)
 {
@@ -1636,8 +1633,8 @@ static void rstmon_conn_test_netns_limit(struct kunit *test)
 	rstmon_test_tuple(&vseg, 2, 1024, RSTMON_TEST_ACK);
 	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, (nb + 3) & rstmon_hash_mask));
 	rstmon_test_add(test, &vseg);
-	/* This CPU failed a search in this jiffy (above): it does not search. */
-	this_cpu_write(rstmon_evict_failed, jiffies);
+	/* A search failed in this jiffy (above): the namespace does not search. */
+	rstmon_pernet(&init_net)->evict_failed = jiffies;
 	err = 0;
 	KUNIT_EXPECT_NULL(test, rstmon_test_create(&nseg, &side, &err, &evicted));
 	KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_NETNS_FULL);

@@ -8,6 +8,9 @@
                             N SYNs to DST:PORT, each from a random source
                             address in the network NET (e.g. 100.64.0.0/10)
                             and a random port
+  flood.py ack DST N NET PORT
+                            the same with ACKs: segments of connections
+                            that never were (picked up mid-stream)
 DST and NET may be IPv6 (e.g. fd00:1::2, fd64::/64).
 Prints the number sent.  Only between the test's own namespaces.
 """
@@ -61,7 +64,7 @@ def main():
     probe.connect((dst, 9))
     me = probe.getsockname()[0]
     sent = 0
-    if mode == "syn":
+    if mode in ("syn", "ack"):
         net = ipaddress.ip_network(sys.argv[4])
         base, bits, dport = int(net.network_address), net.max_prefixlen - net.prefixlen, int(sys.argv[5])
     for i in range(n):
@@ -71,7 +74,8 @@ def main():
         else:
             src = str(type(net.network_address)(base + random.getrandbits(bits)))
             sport = random.randrange(1024, 65536)
-            pkt = ip(src, dst, tcp(src, dst, sport, dport, random.getrandbits(32), 0x02))
+            flags = 0x02 if mode == "syn" else 0x10
+            pkt = ip(src, dst, tcp(src, dst, sport, dport, random.getrandbits(32), flags))
         s.sendto(pkt, (dst, 0))
         sent += 1
     print(sent)
