@@ -567,6 +567,9 @@ static const struct {
 		"Events overwritten in the ring before being read.", false },
 	[RSTMON_CTR_NOTIFY_DROPPED] = { "notify_dropped",
 		"Event notifications not sent (rate limit or memory).", false },
+	[RSTMON_CTR_RST_UNLOGGED] = { "rst_unlogged",
+		"RSTs of connections not in the table, counted but not logged (untracked_rst_rate).",
+		false },
 };
 
 static unsigned long long ctr(const struct rm_status *st, int c)
@@ -591,9 +594,10 @@ void rm_print_stats_text(FILE *f, const struct rm_status *st, bool all)
 	fprintf(f, "table untracked=%llu evicted=%llu nomem=%llu\n",
 		ctr(st, RSTMON_CTR_UNTRACKED), ctr(st, RSTMON_CTR_EVICTED),
 		ctr(st, RSTMON_CTR_NOMEM));
-	fprintf(f, "events logged=%llu overwritten=%llu amended=%llu notify_dropped=%llu\n",
+	fprintf(f, "events logged=%llu overwritten=%llu amended=%llu notify_dropped=%llu rst_unlogged=%llu\n",
 		(unsigned long long)st->events_logged, ctr(st, RSTMON_CTR_OVERWRITTEN),
-		ctr(st, RSTMON_CTR_AMENDED), ctr(st, RSTMON_CTR_NOTIFY_DROPPED));
+		ctr(st, RSTMON_CTR_AMENDED), ctr(st, RSTMON_CTR_NOTIFY_DROPPED),
+		ctr(st, RSTMON_CTR_RST_UNLOGGED));
 	by_dir_text(f, st, "segments", RSTMON_CTR_SEG_IN);
 	by_dir_text(f, st, "rst ipv4", RSTMON_CTR_RST4_IN);
 	by_dir_text(f, st, "rst ipv6", RSTMON_CTR_RST6_IN);

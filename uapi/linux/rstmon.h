@@ -377,6 +377,9 @@ enum rstmon_attr {
  * @RSTMON_CTR_NAT: RSTs of translated connections
  * @RSTMON_CTR_OVERWRITTEN: events overwritten in the ring before being read
  * @RSTMON_CTR_NOTIFY_DROPPED: notifications not sent (rate limit or memory)
+ * @RSTMON_CTR_RST_UNLOGGED: RSTs of connections not in the table that were
+ *	counted but not classified or logged (past the module parameter
+ *	untracked_rst_rate, per second and CPU)
  * @__RSTMON_CTR_MAX: number of counters
  */
 enum rstmon_counter {
@@ -404,6 +407,7 @@ enum rstmon_counter {
 	RSTMON_CTR_NAT,
 	RSTMON_CTR_OVERWRITTEN,
 	RSTMON_CTR_NOTIFY_DROPPED,
+	RSTMON_CTR_RST_UNLOGGED,
 	__RSTMON_CTR_MAX
 };
 
