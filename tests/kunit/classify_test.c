@@ -3256,9 +3256,9 @@ static void rstmon_ring_test_untracked_rate(struct kunit *test)
 	struct rstmon_net *a = rstmon_test_rn_stats(test), *b = rstmon_test_rn_stats(test);
 	unsigned int i, ok_a = 0, ok_b = 0, ok0 = 0;
 	unsigned long t0, t1;
+	void *old = (void *)(unsigned long)rstmon_untracked_rst_rate;
 
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rstmon_test_rate_restore,
-			(void *)(unsigned long)rstmon_untracked_rst_rate), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rstmon_test_rate_restore, old), 0);
 	WRITE_ONCE(rstmon_untracked_rst_rate, 5);
 	preempt_disable();
 	t0 = jiffies;
