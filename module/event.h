@@ -111,13 +111,31 @@ struct rstmon_event {
 	u8 has_uid;
 };
 
+/*
+ * The ring's bounds, in events: no critical section of its lock copies or
+ * scans more than RSTMON_RING_CHUNK events (a resize copies in chunks of
+ * that many, dropping the lock between them), and an injection amendment
+ * looks at the RSTMON_RING_AMEND_SCAN most recent events of the namespace.
+ */
+#define RSTMON_RING_CHUNK	256U
+#define RSTMON_RING_AMEND_SCAN	512U
+
+/* untracked_rst_rate: default and range (RSTs per second, CPU, namespace) */
+#define RSTMON_UNTRACKED_RST_RATE_DEFAULT	1000U
+#define RSTMON_UNTRACKED_RST_RATE_MAX		1000000U
+
 /**
  * struct rstmon_ring - the most recent events of a namespace.
- * @lock: serialises writers and readers' copies
+ * @lock: serialises writers and readers' copies; taken with BH disabled
  * @size: slots in @ev
  * @next_id: id of the next event (ids start at 1)
  * @first: no event before this id is kept (a resize dropped them)
  * @ev: the slots; event id N lives in slot N % @size
+ * @rs_ev: while a resize copies: the new slots (NULL otherwise)
+ * @rs_size: slots in @rs_ev
+ * @rs_from: oldest id the resize keeps
+ * @rs_to: events @rs_from up to this id are in @rs_ev already; an
+ *	amendment of one of them is made in both
  */
 struct rstmon_ring {
 	spinlock_t lock;	/* writers, and readers' copies */
@@ -125,6 +143,10 @@ struct rstmon_ring {
 	u64 next_id;
 	u64 first;
 	struct rstmon_event *ev;
+	struct rstmon_event *rs_ev;
+	u32 rs_size;
+	u64 rs_from;
+	u64 rs_to;
 };
 
 int rstmon_ring_init(struct rstmon_ring *r, u32 size);
@@ -138,5 +160,8 @@ bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event
 bool rstmon_ring_amend_burst(struct rstmon_ring *r, const struct rstmon_event *key);
 bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,
 			       u8 kreason, bool (*agrees)(u8 kreason, u8 cause));
+
+extern unsigned int rstmon_untracked_rst_rate;
+bool rstmon_untracked_rst_allowed(struct rstmon_net *rn);
 
 #endif /* _RSTMON_EVENT_H */

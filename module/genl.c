@@ -61,6 +61,7 @@ static const u8 rstmon_stat_ctr[RSTMON_STAT_NR] = {
 	[RSTMON_STAT_NAT] = RSTMON_CTR_NAT,
 	[RSTMON_STAT_NOTIFY_DROPPED] = RSTMON_CTR_NOTIFY_DROPPED,
 	[RSTMON_STAT_NETNS_FULL] = RSTMON_CTR_NETNS_FULL,
+	[RSTMON_STAT_RST_UNLOGGED] = RSTMON_CTR_RST_UNLOGGED,
 };
 
 static int rstmon_put_addr(struct sk_buff *skb, int type, u8 family,

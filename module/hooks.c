@@ -140,6 +140,12 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	struct rstmon_conn snap;
 	struct rstmon_event ev;
 
+	if (!c)
+		rstmon_count(rn, RSTMON_STAT_RST_UNTRACKED);
+	if (!c && !rstmon_untracked_rst_allowed(rn)) {
+		rstmon_count(rn, RSTMON_STAT_RST_UNLOGGED);
+		return;
+	}
 	if (dir == RSTMON_DIR_OUT) {
 		rstmon_local_origin(skb, state, &x);
 		x.kreason = rstmon_kreason_take(skb, seg);
@@ -178,8 +184,6 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	rstmon_cgstats_add(&rn->cgstats, ev.cgroup_id);
 	ev.tstamp = ktime_get_real_ns();
 	rstmon_count_cause(rn, dir, ev.cause);
-	if (!c)
-		rstmon_count(rn, RSTMON_STAT_RST_UNTRACKED);
 	rstmon_ring_add(&rn->ring, &ev);
 	rstmon_genl_notify(state->net, &ev);
 

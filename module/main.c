@@ -113,6 +113,37 @@ module_param_cb(netns_max_conns, &rstmon_param_netns_max_ops, &rstmon_params.net
 		0644);
 MODULE_PARM_DESC(netns_max_conns, "Connections one namespace may have tracked (0 = half of max_conns, the default; up to max_conns; writable)");
 
+/*
+ * untracked_rst_rate: RSTs of connections not in the table logged per
+ * second, CPU and namespace (0: all); the rest are only counted
+ * (rst_unlogged).  Writable; a value out of range is refused.
+ */
+static int rstmon_param_rate_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int err = kstrtouint(val, 0, &v);
+
+	if (err) {
+		pr_err("%s=%s is not a number of RSTs per second\n", kp->name, val);
+		return err;
+	}
+	if (v > RSTMON_UNTRACKED_RST_RATE_MAX) {
+		pr_err("%s=%u is out of range: it must be 0 (no limit) or 1..%u\n", kp->name, v,
+		       RSTMON_UNTRACKED_RST_RATE_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops rstmon_param_rate_ops = {
+	.set = rstmon_param_rate_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(untracked_rst_rate, &rstmon_param_rate_ops, &rstmon_untracked_rst_rate, 0644);
+MODULE_PARM_DESC(untracked_rst_rate, "RSTs of untracked connections logged per second, CPU and namespace; the rest are counted (0 = no limit; 0..1000000, default 1000; writable)");
+
 static int __init rstmon_check_param(const char *name, unsigned int val,
 				     unsigned int min, unsigned int max,
 				     bool zero_ok)

@@ -67,11 +67,12 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 		   rstmon_stat_sum(rn, RSTMON_STAT_EVICTED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_NOMEM),
 		   rstmon_stat_sum(rn, RSTMON_STAT_NETNS_FULL));
-	seq_printf(m, "events logged=%llu ring=%u overwritten=%llu amended=%llu idle_threshold=%u notify_dropped=%llu\n",
+	seq_printf(m, "events logged=%llu ring=%u overwritten=%llu amended=%llu idle_threshold=%u notify_dropped=%llu rst_unlogged=%llu\n",
 		   logged, READ_ONCE(rn->ring.size), rstmon_ring_oldest(&rn->ring) - 1,
 		   rstmon_stat_sum(rn, RSTMON_STAT_AMENDED),
 		   rstmon_idle_threshold(rn),
-		   rstmon_stat_sum(rn, RSTMON_STAT_NOTIFY_DROPPED));
+		   rstmon_stat_sum(rn, RSTMON_STAT_NOTIFY_DROPPED),
+		   rstmon_stat_sum(rn, RSTMON_STAT_RST_UNLOGGED));
 	seq_printf(m, "config ipv4=%d ipv6=%d notify_rate=%u\n",
 		   !!(READ_ONCE(rn->families) & RSTMON_FAM_IPV4),
 		   !!(READ_ONCE(rn->families) & RSTMON_FAM_IPV6), READ_ONCE(rn->notify_rate));

@@ -65,6 +65,9 @@
  *	memory)
  * @RSTMON_STAT_NETNS_FULL: new connections not tracked: the namespace
  *	held netns_max_conns entries and none of its own was evictable
+ * @RSTMON_STAT_RST_UNLOGGED: RSTs of connections not in the table counted
+ *	but neither classified nor logged: past untracked_rst_rate on their
+ *	CPU (see rstmon_untracked_rst_allowed())
  * @RSTMON_STAT_NR: number of counters
  *
  * The SEG and RST counters are indexed as base + direction, see
@@ -93,6 +96,7 @@ enum rstmon_stat {
 	RSTMON_STAT_NAT,
 	RSTMON_STAT_NOTIFY_DROPPED,
 	RSTMON_STAT_NETNS_FULL,
+	RSTMON_STAT_RST_UNLOGGED,
 	RSTMON_STAT_NR
 };
 
@@ -102,6 +106,9 @@ enum rstmon_stat {
  * @cause: RSTs by direction and cause
  * @syncp: on 32-bit, makes a reader on another CPU retry while the owning
  *	CPU writes one of the u64s (two words there); empty on 64-bit
+ * @untracked_start: jiffies at which this CPU's current second of logged
+ *	untracked RSTs began (rstmon_untracked_rst_allowed())
+ * @untracked_n: untracked RSTs logged by this CPU in that second
  *
  * Written only by the owning CPU, with rstmon_count() and
  * rstmon_count_cause(); readers sum all CPUs with rstmon_stat_sum() and
@@ -111,6 +118,8 @@ struct rstmon_stats {
 	u64 c[RSTMON_STAT_NR];
 	u64 cause[__RSTMON_DIR_MAX][__RSTMON_CAUSE_MAX];
 	struct u64_stats_sync syncp;
+	unsigned long untracked_start;
+	unsigned int untracked_n;
 };
 
 /**

@@ -568,7 +568,11 @@ static const struct {
 	[RSTMON_CTR_NOTIFY_DROPPED] = { "notify_dropped",
 		"Event notifications not sent (rate limit or memory).", false },
 	[RSTMON_CTR_NETNS_FULL] = { "netns_full",
-		"New connections not tracked because the namespace held its share of the table (netns_max_conns).", false },
+		"New connections not tracked: the namespace held its share of the table (netns_max_conns).",
+		false },
+	[RSTMON_CTR_RST_UNLOGGED] = { "rst_unlogged",
+		"RSTs of connections not in the table, counted but not logged (untracked_rst_rate).",
+		false },
 };
 
 static unsigned long long ctr(const struct rm_status *st, int c)
@@ -593,9 +597,10 @@ void rm_print_stats_text(FILE *f, const struct rm_status *st, bool all)
 	fprintf(f, "table untracked=%llu evicted=%llu nomem=%llu netns_full=%llu\n",
 		ctr(st, RSTMON_CTR_UNTRACKED), ctr(st, RSTMON_CTR_EVICTED),
 		ctr(st, RSTMON_CTR_NOMEM), ctr(st, RSTMON_CTR_NETNS_FULL));
-	fprintf(f, "events logged=%llu overwritten=%llu amended=%llu notify_dropped=%llu\n",
+	fprintf(f, "events logged=%llu overwritten=%llu amended=%llu notify_dropped=%llu rst_unlogged=%llu\n",
 		(unsigned long long)st->events_logged, ctr(st, RSTMON_CTR_OVERWRITTEN),
-		ctr(st, RSTMON_CTR_AMENDED), ctr(st, RSTMON_CTR_NOTIFY_DROPPED));
+		ctr(st, RSTMON_CTR_AMENDED), ctr(st, RSTMON_CTR_NOTIFY_DROPPED),
+		ctr(st, RSTMON_CTR_RST_UNLOGGED));
 	by_dir_text(f, st, "segments", RSTMON_CTR_SEG_IN);
 	by_dir_text(f, st, "rst ipv4", RSTMON_CTR_RST4_IN);
 	by_dir_text(f, st, "rst ipv6", RSTMON_CTR_RST6_IN);

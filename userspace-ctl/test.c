@@ -817,6 +817,7 @@ static void status_example(struct rm_status *st)
 	st->ctr[RSTMON_CTR_RST6_FWD] = 5;
 	st->ctr[RSTMON_CTR_MALFORMED] = 9;
 	st->ctr[RSTMON_CTR_NOTIFY_DROPPED] = 11;
+	st->ctr[RSTMON_CTR_RST_UNLOGGED] = 12;
 	st->cause[RSTMON_CAUSE_REFUSED][RSTMON_DIR_OUT] = 1;
 	st->cause[RSTMON_CAUSE_LINGER_ABORT][RSTMON_DIR_OUT] = 1;
 	st->cause[RSTMON_CAUSE_INJECTED][RSTMON_DIR_FWD] = 5;
@@ -847,7 +848,7 @@ static void test_status_format(void)
 	CAPTURE(s, rm_print_stats_text(f, &st, false));
 	expect_str("format: stats text skips all-zero causes", s,
 		   "table untracked=0 evicted=0 nomem=0 netns_full=0\n"
-		   "events logged=2 overwritten=0 amended=0 notify_dropped=11\n"
+		   "events logged=2 overwritten=0 amended=0 notify_dropped=11 rst_unlogged=12\n"
 		   "segments in=14 out=15 fwd=0\n"
 		   "rst ipv4 in=0 out=2 fwd=0\n"
 		   "rst ipv6 in=0 out=0 fwd=5\n"
@@ -871,7 +872,8 @@ static void test_status_format(void)
 	CAPTURE(s, rm_print_stats_json(f, &st));
 	result(!strncmp(s, "{\"events_logged\":2,\"counters\":{\"segments_in\":14,\"segments_out\":15,"
 			"\"segments_fwd\":0,\"rst_ipv4_in\":0,\"rst_ipv4_out\":2,", 100) &&
-	       strstr(s, ",\"malformed\":9,") && strstr(s, ",\"notify_dropped\":11,\"netns_full\":0},") &&
+	       strstr(s, ",\"malformed\":9,") &&
+	       strstr(s, ",\"notify_dropped\":11,\"netns_full\":0,\"rst_unlogged\":12},") &&
 	       strstr(s, "\"causes\":{\"unknown\":{\"in\":0,\"out\":0,\"fwd\":0},"
 			 "\"refused\":{\"in\":0,\"out\":1,\"fwd\":0},") &&
 	       strstr(s, "\"injected\":{\"in\":0,\"out\":0,\"fwd\":5}}}\n"),
@@ -971,6 +973,7 @@ static void test_metrics(void)
 		"rstmon_resets_total{cause=\"injected\",dir=\"fwd\"} 5\n",
 		"# TYPE rstmon_malformed_total counter\nrstmon_malformed_total 9\n",
 		"rstmon_notify_dropped_total 11\n",
+		"rstmon_rst_unlogged_total 12\n",
 		"rstmon_overwritten_total 0\n",
 		"rstmon_kernel_disagrees_total 0\n",
 		"rstmon_rst_untracked_total 0\n",

@@ -3267,6 +3267,306 @@ static void rstmon_ring_test_amend_gone(struct kunit *test)
 	}
 }
 
+/* Add events @from..@to, each from 192.0.2.@host port 40000 + its number. */
+static void rstmon_test_add_range(struct rstmon_ring *r, u32 from, u32 to, u8 host)
+{
+	struct rstmon_event ev;
+	u32 i;
+
+	for (i = from; i <= to; i++) {
+		rstmon_test_event(&ev, i, host, 40000 + (i & 0x3fff), RSTMON_DIR_IN);
+		rstmon_ring_add(r, &ev);
+	}
+}
+
+/*
+ * Finish a resize begun with rstmon_ring_resize_begin(), @n events added
+ * by "writers" between two steps; at most 64 steps, then one catching up.
+ * Return: the steps taken.
+ */
+static unsigned int rstmon_test_resize_finish(struct kunit *test, struct rstmon_ring *r,
+					      u32 *next, u32 n)
+{
+	struct rstmon_event *old;
+	unsigned int steps;
+
+	for (steps = 1; !(old = rstmon_ring_resize_step(r, steps > 64)); steps++) {
+		KUNIT_ASSERT_LE(test, steps, 65U);
+		rstmon_test_add_range(r, *next, *next + n - 1, 1);
+		*next += n;
+	}
+	kvfree(old);
+	KUNIT_EXPECT_NULL(test, r->rs_ev);
+	return steps;
+}
+
+/*
+ * A resize copies RSTMON_RING_CHUNK events at a time with the lock
+ * dropped between chunks; what writers log meanwhile is copied too and
+ * ids go on.  Growing: all kept.  Writers overwriting events before they
+ * were copied: those are gone (oldest moves past them), never a hole.
+ */
+static void rstmon_ring_test_resize_chunks(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 1024);
+	struct rstmon_event ev;
+	unsigned int steps;
+	u32 next;
+
+	rstmon_test_add_range(r, 1, 1000, 1);
+	KUNIT_ASSERT_EQ(test, rstmon_ring_resize_begin(r, 2048), 0);
+	KUNIT_EXPECT_NULL(test, rstmon_ring_resize_step(r, false));
+	KUNIT_EXPECT_EQ(test, r->rs_to, 1ULL + RSTMON_RING_CHUNK);
+	KUNIT_EXPECT_EQ(test, r->size, 1024U);
+	next = 1001;
+	steps = rstmon_test_resize_finish(test, r, &next, 10);
+	/* 1000 + 10 per step, 256 per chunk: it catches up in 3 more. */
+	KUNIT_EXPECT_EQ(test, steps, 3U);
+	KUNIT_EXPECT_EQ(test, r->size, 2048U);
+	rstmon_ring_expect_range(test, r, 1, next - 1);
+	rstmon_test_event(&ev, next, 1, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_EQ(test, rstmon_ring_add(r, &ev), (u64)next);
+
+	/* 2048 slots, 1021 events: shrink to 512 with 500 logged after one chunk. */
+	next++;
+	KUNIT_ASSERT_EQ(test, rstmon_ring_resize_begin(r, 512), 0);
+	KUNIT_EXPECT_EQ(test, r->rs_from, 1ULL);
+	KUNIT_EXPECT_NULL(test, rstmon_ring_resize_step(r, false));
+	/* The newest 512 that fit: 1022 - 512 = 510 on. */
+	KUNIT_EXPECT_EQ(test, r->rs_from, 510ULL);
+	KUNIT_EXPECT_EQ(test, r->rs_to, 510ULL + RSTMON_RING_CHUNK);
+	rstmon_test_add_range(r, next, next + 499, 1);
+	next += 500;
+	rstmon_test_resize_finish(test, r, &next, 0);
+	KUNIT_EXPECT_EQ(test, r->size, 512U);
+	rstmon_ring_expect_range(test, r, next - 512, next - 1);
+
+	/* Writers overwrite the old ring's events before they are copied. */
+	KUNIT_ASSERT_EQ(test, rstmon_ring_resize_begin(r, 4096), 0);
+	KUNIT_EXPECT_NULL(test, rstmon_ring_resize_step(r, false));
+	rstmon_test_add_range(r, next, next + 599, 1);
+	next += 600;
+	rstmon_test_resize_finish(test, r, &next, 0);
+	KUNIT_EXPECT_EQ(test, r->size, 4096U);
+	rstmon_ring_expect_range(test, r, next - 512, next - 1);
+}
+
+/*
+ * Writers faster than the copy: after enough chunks the resize keeps the
+ * newest chunk and ends.
+ */
+static void rstmon_ring_test_resize_catch_up(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 1024);
+	unsigned int steps;
+	u32 next = 1025;
+
+	rstmon_test_add_range(r, 1, 1024, 1);
+	KUNIT_ASSERT_EQ(test, rstmon_ring_resize_begin(r, 2048), 0);
+	steps = rstmon_test_resize_finish(test, r, &next, 300);
+	KUNIT_EXPECT_EQ(test, steps, 65U);
+	KUNIT_EXPECT_EQ(test, r->size, 2048U);
+	rstmon_ring_expect_range(test, r, next - RSTMON_RING_CHUNK, next - 1);
+}
+
+/*
+ * An event amended between two chunks of a resize keeps its amendment
+ * when it was copied already, and gets it when it is copied later.
+ */
+static void rstmon_ring_test_resize_amend(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 1024);
+	struct rstmon_event ev, key, out;
+	u32 next = 1001;
+
+	rstmon_test_add_range(r, 1, 1000, 2);
+	/* Overwrite two slots with events of other tuples. */
+	rstmon_test_event(&ev, 0, 7, 50000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 0, 8, 50000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+	next += 2;
+	KUNIT_ASSERT_EQ(test, rstmon_ring_resize_begin(r, 300), 0);
+	/* Keeps 703..1002: the first chunk copies 703..958, with 1001. */
+	KUNIT_EXPECT_NULL(test, rstmon_ring_resize_step(r, false));
+	KUNIT_EXPECT_EQ(test, r->rs_from, 703ULL);
+	KUNIT_EXPECT_EQ(test, r->rs_to, 959ULL);
+	/* 1001 is not copied yet; amend the copied 900 and, later, 1001. */
+	rstmon_test_event(&key, 0, 2, 40000 + 900, RSTMON_DIR_IN);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	rstmon_test_event(&key, 0, 7, 50000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	rstmon_test_resize_finish(test, r, &next, 0);
+	KUNIT_EXPECT_EQ(test, r->size, 300U);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 900, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_INJECTED);
+	KUNIT_EXPECT_TRUE(test, out.evidence & RSTMON_EV_DATA_AFTER);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 1001, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_INJECTED);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 1002, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 899, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+	KUNIT_EXPECT_EQ(test, rstmon_ring_oldest(r), 703ULL);
+}
+
+/*
+ * An injection is amended within the RSTMON_RING_AMEND_SCAN most recent
+ * events of the namespace, not beyond (a ring of 4096 keeps more).
+ */
+static void rstmon_ring_test_amend_bound(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 4096);
+	struct rstmon_event ev, key, out;
+
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_IN);
+	rstmon_test_event(&ev, 1, 1, 40000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+	rstmon_test_add_range(r, 2, RSTMON_RING_AMEND_SCAN, 2);
+	/* The 512th most recent: found. */
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 1, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_INJECTED);
+
+	rstmon_test_event(&ev, 0, 1, 40000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);	/* id 513 */
+	rstmon_test_add_range(r, 514, 513 + RSTMON_RING_AMEND_SCAN, 2);
+	/* Now 513 is one past the bound: not amended, though still kept. */
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 513, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_UNREAD_DATA);
+}
+
+/* The scan walks the slots down across the ring's end to its oldest event. */
+static void rstmon_ring_test_amend_wrap(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev, key, out;
+
+	rstmon_test_add_range(r, 1, 4, 2);
+	rstmon_test_event(&ev, 5, 1, 40000, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);
+	rstmon_test_add_range(r, 6, 20, 2);
+	KUNIT_EXPECT_EQ(test, rstmon_ring_oldest(r), 5ULL);
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 5, &out));
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_INJECTED);
+	rstmon_test_event(&ev, 21, 2, 40000 + 5, RSTMON_DIR_IN);
+	rstmon_ring_add(r, &ev);	/* overwrites 5 */
+	rstmon_test_event(&key, 0, 2, 40000 + 4, RSTMON_DIR_IN);
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_injected(r, &key));
+}
+
+static bool rstmon_test_irqs_off, rstmon_test_bh_on;
+
+static bool rstmon_test_agrees_ctx(u8 kreason, u8 cause)
+{
+	rstmon_test_irqs_off = irqs_disabled();
+	rstmon_test_bh_on = !softirq_count();
+	return true;
+}
+
+/*
+ * The ring lock is held with BH disabled and interrupts on: the
+ * amendment's callback runs under it.
+ */
+static void rstmon_ring_test_lock_bh(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev, key;
+
+	rstmon_test_event(&ev, 1, 1, 40000, RSTMON_DIR_OUT);
+	ev.evidence |= RSTMON_EV_SOCKET;
+	rstmon_ring_add(r, &ev);
+	key = ev;
+	rstmon_test_irqs_off = true;
+	rstmon_test_bh_on = true;
+	KUNIT_EXPECT_FALSE(test, rstmon_ring_amend_kreason(r, &key, 3, rstmon_test_agrees_ctx));
+	KUNIT_EXPECT_FALSE(test, rstmon_test_irqs_off);
+	KUNIT_EXPECT_FALSE(test, rstmon_test_bh_on);
+	KUNIT_EXPECT_FALSE(test, irqs_disabled());
+	KUNIT_EXPECT_EQ(test, softirq_count(), 0UL);
+}
+
+/* A second window: exactly @rate takes, then none until HZ later. */
+static void rstmon_ring_test_rate_window(struct kunit *test)
+{
+	unsigned long start = 0, t0 = jiffies;
+	unsigned int n = 0, i, ok;
+
+	for (ok = 0, i = 0; i < 10; i++)
+		ok += rstmon_rate_take(&start, &n, 3, t0 + i);
+	KUNIT_EXPECT_EQ(test, ok, 3U);
+	KUNIT_EXPECT_FALSE(test, rstmon_rate_take(&start, &n, 3, t0 + HZ - 1));
+	for (ok = 0, i = 0; i < 10; i++)
+		ok += rstmon_rate_take(&start, &n, 3, t0 + HZ);
+	KUNIT_EXPECT_EQ(test, ok, 3U);
+	/* A window long past (or jiffies wrapped) starts a new one. */
+	for (ok = 0, i = 0; i < 10; i++)
+		ok += rstmon_rate_take(&start, &n, 3, t0 - 5 * HZ);
+	KUNIT_EXPECT_EQ(test, ok, 3U);
+	/* Rate 1000: 1000 in a second, the 1001st refused. */
+	start = 0;
+	for (ok = 0, i = 0; i < 1500; i++)
+		ok += rstmon_rate_take(&start, &n, 1000, t0 + i % HZ);
+	KUNIT_EXPECT_EQ(test, ok, 1000U);
+}
+
+static void rstmon_test_free_stats(void *stats)
+{
+	free_percpu((struct rstmon_stats __percpu *)stats);
+}
+
+/* A namespace's state with only its per-CPU counters, freed with the case. */
+static struct rstmon_net *rstmon_test_rn_stats(struct kunit *test)
+{
+	struct rstmon_net *rn = kunit_kzalloc(test, sizeof(*rn), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, rn);
+	rn->stats = alloc_percpu(struct rstmon_stats);
+	KUNIT_ASSERT_NOT_NULL(test, rn->stats);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rstmon_test_free_stats,
+							(void __force *)rn->stats), 0);
+	return rn;
+}
+
+static void rstmon_test_rate_restore(void *old)
+{
+	WRITE_ONCE(rstmon_untracked_rst_rate, (unsigned int)(unsigned long)old);
+}
+
+/*
+ * untracked_rst_rate per CPU and namespace: 5 on this CPU in each of two
+ * namespaces (the calls take far less than the second); 0 allows all.
+ */
+static void rstmon_ring_test_untracked_rate(struct kunit *test)
+{
+	struct rstmon_net *a = rstmon_test_rn_stats(test), *b = rstmon_test_rn_stats(test);
+	unsigned int i, ok_a = 0, ok_b = 0, ok0 = 0;
+	unsigned long t0, t1;
+	void *old = (void *)(unsigned long)rstmon_untracked_rst_rate;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rstmon_test_rate_restore, old), 0);
+	WRITE_ONCE(rstmon_untracked_rst_rate, 5);
+	preempt_disable();
+	t0 = jiffies;
+	for (i = 0; i < 20; i++) {
+		ok_a += rstmon_untracked_rst_allowed(a);
+		ok_b += rstmon_untracked_rst_allowed(b);
+	}
+	t1 = jiffies;
+	preempt_enable();
+	WRITE_ONCE(rstmon_untracked_rst_rate, 0);
+	for (i = 0; i < 20; i++)
+		ok0 += rstmon_untracked_rst_allowed(a);
+	if (t1 - t0 >= HZ)
+		kunit_skip(test, "20 calls took a second or more");
+	KUNIT_EXPECT_EQ(test, ok_a, 5U);
+	KUNIT_EXPECT_EQ(test, ok_b, 5U);
+	KUNIT_EXPECT_EQ(test, ok0, 20U);
+}
+
 /* Every value has its documented name; anything else is "none". */
 static void rstmon_ring_test_names(struct kunit *test)
 {
@@ -3322,6 +3622,14 @@ static struct kunit_case rstmon_ring_cases[] = {
 	KUNIT_CASE(rstmon_ring_test_amend_gone),
 	KUNIT_CASE(rstmon_ring_test_burst),
 	KUNIT_CASE(rstmon_ring_test_names),
+	KUNIT_CASE(rstmon_ring_test_resize_chunks),
+	KUNIT_CASE(rstmon_ring_test_resize_catch_up),
+	KUNIT_CASE(rstmon_ring_test_resize_amend),
+	KUNIT_CASE(rstmon_ring_test_amend_bound),
+	KUNIT_CASE(rstmon_ring_test_amend_wrap),
+	KUNIT_CASE(rstmon_ring_test_lock_bh),
+	KUNIT_CASE(rstmon_ring_test_rate_window),
+	KUNIT_CASE(rstmon_ring_test_untracked_rate),
 	{}
 };
 

@@ -15,6 +15,9 @@
 # baseline; a connection established before both floods is still tracked
 # and its reset still classified afterwards.  Dumps taken during a flood
 # hold no entry twice; after it, /proc, the status and the dumps agree.
+# With untracked_rst_rate set, a flood from two CPUs logs at most that
+# many RSTs per second and CPU, counts the rest as rst_unlogged, and a
+# tracked connection's reset during it is still logged and classified.
 # time bound: 900
 . "$(dirname "$0")/lib.sh"
 
@@ -30,7 +33,9 @@ T_FLOOD=$((60 + N_RST / 1000 + N_SYN / 1000))
 # The connection from before the floods is held through all four.
 export RSTMON_PAUSE=$((5 * T_FLOOD + 300))
 
-modprobe -r rstmon && modprobe rstmon max_conns=$LIMIT event_ring=$RING ||
+# untracked_rst_rate=0: the first floods log every RST (counted exactly);
+# the limited flood sets it.
+modprobe -r rstmon && modprobe rstmon max_conns=$LIMIT event_ring=$RING untracked_rst_rate=0 ||
 	fail "load max_conns=$LIMIT"
 add_ns a b
 link a b 1
@@ -165,6 +170,82 @@ socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b"x", ("fd00:1::2", 9))
 wait_until 5 sh -c "ip netns exec $(ns a) ip -6 neigh show fd00:1::2 | grep -qE 'REACHABLE|STALE|DELAY|PROBE'" ||
 	fail "IPv6: a resolved b's address"
 rst_flood ipv6 fd00:1::2 "$N6_RST" "IPv6 "
+
+# --- Untracked RSTs past untracked_rst_rate -------------------------------
+UP=/sys/module/rstmon/parameters/untracked_rst_rate
+LOW=20 N_L=${RSTMON_FLOOD_RST_LIMITED:-10000} NCPU=$(nproc)
+# rst_all NS: every RST NS counted, both families, all directions.
+rst_all() {
+	report "$1" | awk '$1 == "rst" { for (i = 3; i <= NF; i++) { split($i, a, "="); s += a[2] } }
+		END { print s + 0 }'
+}
+# flood2_start N: N RSTs of no connection from a to b, from two flood.py
+# processes pinned to two CPUs (CPU 0 twice on a single-CPU guest).
+flood2_start() {
+	local i
+	F2=()
+	for i in 0 1; do
+		nsx a taskset -c $((i % NCPU)) $FLOOD rst 10.1.0.2 $(($1 / 2)) > "$W/rst2-$i" &
+		F2+=($!)
+	done
+}
+# flood2_wait RST0 N: both done and b counted the N RSTs past RST0 (rst ipv4 in).
+flood2_wait() {
+	wait "${F2[@]}"
+	wait_until $T_FLOOD sh -c "[ \"\$(ip netns exec $(ns b) cat /proc/net/rstmon | awk '\$1 == \"rst\" && \$2 == \"ipv4\"' |
+		sed 's/.* in=\([0-9]*\).*/\1/')\" -ge $(($1 + $2)) ]"
+	expect "limited flood: sent" "$(($(cat "$W/rst2-0") + $(cat "$W/rst2-1")))" "$2"
+}
+# No limit first: only measured.
+echo 0 > $UP || fail "untracked_rst_rate=0"
+in0=$(counter b "rst ipv4" in)
+t0=$(date +%s%N)
+flood2_start "$N_L"
+flood2_wait "$in0" "$N_L"
+ns_off=$(($(date +%s%N) - t0))
+
+# A tracked connection, reset while the limited flood arrives.
+serve b reply-stall 10.1.0.2 8804
+nsx a $KIT client pause 10.1.0.2 8804 "$W/q" > "$W/client-q" &
+PIDS+=($!)
+wait_until 10 test -e "$W/q.ready" || fail "limited flood: the tracked connection"
+echo $LOW > $UP || fail "untracked_rst_rate=$LOW"
+# A larger ring meanwhile: the resize copies in chunks while the hooks
+# log, and the tracked reset stays in the ring to be read.
+nsx b "$CTL" config set event-ring 4096 > /dev/null || fail "limited flood: event-ring 4096"
+in0=$(counter b "rst ipv4" in) all0=$(rst_all b) unt0=$(counter b errors rst_untracked)
+logged0=$(counter b events logged) unl0=$(counter b events rst_unlogged)
+t0=$(date +%s%N)
+flood2_start "$N_L"
+touch "$W/q.go"
+wait_until 10 sh -c "[ \"\$(ip netns exec $(ns b) ss -Htn state established '( sport = :8804 )' |
+	awk '{ print \$1 }')\" -gt 0 ]" || fail "limited flood: the client's data arrived"
+pkill -f "server reply-stall 10.1.0.2 8804"
+flood2_wait "$in0" "$N_L"
+ns_on=$(($(date +%s%N) - t0))
+wait_until 30 settled b || fail "b's counters settled after the limited flood"
+unt=$(($(counter b errors rst_untracked) - unt0))
+unl=$(($(counter b events rst_unlogged) - unl0))
+logged=$(($(counter b events logged) - logged0))
+all=$(($(rst_all b) - all0))
+bound=$(python3 -c "import math; print($LOW * (math.ceil($ns_on / 1e9) + 1) * $NCPU)")
+echo "# limited flood: $N_L RSTs in $((ns_on / 1000000)) ms on $NCPU CPUs: $((unt - unl)) logged, $unl unlogged (bound $bound)"
+expect "limited flood: every untracked RST counted, exactly" "$unt" "$N_L"
+[ $((unt - unl)) -ge 1 ] && [ $((unt - unl)) -le "$bound" ] &&
+	pass "limited flood: untracked RSTs logged within $LOW/s per CPU" ||
+	fail "limited flood: untracked RSTs logged within $LOW/s per CPU" "$((unt - unl)) logged, bound $bound"
+[ "$unl" -gt 0 ] && pass "limited flood: the rest counted as rst_unlogged ($unl)" ||
+	fail "limited flood: the rest counted as rst_unlogged" "$unl"
+expect "limited flood: logged + rst_unlogged = every RST" "$((logged + unl))" "$all"
+expect "limited flood: netlink rst_unlogged = /proc" \
+	"$(nsx b "$CTL" -j stats | json 'd["counters"]["rst_unlogged"]')" "$(counter b events rst_unlogged)"
+expect_event "limited flood: the tracked reset during it classified" b 8804 out local unread-data
+nsx b "$CTL" config set event-ring $RING > /dev/null || fail "limited flood: event-ring back to $RING"
+expect "limited flood: the ring back at $RING" "$(counter b events ring)" $RING
+agree "after the limited flood" b
+python3 -c "print('# measured: untracked RST flood from 2 senders on %d CPU(s), wall time per RST (senders included): '
+	'no limit %.1f us, untracked_rst_rate=%d %.1f us; ring-lock acquisitions avoided: %d (rst_unlogged)'
+	% ($NCPU, $ns_off / 1e3 / $N_L, $LOW, $ns_on / 1e3 / $N_L, $unl))"
 
 # --- SYN flood ------------------------------------------------------------
 # syn_flood DST N NET PORT LABEL: random sources of NET to a listening

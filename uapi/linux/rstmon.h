@@ -380,6 +380,9 @@ enum rstmon_attr {
  * @RSTMON_CTR_NOTIFY_DROPPED: notifications not sent (rate limit or memory)
  * @RSTMON_CTR_NETNS_FULL: new connections not tracked because the namespace
  *	held its share of the table (the netns_max_conns module parameter)
+ * @RSTMON_CTR_RST_UNLOGGED: RSTs of connections not in the table that were
+ *	counted but not classified or logged (past the module parameter
+ *	untracked_rst_rate, per second and CPU)
  * @__RSTMON_CTR_MAX: number of counters
  */
 enum rstmon_counter {
@@ -408,6 +411,7 @@ enum rstmon_counter {
 	RSTMON_CTR_OVERWRITTEN,
 	RSTMON_CTR_NOTIFY_DROPPED,
 	RSTMON_CTR_NETNS_FULL,
+	RSTMON_CTR_RST_UNLOGGED,
 	__RSTMON_CTR_MAX
 };
 
