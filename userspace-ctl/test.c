@@ -2554,6 +2554,56 @@ static void test_parse_new_filters(void)
 	       err);
 }
 
+/* A why paragraph: its time first; the silence always. */
+static void test_why_time(void)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL, *s;
+	struct rm_event ev;
+	regex_t re;
+
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	event_attr(&ev);
+	ev.idle_ms = 1500;
+	CAPTURE(s, rm_print_why_text(f, &ev, NULL));
+	result(!strncmp(s, "2025-11-21T13:43:20.123456+01:00 Event 2: the RST from", 54),
+	       "why: the paragraph starts with its time, ISO 8601 with the zone", "%s", s);
+	result(strstr(s, "the sender was silent for 1.500 s before the RST") != NULL,
+	       "why: the silence shown for a linger-abort too", "%s", s);
+	free(s);
+	ev.segs_sender = 0;
+	CAPTURE(s, rm_print_why_text(f, &ev, NULL));
+	result(strstr(s, "the sender was silent for 1.500 s before the RST (it had sent nothing since the connection was first seen)") != NULL,
+	       "why: the silence of a sender that sent nothing", "%s", s);
+	free(s);
+	ev.state = RM_ST_UNTRACKED;
+	CAPTURE(s, rm_print_why_text(f, &ev, NULL));
+	result(strstr(s, "the silence before the RST is not known (the connection was not tracked)") != NULL,
+	       "why: an untracked connection's silence is not known", "%s", s);
+	free(s);
+	CAPTURE(s, rm_print_why_json(f, &ev, NULL));
+	result(strstr(s, ",\"time_iso\":\"2025-11-21T13:43:20.123456+01:00\",\"explanation\":\"Event 2:") != NULL &&
+	       !strchr(s, '\n'), "why -j: time_iso before the explanation", "%s", s);
+	free(s);
+	regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}[+-][0-9]{2}:[0-9]{2} Event ",
+		REG_EXTENDED | REG_NOSUB);
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	CAPTURE(s, rm_print_why_text(f, &ev, NULL));
+	result(!regexec(&re, s, 0, NULL, 0) && !strncmp(s, "2025-11-21T12:43:20.123456+00:00 ", 33),
+	       "why: the time in UTC, +00:00", "%s", s);
+	free(s);
+	regfree(&re);
+	if (saved) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("TZ");
+	}
+	tzset();
+}
+
 /* The binary: a usage error is its reason and one usage line. */
 static void test_binary_usage(const char *bin)
 {
@@ -2656,6 +2706,7 @@ int main(int argc, char **argv)
 	test_event_filters();
 	test_conn_filters();
 	test_parse_new_filters();
+	test_why_time();
 	if (argc > 1)
 		test_binary_usage(argv[1]);
 	test_nl_extack();
