@@ -205,7 +205,13 @@ static void evidence_words(struct sbuf *s, const struct rm_event *ev)
 
 	put(s, " Evidence: the sender had sent %u bytes and the receiver %u", ev->bytes_sender,
 	    ev->bytes_receiver);
-	if (ev->evidence & RSTMON_EV_IDLE || ev->cause == RSTMON_CAUSE_IDLE_TIMEOUT)
+	/* The silence, always: a timeout on the path shows in it. */
+	if (ev->state == RM_ST_UNTRACKED)
+		put(s, "; the silence before the RST is not known (the connection was not tracked)");
+	else if (!ev->segs_sender)
+		put(s, "; the sender was silent for %u.%03u s before the RST (it had sent nothing since the connection was first seen)",
+		    ev->idle_ms / 1000, ev->idle_ms % 1000);
+	else
 		put(s, "; the sender was silent for %u.%03u s before the RST", ev->idle_ms / 1000,
 		    ev->idle_ms % 1000);
 	if (ev->fin_sender)
@@ -277,20 +283,26 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 
 void rm_print_why_text(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)
 {
-	char buf[2048];
+	char buf[2048], t[64];
 
+	/* Its wall-clock time first, to line it up with the applications' logs. */
+	rm_format_time(t, sizeof(t), ev->time_ns);
 	rm_why_explain(buf, sizeof(buf), ev, x);
-	fprintf(f, "%s What to do: %s\n\n", buf, rm_advice_for(ev->cause, ev->sender)->advice);
+	fprintf(f, "%s %s What to do: %s\n\n", t, buf,
+		rm_advice_for(ev->cause, ev->sender)->advice);
 }
 
 void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)
 {
-	char buf[2048];
+	char buf[2048], t[64];
 	bool first = true;
 
 	rm_why_explain(buf, sizeof(buf), ev, x);
 	fputc('{', f);
 	rm_print_event_json_fields(f, ev, &first);
+	rm_format_time(t, sizeof(t), ev->time_ns);
+	rm_json_key(f, &first, "time_iso");
+	rm_json_str(f, t);
 	rm_json_key(f, &first, "explanation");
 	rm_json_str(f, buf);
 	rm_json_key(f, &first, "advice");

@@ -12,20 +12,33 @@
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rstmonctl.h"
 
 #define MAX_POS 16
 
 #define FILTER_HELP \
+		"  --src ADDR[/PREFIX]  the RST's source address is in ADDR/PREFIX\n" \
+		"  --dst ADDR[/PREFIX]  its destination address\n" \
+		"  --sport PORT   its source port (1..65535)\n" \
+		"  --dport PORT   its destination port\n" \
+		"  --port PORT    either port (or the local or listening port of the\n" \
+		"                 socket it hit)\n" \
+		"  --sender NAME  who sent it: unknown, local, firewall, peer, middlebox\n" \
+		"  --dir DIR      how it went: in, out, fwd\n" \
+		"  --cause CAUSE  its cause (rstmonctl advice lists them)\n" \
+		"  --since TIME   logged at TIME or later: 30s, 10m, 2h, 1d (that long\n" \
+		"                 ago), 2026-12-07T01:02:03Z, 2026-12-07T02:02+01:00,\n" \
+		"                 2026-12-07 (local midnight; no zone: local time)\n" \
+		"  --until TIME   logged at TIME or earlier\n" \
 		"  --cgroup PATH  the local socket's cgroup is PATH or below it\n" \
-		"  --port PORT    the local or listening port (either port of a\n" \
-		"                 forwarded connection) is PORT (1..65535)\n"
+		"--sender, --dir and --cause take a comma-separated list (any of them).\n"
 
 static const char *const usages[] = {
 	[RM_CMD_NONE] =
 		"usage: rstmonctl [-j|--json] [-n|--netns NAME] COMMAND [ARGS]\n"
-		"       rstmonctl -h|--help\n"
+		"       rstmonctl -h|--help | -V|--version\n"
 		"       rstmonctl COMMAND --help\n"
 		"\n"
 		"commands:\n"
@@ -33,8 +46,7 @@ static const char *const usages[] = {
 		"  stats [-a|--all]              counters and RSTs by cause and direction\n"
 		"  events [--from ID] [FILTER]   the namespace's recent events\n"
 		"  watch [FILTER]                print each new event as it happens\n"
-		"  why [FILTER] [--cause CAUSE] [--last N]\n"
-		"                                the recent resets explained, with advice\n"
+		"  why [FILTER] [--last N]       the recent resets explained, with advice\n"
 		"  config get                    the namespace's settings\n"
 		"  config set KEY VALUE...       change them, all or none: idle-threshold N,\n"
 		"                                event-ring N, ipv4 on|off, ipv6 on|off,\n"
@@ -43,16 +55,19 @@ static const char *const usages[] = {
 		"  cgroups                       RSTs by cgroup\n"
 		"  advice                        the advice table, as the documentation has it\n"
 		"  conns [--addr ADDR] [--port PORT] [--state STATE] [--dir DIR]\n"
+		"        [--src ADDR[/PREFIX]] [--dst ADDR[/PREFIX]] [--sport PORT] [--dport PORT]\n"
 		"                                the tracked connections\n"
-		"  reset                         zero the namespace's counters\n"
+		"  reset-stats                   zero the namespace's counters\n"
 		"\n"
-		"FILTER: --cgroup PATH (that cgroup or below), --port PORT (local or\n"
-		"listening port; either port of a forwarded connection)\n"
+		"FILTER, all of which must match: --src/--dst ADDR[/PREFIX], --sport/--dport\n"
+		"PORT, --port PORT (either end), --sender NAME, --dir DIR, --cause CAUSE,\n"
+		"--since/--until TIME (10m, 2h, 1d ago; ISO 8601), --cgroup PATH\n"
 		"\n"
 		"options:\n"
 		"  -j, --json          JSON output (read commands)\n"
 		"  -n, --netns NAME    act in network namespace NAME (/run/netns/NAME)\n"
-		"  -h, --help          this help\n",
+		"  -h, --help          this help\n"
+		"  -V, --version       rstmonctl's version\n",
 	[RM_CMD_STATUS] =
 		"usage: rstmonctl [-j] [-n NAME] status\n"
 		"Print the module version, the network namespace's inode number, the\n"
@@ -64,28 +79,30 @@ static const char *const usages[] = {
 		"direction; causes without any RST are left out unless -a is given.\n"
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_EVENTS] =
-		"usage: rstmonctl [-j] [-n NAME] events [--from ID] [--cgroup PATH] [--port PORT]\n"
+		"usage: rstmonctl [-j] [-n NAME] events [--from ID] [FILTER]...\n"
 		"Print the namespace's recent events, oldest first, one per line, as\n"
 		"/proc/net/rstmon does (-j: one JSON object per line).  --from ID\n"
 		"begins at event ID.  Filters, all of which must match:\n"
 		FILTER_HELP
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_WATCH] =
-		"usage: rstmonctl [-j] [-n NAME] watch [--cgroup PATH] [--port PORT]\n"
+		"usage: rstmonctl [-j] [-n NAME] watch [FILTER]...\n"
 		"Print each new event of the namespace as it is logged, until\n"
 		"interrupted (SIGINT, SIGTERM); the filters are those of events.  A\n"
 		"notification carries no cgroup path: rstmonctl looks the cgroup id up\n"
-		"under the cgroup2 mount.  Needs CAP_NET_ADMIN.\n",
-	[RM_CMD_WHY] =
-		"usage: rstmonctl [-j] [-n NAME] why [--cgroup PATH] [--port PORT] [--cause CAUSE]\n"
-		"                                   [--last N]\n"
-		"Explain the namespace's recent resets in plain words, one paragraph\n"
-		"each: the connection, who reset it, why, how sure, who was hit, and\n"
-		"what to do about it (-j: a JSON array of the events with their\n"
-		"\"explanation\" and \"advice\").  Filters, all of which must match:\n"
+		"under the cgroup2 mount.  Filters, all of which must match:\n"
 		FILTER_HELP
-		"  --cause CAUSE  the cause (rstmonctl advice lists them)\n"
+		"Needs CAP_NET_ADMIN.\n",
+	[RM_CMD_WHY] =
+		"usage: rstmonctl [-j] [-n NAME] why [FILTER]... [--last N]\n"
+		"Explain the namespace's recent resets in plain words, one paragraph\n"
+		"each, starting with its time (ISO 8601, local, with the zone): the\n"
+		"connection, who reset it, why, how long the sender was silent, how\n"
+		"sure, who was hit, and what to do about it (-j: a JSON array of the\n"
+		"events with their \"time_iso\", \"explanation\" and \"advice\").\n"
 		"  --last N       the last N matching events (1..65536; default 10)\n"
+		"Filters, all of which must match:\n"
+		FILTER_HELP
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CGROUPS] =
 		"usage: rstmonctl [-j] [-n NAME] cgroups\n"
@@ -119,21 +136,26 @@ static const char *const usages[] = {
 		"the N cgroups with the most (1..1000; default 10), then one \"other\".\n"
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONNS] =
-		"usage: rstmonctl [-j] [-n NAME] conns [--addr ADDR] [--port PORT] [--state STATE]\n"
-		"                                      [--dir DIR]\n"
+		"usage: rstmonctl [-j] [-n NAME] conns [FILTER]...\n"
 		"Print the namespace's tracked connections, one per line (-j: one JSON\n"
-		"object per line).  Filters, all of which must match:\n"
+		"object per line).  FILTERs, all of which must match:\n"
 		"  --addr ADDR    an IPv4 or IPv6 address at either end\n"
 		"  --port PORT    a port (1..65535) at either end\n"
+		"  --src ADDR[/PREFIX]  the client's address (it sent the SYN) is in it\n"
+		"  --dst ADDR[/PREFIX]  the server's address is in it\n"
+		"  --sport PORT   the client's port\n"
+		"  --dport PORT   the server's port\n"
 		"  --state STATE  syn-sent, syn-recv, established, fin-wait, closing\n"
 		"                 or closed\n"
 		"  --dir DIR      how its first segment was seen: in (opened by a remote\n"
-		"                 client), out (opened by this host) or fwd (forwarded)\n"
+		"                 client), out (opened by this host) or fwd (forwarded);\n"
+		"                 a comma-separated list: any of them\n"
 		"Needs CAP_NET_ADMIN.\n",
-	[RM_CMD_RESET] =
-		"usage: rstmonctl [-n NAME] reset\n"
+	[RM_CMD_RESET_STATS] =
+		"usage: rstmonctl [-n NAME] reset-stats\n"
 		"Zero the namespace's counters (those of stats, status and metrics);\n"
-		"the events and the connection table stay.  Needs CAP_NET_ADMIN.\n",
+		"the events and the connection table stay.  \"reset\" is its old,\n"
+		"deprecated name.  Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONFIG] =
 		"usage: rstmonctl [-j] [-n NAME] config get\n"
 		"       rstmonctl [-n NAME] config set KEY VALUE [KEY VALUE]...\n",
@@ -144,6 +166,17 @@ void rm_usage(FILE *f, enum rm_cmd cmd)
 	if ((unsigned int)cmd >= sizeof(usages) / sizeof(usages[0]) || !usages[cmd])
 		cmd = RM_CMD_NONE;
 	fputs(usages[cmd], f);
+}
+
+void rm_usage_line(FILE *f, enum rm_cmd cmd)
+{
+	const char *u, *nl;
+
+	if ((unsigned int)cmd >= sizeof(usages) / sizeof(usages[0]) || !usages[cmd])
+		cmd = RM_CMD_NONE;
+	u = usages[cmd];
+	nl = strchr(u, '\n');
+	fprintf(f, "%.*s\n", (int)(nl ? nl - u : (long)strlen(u)), u);
 }
 
 bool rm_parse_uint(const char *s, uint64_t max, uint64_t *v)
@@ -197,36 +230,290 @@ static int count(const char *opt, const char *v, uint32_t def, uint32_t max, uin
 	return 0;
 }
 
-/* The commands that read events and take --cgroup and --port. */
-static bool filtered(enum rm_cmd cmd)
-{
-	return cmd == RM_CMD_EVENTS || cmd == RM_CMD_WATCH || cmd == RM_CMD_WHY;
-}
-
 static bool valid_netns_name(const char *s)
 {
 	return *s && strlen(s) < 256 && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
 }
 
-/*
- * An option with a value (conns --addr, --port, --state, --dir; --cgroup,
- * --cause, --last, --top; or the same with "=VALUE"): where its value goes, with *@v set to the "=VALUE" part
- * (NULL when the value is the next argument); NULL when @a is none.
- */
-static const char **conns_filter(const char *a, const char **v, const char **addr,
-				 const char **port, const char **state, const char **dir,
-				 const char **const more[4])
+/* ----------------------------------------------------------- filters */
+
+bool rm_parse_prefix(const char *s, struct rm_prefix *p)
 {
-	static const char *const names[] = { "--addr", "--port", "--state", "--dir",
-					     "--cgroup", "--cause", "--last", "--top" };
-	const char **dsts[] = { addr, port, state, dir, more[0], more[1], more[2], more[3] };
+	char a[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	uint64_t len;
+
+	memset(p, 0, sizeof(*p));
+	if (!n || n >= sizeof(a))
+		return false;
+	memcpy(a, s, n);
+	a[n] = '\0';
+	if (inet_pton(AF_INET, a, p->addr) == 1)
+		p->family = AF_INET;
+	else if (inet_pton(AF_INET6, a, p->addr) == 1)
+		p->family = AF_INET6;
+	else
+		return false;
+	len = p->family == AF_INET ? 32 : 128;
+	if (slash && !rm_parse_uint(slash + 1, len, &len)) {
+		p->family = 0;
+		return false;
+	}
+	p->len = len;
+	return true;
+}
+
+bool rm_prefix_match(const struct rm_prefix *p, uint8_t family, const uint8_t *addr)
+{
+	unsigned int bytes = p->len / 8, bits = p->len % 8;
+
+	if (p->family != family)
+		return false;
+	if (memcmp(p->addr, addr, bytes))
+		return false;
+	return !bits || !((p->addr[bytes] ^ addr[bytes]) & (uint8_t)(0xff00 >> bits));
+}
+
+/* Exactly @n decimal digits at *@p into *@v; *@p moves past them. */
+static bool digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return false;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return true;
+}
+
+/* Days from 1970-01-01 to @y-@m-@d (proleptic Gregorian; H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int64_t)era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* Up to 9 digits of a fraction of a second at *@p, as ns; at least one. */
+static bool fraction(const char **p, uint64_t *ns)
+{
+	uint64_t scale = 100000000;
+	const char *q = *p;
+
+	*ns = 0;
+	if (*q < '0' || *q > '9')
+		return false;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (!scale)
+			return false;
+		*ns += (uint64_t)(*q - '0') * scale;
+		scale /= 10;
+	}
+	*p = q;
+	return true;
+}
+
+/* ISO 8601 (see rm_parse_time()) into seconds and ns. */
+static bool parse_iso(const char *p, int64_t *secs, uint64_t *ns)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, zh, zm = 0, sign = 0;
+
+	*ns = 0;
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+	    !digits(&p, 2, &d))
+		return false;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return false;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || h > 23 || mi > 59)
+			return false;
+		if (*p == ':') {
+			p++;
+			if (!digits(&p, 2, &sec) || sec > 60)
+				return false;
+			if ((*p == '.' || *p == ',') && (p++, !fraction(&p, ns)))
+				return false;
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+			sign = 1;
+			zh = 0;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p++ == '-' ? -1 : 1;
+			if (!digits(&p, 2, &zh) || zh > 23)
+				return false;
+			if (*p == ':' && (p++, !digits(&p, 2, &zm) || zm > 59))
+				return false;
+			else if (*p && (!digits(&p, 2, &zm) || zm > 59))
+				return false;
+		}
+	}
+	if (*p)
+		return false;
+	if (sign) {
+		*secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+			sign * (zh * 3600 + zm * 60);
+	} else {
+		struct tm tm;
+		time_t t;
+
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = sec;
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+		if (t == (time_t)-1)
+			return false;
+		*secs = t;
+	}
+	return *secs >= 0;
+}
+
+bool rm_parse_time(const char *s, uint64_t now_ns, uint64_t *out)
+{
+	const uint64_t max_secs = UINT64_MAX / 1000000000ULL - 1;
+	uint64_t ago = 0, ns;
+	const char *p = s;
+	int64_t secs;
+
+	if (!strcmp(s, "now")) {
+		*out = now_ns;
+		return true;
+	}
+	if (s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+	    s[2] <= '9' && s[3] >= '0' && s[3] <= '9' && s[4] == '-') {
+		if (!parse_iso(s, &secs, &ns))
+			return false;
+		*out = (uint64_t)secs * 1000000000ULL + ns;
+		return true;
+	}
+	if (*p == '@') {
+		uint64_t v = 0;
+
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			v = v * 10 + (*p - '0');
+			if (v > max_secs)
+				return false;
+		}
+		if (p == s + 1)
+			return false;
+		ns = 0;
+		if (*p == '.' && (p++, !fraction(&p, &ns)))
+			return false;
+		if (*p)
+			return false;
+		*out = v * 1000000000ULL + ns;
+		return true;
+	}
+	/* Relative: [-]N UNIT [N UNIT]... */
+	if (*p == '-')
+		p++;
+	if (!*p)
+		return false;
+	while (*p) {
+		uint64_t v = 0, unit;
+
+		if (*p < '0' || *p > '9')
+			return false;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			v = v * 10 + (*p - '0');
+			if (v > max_secs)
+				return false;
+		}
+		switch (*p++) {
+		case 's':
+			unit = 1;
+			break;
+		case 'm':
+			unit = 60;
+			break;
+		case 'h':
+			unit = 3600;
+			break;
+		case 'd':
+			unit = 86400;
+			break;
+		case 'w':
+			unit = 7 * 86400;
+			break;
+		default:
+			return false;
+		}
+		if (v > (max_secs - ago) / unit)
+			return false;
+		ago += v * unit;
+	}
+	if (ago * 1000000000ULL > now_ns)
+		return false;
+	*out = now_ns - ago * 1000000000ULL;
+	return true;
+}
+
+bool rm_parse_names(const char *s, const char *const *table, unsigned int n, uint32_t *mask,
+		    char *bad, size_t badlen)
+{
+	const char *p = s;
+
+	*mask = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		unsigned int i;
+
+		for (i = 0; i < n; i++)
+			if (table[i] && strlen(table[i]) == len && !strncmp(p, table[i], len))
+				break;
+		if (i == n || !len) {
+			if (bad && badlen)
+				snprintf(bad, badlen, "%.*s", (int)len, p);
+			*mask = 0;
+			return false;
+		}
+		*mask |= 1U << i;
+		if (!p[len])
+			return true;
+		p += len + 1;
+	}
+}
+
+void rm_name_list(char *buf, size_t len, const char *const *table, unsigned int n)
+{
+	size_t off = 0;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(a, names[i]) || (*v = long_value(a, names[i])))
-			return dsts[i];
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		int w;
+
+		if (!table[i] || off >= len)
+			continue;
+		w = snprintf(buf + off, len - off, "%s%s", off ? ", " : "", table[i]);
+		if (w > 0)
+			off += w;
 	}
-	return NULL;
 }
 
 /* The keys of config set, indexed by &enum rm_setting. */
@@ -303,100 +590,199 @@ static int parse_settings(const char *const *pos, int n, struct rm_opts *o, char
 	return 0;
 }
 
+/* The options with a value, in the order their errors are reported. */
+enum value_opt {
+	V_FROM, V_ADDR, V_STATE, V_PORT, V_SRC, V_DST, V_SPORT, V_DPORT, V_DIR, V_SENDER,
+	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_MAX
+};
+
+#define C(x) (1U << RM_CMD_##x)
+#define EVENT_CMDS (C(EVENTS) | C(WATCH) | C(WHY))
+
+static const struct {
+	const char *name;
+	unsigned int cmds;	/* the commands that take it: C(x) bits */
+	const char *where;	/* their names, for the error */
+} value_opts[V_MAX] = {
+	[V_FROM] = { "--from", C(EVENTS), "events" },
+	[V_ADDR] = { "--addr", C(CONNS), "conns" },
+	[V_STATE] = { "--state", C(CONNS), "conns" },
+	[V_PORT] = { "--port", EVENT_CMDS | C(CONNS), "conns, events, watch and why" },
+	[V_SRC] = { "--src", EVENT_CMDS | C(CONNS), "conns, events, watch and why" },
+	[V_DST] = { "--dst", EVENT_CMDS | C(CONNS), "conns, events, watch and why" },
+	[V_SPORT] = { "--sport", EVENT_CMDS | C(CONNS), "conns, events, watch and why" },
+	[V_DPORT] = { "--dport", EVENT_CMDS | C(CONNS), "conns, events, watch and why" },
+	[V_DIR] = { "--dir", EVENT_CMDS | C(CONNS), "conns, events, watch and why" },
+	[V_SENDER] = { "--sender", EVENT_CMDS, "events, watch and why" },
+	[V_CAUSE] = { "--cause", EVENT_CMDS, "events, watch and why" },
+	[V_SINCE] = { "--since", EVENT_CMDS, "events, watch and why" },
+	[V_UNTIL] = { "--until", EVENT_CMDS, "events, watch and why" },
+	[V_CGROUP] = { "--cgroup", EVENT_CMDS, "events, watch and why" },
+	[V_LAST] = { "--last", C(WHY), "why" },
+	[V_TOP] = { "--top", C(METRICS), "metrics" },
+};
+
+/* The command words, "reset" the deprecated name of reset-stats. */
+static const struct {
+	const char *word;
+	enum rm_cmd cmd;
+} commands[] = {
+	{ "status", RM_CMD_STATUS }, { "stats", RM_CMD_STATS }, { "events", RM_CMD_EVENTS },
+	{ "watch", RM_CMD_WATCH }, { "metrics", RM_CMD_METRICS }, { "conns", RM_CMD_CONNS },
+	{ "reset-stats", RM_CMD_RESET_STATS }, { "reset", RM_CMD_RESET_STATS },
+	{ "why", RM_CMD_WHY }, { "cgroups", RM_CMD_CGROUPS }, { "advice", RM_CMD_ADVICE },
+	{ "config", RM_CMD_CONFIG },
+};
+
+static int port_value(const char *v, uint16_t *out, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (!rm_parse_uint(v, 65535, &n) || !n)
+		return bad(err, errlen, "invalid port '%s': a number 1..65535", v);
+	*out = n;
+	return 0;
+}
+
+static int prefix_value(const char *opt, const char *v, struct rm_prefix *p, char *err,
+			size_t errlen)
+{
+	if (!rm_parse_prefix(v, p))
+		return bad(err, errlen, "invalid %s '%s': an IPv4 or IPv6 address, with /PREFIX or without",
+			   opt, v);
+	return 0;
+}
+
+/* --sender, --dir, --cause: names of @table into *@mask. */
+static int names_value(const char *what, const char *v, const char *const *table,
+		       unsigned int n, uint32_t *mask, char *err, size_t errlen)
+{
+	char list[512], one[64];
+
+	if (rm_parse_names(v, table, n, mask, one, sizeof(one)))
+		return 0;
+	rm_name_list(list, sizeof(list), table, n);
+	return bad(err, errlen, "invalid %s '%s' (%s)", what, one, list);
+}
+
+static int time_value(const char *opt, const char *v, uint64_t now, uint64_t *out, char *err,
+		      size_t errlen)
+{
+	if (rm_parse_time(v, now, out))
+		return 0;
+	return bad(err, errlen, "invalid %s '%s': a time such as 30s, 10m, 2h, 1d (that long ago), 2026-12-07T01:02:03Z, 2026-12-07T02:02:03+01:00 or 2026-12-07",
+		   opt, v);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, size_t errlen)
 {
-	const char *pos[MAX_POS], *from = NULL, *v = NULL;
-	const char *addr = NULL, *port = NULL, *state = NULL, *dir = NULL, **dst;
-	const char *cgroup = NULL, *cause = NULL, *last = NULL, *top = NULL;
-	const char **const more[4] = { &cgroup, &cause, &last, &top };
+	const char *pos[MAX_POS], *val[V_MAX] = { NULL };
 	bool opts_done = false, all = false;
-	int npos = 0, i;
-	uint64_t n;
+	int npos = 0, i, first_err = 0;
+	unsigned int k;
 
 	memset(o, 0, sizeof(*o));
 	if (errlen)
 		err[0] = '\0';
+	/*
+	 * An error in the options is kept until the command is known: its
+	 * usage line is the one to print.
+	 */
+#define OPT_ERR(...) do { if (!first_err) first_err = bad(err, errlen, __VA_ARGS__); } while (0)
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v = NULL;
 
-		v = NULL;
 		if (opts_done || a[0] != '-' || !a[1]) {
 			if (npos == MAX_POS)
-				return bad(err, errlen, "too many arguments");
-			pos[npos++] = a;
-		} else if (!strcmp(a, "--")) {
+				OPT_ERR("too many arguments");
+			else
+				pos[npos++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
 			opts_done = true;
-		} else if (is_opt(a, "-h", "--help")) {
+			continue;
+		}
+		if (is_opt(a, "-h", "--help")) {
 			o->help = true;
-		} else if (is_opt(a, "-j", "--json")) {
+			continue;
+		}
+		if (is_opt(a, "-V", "--version")) {
+			o->version = true;
+			continue;
+		}
+		if (is_opt(a, "-j", "--json")) {
 			o->json = true;
-		} else if (is_opt(a, "-a", "--all")) {
+			continue;
+		}
+		if (is_opt(a, "-a", "--all")) {
 			all = true;
-		} else if (is_opt(a, "-n", "--netns") || (v = long_value(a, "--netns"))) {
-			if (a[1] != '-' || !strcmp(a, "--netns")) {
-				if (i + 1 >= argc)
-					return bad(err, errlen, "%s needs a namespace name", a);
+			continue;
+		}
+		if (is_opt(a, "-n", "--netns") || (v = long_value(a, "--netns"))) {
+			if (!v) {
+				if (i + 1 >= argc) {
+					OPT_ERR("%s needs a namespace name", a);
+					continue;
+				}
 				v = argv[++i];
 			}
 			if (!valid_netns_name(v))
-				return bad(err, errlen, "invalid namespace name '%s'", v);
+				OPT_ERR("invalid namespace name '%s'", v);
 			o->netns = v;
-		} else if (!strcmp(a, "--from") || (v = long_value(a, "--from"))) {
-			if (!strcmp(a, "--from")) {
-				if (i + 1 >= argc)
-					return bad(err, errlen, "--from needs an event id");
-				v = argv[++i];
-			}
-			from = v;
-		} else if ((dst = conns_filter(a, &v, &addr, &port, &state, &dir, more))) {
-			if (!v) {
-				if (i + 1 >= argc)
-					return bad(err, errlen, "%s needs a value", a);
-				v = argv[++i];
-			}
-			*dst = v;
-		} else {
-			return bad(err, errlen, "unknown option '%s'", a);
+			continue;
 		}
+		for (k = 0; k < V_MAX; k++)
+			if (!strcmp(a, value_opts[k].name) || (v = long_value(a, value_opts[k].name)))
+				break;
+		if (k == V_MAX) {
+			OPT_ERR("unknown option '%s'", a);
+			continue;
+		}
+		if (!v) {
+			if (i + 1 >= argc) {
+				OPT_ERR("%s needs a value", a);
+				continue;
+			}
+			v = argv[++i];
+		}
+		val[k] = v;
 	}
+#undef OPT_ERR
 
 	if (!npos) {
-		if (o->help)
-			return 0;
-		return bad(err, errlen, "no command given");
+		if (o->help || o->version)
+			return first_err;
+		return first_err ? first_err : bad(err, errlen, "no command given");
 	}
-	if (!strcmp(pos[0], "status")) {
-		o->cmd = RM_CMD_STATUS;
-	} else if (!strcmp(pos[0], "stats")) {
-		o->cmd = RM_CMD_STATS;
-	} else if (!strcmp(pos[0], "events")) {
-		o->cmd = RM_CMD_EVENTS;
-	} else if (!strcmp(pos[0], "watch")) {
-		o->cmd = RM_CMD_WATCH;
-	} else if (!strcmp(pos[0], "metrics")) {
-		o->cmd = RM_CMD_METRICS;
-	} else if (!strcmp(pos[0], "conns")) {
-		o->cmd = RM_CMD_CONNS;
-	} else if (!strcmp(pos[0], "reset")) {
-		o->cmd = RM_CMD_RESET;
-	} else if (!strcmp(pos[0], "why")) {
-		o->cmd = RM_CMD_WHY;
-	} else if (!strcmp(pos[0], "cgroups")) {
-		o->cmd = RM_CMD_CGROUPS;
-	} else if (!strcmp(pos[0], "advice")) {
-		o->cmd = RM_CMD_ADVICE;
-	} else if (!strcmp(pos[0], "config")) {
-		o->cmd = RM_CMD_CONFIG;
+	for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (!strcmp(pos[0], commands[k].word))
+			break;
+	if (k == sizeof(commands) / sizeof(commands[0]))
+		return first_err ? first_err : bad(err, errlen, "unknown command '%s'", pos[0]);
+	o->cmd = commands[k].cmd;
+	if (!strcmp(pos[0], "reset"))
+		o->notice = "'reset' is deprecated: its name is now 'reset-stats'";
+	if (o->cmd == RM_CMD_CONFIG) {
 		if (npos >= 2 && !strcmp(pos[1], "get"))
 			o->cmd = RM_CMD_CONFIG_GET;
 		else if (npos >= 2 && !strcmp(pos[1], "set"))
 			o->cmd = RM_CMD_CONFIG_SET;
 		else if (npos >= 2)
-			return bad(err, errlen, "unknown config command '%s'", pos[1]);
-	} else {
-		return bad(err, errlen, "unknown command '%s'", pos[0]);
+			return first_err ? first_err :
+			       bad(err, errlen, "unknown config command '%s'", pos[1]);
 	}
-	if (o->help)
+	if (first_err)
+		return first_err;
+	if (o->help || o->version)
 		return 0;
 
 	switch (o->cmd) {
@@ -419,81 +805,89 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 	if (all && o->cmd != RM_CMD_STATS)
 		return bad(err, errlen, "-a/--all is an option of stats only");
 	o->all = all;
-	if (from) {
-		if (o->cmd != RM_CMD_EVENTS)
-			return bad(err, errlen, "--from is an option of events only");
-		if (!rm_parse_uint(from, UINT64_MAX, &o->from))
-			return bad(err, errlen, "invalid event id '%s'", from);
-	}
-	if ((addr || state || dir) && o->cmd != RM_CMD_CONNS)
-		return bad(err, errlen, "--%s is an option of conns only",
-			   addr ? "addr" : state ? "state" : "dir");
-	if (port && o->cmd != RM_CMD_CONNS && !filtered(o->cmd))
-		return bad(err, errlen, "--port is an option of conns, events, watch and why only");
-	if (cgroup && !filtered(o->cmd))
-		return bad(err, errlen, "--cgroup is an option of events, watch and why only");
-	if ((cause || last) && o->cmd != RM_CMD_WHY)
-		return bad(err, errlen, "--%s is an option of why only", cause ? "cause" : "last");
-	if (top && o->cmd != RM_CMD_METRICS)
-		return bad(err, errlen, "--top is an option of metrics only");
-	if (cgroup) {
-		size_t n = strlen(cgroup);
+	for (k = 0; k < V_MAX; k++)
+		if (val[k] && !(value_opts[k].cmds & (1U << o->cmd)))
+			return bad(err, errlen, "%s is an option of %s only", value_opts[k].name,
+				   value_opts[k].where);
 
-		while (n > 1 && cgroup[n - 1] == '/')
-			n--;
-		if (cgroup[0] != '/' || n >= sizeof(o->filter_cgroup))
+	if (val[V_FROM] && !rm_parse_uint(val[V_FROM], UINT64_MAX, &o->from))
+		return bad(err, errlen, "invalid event id '%s'", val[V_FROM]);
+	if (val[V_CGROUP]) {
+		const char *cgroup = val[V_CGROUP];
+		size_t len = strlen(cgroup);
+
+		while (len > 1 && cgroup[len - 1] == '/')
+			len--;
+		if (cgroup[0] != '/' || len >= sizeof(o->filter_cgroup))
 			return bad(err, errlen, "invalid cgroup '%s': a path from the cgroup root, such as /system.slice",
 				   cgroup);
-		memcpy(o->filter_cgroup, cgroup, n);
-		o->filter_cgroup[n] = '\0';
+		memcpy(o->filter_cgroup, cgroup, len);
+		o->filter_cgroup[len] = '\0';
 	}
-	if (cause) {
-		int c = rm_cause_from_name(cause);
-
-		if (c < 0)
-			return bad(err, errlen, "invalid cause '%s' (rstmonctl advice lists them)", cause);
-		o->has_cause = true;
-		o->filter_cause = c;
-	}
-	if (count("--last", last, RM_WHY_LAST_DEFAULT, RM_WHY_LAST_MAX, &o->last, err, errlen) ||
-	    count("--top", top, RM_TOP_DEFAULT, RM_TOP_MAX, &o->top, err, errlen))
+	if (val[V_CAUSE] && names_value("cause", val[V_CAUSE], rstmon_cause_names,
+					RSTMON_NAMES_N(rstmon_cause_names), &o->filter_causes,
+					err, errlen))
 		return RM_EXIT_USAGE;
-	if (addr) {
-		if (inet_pton(AF_INET, addr, o->filter_addr) == 1)
+	if (val[V_SENDER] && names_value("sender", val[V_SENDER], rstmon_sender_names,
+					 RSTMON_NAMES_N(rstmon_sender_names), &o->filter_senders,
+					 err, errlen))
+		return RM_EXIT_USAGE;
+	if (val[V_DIR]) {
+		if (names_value("direction", val[V_DIR], rstmon_dir_names,
+				RSTMON_NAMES_N(rstmon_dir_names), &o->filter_dirs, err, errlen))
+			return RM_EXIT_USAGE;
+		if (!(o->filter_dirs & (o->filter_dirs - 1))) {
+			o->has_dir = true;
+			o->filter_dir = __builtin_ctz(o->filter_dirs);
+		}
+	}
+	if (count("--last", val[V_LAST], RM_WHY_LAST_DEFAULT, RM_WHY_LAST_MAX, &o->last, err,
+		  errlen) ||
+	    count("--top", val[V_TOP], RM_TOP_DEFAULT, RM_TOP_MAX, &o->top, err, errlen))
+		return RM_EXIT_USAGE;
+	if (val[V_ADDR]) {
+		if (inet_pton(AF_INET, val[V_ADDR], o->filter_addr) == 1)
 			o->filter_family = AF_INET;
-		else if (inet_pton(AF_INET6, addr, o->filter_addr) == 1)
+		else if (inet_pton(AF_INET6, val[V_ADDR], o->filter_addr) == 1)
 			o->filter_family = AF_INET6;
 		else
 			return bad(err, errlen, "invalid address '%s': an IPv4 or IPv6 address",
-				   addr);
+				   val[V_ADDR]);
 	}
-	if (port) {
-		if (!rm_parse_uint(port, 65535, &n) || !n)
-			return bad(err, errlen, "invalid port '%s': a number 1..65535", port);
-		o->filter_port = n;
+	if ((val[V_PORT] && port_value(val[V_PORT], &o->filter_port, err, errlen)) ||
+	    (val[V_SPORT] && port_value(val[V_SPORT], &o->filter_sport, err, errlen)) ||
+	    (val[V_DPORT] && port_value(val[V_DPORT], &o->filter_dport, err, errlen)) ||
+	    (val[V_SRC] && prefix_value("--src", val[V_SRC], &o->filter_src, err, errlen)) ||
+	    (val[V_DST] && prefix_value("--dst", val[V_DST], &o->filter_dst, err, errlen)))
+		return RM_EXIT_USAGE;
+	if (val[V_SINCE] || val[V_UNTIL]) {
+		uint64_t now = now_ns();
+
+		if ((val[V_SINCE] && time_value("--since", val[V_SINCE], now, &o->since_ns, err,
+						errlen)) ||
+		    (val[V_UNTIL] && time_value("--until", val[V_UNTIL], now, &o->until_ns, err,
+						errlen)))
+			return RM_EXIT_USAGE;
+		o->has_since = !!val[V_SINCE];
+		o->has_until = !!val[V_UNTIL];
+		if (o->has_since && o->has_until && o->since_ns > o->until_ns)
+			return bad(err, errlen, "--since '%s' is after --until '%s'", val[V_SINCE],
+				   val[V_UNTIL]);
 	}
-	if (state) {
-		int st = rm_state_from_name(state);
+	if (val[V_STATE]) {
+		int st = rm_state_from_name(val[V_STATE]);
 
 		if (st < 0)
 			return bad(err, errlen, "invalid state '%s' (syn-sent, syn-recv, established, fin-wait, closing, closed)",
-				   state);
+				   val[V_STATE]);
 		o->has_state = true;
 		o->filter_state = st;
 	}
-	if (dir) {
-		int d = rm_dir_from_name(dir);
-
-		if (d < 0)
-			return bad(err, errlen, "invalid direction '%s' (in, out, fwd)", dir);
-		o->has_dir = true;
-		o->filter_dir = d;
-	}
 	if (o->json && (o->cmd == RM_CMD_CONFIG_SET || o->cmd == RM_CMD_METRICS ||
-			o->cmd == RM_CMD_RESET || o->cmd == RM_CMD_ADVICE))
+			o->cmd == RM_CMD_RESET_STATS || o->cmd == RM_CMD_ADVICE))
 		return bad(err, errlen, "-j/--json is not an option of %s",
 			   o->cmd == RM_CMD_METRICS ? "metrics" :
-			   o->cmd == RM_CMD_RESET ? "reset" :
+			   o->cmd == RM_CMD_RESET_STATS ? "reset-stats" :
 			   o->cmd == RM_CMD_ADVICE ? "advice" : "config set");
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rstmonctl.h"
 
@@ -754,12 +755,77 @@ bool rm_event_match(const struct rm_opts *o, const struct rm_event *ev)
 
 	if (o->filter_cgroup[0] && !rm_cgroup_under(ev->cgroup, o->filter_cgroup))
 		return false;
-	if (o->has_cause && ev->cause != o->filter_cause)
+	if (o->filter_causes && !(ev->cause < 32 && o->filter_causes & (1U << ev->cause)))
 		return false;
-	if (p && ev->lport != p && ev->listen_port != p &&
-	    (ev->lport || (ev->sport != p && ev->dport != p)))
+	if (o->filter_senders && !(ev->sender < 32 && o->filter_senders & (1U << ev->sender)))
+		return false;
+	if (o->filter_dirs && !(ev->dir < 32 && o->filter_dirs & (1U << ev->dir)))
+		return false;
+	if (o->filter_src.family && !rm_prefix_match(&o->filter_src, ev->family, ev->src))
+		return false;
+	if (o->filter_dst.family && !rm_prefix_match(&o->filter_dst, ev->family, ev->dst))
+		return false;
+	if (o->filter_sport && ev->sport != o->filter_sport)
+		return false;
+	if (o->filter_dport && ev->dport != o->filter_dport)
+		return false;
+	/* Either end, or the socket's own port (behind a NAT, neither of the RST's). */
+	if (p && ev->sport != p && ev->dport != p && ev->lport != p && ev->listen_port != p)
+		return false;
+	if (o->has_since && ev->time_ns < o->since_ns)
+		return false;
+	if (o->has_until && ev->time_ns > o->until_ns)
 		return false;
 	return true;
+}
+
+static size_t addr_len(uint8_t family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+bool rm_conn_match(const struct rm_opts *o, const struct rm_conn *c)
+{
+	uint16_t p = o->filter_port;
+
+	if (o->filter_family &&
+	    (o->filter_family != c->family ||
+	     (memcmp(o->filter_addr, c->client.addr, addr_len(c->family)) &&
+	      memcmp(o->filter_addr, c->server.addr, addr_len(c->family)))))
+		return false;
+	if (p && c->client.port != p && c->server.port != p)
+		return false;
+	if (o->filter_src.family && !rm_prefix_match(&o->filter_src, c->family, c->client.addr))
+		return false;
+	if (o->filter_dst.family && !rm_prefix_match(&o->filter_dst, c->family, c->server.addr))
+		return false;
+	if (o->filter_sport && c->client.port != o->filter_sport)
+		return false;
+	if (o->filter_dport && c->server.port != o->filter_dport)
+		return false;
+	if (o->has_state && c->state != o->filter_state)
+		return false;
+	if (o->filter_dirs && !(c->dir < 32 && o->filter_dirs & (1U << c->dir)))
+		return false;
+	return true;
+}
+
+void rm_format_time(char *buf, size_t len, uint64_t ns)
+{
+	time_t t = ns / 1000000000ULL;
+	struct tm tm;
+	long off;
+	size_t n;
+
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, len, "@%llu", (unsigned long long)t);
+		return;
+	}
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	off = tm.tm_gmtoff / 60;
+	snprintf(buf + n, len - n, ".%06llu%c%02ld:%02ld",
+		 (unsigned long long)(ns % 1000000000ULL / 1000), off < 0 ? '-' : '+',
+		 (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
 }
 
 /* The label of an entry: its path, else its id ("id:N"). */

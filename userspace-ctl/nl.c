@@ -465,13 +465,26 @@ void rm_put_set_config(struct nlmsghdr *nlh, unsigned int set, const struct rm_c
 		mnl_attr_put_u32(nlh, RSTMON_A_NOTIFY_RATE, v->notify_rate);
 }
 
+/* A prefix that is one whole address. */
+static bool exact(const struct rm_prefix *p)
+{
+	return p->family && p->len == (p->family == AF_INET ? 32 : 128);
+}
+
 void rm_put_conn_filters(struct nlmsghdr *nlh, const struct rm_opts *o)
 {
+	const struct rm_prefix *p = exact(&o->filter_src) ? &o->filter_src :
+				    exact(&o->filter_dst) ? &o->filter_dst : NULL;
+	uint16_t port = o->filter_port ? o->filter_port :
+			o->filter_dport ? o->filter_dport : o->filter_sport;
+
 	if (o->filter_family)
 		mnl_attr_put(nlh, RSTMON_A_FILTER_ADDR, o->filter_family == AF_INET ? 4 : 16,
 			     o->filter_addr);
-	if (o->filter_port)
-		mnl_attr_put_u16(nlh, RSTMON_A_FILTER_PORT, htons(o->filter_port));
+	else if (p)
+		mnl_attr_put(nlh, RSTMON_A_FILTER_ADDR, p->family == AF_INET ? 4 : 16, p->addr);
+	if (port)
+		mnl_attr_put_u16(nlh, RSTMON_A_FILTER_PORT, htons(port));
 	if (o->has_state)
 		mnl_attr_put_u8(nlh, RSTMON_A_FILTER_STATE, o->filter_state);
 	if (o->has_dir)

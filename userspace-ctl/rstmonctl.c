@@ -15,6 +15,10 @@
 
 #include "rstmonctl.h"
 
+#ifndef RM_VERSION
+#define RM_VERSION "unknown"
+#endif
+
 /* A callback's "stop, the reader went away" (exit 0). */
 #define RM_STOP_EPIPE	1000
 
@@ -57,6 +61,8 @@ static int print_conn(const struct rm_conn *c, void *data)
 {
 	const struct rm_opts *o = data;
 
+	if (!rm_conn_match(o, c))
+		return 0;
 	if (o->json)
 		rm_print_conn_json(stdout, c);
 	else
@@ -289,7 +295,7 @@ static int run(struct rm_nl *nl, const struct rm_opts *o)
 		return rm_nl_set_config(nl, o->set, &o->cfg);
 	case RM_CMD_CONNS:
 		return rm_nl_dump_conns(nl, o, print_conn, (void *)o);
-	case RM_CMD_RESET:
+	case RM_CMD_RESET_STATS:
 		return rm_nl_reset_stats(nl);
 	case RM_CMD_WHY:
 		return cmd_why(nl, o);
@@ -310,10 +316,17 @@ int main(int argc, char **argv)
 
 	ret = rm_parse_args(argc, argv, &o, err, sizeof(err));
 	if (ret) {
+		/* The reason and one usage line: --help has the rest. */
 		fprintf(stderr, "rstmonctl: %s\n", err);
-		rm_usage(stderr, o.cmd);
+		rm_usage_line(stderr, o.cmd);
 		return RM_EXIT_USAGE;
 	}
+	if (o.version) {
+		printf("rstmonctl %s\n", RM_VERSION);
+		return RM_EXIT_OK;
+	}
+	if (o.notice && !o.help)
+		fprintf(stderr, "rstmonctl: %s\n", o.notice);
 	if (o.help) {
 		rm_usage(stdout, o.cmd);
 		return RM_EXIT_OK;

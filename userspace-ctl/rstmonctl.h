@@ -70,16 +70,25 @@ enum rm_cmd {
 	RM_CMD_METRICS,
 	RM_CMD_CONFIG,		/* "config" alone: only with --help */
 	RM_CMD_CONNS,
-	RM_CMD_RESET,
+	RM_CMD_RESET_STATS,
 	RM_CMD_WHY,
 	RM_CMD_CGROUPS,
 	RM_CMD_ADVICE,
+};
+
+/* An address filter: ADDR[/PREFIX] (@family 0: none). */
+struct rm_prefix {
+	uint8_t family;		/* AF_INET or AF_INET6; 0: no filter */
+	uint8_t len;		/* prefix length: 0..32 or 0..128 */
+	uint8_t addr[16];
 };
 
 /**
  * struct rm_opts - a parsed command line.
  * @cmd: the command
  * @help: -h/--help was given (print the command's usage, exit 0)
+ * @version: -V/--version was given (print the version, exit 0)
+ * @notice: a one-line notice for stderr (a deprecated name), or NULL
  * @json: -j/--json
  * @all: stats -a/--all: show all-zero rows too
  * @netns: -n/--netns NAME, or NULL
@@ -88,22 +97,32 @@ enum rm_cmd {
  * @cfg: config set: their values (the others are 0)
  * @filter_family: conns --addr: AF_INET or AF_INET6 (0: no address filter)
  * @filter_addr: conns --addr, 4 or 16 bytes as the family says
- * @filter_port: conns, events, watch, why --port (host order; 0: no port
- *	filter)
+ * @filter_port: --port, either end (host order; 0: no port filter)
+ * @filter_src: --src ADDR[/PREFIX]: an event's source; a connection's client
+ * @filter_dst: --dst ADDR[/PREFIX]: an event's destination; a connection's
+ *	server
+ * @filter_sport: --sport: an event's source port; a connection's client port
+ * @filter_dport: --dport: an event's destination port; a connection's
+ *	server port
  * @has_state: conns --state was given
  * @filter_state: conns --state, an &enum rstmon_state
- * @has_dir: conns --dir was given
- * @filter_dir: conns --dir, an &enum rstmon_dir
+ * @has_dir: --dir names exactly one direction (the kernel's conns filter)
+ * @filter_dir: that direction, an &enum rstmon_dir
+ * @filter_dirs: --dir: a bit (1U << &enum rstmon_dir) per direction (0: any)
+ * @filter_senders: --sender: a bit per &enum rstmon_sender (0: any)
+ * @filter_causes: --cause: a bit per &enum rstmon_cause (0: any)
  * @filter_cgroup: events, watch, why --cgroup PATH (no trailing slash but
  *	for "/"), or ""
- * @has_cause: why --cause was given
- * @filter_cause: why --cause, an &enum rstmon_cause
+ * @has_since: --since was given; @since_ns: its time, ns since the epoch
+ * @has_until: --until was given; @until_ns: its time (inclusive)
  * @last: why --last N (default 10)
  * @top: metrics --top N (default 10)
  */
 struct rm_opts {
 	enum rm_cmd cmd;
 	bool help;
+	bool version;
+	const char *notice;
 	bool json;
 	bool all;
 	const char *netns;
@@ -113,13 +132,18 @@ struct rm_opts {
 	uint8_t filter_family;
 	uint8_t filter_addr[16];
 	uint16_t filter_port;
+	struct rm_prefix filter_src, filter_dst;
+	uint16_t filter_sport, filter_dport;
 	bool has_state;
 	uint8_t filter_state;
 	bool has_dir;
 	uint8_t filter_dir;
+	uint32_t filter_dirs;
+	uint32_t filter_senders;
+	uint32_t filter_causes;
 	char filter_cgroup[RM_CGROUP_PATH_MAX];
-	bool has_cause;
-	uint8_t filter_cause;
+	bool has_since, has_until;
+	uint64_t since_ns, until_ns;
 	uint32_t last;
 	uint32_t top;
 };
@@ -136,8 +160,32 @@ struct rm_opts {
 int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, size_t errlen);
 /* Usage of @cmd (RM_CMD_NONE: the whole program). */
 void rm_usage(FILE *f, enum rm_cmd cmd);
+/* The first line of that usage only (after a usage error). */
+void rm_usage_line(FILE *f, enum rm_cmd cmd);
 /* Strict unsigned decimal; false on anything else or above @max. */
 bool rm_parse_uint(const char *s, uint64_t max, uint64_t *v);
+/* ADDR[/PREFIX], IPv4 or IPv6 (no PREFIX: the whole address); false when bad. */
+bool rm_parse_prefix(const char *s, struct rm_prefix *p);
+/* Whether @addr (of @family) is inside @p. */
+bool rm_prefix_match(const struct rm_prefix *p, uint8_t family, const uint8_t *addr);
+/*
+ * A time of --since/--until into ns since the epoch: relative, that long
+ * before @now_ns ("30s", "10m", "2h", "1d", "1w", combined as "1h30m"; a
+ * leading "-" allowed), "now", "@SECONDS[.FRACTION]" since the epoch, or
+ * ISO 8601: "2026-12-07", "2026-12-07T01:02[:03[.456]]" ("T" or a space),
+ * with "Z", "+01:00", "+0100" or "+01" (none: local time; a date alone is
+ * its local midnight).  false when bad.
+ */
+bool rm_parse_time(const char *s, uint64_t now_ns, uint64_t *out);
+/*
+ * Comma-separated names of @table (@n entries, holes NULL) into a bit
+ * mask; false when one is unknown or empty (that one into @bad, if not
+ * NULL).
+ */
+bool rm_parse_names(const char *s, const char *const *table, unsigned int n, uint32_t *mask,
+		    char *bad, size_t badlen);
+/* The names of @table, ", "-separated, into @buf. */
+void rm_name_list(char *buf, size_t len, const char *const *table, unsigned int n);
 
 /* ---------------------------------------------------------- format.c */
 
@@ -196,9 +244,11 @@ struct rm_event {
 };
 
 /*
- * Whether @ev passes the filters of @o: --cgroup (its cgroup path or one
- * below), --port (its local or listening port; either port of a
- * forwarded event) and --cause.
+ * Whether @ev passes all the filters of @o: --cgroup (its cgroup path or
+ * one below), --src/--dst (the RST's source and destination address, in
+ * the prefix), --sport/--dport (its ports), --port (either port, or the
+ * local or listening port of the socket it hit), --sender, --dir,
+ * --cause, --since/--until (its time).
  */
 bool rm_event_match(const struct rm_opts *o, const struct rm_event *ev);
 /* Whether cgroup @path is @prefix or below it (component boundaries). */
@@ -263,6 +313,17 @@ struct rm_conn {
 	struct rm_side client, server;
 };
 
+/*
+ * Whether @c passes the filters of @o that the kernel's GET_CONNS does
+ * not apply, and those it does (an older kernel may not): --addr and
+ * --port (either end), --src/--sport (the client's end), --dst/--dport
+ * (the server's end), --state, --dir.
+ */
+bool rm_conn_match(const struct rm_opts *o, const struct rm_conn *c);
+
+/* An event's time, local, ISO 8601 with its zone: "2026-12-07T02:02:03.123456+01:00". */
+void rm_format_time(char *buf, size_t len, uint64_t ns);
+
 /* "ADDR:PORT", IPv6 in brackets, as /proc/net/rstmon writes it. */
 void rm_format_addr(char *buf, size_t len, uint8_t family, const uint8_t *addr, uint16_t port);
 /* JSON string literal of @s, quotes included. */
@@ -309,7 +370,12 @@ int rm_parse_status(const struct nlmsghdr *nlh, struct rm_status *st);
 int rm_parse_config(const struct nlmsghdr *nlh, struct rm_config *c);
 /* Put the settings of @set (config set), with the values of @v, on a SET_CONFIG request. */
 void rm_put_set_config(struct nlmsghdr *nlh, unsigned int set, const struct rm_config *v);
-/* Put the filters of @o (conns --addr, --port, --state, --dir) on a GET_CONNS request. */
+/*
+ * Put the filters of @o on a GET_CONNS request: --addr, --port, --state,
+ * --dir as given; an exact --src or --dst (no --addr) as the address,
+ * --dport or --sport (no --port) as the port, for the kernel to narrow the
+ * dump (rm_conn_match() checks the end).
+ */
 void rm_put_conn_filters(struct nlmsghdr *nlh, const struct rm_opts *o);
 /*
  * Whether @nlh, a notice of nlctrl's notify group, is the

@@ -5,7 +5,7 @@
 # after a refused connection between two namespaces, its output compared
 # with /proc/net/rstmon (text lines byte for byte, JSON field by field),
 # the connection table (conns and its filters, on a live connection), the
-# counters' reset,
+# counters' reset (reset-stats),
 # -n NAME, the events group (in order; "watch | head -n 1" and SIGINT end
 # it with status 0), the errors in plain words (unprivileged users, a
 # refused setting with the kernel's extack message, bad usage with exit 2,
@@ -250,12 +250,12 @@ if [ "$ONCE" = 1 ]; then
 	done
 fi
 
-# --- reset: b's RST counters go back to zero; the events stay ------------------
+# --- reset-stats: b's RST counters go back to zero; the events stay ------------
 before=$(nsx b "$CTL" stats -j | json 'd["counters"]["rst_ipv4_out"]')
 if [ "$before" -ge 1 ] 2>/dev/null; then pass "reset: b had sent RSTs ($before)"
 else fail "reset: b had sent RSTs" "$before"; fi
 nevents=$(report b | grep -c '^event ')
-rc=$(run_ctl "$W/out" "$W/err" nsx b "$CTL" reset)
+rc=$(run_ctl "$W/out" "$W/err" nsx b "$CTL" reset-stats)
 expect "reset: exit 0, silent" "$rc/$(cat "$W/out" "$W/err")" "0/"
 s=$(nsx b "$CTL" stats -j)
 expect "reset: stats -j rst_ipv4_out zero" "$(echo "$s" | json 'd["counters"]["rst_ipv4_out"]')" 0
@@ -316,7 +316,7 @@ if [ "$ONCE" = 1 ]; then
 			fail "usage: 'rstmonctl $args' exits 2" "exit $rc: $(head -n 2 "$W/err")"
 		fi
 	done
-	for c in "" status stats events watch "config" "config get" "config set" metrics conns reset; do
+	for c in "" status stats events watch "config" "config get" "config set" metrics conns reset-stats; do
 		# shellcheck disable=SC2086
 		rc=$(run_ctl "$W/out" "$W/err" "$CTL" $c --help)
 		if [ "$rc" = 0 ] && grep -q '^usage: rstmonctl' "$W/out"; then
@@ -332,7 +332,7 @@ fi
 expect "refused connect after the reset" "$(tcp_connect a 10.1.0.2 8302)" ECONNREFUSED
 rst_before=$(counter b "rst ipv4" out)
 for c in "status" "stats" "config get" "metrics" "events" "config set idle-threshold 7" \
-	"watch" "conns" "conns --port 8303" "reset"; do
+	"watch" "conns" "conns --port 8303" "reset-stats"; do
 	# shellcheck disable=SC2086
 	rc=$(run_ctl "$W/out" "$W/err" nobody b timeout 10 "$CTL" $c)
 	sed 's/^/# /' "$W/err"
