@@ -17,15 +17,9 @@
 # events whose classification other scripts check on every kernel.
 . "$(dirname "$0")/lib.sh"
 
-if [ "${RSTMON_KERNEL:-uml}" != uml ]; then
-	echo "# kernel-independent: rstmonctl's filters run on the uml guest only (this is $RSTMON_KERNEL)"
-	exit 0
-fi
+uml_only "rstmonctl's filters"
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-CTL=$TOP/userspace-ctl/rstmonctl
-[ -x "$CTL" ] || { fail "rstmonctl built ($CTL)"; finish; }
-grep -q '^rstmon ' /proc/modules || { fail "rstmon loaded before the test"; finish; }
+need_ctl
 
 W=$(mktemp -d)
 trap 'cleanup; rm -rf "$W"' EXIT

@@ -44,6 +44,22 @@ finish() {
 	exit $?
 }
 
+# uml_only WHAT: WHAT is rstmonctl's own, the same on every kernel, and is
+# checked once, on the UML debug kernel; on another the script is skipped
+# (exit 4, reported as skipped with this reason), not passed.
+uml_only() {
+	[ "${RSTMON_KERNEL:-uml}" = uml ] ||
+		skip "kernel-independent: $1 runs on the uml guest only (this is $RSTMON_KERNEL)"
+}
+
+# need_ctl: CTL is the built rstmonctl and rstmon is loaded, or the script
+# fails here.
+need_ctl() {
+	CTL=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/userspace-ctl/rstmonctl
+	[ -x "$CTL" ] || { fail "rstmonctl built ($CTL)"; finish; }
+	grep -q '^rstmon ' /proc/modules || { fail "rstmon loaded before the test"; finish; }
+}
+
 # ns NAME: the full name of test namespace NAME.
 ns() { echo "$PFX-$1"; }
 # nsx NAME CMD...: run CMD in test namespace NAME.

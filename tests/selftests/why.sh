@@ -14,14 +14,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scenarios.sh"
 
-if [ "${RSTMON_KERNEL:-uml}" != uml ]; then
-	echo "# kernel-independent: rstmonctl why runs on the uml guest only (this is $RSTMON_KERNEL)"
-	exit 0
-fi
+uml_only "rstmonctl why"
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-CTL=$TOP/userspace-ctl/rstmonctl
-[ -x "$CTL" ] || { fail "rstmonctl built ($CTL)"; finish; }
+need_ctl
 
 scenarios_setup
 run_family ipv4 10.1.0.2 8000
