@@ -187,7 +187,7 @@ if [ "$mode" = stress ]; then
 	build_module uml "$UML" ARCH=um >/dev/null || die "module build failed"
 	make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1 || die "rstmonctl build failed"
 	DEADLINE=$((SECONDS + 15000))
-	RSTMON_STRESS=1 RSTMON_ONLY=${RSTMON_ONLY:-flood,churn,failslab} \
+	RSTMON_STRESS=1 RSTMON_ONLY=${RSTMON_ONLY:-flood,churn,failslab,spoof} \
 		run_guest uml "$OUT/stress" 14400 --uml "$UML" --ko "$OUT/k-uml"
 	grep '^# ' "$OUT/stress/"selftest-*.log
 	summary

@@ -262,7 +262,7 @@ fi
 # make stress: the full sizes of the flood and churn tests, each script
 # bounded by two hours instead of its own bound.
 if [ "${RSTMON_STRESS:-}" = 1 ]; then
-	export RSTMON_FLOOD_RST=1000000 RSTMON_FLOOD_SYN=1000000
+	export RSTMON_FLOOD_RST=1000000 RSTMON_FLOOD_SYN=1000000 RSTMON_SPOOF_N=200000
 	RSTMON_STRESS_BOUND=7200
 fi
 
