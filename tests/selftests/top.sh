@@ -109,6 +109,8 @@ else
 	dump top
 fi
 
+echo "# the screen of top:"
+dump top
 "${TM[@]}" send-keys -t top q
 if wait_until 10 shows top '^top exited rc=0$'; then
 	pass "top: q quits, exit 0"
@@ -143,6 +145,8 @@ sleep 120
 SH
 "${TM[@]}" new-session -d -s ev -x 120 -y 40 "sh $W/events.sh"
 wait_until 10 shows ev '^events exited rc=' || fail "events in a terminal: it ended"
+echo "# events in a terminal:"
+dump ev
 expect "events in a terminal: exit 0" "$(screen ev | sed -n 's/^events exited rc=//p')" 0
 expect "events in a terminal: the table's header" \
 	"$(screen ev | grep -Ec '^TIME +DIR +SENDER +CAUSE +CONF +SRC +DST +STATE +SILENCE$')" 1
