@@ -47,7 +47,7 @@ deps() {
 		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
 		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse \
 		python3-docutils procps python3-yaml python3-jsonschema util-linux dkms \
-		debhelper dpkg-dev fakeroot dh-dkms
+		debhelper dpkg-dev fakeroot dh-dkms tmux
 }
 
 # build_module NAME KDIR [make args...]: build the module sources in a

@@ -58,6 +58,7 @@ static const char *const usages[] = {
 		"        [--src ADDR[/PREFIX]] [--dst ADDR[/PREFIX]] [--sport PORT] [--dport PORT]\n"
 		"                                the tracked connections\n"
 		"  reset-stats                   zero the namespace's counters\n"
+		"  top [-i SECONDS]              live resets per second by sender and cause\n"
 		"\n"
 		"FILTER, all of which must match: --src/--dst ADDR[/PREFIX], --sport/--dport\n"
 		"PORT, --port PORT (either end), --sender NAME, --dir DIR, --cause CAUSE,\n"
@@ -65,6 +66,11 @@ static const char *const usages[] = {
 		"\n"
 		"options:\n"
 		"  -j, --json          JSON output (read commands)\n"
+		"  -o, --output table|line|json  events and watch: one table row per event\n"
+		"                      (the default on a terminal), the line of\n"
+		"                      /proc/net/rstmon (the default elsewhere), JSON;\n"
+		"                      --table, --lines the same; -w, --wide: whole\n"
+		"                      times and addresses in the table\n"
 		"  -n, --netns NAME    act in network namespace NAME (/run/netns/NAME)\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       rstmonctl's version\n",
@@ -80,15 +86,20 @@ static const char *const usages[] = {
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_EVENTS] =
 		"usage: rstmonctl [-j] [-n NAME] events [--from ID] [FILTER]...\n"
-		"Print the namespace's recent events, oldest first, one per line, as\n"
-		"/proc/net/rstmon does (-j: one JSON object per line).  --from ID\n"
-		"begins at event ID.  Filters, all of which must match:\n"
+		"Print the namespace's recent events, oldest first, one per line: on a\n"
+		"terminal a table (TIME DIR SENDER CAUSE CONF SRC -> DST STATE SILENCE;\n"
+		"-w/--wide: ISO 8601 times, whole addresses), elsewhere as\n"
+		"/proc/net/rstmon does; -o, --output table|line|json (--table, --lines,\n"
+		"-j) chooses.  --from ID begins at event ID.  Filters, all of which must\n"
+		"match:\n"
 		FILTER_HELP
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_WATCH] =
 		"usage: rstmonctl [-j] [-n NAME] watch [FILTER]...\n"
 		"Print each new event of the namespace as it is logged, until\n"
-		"interrupted (SIGINT, SIGTERM); the filters are those of events.  A\n"
+		"interrupted (SIGINT, SIGTERM), in the format of events (a table on a\n"
+		"terminal; -o, --table, --lines, -j, -w as there); the filters are those\n"
+		"of events.  A\n"
 		"notification carries no cgroup path: rstmonctl looks the cgroup id up\n"
 		"under the cgroup2 mount.  Filters, all of which must match:\n"
 		FILTER_HELP
@@ -156,6 +167,15 @@ static const char *const usages[] = {
 		"Zero the namespace's counters (those of stats, status and metrics);\n"
 		"the events and the connection table stay.  \"reset\" is its old,\n"
 		"deprecated name.  Needs CAP_NET_ADMIN.\n",
+	[RM_CMD_TOP] =
+		"usage: rstmonctl [-n NAME] top [-i|--interval SECONDS]\n"
+		"A live view of the namespace's resets, redrawn every SECONDS (1..3600;\n"
+		"default 2): resets per second in, out and forwarded, untracked\n"
+		"connections and events dropped (the counters); resets by sender and\n"
+		"cause, rate over the last interval and total since top started, the\n"
+		"busiest first; the busiest local ports and peers.  q or Ctrl-C quits.\n"
+		"When the output is not a terminal, one plain snapshot is printed per\n"
+		"interval, followed by a blank line.  Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONFIG] =
 		"usage: rstmonctl [-j] [-n NAME] config get\n"
 		"       rstmonctl [-n NAME] config set KEY VALUE [KEY VALUE]...\n",
@@ -593,7 +613,7 @@ static int parse_settings(const char *const *pos, int n, struct rm_opts *o, char
 /* The options with a value, in the order their errors are reported. */
 enum value_opt {
 	V_FROM, V_ADDR, V_STATE, V_PORT, V_SRC, V_DST, V_SPORT, V_DPORT, V_DIR, V_SENDER,
-	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_MAX
+	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_OUTPUT, V_INTERVAL, V_MAX
 };
 
 #define C(x) (1U << RM_CMD_##x)
@@ -620,6 +640,8 @@ static const struct {
 	[V_CGROUP] = { "--cgroup", EVENT_CMDS, "events, watch and why" },
 	[V_LAST] = { "--last", C(WHY), "why" },
 	[V_TOP] = { "--top", C(METRICS), "metrics" },
+	[V_OUTPUT] = { "--output", C(EVENTS) | C(WATCH), "events and watch" },
+	[V_INTERVAL] = { "--interval", C(TOP), "top" },
 };
 
 /* The command words, "reset" the deprecated name of reset-stats. */
@@ -631,7 +653,7 @@ static const struct {
 	{ "watch", RM_CMD_WATCH }, { "metrics", RM_CMD_METRICS }, { "conns", RM_CMD_CONNS },
 	{ "reset-stats", RM_CMD_RESET_STATS }, { "reset", RM_CMD_RESET_STATS },
 	{ "why", RM_CMD_WHY }, { "cgroups", RM_CMD_CGROUPS }, { "advice", RM_CMD_ADVICE },
-	{ "config", RM_CMD_CONFIG },
+	{ "config", RM_CMD_CONFIG }, { "top", RM_CMD_TOP },
 };
 
 static int port_value(const char *v, uint16_t *out, char *err, size_t errlen)
@@ -686,6 +708,7 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 {
 	const char *pos[MAX_POS], *val[V_MAX] = { NULL };
 	bool opts_done = false, all = false;
+	const char *view = NULL;	/* --table, --lines or -w: the first given */
 	int npos = 0, i, first_err = 0;
 	unsigned int k;
 
@@ -727,6 +750,20 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 			all = true;
 			continue;
 		}
+		if (is_opt(a, NULL, "--table") || is_opt(a, NULL, "--lines") ||
+		    is_opt(a, "-w", "--wide")) {
+			if (!strcmp(a, "--table") || !strcmp(a, "--lines"))
+				val[V_OUTPUT] = a + 2;
+			else
+				o->wide = true;
+			if (!view)
+				view = a;
+			continue;
+		}
+		if (!strcmp(a, "-o"))
+			a = "--output";
+		else if (!strcmp(a, "-i"))
+			a = "--interval";
 		if (is_opt(a, "-n", "--netns") || (v = long_value(a, "--netns"))) {
 			if (!v) {
 				if (i + 1 >= argc) {
@@ -804,12 +841,34 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 
 	if (all && o->cmd != RM_CMD_STATS)
 		return bad(err, errlen, "-a/--all is an option of stats only");
+	if (view && o->cmd != RM_CMD_EVENTS && o->cmd != RM_CMD_WATCH)
+		return bad(err, errlen, "%s is an option of events and watch only", view);
 	o->all = all;
 	for (k = 0; k < V_MAX; k++)
 		if (val[k] && !(value_opts[k].cmds & (1U << o->cmd)))
 			return bad(err, errlen, "%s is an option of %s only", value_opts[k].name,
 				   value_opts[k].where);
 
+	if (val[V_OUTPUT]) {
+		const char *v = val[V_OUTPUT];
+
+		if (!strcmp(v, "table"))
+			o->output = RM_OUT_TABLE;
+		else if (!strcmp(v, "line") || !strcmp(v, "lines"))
+			o->output = RM_OUT_LINE;
+		else if (!strcmp(v, "json") && !o->json)
+			o->json = true;
+		else if (strcmp(v, "json"))
+			return bad(err, errlen, "invalid output '%s': table, line or json", v);
+		if (o->json && o->output)
+			return bad(err, errlen, "-j/--json and the %s output: one of them",
+				   o->output == RM_OUT_TABLE ? "table" : "line");
+	}
+	if (o->wide && o->json)
+		return bad(err, errlen, "-w/--wide is an option of the table, not of JSON");
+	if (count("--interval", val[V_INTERVAL], RM_TOP_INTERVAL_DEFAULT, 3600, &o->interval,
+		  err, errlen))
+		return RM_EXIT_USAGE;
 	if (val[V_FROM] && !rm_parse_uint(val[V_FROM], UINT64_MAX, &o->from))
 		return bad(err, errlen, "invalid event id '%s'", val[V_FROM]);
 	if (val[V_CGROUP]) {
@@ -884,9 +943,11 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		o->filter_state = st;
 	}
 	if (o->json && (o->cmd == RM_CMD_CONFIG_SET || o->cmd == RM_CMD_METRICS ||
-			o->cmd == RM_CMD_RESET_STATS || o->cmd == RM_CMD_ADVICE))
+			o->cmd == RM_CMD_RESET_STATS || o->cmd == RM_CMD_ADVICE ||
+			o->cmd == RM_CMD_TOP))
 		return bad(err, errlen, "-j/--json is not an option of %s",
 			   o->cmd == RM_CMD_METRICS ? "metrics" :
+			   o->cmd == RM_CMD_TOP ? "top" :
 			   o->cmd == RM_CMD_RESET_STATS ? "reset-stats" :
 			   o->cmd == RM_CMD_ADVICE ? "advice" : "config set");
 	return 0;

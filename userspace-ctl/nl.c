@@ -1176,6 +1176,34 @@ int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *dat
 	return 0;
 }
 
+/* For a caller's own poll() (top): the events socket, nlctrl's (-1: none). */
+void rm_nl_watch_fds(struct rm_nl *nl, int *events_fd, int *ctl_fd)
+{
+	*events_fd = mnl_socket_get_fd(nl->sk);
+	*ctl_fd = nl->ctl ? mnl_socket_get_fd(nl->ctl) : -1;
+}
+
+/* The events queued on the socket, without waiting (at most 4096 reads). */
+int rm_nl_read_queued(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data),
+		      void *data)
+{
+	struct dump_ctx e = { RSTMON_CMD_EVENT, { .event = cb }, data, 0 };
+	int i, ret;
+
+	for (i = 0; i < 4096; i++) {
+		ret = read_events(nl, &e, MSG_DONTWAIT);
+		if (ret)
+			return ret < 0 ? 0 : ret;
+	}
+	return 0;
+}
+
+/* After nlctrl's socket was readable: whether the family went away. */
+bool rm_nl_family_gone(struct rm_nl *nl)
+{
+	return nl->ctl && family_gone(nl);
+}
+
 int rm_enter_netns(const char *name)
 {
 	char path[512];

@@ -10,10 +10,12 @@
 #include <signal.h>
 #include <arpa/inet.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rstmonctl.h"
+#include "view.h"
 
 #ifndef RM_VERSION
 #define RM_VERSION "unknown"
@@ -52,6 +54,8 @@ static int print_event(const struct rm_event *ev, void *data)
 		return 0;
 	if (o->json)
 		rm_print_event_json(stdout, ev);
+	else if (o->output == RM_OUT_TABLE)
+		rm_print_event_row(stdout, ev, o->wide);
 	else
 		rm_print_event_text(stdout, ev);
 	return out_check();
@@ -257,7 +261,7 @@ static int cmd_watch(struct rm_nl *nl, const struct rm_opts *o)
 	return rm_nl_watch(nl, watch_event, (void *)o, &stop_watch);
 }
 
-static int run(struct rm_nl *nl, const struct rm_opts *o)
+static int run(struct rm_nl *nl, struct rm_opts *o)
 {
 	struct rm_status st;
 	struct rm_config c;
@@ -282,9 +286,21 @@ static int run(struct rm_nl *nl, const struct rm_opts *o)
 			rm_print_stats_text(stdout, &st, o->all);
 		return out_check();
 	case RM_CMD_EVENTS:
-		return rm_nl_dump_events(nl, o->from, print_event, (void *)o);
 	case RM_CMD_WATCH:
-		return cmd_watch(nl, o);
+		/* The table on a terminal, the line elsewhere (view.h). */
+		if (!o->json && o->output == RM_OUT_AUTO)
+			o->output = isatty(STDOUT_FILENO) ? RM_OUT_TABLE : RM_OUT_LINE;
+		if (o->output == RM_OUT_TABLE) {
+			rm_print_table_header(stdout, o->wide);
+			ret = out_check();
+			if (ret)
+				return ret;
+		}
+		if (o->cmd == RM_CMD_WATCH)
+			return cmd_watch(nl, o);
+		return rm_nl_dump_events(nl, o->from, print_event, (void *)o);
+	case RM_CMD_TOP:
+		return rm_cmd_top(nl, o);
 	case RM_CMD_CONFIG_GET:
 		ret = rm_nl_get_config(nl, &c);
 		if (ret)

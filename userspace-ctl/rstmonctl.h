@@ -74,6 +74,7 @@ enum rm_cmd {
 	RM_CMD_WHY,
 	RM_CMD_CGROUPS,
 	RM_CMD_ADVICE,
+	RM_CMD_TOP,
 };
 
 /* An address filter: ADDR[/PREFIX] (@family 0: none). */
@@ -117,6 +118,9 @@ struct rm_prefix {
  * @has_until: --until was given; @until_ns: its time (inclusive)
  * @last: why --last N (default 10)
  * @top: metrics --top N (default 10)
+ * @output: events, watch: -o table|line|json, --table, --lines (-j is json)
+ * @wide: -w/--wide: the table's full times and addresses
+ * @interval: top -i SECONDS (default 2)
  */
 struct rm_opts {
 	enum rm_cmd cmd;
@@ -146,7 +150,12 @@ struct rm_opts {
 	uint64_t since_ns, until_ns;
 	uint32_t last;
 	uint32_t top;
+	enum rm_output { RM_OUT_AUTO, RM_OUT_LINE, RM_OUT_TABLE } output;
+	bool wide;
+	uint32_t interval;
 };
+
+#define RM_TOP_INTERVAL_DEFAULT	2
 
 #define RM_WHY_LAST_DEFAULT	10
 #define RM_WHY_LAST_MAX		65536	/* the largest event ring */
@@ -443,6 +452,16 @@ int rm_nl_reset_stats(struct rm_nl *nl);
 int rm_nl_join_events(struct rm_nl *nl);
 int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data), void *data,
 		volatile int *stop);
+
+/*
+ * After rm_nl_join_events(), for a caller's own poll() (top): the sockets,
+ * the events queued (read without waiting; @cb as for rm_nl_watch()), and
+ * whether nlctrl's notices say the family went away.
+ */
+void rm_nl_watch_fds(struct rm_nl *nl, int *events_fd, int *ctl_fd);
+int rm_nl_read_queued(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data),
+		      void *data);
+bool rm_nl_family_gone(struct rm_nl *nl);
 
 /* Enter /run/netns/NAME; 0, or the exit code with an error printed. */
 int rm_enter_netns(const char *name);

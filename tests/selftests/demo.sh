@@ -14,9 +14,17 @@ echo
 run_family ipv4 10.1.0.2 8000
 run_family ipv6 fd00:1::2 9000
 
+CTL=$(cd "$(dirname "$0")/../.." && pwd)/userspace-ctl/rstmonctl
 for n in srv cli; do
 	printf '\n=== rstmon in namespace %s: what it says about each RST\n' "$n"
-	event_table "$n"
+	if [ -x "$CTL" ]; then
+		# rstmonctl's table: the default on a terminal, asked for here
+		# (make demo's output may be piped).
+		echo "\$ rstmonctl events -o table"
+		"$CTL" -n "$(ns "$n")" events -o table
+	else
+		event_table "$n"
+	fi
 done
 for n in srv cli bystander; do
 	printf '\n=== /proc/net/rstmon of namespace %s (header)\n' "$n"
@@ -24,7 +32,6 @@ for n in srv cli bystander; do
 done
 printf '\n=== one full event line (server, linger-abort over IPv4)\n'
 ev srv 8004 out
-CTL=$(cd "$(dirname "$0")/../.." && pwd)/userspace-ctl/rstmonctl
 if [ -x "$CTL" ]; then
 	printf '\n=== rstmonctl -n %s: the same, over generic netlink\n' "$(ns srv)"
 	echo "\$ rstmonctl events | tail -n 2"
@@ -42,6 +49,11 @@ if [ -x "$CTL" ]; then
 	echo "\$ rstmonctl why --port 8005 --last 1; rstmonctl why --cause accept-overflow --last 1"
 	"$CTL" -n "$(ns srv)" why --port 8005 --last 1
 	"$CTL" -n "$(ns srv)" why --cause accept-overflow --last 1
+fi
+if [ -x "$CTL" ]; then
+	printf '\n=== rstmonctl top: resets per second by sender and cause (one snapshot, piped)\n'
+	echo "\$ timeout -s INT 1.5 rstmonctl top -i 1 | head -n 12"
+	timeout --preserve-status -s INT 1.5 "$CTL" -n "$(ns srv)" top -i 1 | head -n 12
 fi
 rm -rf "$TMPD"
 modprobe -r rstmon && modprobe rstmon
