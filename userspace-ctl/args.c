@@ -45,7 +45,9 @@ static const char *const usages[] = {
 		"  status                        module version, namespace, table fill\n"
 		"  stats [-a|--all]              counters and RSTs by cause and direction\n"
 		"  events [--from ID] [FILTER]   the namespace's recent events\n"
-		"  watch [FILTER]                print each new event as it happens\n"
+		"  watch [FILTER] [--journal [--rate N]]\n"
+		"                                print each new event as it happens (or send\n"
+		"                                it to the systemd journal)\n"
 		"  why [FILTER] [--last N]       the recent resets explained, with advice\n"
 		"  config get                    the namespace's settings\n"
 		"  config set KEY VALUE...       change them, all or none: idle-threshold N,\n"
@@ -86,11 +88,16 @@ static const char *const usages[] = {
 		FILTER_HELP
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_WATCH] =
-		"usage: rstmonctl [-j] [-n NAME] watch [FILTER]...\n"
+		"usage: rstmonctl [-j] [-n NAME] watch [FILTER]... [--journal [--rate N]]\n"
 		"Print each new event of the namespace as it is logged, until\n"
-		"interrupted (SIGINT, SIGTERM); the filters are those of events.  A\n"
-		"notification carries no cgroup path: rstmonctl looks the cgroup id up\n"
-		"under the cgroup2 mount.  Filters, all of which must match:\n"
+		"interrupted (SIGINT, SIGTERM) or the module is unloaded (exit 0); the\n"
+		"filters are those of events.\n"
+		"  --journal      send each event to the systemd journal instead, with\n"
+		"                 its fields (RSTMON_CAUSE, RSTMON_SENDER, ...)\n"
+		"  --rate N       at most N events a second to the journal, then one\n"
+		"                 \"suppressed K events\" entry (default 100; 0: no limit)\n"
+		"A notification carries no cgroup path: rstmonctl looks the cgroup id\n"
+		"up under the cgroup2 mount.  Filters, all of which must match:\n"
 		FILTER_HELP
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_WHY] =
@@ -593,7 +600,7 @@ static int parse_settings(const char *const *pos, int n, struct rm_opts *o, char
 /* The options with a value, in the order their errors are reported. */
 enum value_opt {
 	V_FROM, V_ADDR, V_STATE, V_PORT, V_SRC, V_DST, V_SPORT, V_DPORT, V_DIR, V_SENDER,
-	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_MAX
+	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_RATE, V_MAX
 };
 
 #define C(x) (1U << RM_CMD_##x)
@@ -620,6 +627,7 @@ static const struct {
 	[V_CGROUP] = { "--cgroup", EVENT_CMDS, "events, watch and why" },
 	[V_LAST] = { "--last", C(WHY), "why" },
 	[V_TOP] = { "--top", C(METRICS), "metrics" },
+	[V_RATE] = { "--rate", C(WATCH), "watch --journal" },
 };
 
 /* The command words, "reset" the deprecated name of reset-stats. */
@@ -685,7 +693,7 @@ static uint64_t now_ns(void)
 int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, size_t errlen)
 {
 	const char *pos[MAX_POS], *val[V_MAX] = { NULL };
-	bool opts_done = false, all = false;
+	bool opts_done = false, all = false, journal = false;
 	int npos = 0, i, first_err = 0;
 	unsigned int k;
 
@@ -725,6 +733,10 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		}
 		if (is_opt(a, "-a", "--all")) {
 			all = true;
+			continue;
+		}
+		if (!strcmp(a, "--journal")) {
+			journal = true;
 			continue;
 		}
 		if (is_opt(a, "-n", "--netns") || (v = long_value(a, "--netns"))) {
@@ -805,6 +817,13 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 	if (all && o->cmd != RM_CMD_STATS)
 		return bad(err, errlen, "-a/--all is an option of stats only");
 	o->all = all;
+	if (journal && o->cmd != RM_CMD_WATCH)
+		return bad(err, errlen, "--journal is an option of watch only");
+	if (journal && o->json)
+		return bad(err, errlen, "-j/--json and --journal: one output only");
+	if (val[V_RATE] && !journal)
+		return bad(err, errlen, "--rate is an option of watch --journal only");
+	o->journal = journal;
 	for (k = 0; k < V_MAX; k++)
 		if (val[k] && !(value_opts[k].cmds & (1U << o->cmd)))
 			return bad(err, errlen, "%s is an option of %s only", value_opts[k].name,
@@ -845,6 +864,15 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		  errlen) ||
 	    count("--top", val[V_TOP], RM_TOP_DEFAULT, RM_TOP_MAX, &o->top, err, errlen))
 		return RM_EXIT_USAGE;
+	o->rate = RM_RATE_DEFAULT;
+	if (val[V_RATE]) {
+		uint64_t rate;
+
+		if (!rm_parse_uint(val[V_RATE], RM_RATE_MAX, &rate))
+			return bad(err, errlen, "invalid --rate '%s': a number 0..%u",
+				   val[V_RATE], RM_RATE_MAX);
+		o->rate = rate;
+	}
 	if (val[V_ADDR]) {
 		if (inet_pton(AF_INET, val[V_ADDR], o->filter_addr) == 1)
 			o->filter_family = AF_INET;

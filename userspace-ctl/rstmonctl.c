@@ -254,6 +254,8 @@ static int cmd_watch(struct rm_nl *nl, const struct rm_opts *o)
 	ret = rm_nl_join_events(nl);
 	if (ret)
 		return ret;
+	if (o->journal)
+		return rm_journal_watch(nl, o, &stop_watch);
 	return rm_nl_watch(nl, watch_event, (void *)o, &stop_watch);
 }
 
