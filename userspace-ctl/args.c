@@ -105,8 +105,8 @@ static const char *const usages[] = {
 		"Explain the namespace's recent resets in plain words, one paragraph\n"
 		"each, starting with its time (ISO 8601, local, with the zone): the\n"
 		"connection, who reset it, why, how long the sender was silent, how\n"
-		"sure, who was hit, and what to do about it (-j: a JSON array of the\n"
-		"events with their \"time_iso\", \"explanation\" and \"advice\").\n"
+		"sure, who was hit, and what to do about it (-j: one JSON object per\n"
+		"line, the event's keys and its \"explanation\" and \"advice\").\n"
 		"  --last N       the last N matching events (1..65536; default 10)\n"
 		"Filters, all of which must match:\n"
 		FILTER_HELP

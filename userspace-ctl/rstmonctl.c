@@ -160,8 +160,7 @@ static int cmd_why(struct rm_nl *nl, const struct rm_opts *o)
 		free(w.ring);
 		return ret;
 	}
-	if (o->json)
-		fputc('[', stdout);
+	/* -j: one object per line, as every other command's. */
 	for (i = 0; i < w.n; i++) {
 		struct rm_event *ev = &w.ring[(w.next + w.cap - w.n + i) % w.cap];
 		char ns[256], svc[64];
@@ -179,16 +178,12 @@ static int cmd_why(struct rm_nl *nl, const struct rm_opts *o)
 			strcpy(svc, se->s_name);
 			x.service = svc;
 		}
-		if (o->json) {
-			fputs(i ? ",\n" : "\n", stdout);
+		if (o->json)
 			rm_print_why_json(stdout, ev, &x);
-		} else {
+		else
 			rm_print_why_text(stdout, ev, &x);
-		}
 	}
-	if (o->json)
-		fputs(w.n ? "\n]\n" : "]\n", stdout);
-	else if (!w.n)
+	if (!o->json && !w.n)
 		fputs("No matching resets.\n", stdout);
 	free(w.ring);
 	return out_check();

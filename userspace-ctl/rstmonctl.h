@@ -508,6 +508,8 @@ void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_e
 /* The event's JSON keys, without the braces (rm_print_event_json's). */
 void rm_print_event_json_fields(FILE *f, const struct rm_event *ev, bool *first);
 void rm_json_key(FILE *f, bool *first, const char *key);
+/* @name as a JSON key, each "-" as "_". */
+void rm_json_key_snake(FILE *f, bool *first, const char *name);
 
 /* --------------------------------------------------------- journal.c */
 
