@@ -391,6 +391,13 @@ case $? in
 	notok unit "see $OUT/unit-check.log" ;;
 esac
 
+# rstmonctl(8) names every sender, cause and evidence flag of names.h.
+if bash tests/host/manpage-check.sh . > "$OUT/manpage-check.log" 2>&1; then
+	ok manpage-names
+else
+	notok manpage-names "$(grep -m1 '^not ok' "$OUT/manpage-check.log")"
+fi
+
 # Documentation: every page parses without a warning.
 docs_ok=1
 for d in Documentation/*.rst; do
