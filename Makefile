@@ -122,6 +122,7 @@ deb:
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	cp --parents $(DKMS_FILES) module/dkms.conf module/rstmon.modprobe.conf README.md \
+		Documentation/*.rst userspace-ctl/rstmon.modules-load.conf \
 		userspace-ctl/Makefile userspace-ctl/rstmonctl.8 userspace-ctl/rstmon-events.service \
 		$(wildcard userspace-ctl/*.[ch]) $(DEB_SRC)/
 	cp -r module/debian $(DEB_SRC)/debian
