@@ -80,6 +80,7 @@ install: all
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) install-ctl
 	install -D -m 0644 module/rstmon.modprobe.conf $(DESTDIR)/etc/modprobe.d/rstmon.conf
+	install -D -m 0644 userspace-ctl/rstmon.modules-load.conf $(DESTDIR)/etc/modules-load.d/rstmon.conf
 
 # rstmonctl, its man page and the rstmon-events unit (the rstmonctl package).
 install-ctl:
@@ -91,7 +92,8 @@ uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/rstmon.ko*
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C userspace-ctl uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
-	rm -f $(DESTDIR)/etc/modprobe.d/rstmon.conf $(DESTDIR)$(SYSTEMD_DIR)/rstmon-events.service
+	rm -f $(DESTDIR)/etc/modprobe.d/rstmon.conf $(DESTDIR)/etc/modules-load.d/rstmon.conf \
+		$(DESTDIR)$(SYSTEMD_DIR)/rstmon-events.service
 
 # DKMS builds from a copy of the sources it keeps; DKMS_ARGS passes options
 # such as --dkmstree (the test suite uses them to stay in a scratch tree).
@@ -120,6 +122,7 @@ deb:
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	cp --parents $(DKMS_FILES) module/dkms.conf module/rstmon.modprobe.conf README.md \
+		Documentation/*.rst userspace-ctl/rstmon.modules-load.conf \
 		userspace-ctl/Makefile userspace-ctl/rstmonctl.8 userspace-ctl/rstmon-events.service \
 		$(wildcard userspace-ctl/*.[ch]) $(DEB_SRC)/
 	cp -r module/debian $(DEB_SRC)/debian

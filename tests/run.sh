@@ -47,7 +47,7 @@ deps() {
 		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
 		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse \
 		python3-docutils procps python3-yaml python3-jsonschema util-linux dkms \
-		debhelper dpkg-dev fakeroot dh-dkms tmux
+		debhelper dpkg-dev fakeroot dh-dkms tmux libsystemd-dev
 }
 
 # build_module NAME KDIR [make args...]: build the module sources in a
@@ -341,7 +341,8 @@ rm -rf "$inst" && mkdir -p "$inst/src" "$inst/root"
 rsync -a --exclude build --exclude .git ./ "$inst/src/"
 kver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$KDIR_HOST/include/generated/utsrelease.h")
 files="lib/modules/$kver/updates/rstmon.ko usr/sbin/rstmonctl usr/share/man/man8/rstmonctl.8
-       etc/modprobe.d/rstmon.conf lib/systemd/system/rstmon-events.service"
+       etc/modprobe.d/rstmon.conf etc/modules-load.d/rstmon.conf
+       lib/systemd/system/rstmon-events.service"
 if make -C "$inst/src" install KDIR="$KDIR_HOST" DESTDIR="$inst/root" > "$OUT/install.log" 2>&1; then
 	missing=$(for f in $files; do [ -e "$inst/root/$f" ] || echo "$f"; done)
 	[ -z "$missing" ] && ok make-install || notok make-install "missing: $missing"
@@ -378,6 +379,23 @@ if bash tests/host/advice-check.sh . > "$OUT/advice-check.log" 2>&1; then
 	ok advice-table-matches-doc
 else
 	notok advice-table-matches-doc "$(grep -m1 '^not ok' "$OUT/advice-check.log")"
+fi
+
+# The rstmon-events unit: systemd-analyze verify, its exposure score (in
+# the log), its hardening; skipped where systemd-analyze is missing.
+bash tests/host/unit-check.sh . > "$OUT/unit-check.log" 2>&1
+case $? in
+0) tapfile "$OUT/unit-check.log"; grep -m1 'exposure' "$OUT/unit-check.log" ;;
+4) skipped host/unit "systemd-analyze is missing" ;;
+*) tapfile "$OUT/unit-check.log"; grep -q '^not ok' "$OUT/unit-check.log" ||
+	notok unit "see $OUT/unit-check.log" ;;
+esac
+
+# rstmonctl(8) names every sender, cause and evidence flag of names.h.
+if bash tests/host/manpage-check.sh . > "$OUT/manpage-check.log" 2>&1; then
+	ok manpage-names
+else
+	notok manpage-names "$(grep -m1 '^not ok' "$OUT/manpage-check.log")"
 fi
 
 # Documentation: every page parses without a warning.

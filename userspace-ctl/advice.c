@@ -294,18 +294,16 @@ void rm_print_why_text(FILE *f, const struct rm_event *ev, const struct rm_why_e
 
 void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)
 {
-	char buf[2048], t[64];
+	char buf[2048];
 	bool first = true;
 
+	/* The event's keys ("time" ISO 8601 among them), then why's own two. */
 	rm_why_explain(buf, sizeof(buf), ev, x);
 	fputc('{', f);
 	rm_print_event_json_fields(f, ev, &first);
-	rm_format_time(t, sizeof(t), ev->time_ns);
-	rm_json_key(f, &first, "time_iso");
-	rm_json_str(f, t);
 	rm_json_key(f, &first, "explanation");
 	rm_json_str(f, buf);
 	rm_json_key(f, &first, "advice");
 	rm_json_str(f, rm_advice_for(ev->cause, ev->sender)->advice);
-	fputc('}', f);
+	fputs("}\n", f);
 }

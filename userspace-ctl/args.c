@@ -45,7 +45,9 @@ static const char *const usages[] = {
 		"  status                        module version, namespace, table fill\n"
 		"  stats [-a|--all]              counters and RSTs by cause and direction\n"
 		"  events [--from ID] [FILTER]   the namespace's recent events\n"
-		"  watch [FILTER]                print each new event as it happens\n"
+		"  watch [FILTER] [--journal [--rate N]]\n"
+		"                                print each new event as it happens (or send\n"
+		"                                it to the systemd journal)\n"
 		"  why [FILTER] [--last N]       the recent resets explained, with advice\n"
 		"  config get                    the namespace's settings\n"
 		"  config set KEY VALUE...       change them, all or none: idle-threshold N,\n"
@@ -95,13 +97,17 @@ static const char *const usages[] = {
 		FILTER_HELP
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_WATCH] =
-		"usage: rstmonctl [-j] [-n NAME] watch [FILTER]...\n"
+		"usage: rstmonctl [-j] [-n NAME] watch [FILTER]... [--journal [--rate N]]\n"
 		"Print each new event of the namespace as it is logged, until\n"
-		"interrupted (SIGINT, SIGTERM), in the format of events (a table on a\n"
-		"terminal; -o, --table, --lines, -j, -w as there); the filters are those\n"
-		"of events.  A\n"
-		"notification carries no cgroup path: rstmonctl looks the cgroup id up\n"
-		"under the cgroup2 mount.  Filters, all of which must match:\n"
+		"interrupted (SIGINT, SIGTERM) or the module is unloaded (exit 0), in\n"
+		"the format of events (a table on a terminal; -o, --table, --lines, -j,\n"
+		"-w as there); the filters are those of events.\n"
+		"  --journal      send each event to the systemd journal instead, with\n"
+		"                 its fields (RSTMON_CAUSE, RSTMON_SENDER, ...)\n"
+		"  --rate N       at most N events a second to the journal, then one\n"
+		"                 \"suppressed K events\" entry (default 100; 0: no limit)\n"
+		"A notification carries no cgroup path: rstmonctl looks the cgroup id\n"
+		"up under the cgroup2 mount.  Filters, all of which must match:\n"
 		FILTER_HELP
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_WHY] =
@@ -109,8 +115,8 @@ static const char *const usages[] = {
 		"Explain the namespace's recent resets in plain words, one paragraph\n"
 		"each, starting with its time (ISO 8601, local, with the zone): the\n"
 		"connection, who reset it, why, how long the sender was silent, how\n"
-		"sure, who was hit, and what to do about it (-j: a JSON array of the\n"
-		"events with their \"time_iso\", \"explanation\" and \"advice\").\n"
+		"sure, who was hit, and what to do about it (-j: one JSON object per\n"
+		"line, the event's keys and its \"explanation\" and \"advice\").\n"
 		"  --last N       the last N matching events (1..65536; default 10)\n"
 		"Filters, all of which must match:\n"
 		FILTER_HELP
@@ -613,7 +619,7 @@ static int parse_settings(const char *const *pos, int n, struct rm_opts *o, char
 /* The options with a value, in the order their errors are reported. */
 enum value_opt {
 	V_FROM, V_ADDR, V_STATE, V_PORT, V_SRC, V_DST, V_SPORT, V_DPORT, V_DIR, V_SENDER,
-	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_OUTPUT, V_INTERVAL, V_MAX
+	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_OUTPUT, V_INTERVAL, V_RATE, V_MAX
 };
 
 #define C(x) (1U << RM_CMD_##x)
@@ -642,6 +648,7 @@ static const struct {
 	[V_TOP] = { "--top", C(METRICS), "metrics" },
 	[V_OUTPUT] = { "--output", C(EVENTS) | C(WATCH), "events and watch" },
 	[V_INTERVAL] = { "--interval", C(TOP), "top" },
+	[V_RATE] = { "--rate", C(WATCH), "watch --journal" },
 };
 
 /* The command words, "reset" the deprecated name of reset-stats. */
@@ -707,7 +714,7 @@ static uint64_t now_ns(void)
 int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, size_t errlen)
 {
 	const char *pos[MAX_POS], *val[V_MAX] = { NULL };
-	bool opts_done = false, all = false;
+	bool opts_done = false, all = false, journal = false;
 	const char *view = NULL;	/* --table, --lines or -w: the first given */
 	int npos = 0, i, first_err = 0;
 	unsigned int k;
@@ -764,6 +771,10 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 			a = "--output";
 		else if (!strcmp(a, "-i"))
 			a = "--interval";
+		if (!strcmp(a, "--journal")) {
+			journal = true;
+			continue;
+		}
 		if (is_opt(a, "-n", "--netns") || (v = long_value(a, "--netns"))) {
 			if (!v) {
 				if (i + 1 >= argc) {
@@ -844,6 +855,13 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 	if (view && o->cmd != RM_CMD_EVENTS && o->cmd != RM_CMD_WATCH)
 		return bad(err, errlen, "%s is an option of events and watch only", view);
 	o->all = all;
+	if (journal && o->cmd != RM_CMD_WATCH)
+		return bad(err, errlen, "--journal is an option of watch only");
+	if (journal && o->json)
+		return bad(err, errlen, "-j/--json and --journal: one output only");
+	if (val[V_RATE] && !journal)
+		return bad(err, errlen, "--rate is an option of watch --journal only");
+	o->journal = journal;
 	for (k = 0; k < V_MAX; k++)
 		if (val[k] && !(value_opts[k].cmds & (1U << o->cmd)))
 			return bad(err, errlen, "%s is an option of %s only", value_opts[k].name,
@@ -904,6 +922,15 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		  errlen) ||
 	    count("--top", val[V_TOP], RM_TOP_DEFAULT, RM_TOP_MAX, &o->top, err, errlen))
 		return RM_EXIT_USAGE;
+	o->rate = RM_RATE_DEFAULT;
+	if (val[V_RATE]) {
+		uint64_t rate;
+
+		if (!rm_parse_uint(val[V_RATE], RM_RATE_MAX, &rate))
+			return bad(err, errlen, "invalid --rate '%s': a number 0..%u",
+				   val[V_RATE], RM_RATE_MAX);
+		o->rate = rate;
+	}
 	if (val[V_ADDR]) {
 		if (inet_pton(AF_INET, val[V_ADDR], o->filter_addr) == 1)
 			o->filter_family = AF_INET;

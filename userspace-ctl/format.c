@@ -277,6 +277,18 @@ void rm_json_key(FILE *f, bool *first, const char *key)
 	fputc(':', f);
 }
 
+/* A name as a JSON key: "-" as "_" (jq's .linger_abort, not .["linger-abort"]). */
+void rm_json_key_snake(FILE *f, bool *first, const char *name)
+{
+	char k[64];
+	size_t i;
+
+	for (i = 0; name[i] && i < sizeof(k) - 1; i++)
+		k[i] = name[i] == '-' ? '_' : name[i];
+	k[i] = '\0';
+	rm_json_key(f, first, k);
+}
+
 static void json_kv_str(FILE *f, bool *first, const char *key, const char *val)
 {
 	rm_json_key(f, first, key);
@@ -312,7 +324,7 @@ static void attribution_json(FILE *f, const struct rm_event *ev, bool *first)
 	json_kv_str(f, first, "sock", a ? rstmon_sock_name(ev->sock) : NULL);
 	json_kv_opt(f, first, "netns", a, ev->netns_inum);
 	json_kv_opt(f, first, "lport", a && ev->lport, ev->lport);
-	json_kv_opt(f, first, "listen_port", a && ev->listen_port, ev->listen_port);
+	json_kv_opt(f, first, "listen", a && ev->listen_port, ev->listen_port);
 	json_kv_opt(f, first, "uid", a && ev->has_uid, ev->uid);
 	json_kv_opt(f, first, "cgroup_id", a && ev->cgroup_id, ev->cgroup_id);
 	json_kv_str(f, first, "cgroup", a && ev->cgroup_id && ev->cgroup[0] ? ev->cgroup : NULL);
@@ -335,11 +347,18 @@ void rm_print_event_json_fields(FILE *f, const struct rm_event *ev, bool *firstp
 	unsigned int i;
 	int n = event_endpoints(ev, &e);
 
+	char t[64];
+
+	/*
+	 * The time as a string (ISO 8601, local, with its zone) and as an
+	 * integer that a JSON number (a double: 53 bits) holds exactly:
+	 * microseconds since the epoch are below 2^53 until the year 2255;
+	 * nanoseconds passed it in 1970.
+	 */
 	json_kv_u64(f, &first, "id", ev->id);
-	rm_json_key(f, &first, "time");
-	fprintf(f, "%llu.%06llu", (unsigned long long)(ev->time_ns / 1000000000ULL),
-		(unsigned long long)(ev->time_ns % 1000000000ULL / 1000));
-	json_kv_u64(f, &first, "time_ns", ev->time_ns);
+	rm_format_time(t, sizeof(t), ev->time_ns);
+	json_kv_str(f, &first, "time", t);
+	json_kv_u64(f, &first, "time_us", ev->time_ns / 1000);
 	json_kv_str(f, &first, "dir", rstmon_dir_name(ev->dir));
 	json_kv_str(f, &first, "sender", rstmon_sender_name(ev->sender));
 	json_kv_str(f, &first, "cause", rstmon_cause_name(ev->cause));
@@ -643,7 +662,7 @@ void rm_print_stats_json(FILE *f, const struct rm_status *st)
 	for (c = 0; c < __RSTMON_CAUSE_MAX; c++) {
 		bool dfirst = true;
 
-		rm_json_key(f, &cfirst, rstmon_cause_name(c));
+		rm_json_key_snake(f, &cfirst, rstmon_cause_name(c));
 		fputc('{', f);
 		for (d = 0; d < __RSTMON_DIR_MAX; d++)
 			json_kv_u64(f, &dfirst, rstmon_dir_name(d), st->cause[c][d]);
@@ -661,8 +680,9 @@ void rm_print_config_text(FILE *f, const struct rm_config *c)
 
 void rm_print_config_json(FILE *f, const struct rm_config *c)
 {
-	fprintf(f, "{\"idle-threshold\":%u,\"event-ring\":%u,\"ipv4\":%s,\"ipv6\":%s,"
-		"\"notify-rate\":%u,\"max-conns\":%u}\n",
+	/* The keys of config set, "_" for "-": JSON keys are snake_case. */
+	fprintf(f, "{\"idle_threshold\":%u,\"event_ring\":%u,\"ipv4\":%s,\"ipv6\":%s,"
+		"\"notify_rate\":%u,\"max_conns\":%u}\n",
 		c->idle_threshold, c->event_ring, c->ipv4 ? "true" : "false",
 		c->ipv6 ? "true" : "false", c->notify_rate, c->max_conns);
 }

@@ -544,7 +544,9 @@ int rm_report_error(FILE *f, enum rm_phase phase, int err, const char *extack, c
 	} else if (phase == RM_PHASE_GROUP && err == ENOENT) {
 		fprintf(f, "rstmonctl: rstmon offers no events group on this kernel\n");
 	} else if (phase == RM_PHASE_WATCH && err == ENOENT) {
+		/* The end of the stream, not a failure: Restart=on-failure leaves it. */
 		fprintf(f, "rstmonctl: rstmon was unloaded\n");
+		return RM_EXIT_OK;
 	} else if (extack) {
 		fprintf(f, "rstmonctl: %s refused: %s (%s)\n", what, extack, strerror(err));
 		return RM_EXIT_ERR;

@@ -164,8 +164,7 @@ static int cmd_why(struct rm_nl *nl, const struct rm_opts *o)
 		free(w.ring);
 		return ret;
 	}
-	if (o->json)
-		fputc('[', stdout);
+	/* -j: one object per line, as every other command's. */
 	for (i = 0; i < w.n; i++) {
 		struct rm_event *ev = &w.ring[(w.next + w.cap - w.n + i) % w.cap];
 		char ns[256], svc[64];
@@ -183,16 +182,12 @@ static int cmd_why(struct rm_nl *nl, const struct rm_opts *o)
 			strcpy(svc, se->s_name);
 			x.service = svc;
 		}
-		if (o->json) {
-			fputs(i ? ",\n" : "\n", stdout);
+		if (o->json)
 			rm_print_why_json(stdout, ev, &x);
-		} else {
+		else
 			rm_print_why_text(stdout, ev, &x);
-		}
 	}
-	if (o->json)
-		fputs(w.n ? "\n]\n" : "]\n", stdout);
-	else if (!w.n)
+	if (!o->json && !w.n)
 		fputs("No matching resets.\n", stdout);
 	free(w.ring);
 	return out_check();
@@ -258,6 +253,8 @@ static int cmd_watch(struct rm_nl *nl, const struct rm_opts *o)
 	ret = rm_nl_join_events(nl);
 	if (ret)
 		return ret;
+	if (o->journal)
+		return rm_journal_watch(nl, o, &stop_watch);
 	return rm_nl_watch(nl, watch_event, (void *)o, &stop_watch);
 }
 

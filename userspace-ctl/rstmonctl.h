@@ -121,6 +121,9 @@ struct rm_prefix {
  * @output: events, watch: -o table|line|json, --table, --lines (-j is json)
  * @wide: -w/--wide: the table's full times and addresses
  * @interval: top -i SECONDS (default 2)
+ * @journal: watch --journal: to the systemd journal (journal.c)
+ * @rate: watch --rate N: at most N events a second to the journal (0: no
+ *	limit; default RM_RATE_DEFAULT)
  */
 struct rm_opts {
 	enum rm_cmd cmd;
@@ -153,6 +156,8 @@ struct rm_opts {
 	enum rm_output { RM_OUT_AUTO, RM_OUT_LINE, RM_OUT_TABLE } output;
 	bool wide;
 	uint32_t interval;
+	bool journal;
+	uint32_t rate;
 };
 
 #define RM_TOP_INTERVAL_DEFAULT	2
@@ -161,6 +166,8 @@ struct rm_opts {
 #define RM_WHY_LAST_MAX		65536	/* the largest event ring */
 #define RM_TOP_DEFAULT		10
 #define RM_TOP_MAX		1000
+#define RM_RATE_DEFAULT		100
+#define RM_RATE_MAX		1000000
 
 /*
  * Parse argv into @o.  Returns 0, or RM_EXIT_USAGE with a one-line reason
@@ -446,8 +453,8 @@ int rm_nl_dump_cgroups(struct rm_nl *nl, int (*cb)(const struct rm_cgroup *c, vo
 int rm_nl_reset_stats(struct rm_nl *nl);
 /*
  * Join the events group (and nlctrl's notify group); then rm_nl_watch()
- * until @cb stops, a signal, or the family goes away (exit code 1, with
- * "rstmon was unloaded" printed).
+ * until @cb stops, a signal, or the family goes away (exit code 0, the
+ * end of the stream, with "rstmon was unloaded" printed).
  */
 int rm_nl_join_events(struct rm_nl *nl);
 int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data), void *data,
@@ -520,5 +527,47 @@ void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_e
 /* The event's JSON keys, without the braces (rm_print_event_json's). */
 void rm_print_event_json_fields(FILE *f, const struct rm_event *ev, bool *first);
 void rm_json_key(FILE *f, bool *first, const char *key);
+/* @name as a JSON key, each "-" as "_". */
+void rm_json_key_snake(FILE *f, bool *first, const char *name);
+
+/* --------------------------------------------------------- journal.c */
+
+/* The journal fields of one event: KEY=VALUE strings. */
+#define RM_JOURNAL_FIELDS	24
+struct rm_journal_fields {
+	int n;
+	char s[RM_JOURNAL_FIELDS][RM_CGROUP_PATH_MAX + 32];
+};
+
+/*
+ * The fields of @ev (MESSAGE, PRIORITY, MESSAGE_ID, SYSLOG_IDENTIFIER,
+ * RSTMON_*), RSTMON_NETNS @netns when the event has no attribution.
+ * Returns their number.
+ */
+int rm_journal_fields(const struct rm_event *ev, uint32_t netns, struct rm_journal_fields *f);
+/* The syslog priority of @ev: 4 middlebox or injected, 6 local, else 5. */
+int rm_journal_priority(const struct rm_event *ev);
+/* The MESSAGE_ID of an event from @sender (32 hex digits). */
+const char *rm_journal_msgid(unsigned int sender);
+
+/* At most @rate events a second (a window from the first event of each). */
+struct rm_ratelimit {
+	bool started;
+	uint64_t window_ns;
+	uint32_t n;
+	uint64_t suppressed;
+};
+/*
+ * Whether one more event at @now_ns (monotonic) passes; @rate 0: all do.
+ * When a new window begins, *@suppressed gets how many the last one
+ * refused (else 0).
+ */
+bool rm_ratelimit_allow(struct rm_ratelimit *rl, uint64_t now_ns, uint32_t rate,
+			uint64_t *suppressed);
+/*
+ * watch --journal: rm_nl_watch() with each matching event sent to the
+ * journal, at most o->rate a second (then one "suppressed K events" entry).
+ */
+int rm_journal_watch(struct rm_nl *nl, const struct rm_opts *o, volatile int *stop);
 
 #endif /* RSTMONCTL_H */

@@ -6,8 +6,9 @@
 # installs rstmon-dkms and rstmonctl in a chroot whose root is an overlay
 # (tmpfs over the read-only root), DKMS builds rstmon there for the running
 # kernel, that copy loads and classifies a refused connection, the
-# installed rstmonctl reports it, the man page and the unit (not enabled)
-# are there, and dpkg -r takes it all away.  The chroot has a module tree
+# installed rstmonctl reports it, the man page, the documentation,
+# modules-load.d and the unit (not enabled) are there, the unit's
+# ExecStart sends the event to the journal, and dpkg -r takes it all away.  The chroot has a module tree
 # of its own; the test's own rstmon is loaded again afterwards.
 #
 # DKMS's build under emulation takes most of the time:
@@ -128,25 +129,35 @@ unit=/lib/systemd/system/rstmon-events.service
 st=$(systemctl --root="$R" is-enabled rstmon-events.service 2>&1)
 expect "rstmon-events.service not enabled" "$st" disabled
 
-# The unit's own commands, as systemd runs them (no systemd is PID 1 in
-# this guest): ExecStartPre loads rstmon, ExecStart streams every event as
-# a JSON line (to the journal under systemd; to a file here).
-pre=$(sed -n 's/^ExecStartPre=//p' "$R$unit")
+# The packages' contents: the documentation, the man page, modules-load.d.
+for f in ./usr/share/doc/rstmonctl/README.md.gz ./usr/share/doc/rstmonctl/rstmon.rst.gz \
+	 ./usr/share/man/man8/rstmonctl.8.gz; do
+	dpkg-deb -c "${debs[1]}" | grep -q " $f\$" && pass "rstmonctl's .deb has $f" ||
+		fail "rstmonctl's .deb has $f"
+done
+for f in ./usr/share/doc/rstmon-dkms/README.md.gz ./etc/modules-load.d/rstmon.conf; do
+	dpkg-deb -c "${debs[0]}" | grep -q " $f\$" && pass "rstmon-dkms's .deb has $f" ||
+		fail "rstmon-dkms's .deb has $f"
+done
+expect "modules-load.d names rstmon" "$(grep -v '^#' "$R/etc/modules-load.d/rstmon.conf")" rstmon
+
+# The unit's ExecStart, as systemd runs it (no systemd is PID 1 in this
+# guest, nor journald: journal-listen.py stands in for it on the chroot's
+# /run/systemd/journal/socket): every event to the journal.
 start=$(sed -n 's/^ExecStart=//p' "$R$unit")
-modprobe -r rstmon
-# shellcheck disable=SC2086
-in_root $pre && [ -e /sys/module/rstmon ] && pass "the unit's ExecStartPre loads rstmon" ||
-	fail "the unit's ExecStartPre loads rstmon" "$pre"
+python3 "$(dirname "$0")/journal-listen.py" "$R/run/systemd/journal/socket" "$W/journal" &
+PIDS+=($!)
+wait_until 10 test -s "$W/journal.ready" || fail "the journal stand-in listens"
 # shellcheck disable=SC2086
 nsx b chroot "$R" timeout 120 $start > "$W/unit.out" 2>&1 &
 PIDS+=($!)
 # Until the stream is subscribed, a refused connection goes unseen: retry.
 wait_until 30 sh -c "ip netns exec $(ns a) $KIT client connect 10.1.0.2 8952 > /dev/null;
-	grep -q refused '$W/unit.out'"
+	grep -q '\"RSTMON_SRC_PORT\": \"8952\"' '$W/journal'"
 stop "${PIDS[-1]}"
-line=$(grep -m 1 refused "$W/unit.out")
-expect "the unit's ExecStart streams the event as JSON" \
-	"$(echo "$line" | json 'd["dir"] + " " + d["sender"] + " " + d["cause"]' 2>&1)" "out local refused"
+line=$(grep -m 1 '"RSTMON_SRC_PORT": "8952"' "$W/journal")
+expect "the unit's ExecStart sends the event to the journal" \
+	"$(echo "$line" | json 'd["RSTMON_DIR"] + " " + d["RSTMON_SENDER"] + " " + d["RSTMON_CAUSE"]' 2>&1)" "out local refused"
 
 modprobe -r rstmon
 in_root dpkg -r rstmonctl rstmon-dkms 2>&1 | stamp

@@ -252,14 +252,14 @@ else
 fi
 got=$("$CTL" -n "$(ns cli)" why -j --port 8703 --cause linger-abort | python3 -c '
 import datetime, json, sys
-d = json.load(sys.stdin)
+d = [json.loads(l) for l in sys.stdin]
 e = d[0]
-t = datetime.datetime.strptime(e["time_iso"], "%Y-%m-%dT%H:%M:%S.%f%z")
-us = round(t.timestamp() * 1e6)
-print(len(d), us == e["time_ns"] // 1000, e["explanation"].split(":")[0] == "Event %d" % e["id"],
+t = datetime.datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%S.%f%z")
+us = (t - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)) // datetime.timedelta(microseconds=1)
+print(len(d), us == e["time_us"], e["explanation"].split(":")[0] == "Event %d" % e["id"],
       "silent for" in e["explanation"])
 ' 2>&1)
-expect "why -j --port 8703: time_iso is the event's time" "$got" "1 True True True"
+expect "why -j --port 8703: one object per line; its ISO 8601 time is time_us" "$got" "1 True True True"
 first=$(TZ=UTC0 "$CTL" -n "$(ns cli)" why --port 8703 --cause linger-abort | head -n 1)
 case $first in
 [0-9][0-9][0-9][0-9]-*+00:00" Event "*"silent for"*) pass "why in TZ=UTC0: +00:00" ;;

@@ -48,7 +48,7 @@ why_check() {
 import json, sys
 port, dir, cause, table = sys.argv[1:5]
 advice = dict(l.rstrip("\n").split("\t", 1) for l in open(table))
-for e in json.load(sys.stdin):
+for e in map(json.loads, sys.stdin):
     if e["dir"] != dir or not any(e[k].endswith(":" + port) for k in ("src", "dst")):
         continue
     want = advice.get(e["sender"] + "/" + cause) or advice.get(cause)
@@ -117,7 +117,7 @@ nsx cli "$CTL" why -j --last 1000 > "$TMPD/why.json"
 got=$(python3 -c '
 import json, sys
 w = [e for e in map(json.loads, open(sys.argv[1])) if e["src"].endswith(":8020")][0]
-d = [e for e in json.load(open(sys.argv[2])) if e["id"] == w["id"]][0]
+d = [e for e in map(json.loads, open(sys.argv[2])) if e["id"] == w["id"]][0]
 print(w["cause"], w["sock"], w["cgroup_id"] == d["cgroup_id"], w["cgroup"] == d["cgroup"],
       w["cgroup"] is not None)
 ' "$TMPD/watch" "$TMPD/why.json" 2>&1)
