@@ -37,7 +37,7 @@
 
 static const char *const usages[] = {
 	[RM_CMD_NONE] =
-		"usage: rstmonctl [-j|--json] [-n|--netns NAME] COMMAND [ARGS]\n"
+		"usage: rstmonctl [-j|--json] [-n|--netns NAME|PID|PATH | -A] COMMAND [ARGS]\n"
 		"       rstmonctl -h|--help | -V|--version\n"
 		"       rstmonctl COMMAND --help\n"
 		"\n"
@@ -73,7 +73,11 @@ static const char *const usages[] = {
 		"                      /proc/net/rstmon (the default elsewhere), JSON;\n"
 		"                      --table, --lines the same; -w, --wide: whole\n"
 		"                      times and addresses in the table\n"
-		"  -n, --netns NAME    act in network namespace NAME (/run/netns/NAME)\n"
+		"  -n, --netns NAME    act in network namespace NAME (/run/netns/NAME); a\n"
+		"                      PID: that process's (/proc/PID/ns/net); a PATH\n"
+		"                      (with a '/'): that namespace file\n"
+		"  -A, --all-namespaces  events, watch, why, stats, metrics: every network\n"
+		"                      namespace, labelled netns=, netns_name=, container=, pod=\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       rstmonctl's version\n",
 	[RM_CMD_STATUS] =
@@ -256,9 +260,12 @@ static int count(const char *opt, const char *v, uint32_t def, uint32_t max, uin
 	return 0;
 }
 
+/* -n NAME (of /run/netns), PID (all digits) or PATH (with a '/'). */
 static bool valid_netns_name(const char *s)
 {
-	return *s && strlen(s) < 256 && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+	if (strchr(s, '/'))
+		return strlen(s) < 4096;
+	return *s && strlen(s) < 256 && strcmp(s, ".") && strcmp(s, "..");
 }
 
 /* ----------------------------------------------------------- filters */
@@ -757,6 +764,10 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 			all = true;
 			continue;
 		}
+		if (is_opt(a, "-A", "--all-namespaces")) {
+			o->all_ns = true;
+			continue;
+		}
 		if (is_opt(a, NULL, "--table") || is_opt(a, NULL, "--lines") ||
 		    is_opt(a, "-w", "--wide")) {
 			if (!strcmp(a, "--table") || !strcmp(a, "--lines"))
@@ -850,6 +861,11 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 		break;
 	}
 
+	if (o->all_ns && o->netns)
+		return bad(err, errlen, "-A/--all-namespaces and -n/--netns exclude each other");
+	if (o->all_ns && o->cmd != RM_CMD_EVENTS && o->cmd != RM_CMD_WATCH &&
+	    o->cmd != RM_CMD_WHY && o->cmd != RM_CMD_STATS && o->cmd != RM_CMD_METRICS)
+		return bad(err, errlen, "-A/--all-namespaces is an option of events, watch, why, stats and metrics only");
 	if (all && o->cmd != RM_CMD_STATS)
 		return bad(err, errlen, "-a/--all is an option of stats only");
 	if (view && o->cmd != RM_CMD_EVENTS && o->cmd != RM_CMD_WATCH)

@@ -169,3 +169,142 @@ void rm_cgroup_resolve(uint64_t id, char *out, size_t len)
 		rm_cgroup_find(mnt, id, cache[slot].path, sizeof(cache[slot].path));
 	snprintf(out, len, "%s", cache[slot].path);
 }
+
+/* ------------------------------------------- containers and pods */
+
+static bool all_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* A container id: 12 to 64 lower-case hex digits, the whole of @s (@n bytes). */
+static bool container_id(const char *s, size_t n)
+{
+	return n >= 12 && n <= 64 && all_hex(s, n);
+}
+
+/* A pod uid: hex digits with '-' or (systemd's escape) '_'. */
+static bool pod_uid(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n >= RM_POD_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!all_hex(s + i, 1) && s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
+
+static void set_pod(struct rm_container *c, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c->pod[i] = s[i] == '_' ? '-' : s[i];
+	c->pod[n] = '\0';
+}
+
+static void set_id(struct rm_container *c, const char *runtime, const char *s, size_t n)
+{
+	snprintf(c->runtime, sizeof(c->runtime), "%s", runtime);
+	memcpy(c->id, s, n);
+	c->id[n] = '\0';
+}
+
+/* "PREFIX<id>[.scope]" */
+static bool scoped(const char *comp, size_t n, const char *prefix, const char **id, size_t *idn)
+{
+	size_t p = strlen(prefix);
+
+	if (n <= p || strncmp(comp, prefix, p))
+		return false;
+	*id = comp + p;
+	*idn = n - p;
+	if (*idn > 6 && !strncmp(*id + *idn - 6, ".scope", 6))
+		*idn -= 6;
+	return container_id(*id, *idn);
+}
+
+int rm_cgroup_container(const char *path, struct rm_container *c)
+{
+	static const struct {
+		const char *prefix, *runtime;
+	} scopes[] = {
+		{ "docker-", "docker" },
+		{ "cri-containerd-", "containerd" },
+		{ "crio-", "cri-o" },
+		{ "libpod-", "podman" },
+	};
+	const char *comp = path, *prev = "", *id;
+	size_t n, prevn = 0, idn, k;
+	bool kubepods = false;
+
+	memset(c, 0, sizeof(*c));
+	/* Component by component; a deeper match wins (nested containers). */
+	for (; *comp; comp += n, prev = comp - n, prevn = n) {
+		while (*comp == '/')
+			comp++;
+		n = strcspn(comp, "/");
+		if (!n)
+			break;
+		if (n >= 8 && !strncmp(comp, "kubepods", 8))
+			kubepods = true;
+		/* systemd: kubepods-burstable-pod<uid>.slice */
+		if (kubepods && n > 6 && !strncmp(comp + n - 6, ".slice", 6)) {
+			const char *p = memmem(comp, n, "-pod", 4);
+
+			if (p && pod_uid(p + 4, comp + n - 6 - (p + 4)))
+				set_pod(c, p + 4, comp + n - 6 - (p + 4));
+			continue;
+		}
+		/* cgroupfs: /kubepods/burstable/pod<uid>/<id> */
+		if (kubepods && n > 3 && !strncmp(comp, "pod", 3) && pod_uid(comp + 3, n - 3)) {
+			set_pod(c, comp + 3, n - 3);
+			continue;
+		}
+		for (k = 0; k < sizeof(scopes) / sizeof(scopes[0]); k++)
+			if (scoped(comp, n, scopes[k].prefix, &id, &idn))
+				break;
+		if (k < sizeof(scopes) / sizeof(scopes[0])) {
+			set_id(c, scopes[k].runtime, id, idn);
+			continue;
+		}
+		/* cgroupfs: /docker/<id>, /kubepods/.../pod<uid>/<id> */
+		if (n == 64 && all_hex(comp, n)) {
+			if (prevn == 6 && !strncmp(prev, "docker", 6))
+				set_id(c, "docker", comp, n);
+			else if (kubepods)
+				set_id(c, "cri", comp, n);
+		}
+	}
+	return c->id[0] || c->pod[0] ? 0 : -1;
+}
+
+int rm_proc_container(const char *file, struct rm_container *c)
+{
+	char *line = NULL, *p;
+	size_t cap = 0;
+	int ret = -1;
+	FILE *f = fopen(file, "re");
+
+	memset(c, 0, sizeof(*c));
+	if (!f)
+		return -1;
+	/* "0::/path" (v2) or "N:CONTROLLERS:/path" (v1): the first that names one. */
+	while (ret < 0 && getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		p = strchr(line, ':');
+		p = p ? strchr(p + 1, ':') : NULL;
+		if (p)
+			ret = rm_cgroup_container(p + 1, c);
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}

@@ -1225,3 +1225,66 @@ int rm_enter_netns(const char *name)
 	close(fd);
 	return 0;
 }
+
+/*
+ * watch -A: rm_nl_watch() over @n sockets at once (each joined by
+ * rm_nl_join_events() in its namespace), @data[i] for the events of
+ * @nl[i].  The family going away (it goes in every namespace at once)
+ * ends it as rm_nl_watch() does.
+ */
+int rm_nl_watch_many(struct rm_nl **nl, size_t n,
+		     int (*cb)(const struct rm_event *ev, void *data), void **data,
+		     volatile int *stop)
+{
+	struct pollfd *pfd = calloc(2 * n, sizeof(*pfd));
+	struct dump_ctx *e = calloc(n, sizeof(*e));
+	sigset_t waitmask;
+	int ret = 0;
+	size_t i;
+
+	if (!pfd || !e) {
+		free(pfd);
+		free(e);
+		return rm_report_error(stderr, RM_PHASE_WATCH, ENOMEM, NULL, "waiting");
+	}
+	for (i = 0; i < n; i++) {
+		e[i] = (struct dump_ctx){ RSTMON_CMD_EVENT, { .event = cb }, data[i], 0 };
+		pfd[2 * i] = (struct pollfd){ .fd = mnl_socket_get_fd(nl[i]->sk), .events = POLLIN };
+		pfd[2 * i + 1] = (struct pollfd){
+			.fd = nl[i]->ctl ? mnl_socket_get_fd(nl[i]->ctl) : -1, .events = POLLIN };
+	}
+	sigprocmask(SIG_SETMASK, NULL, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	while (!*stop && !ret) {
+		if (ppoll(pfd, 2 * n, NULL, &waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = rm_report_error(stderr, RM_PHASE_WATCH, errno, NULL, "waiting");
+			break;
+		}
+		for (i = 0; i < n && !ret; i++) {
+			int r;
+
+			if (pfd[2 * i].revents) {
+				r = read_events(nl[i], &e[i], 0);
+				if (r > 0)
+					ret = r;
+			}
+			if (ret || !pfd[2 * i + 1].revents || !family_gone(nl[i]))
+				continue;
+			/* Gone everywhere: drain every queue, then say so. */
+			for (i = 0; i < n && !ret; i++) {
+				while (!(r = read_events(nl[i], &e[i], MSG_DONTWAIT)))
+					;
+				if (r > 0)
+					ret = r;
+			}
+			if (!ret)
+				ret = rm_report_error(stderr, RM_PHASE_WATCH, ENOENT, NULL, NULL);
+		}
+	}
+	free(pfd);
+	free(e);
+	return ret;
+}

@@ -352,8 +352,12 @@ int main(int argc, char **argv)
 		return ret == RM_STOP_EPIPE ? RM_EXIT_OK : ret;
 	}
 
+	if (o.all_ns) {
+		ret = rm_allns_run(&o);
+		return ret < 0 ? RM_EXIT_OK : ret;
+	}
 	if (o.netns) {
-		ret = rm_enter_netns(o.netns);
+		ret = rm_enter_netns_arg(o.netns);
 		if (ret)
 			return ret;
 	}

@@ -92,7 +92,8 @@ struct rm_prefix {
  * @notice: a one-line notice for stderr (a deprecated name), or NULL
  * @json: -j/--json
  * @all: stats -a/--all: show all-zero rows too
- * @netns: -n/--netns NAME, or NULL
+ * @netns: -n/--netns NAME, PID or PATH, or NULL
+ * @all_ns: -A/--all-namespaces
  * @from: events --from ID (0: from the oldest)
  * @set: config set: the settings given, a bit (1U << &enum rm_setting) each
  * @cfg: config set: their values (the others are 0)
@@ -133,6 +134,7 @@ struct rm_opts {
 	bool json;
 	bool all;
 	const char *netns;
+	bool all_ns;
 	uint64_t from;
 	unsigned int set;
 	struct rm_config cfg;
@@ -459,6 +461,10 @@ int rm_nl_reset_stats(struct rm_nl *nl);
 int rm_nl_join_events(struct rm_nl *nl);
 int rm_nl_watch(struct rm_nl *nl, int (*cb)(const struct rm_event *ev, void *data), void *data,
 		volatile int *stop);
+/* rm_nl_watch() over @n sockets at once, @data[i] for those of @nl[i]. */
+int rm_nl_watch_many(struct rm_nl **nl, size_t n,
+		     int (*cb)(const struct rm_event *ev, void *data), void **data,
+		     volatile int *stop);
 
 /*
  * After rm_nl_join_events(), for a caller's own poll() (top): the sockets,
@@ -569,5 +575,67 @@ bool rm_ratelimit_allow(struct rm_ratelimit *rl, uint64_t now_ns, uint32_t rate,
  * journal, at most o->rate a second (then one "suppressed K events" entry).
  */
 int rm_journal_watch(struct rm_nl *nl, const struct rm_opts *o, volatile int *stop);
+
+/* ------------------------------------------- cgroup.c: containers */
+
+#define RM_POD_LEN	64
+/* A container and its pod, as a process's cgroup path tells them. */
+struct rm_container {
+	char runtime[16];	/* "docker", "containerd", "cri-o", "podman", "cri"; "" */
+	char id[65];		/* the container id, full (hex); "" */
+	char pod[RM_POD_LEN];	/* the Kubernetes pod uid (dashes); "" */
+};
+
+/*
+ * The container and pod of cgroup path @path: docker (/docker/ID,
+ * docker-ID.scope), containerd and cri-o under kubelet
+ * (kubepods-...-podUID.slice/cri-containerd-ID.scope, crio-ID.scope, or
+ * cgroupfs /kubepods/.../podUID/ID), podman (libpod-ID.scope).  0 when
+ * either was found, else -1 (@c all "").
+ */
+int rm_cgroup_container(const char *path, struct rm_container *c);
+/* The same from a /proc/PID/cgroup file: the first line that names one. */
+int rm_proc_container(const char *file, struct rm_container *c);
+
+/* ----------------------------------------------------------- allns.c */
+
+/* One network namespace of -A. */
+struct rm_netns {
+	uint64_t dev, ino;
+	char name[256];		/* its /run/netns name, "host" for PID 1's; "" */
+	int pid;		/* the lowest PID in it; 0: none seen */
+	char path[300];		/* the file that enters it */
+	struct rm_container ct;
+};
+
+#define RM_NETNS_MAX	4096	/* namespaces -A looks at */
+
+/*
+ * The network namespaces under @root ("" for the system's; a fake tree in
+ * the tests): @root/run/netns/NAME and @root/proc/PID/ns/net, one entry
+ * per st_dev and st_ino, with the container of a process in it
+ * (@root/proc/PID/cgroup).  Ordered: PID 1's first, the named ones by
+ * name, the rest by inode.  *@denied gets the number of processes whose
+ * namespace could not be read (permission).  0, or -1 (out of memory).
+ */
+int rm_netns_scan(const char *root, struct rm_netns **v, size_t *n, unsigned int *denied);
+/*
+ * The file of -n ARG: all digits: /proc/ARG/ns/net; with a '/': ARG;
+ * else /run/netns/ARG.
+ */
+void rm_netns_arg_path(const char *arg, char *path, size_t len);
+/* Enter the namespace of -n ARG; 0, or the exit code with an error printed. */
+int rm_enter_netns_arg(const char *arg);
+/* The labels' text: "netns=INO [netns_name=N] [container=ID12] [pod=UID12] ". */
+void rm_netns_label_text(FILE *f, const struct rm_netns *ns);
+/* The labels' JSON keys, after @first's comma rule. */
+void rm_netns_label_json(FILE *f, const struct rm_netns *ns, bool *first, bool with_netns);
+/*
+ * One sample line of Prometheus text (no newline) with the labels of @ns
+ * added (netns unless it has one): into @f, with its newline.
+ */
+void rm_metrics_relabel(FILE *f, const char *line, const struct rm_netns *ns);
+/* events, watch, why, stats, metrics -A: every namespace; the exit code. */
+int rm_allns_run(const struct rm_opts *o);
 
 #endif /* RSTMONCTL_H */

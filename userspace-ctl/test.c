@@ -262,7 +262,13 @@ static const struct parse_case parse_cases[] = {
 	{ .line = "-j metrics", .rc = 2 },
 	{ .line = "-n", .rc = 2 },
 	{ .line = "status -n", .rc = 2 },
-	{ .line = "-n a/b status", .rc = 2 },
+	{ .line = "-n a/b status", .cmd = RM_CMD_STATUS, .netns = "a/b" },
+	{ .line = "-n 1234 status", .cmd = RM_CMD_STATUS, .netns = "1234" },
+	{ .line = "-n /proc/1/ns/net events", .cmd = RM_CMD_EVENTS, .netns = "/proc/1/ns/net" },
+	{ .line = "-A -n x events", .rc = 2 },
+	{ .line = "-A conns", .rc = 2 },
+	{ .line = "-A status", .rc = 2 },
+	{ .line = "--all-namespaces config get", .rc = 2 },
 	{ .line = "-n .. status", .rc = 2 },
 	{ .line = "--netns= status", .rc = 2 },
 	{ .line = "help", .rc = 2 },
@@ -2621,7 +2627,7 @@ static void test_binary_usage(const char *bin)
 		{ "--frob why", "rstmonctl: unknown option '--frob'",
 		  "usage: rstmonctl [-j] [-n NAME] why [FILTER]... [--last N]", 2 },
 		{ "bogus", "rstmonctl: unknown command 'bogus'",
-		  "usage: rstmonctl [-j|--json] [-n|--netns NAME] COMMAND [ARGS]", 2 },
+		  "usage: rstmonctl [-j|--json] [-n|--netns NAME|PID|PATH | -A] COMMAND [ARGS]", 2 },
 		{ "events --since 5x", "rstmonctl: invalid --since '5x': a time such as 30s, 10m, 2h, 1d (that long ago), 2026-12-07T01:02:03Z, 2026-12-07T02:02:03+01:00 or 2026-12-07",
 		  "usage: rstmonctl [-j] [-n NAME] events [--from ID] [FILTER]...", 2 },
 		{ "watch --until 2026-02-30", "rstmonctl: invalid --until '2026-02-30': a time such as 30s, 10m, 2h, 1d (that long ago), 2026-12-07T01:02:03Z, 2026-12-07T02:02:03+01:00 or 2026-12-07",
@@ -2819,6 +2825,8 @@ static void test_json_keys(void)
 	       !strstr(s, "time_ns"), "json: time_us of 2200 fits in 53 bits; no time_ns", "%s", s);
 	free(s);
 }
+/* -A and the forms of -n: test_allns.c (its own file for easy merges). */
+#include "test_allns.c"
 
 int main(int argc, char **argv)
 {
@@ -2854,11 +2862,14 @@ int main(int argc, char **argv)
 	test_why_time();
 	if (argc > 1)
 		test_binary_usage(argv[1]);
+	if (argc > 1)
+		test_netns_arg_errors(argv[1]);
 	test_nl_extack();
 	test_family_gone();
 	test_errors();
 	test_journal();
 	test_json_keys();
+	test_allns();
 	printf("# %d tests, %d failed\n", total, failed);
 	return failed ? 1 : 0;
 }
