@@ -49,6 +49,11 @@ if [ -x "$CTL" ]; then
 	echo "\$ rstmonctl why --port 8005 --last 1; rstmonctl why --cause accept-overflow --last 1"
 	"$CTL" -n "$(ns srv)" why --port 8005 --last 1
 	"$CTL" -n "$(ns srv)" why --cause accept-overflow --last 1
+	printf '\n=== rstmonctl -A: every network namespace, labelled (container=, pod= when a cgroup names them)\n'
+	echo "\$ rstmonctl -A events | tail -n 3 | cut -c 1-160"
+	"$CTL" -A events | tail -n 3 | cut -c 1-160
+	echo "\$ rstmonctl -A stats | grep -A 1 '^=='"
+	"$CTL" -A stats | grep -A 1 '^=='
 fi
 if [ -x "$CTL" ]; then
 	printf '\n=== rstmonctl top: resets per second by sender and cause (one snapshot, piped)\n'
