@@ -718,32 +718,41 @@ static int cgroup_collect(const struct rm_cgroup *c, void *data)
 	return 0;
 }
 
-static struct family *family_of(struct family **fams, size_t *nf, const char *name, size_t len)
+/*
+ * The family @name (@len bytes), added when new.  Each is allocated on
+ * its own: its memstream keeps the addresses of @samples and @len.
+ */
+static struct family *family_of(struct family ***fams, size_t *nf, const char *name, size_t len)
 {
-	struct family *f;
+	struct family **v, *f;
 	size_t i;
 
 	for (i = 0; i < *nf; i++)
-		if (strlen((*fams)[i].name) == len && !strncmp((*fams)[i].name, name, len))
-			return &(*fams)[i];
-	f = realloc(*fams, (*nf + 1) * sizeof(*f));
+		if (strlen((*fams)[i]->name) == len && !strncmp((*fams)[i]->name, name, len))
+			return (*fams)[i];
+	v = realloc(*fams, (*nf + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	*fams = v;
+	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	*fams = f;
-	f = &f[(*nf)++];
-	memset(f, 0, sizeof(*f));
 	f->name = strndup(name, len);
 	f->m = open_memstream(&f->samples, &f->len);
 	if (!f->name || !f->m) {
-		(*nf)--;
+		if (f->m)
+			fclose(f->m);
+		free(f->samples);
 		free(f->name);
+		free(f);
 		return NULL;
 	}
+	v[(*nf)++] = f;
 	return f;
 }
 
 /* Add the text of one namespace's metrics to @fams. */
-static int metrics_add(struct family **fams, size_t *nf, char *text, const struct rm_netns *ns)
+static int metrics_add(struct family ***fams, size_t *nf, char *text, const struct rm_netns *ns)
 {
 	struct family *cur = NULL;
 	char *line, *save = NULL;
@@ -780,7 +789,7 @@ static int metrics_add(struct family **fams, size_t *nf, char *text, const struc
 
 static int cmd_metrics(const struct rm_opts *o, struct ns_sock *s, size_t n)
 {
-	struct family *fams = NULL;
+	struct family **fams = NULL;
 	size_t nf = 0, i;
 	int ret = 0, r;
 
@@ -808,14 +817,15 @@ static int cmd_metrics(const struct rm_opts *o, struct ns_sock *s, size_t n)
 		free(buf);
 	}
 	for (i = 0; i < nf; i++) {
-		fclose(fams[i].m);
-		if (fams[i].head)
-			fputs(fams[i].head, stdout);
-		if (fams[i].samples)
-			fputs(fams[i].samples, stdout);
-		free(fams[i].name);
-		free(fams[i].head);
-		free(fams[i].samples);
+		fclose(fams[i]->m);
+		if (fams[i]->head)
+			fputs(fams[i]->head, stdout);
+		if (fams[i]->samples)
+			fputs(fams[i]->samples, stdout);
+		free(fams[i]->name);
+		free(fams[i]->head);
+		free(fams[i]->samples);
+		free(fams[i]);
 	}
 	free(fams);
 	r = out_check();
