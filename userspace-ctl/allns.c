@@ -412,7 +412,8 @@ static void ns_desc(char *buf, size_t len, const struct rm_netns *ns)
 }
 
 /* The captured messages of @ns, "rstmonctl: " dropped, on one line. */
-static void report_skip(const struct rm_netns *ns, char *msg, const char *fallback)
+static void report_ns(const struct rm_netns *ns, char *msg, const char *fallback,
+		      const char *what)
 {
 	char desc[400], *p;
 
@@ -424,8 +425,13 @@ static void report_skip(const struct rm_netns *ns, char *msg, const char *fallba
 			if (*p == '\n')
 				*p = p[1] ? ';' : '\0';
 	}
-	fprintf(stderr, "rstmonctl: %s skipped: %s\n", desc, msg && msg[0] ? msg : fallback);
+	fprintf(stderr, "rstmonctl: %s%s: %s\n", desc, what, msg && msg[0] ? msg : fallback);
 	free(msg);
+}
+
+static void report_skip(const struct rm_netns *ns, char *msg, const char *fallback)
+{
+	report_ns(ns, msg, fallback, " skipped");
 }
 
 struct open_ctx {
@@ -457,18 +463,23 @@ static int open_fn(void *arg)
 static ssize_t open_all(struct rm_netns *v, size_t n, struct ns_sock *out, bool join)
 {
 	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct stat me;
 	size_t i, k = 0;
 
 	if (self < 0) {
 		fprintf(stderr, "rstmonctl: opening /proc/self/ns/net: %s\n", strerror(errno));
 		return -1;
 	}
+	if (fstat(self, &me) < 0)
+		memset(&me, 0, sizeof(me));
 	for (i = 0; i < n; i++) {
 		struct open_ctx c = { NULL, join };
-		int fd = open(v[i].path, O_RDONLY | O_CLOEXEC), ret, err;
+		/* The caller's own namespace needs no setns() (nor CAP_SYS_ADMIN). */
+		bool own = v[i].ino == (uint64_t)me.st_ino && v[i].dev == (uint64_t)me.st_dev;
+		int fd = own ? dup(self) : open(v[i].path, O_RDONLY | O_CLOEXEC), ret, err;
 		char *msg;
 
-		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		if (fd < 0 || (!own && setns(fd, CLONE_NEWNET) < 0)) {
 			err = errno;
 			if (fd >= 0)
 				close(fd);
@@ -479,7 +490,7 @@ static ssize_t open_all(struct rm_netns *v, size_t n, struct ns_sock *out, bool 
 		}
 		close(fd);
 		msg = quietly(open_fn, &c, &ret);
-		if (setns(self, CLONE_NEWNET) < 0) {
+		if (!own && setns(self, CLONE_NEWNET) < 0) {
 			fprintf(stderr, "rstmonctl: back to the caller's network namespace: %s\n",
 				strerror(errno));
 			free(msg);
@@ -607,6 +618,46 @@ static int print_why(const struct rm_opts *o, const struct rm_netns *ns, struct 
 	return 0;
 }
 
+/*
+ * A request to one namespace, its errors said once with the namespace's
+ * name: "rstmonctl: netns 4026532301 (web) skipped: permission denied...".
+ */
+struct req {
+	struct rm_nl *nl;
+	const struct rm_opts *o;
+	struct collect *c;	/* events */
+	struct rm_status *st;	/* status */
+};
+
+static int dump_fn(void *arg)
+{
+	struct req *r = arg;
+
+	return rm_nl_dump_events(r->nl, r->o->cmd == RM_CMD_EVENTS ? r->o->from : 0,
+				 collect_event, r->c);
+}
+
+static int status_fn(void *arg)
+{
+	struct req *r = arg;
+
+	return rm_nl_get_status(r->nl, r->st);
+}
+
+static int ns_request(const struct ns_sock *s, int (*fn)(void *), struct req *r)
+{
+	int ret;
+	char *msg = quietly(fn, r, &ret);
+
+	if (ret)
+		report_skip(s->ns, msg, "the request failed");
+	else if (msg && msg[0])	/* a warning (events overwritten during the dump) */
+		report_ns(s->ns, msg, "", "");
+	else
+		free(msg);
+	return ret;
+}
+
 static int cmd_events(const struct rm_opts *o, struct ns_sock *s, size_t n)
 {
 	struct collect c = { o, NULL, 0, 0, 0 };
@@ -614,9 +665,10 @@ static int cmd_events(const struct rm_opts *o, struct ns_sock *s, size_t n)
 	int ret = 0, r;
 
 	for (i = 0; i < n; i++) {
+		struct req q = { s[i].nl, o, &c, NULL };
+
 		c.cur = i;
-		r = rm_nl_dump_events(s[i].nl, o->cmd == RM_CMD_EVENTS ? o->from : 0,
-				      collect_event, &c);
+		r = ns_request(&s[i], dump_fn, &q);
 		if (r)
 			ret = r;
 	}
@@ -656,9 +708,10 @@ static int cmd_stats(const struct rm_opts *o, struct ns_sock *s, size_t n)
 
 	for (i = 0; i < n; i++) {
 		struct rm_status st;
+		struct req q = { s[i].nl, o, NULL, &st };
 		char *buf;
 
-		r = rm_nl_get_status(s[i].nl, &st);
+		r = ns_request(&s[i], status_fn, &q);
 		if (r) {
 			ret = r;
 			continue;
@@ -796,10 +849,11 @@ static int cmd_metrics(const struct rm_opts *o, struct ns_sock *s, size_t n)
 	for (i = 0; i < n; i++) {
 		struct cgroups cg = { NULL, 0, 0 };
 		struct rm_status st;
+		struct req q = { s[i].nl, o, NULL, &st };
 		char *buf;
 		int err = 0;
 
-		r = rm_nl_get_status(s[i].nl, &st);
+		r = ns_request(&s[i], status_fn, &q);
 		if (r) {
 			ret = r;
 			continue;
