@@ -17,6 +17,8 @@
 #   metrics -A     every sample labelled with its namespace
 #   why -A -j      the unnamed namespace's reset explained, labelled
 #   watch -A       sees a reset made in the unnamed namespace after it started
+#   as nobody      the unreadable namespaces in one line, its own skipped
+#                  once ("permission denied"), exit 1
 #   -n 999999      "no such process", exit 1
 #
 # Once, on the UML debug kernel: the enumeration and labels are rstmonctl's
@@ -225,6 +227,28 @@ done
 kill "$WPID" 2>/dev/null
 wait "$WPID"
 expect "watch -A: SIGTERM ends it with 0" "$?" 0
+
+# Unprivileged: the other processes' namespaces unreadable (one line), its
+# own namespace skipped once in plain words, nothing queried: exit 1.
+cp "$CTL" "$W/rstmonctl" && chmod 755 "$W" "$W/rstmonctl"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$W/rstmonctl" -A stats \
+	> "$W/nobody.out" 2> "$W/nobody.err"
+expect "-A as nobody: exit 1 (no namespace could be queried)" "$?" 1
+sed 's/^/# nobody: /' "$W/nobody.err"
+grep -q '^rstmonctl: the network namespaces of [0-9]* process(es) could not be read (permission denied)' \
+	"$W/nobody.err" && pass "-A as nobody: the unreadable namespaces said in one line" ||
+	fail "-A as nobody: the unreadable namespaces said in one line" "$(head -n 1 "$W/nobody.err")"
+# (PID 1's namespace is unreadable to nobody: not named "host" then.)
+grep -q "^rstmonctl: netns $(stat -L -c %i /proc/1/ns/net) (of PID [0-9]*) skipped: permission denied: this needs CAP_NET_ADMIN" \
+	"$W/nobody.err" &&
+	pass "-A as nobody: its own namespace skipped, permission denied" ||
+	fail "-A as nobody: its own namespace skipped, permission denied" "$(cat "$W/nobody.err")"
+grep -q "^rstmonctl: netns $INO_A ($(ns a)) skipped: permission denied (entering it needs CAP_SYS_ADMIN)" \
+	"$W/nobody.err" && pass "-A as nobody: a named namespace skipped, entering needs CAP_SYS_ADMIN" ||
+	fail "-A as nobody: a named namespace skipped, entering needs CAP_SYS_ADMIN" "$(cat "$W/nobody.err")"
+expect "-A as nobody: each namespace said once" \
+	"$(grep -o '^rstmonctl: netns [0-9]*' "$W/nobody.err" | sort | uniq -d)" ""
+expect "-A as nobody: nothing on stdout" "$(cat "$W/nobody.out")" ""
 
 # A bad -n: plain words, exit 1.
 "$CTL" -n 999999 events > /dev/null 2> "$W/bad.err"
