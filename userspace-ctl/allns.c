@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "rstmonctl.h"
+#include "view.h"
 
 /* ------------------------------------------------------ enumeration */
 
@@ -568,12 +569,27 @@ static int out_check(void)
 	return RM_EXIT_ERR;
 }
 
+/* The table's NETNS column: the name, else the container, else the inode. */
+#define RM_NS_COL 16
+
+static void table_label(FILE *f, const struct rm_netns *ns)
+{
+	char ino[24];
+
+	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns->ino);
+	fprintf(f, "%-*.*s ", RM_NS_COL, RM_NS_COL,
+		ns->name[0] ? ns->name : ns->ct.id[0] ? ns->ct.id : ino);
+}
+
 static int print_labelled_event(const struct rm_opts *o, const struct rm_netns *ns,
 				const struct rm_event *ev)
 {
 	char *buf;
 
-	if (o->json) {
+	if (!o->json && o->output == RM_OUT_TABLE) {
+		table_label(stdout, ns);
+		rm_print_event_row(stdout, ev, o->wide);
+	} else if (o->json) {
 		CAPTURE(buf, rm_print_event_json(f, ev));
 		if (!buf)
 			return RM_EXIT_ERR;
@@ -587,8 +603,7 @@ static int print_labelled_event(const struct rm_opts *o, const struct rm_netns *
 	return out_check();
 }
 
-static int print_why(const struct rm_opts *o, const struct rm_netns *ns, struct rm_event *ev,
-		     bool first)
+static int print_why(const struct rm_opts *o, const struct rm_netns *ns, struct rm_event *ev)
 {
 	struct rm_why_extra x = { ns->name[0] && strcmp(ns->name, "host") ? ns->name : NULL,
 				  NULL };
@@ -606,8 +621,6 @@ static int print_why(const struct rm_opts *o, const struct rm_netns *ns, struct 
 		CAPTURE(buf, rm_print_why_json(f, ev, &x));
 		if (!buf)
 			return RM_EXIT_ERR;
-		fputs(first ? "\n" : ",\n", stdout);
-		buf[strcspn(buf, "\n")] = '\0';
 		json_with_labels(stdout, buf, ns, !ev->has_attr);
 		free(buf);
 	} else {
@@ -688,13 +701,10 @@ static int cmd_events(const struct rm_opts *o, struct ns_sock *s, size_t n)
 	/* why: the last o->last of them all. */
 	if (c.n > o->last)
 		start = c.n - o->last;
-	if (o->json)
-		fputc('[', stdout);
+	/* -j: one object per line, as why's own. */
 	for (i = start; i < c.n; i++)
-		print_why(o, s[c.v[i].ns].ns, &c.v[i].ev, i == start);
-	if (o->json)
-		fputs(c.n > start ? "\n]\n" : "]\n", stdout);
-	else if (c.n == start)
+		print_why(o, s[c.v[i].ns].ns, &c.v[i].ev);
+	if (!o->json && c.n == start)
 		fputs("No matching resets.\n", stdout);
 	free(c.v);
 	r = out_check();
@@ -941,8 +951,9 @@ static int cmd_watch(const struct rm_opts *o, struct ns_sock *s, size_t n)
 	return ret == 1000 ? 0 : ret;
 }
 
-int rm_allns_run(const struct rm_opts *o)
+int rm_allns_run(const struct rm_opts *opts)
 {
+	struct rm_opts oo = *opts, *o = &oo;
 	struct rm_netns *v = NULL;
 	struct ns_sock *s;
 	unsigned int denied;
@@ -950,6 +961,9 @@ int rm_allns_run(const struct rm_opts *o)
 	ssize_t k;
 	int ret;
 
+	/* The table on a terminal, the line elsewhere, as without -A. */
+	if (!o->json && o->output == RM_OUT_AUTO)
+		o->output = isatty(STDOUT_FILENO) ? RM_OUT_TABLE : RM_OUT_LINE;
 	if (o->cmd == RM_CMD_WATCH) {
 		struct sigaction sa;
 		sigset_t block;
@@ -983,6 +997,11 @@ int rm_allns_run(const struct rm_opts *o)
 	if (k <= 0) {
 		ret = RM_EXIT_ERR;
 		goto out;
+	}
+	if ((o->cmd == RM_CMD_EVENTS || o->cmd == RM_CMD_WATCH) && !o->json &&
+	    o->output == RM_OUT_TABLE) {
+		fprintf(stdout, "%-*s ", RM_NS_COL, "NETNS");
+		rm_print_table_header(stdout, o->wide);
 	}
 	switch (o->cmd) {
 	case RM_CMD_EVENTS:

@@ -878,6 +878,8 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 	if (val[V_RATE] && !journal)
 		return bad(err, errlen, "--rate is an option of watch --journal only");
 	o->journal = journal;
+	if (o->all_ns && journal)
+		return bad(err, errlen, "-A/--all-namespaces and --journal: watch one namespace to the journal");
 	for (k = 0; k < V_MAX; k++)
 		if (val[k] && !(value_opts[k].cmds & (1U << o->cmd)))
 			return bad(err, errlen, "%s is an option of %s only", value_opts[k].name,

@@ -269,6 +269,8 @@ static const struct parse_case parse_cases[] = {
 	{ .line = "-A conns", .rc = 2 },
 	{ .line = "-A status", .rc = 2 },
 	{ .line = "--all-namespaces config get", .rc = 2 },
+	{ .line = "-A watch --journal", .rc = 2 },
+	{ .line = "-A top", .rc = 2 },
 	{ .line = "-n .. status", .rc = 2 },
 	{ .line = "--netns= status", .rc = 2 },
 	{ .line = "help", .rc = 2 },
