@@ -488,8 +488,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*req = (void *)1;
 		return MHD_YES;
 	}
-	if (*upload_size)	/* a body: ignore it */
+	if (*upload_size) {	/* a body: read and ignore it, answer when it is all in */
 		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return text_reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Only GET /metrics.\n", true);
 	if (strcmp(url, "/metrics"))
