@@ -118,13 +118,19 @@ dkms-uninstall:
 # with module/debian/ as debian/ (the version: RSTMON_VERSION, as above).
 DEB_DIR := build/deb
 DEB_SRC := $(DEB_DIR)/rstmon-$(VERSION)
+# rstmonctl's Prometheus rules, Grafana dashboard, Kubernetes DaemonSet
+# (module/debian/rstmonctl.examples).
+PROM_EXAMPLES := Documentation/examples/prometheus/rstmon.rules.yml \
+	Documentation/examples/prometheus/rstmon.rules.test.yml \
+	Documentation/examples/grafana/rstmon.json \
+	Documentation/examples/kubernetes/rstmon-daemonset.yaml
 deb:
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	cp --parents $(DKMS_FILES) module/dkms.conf module/rstmon.modprobe.conf README.md \
 		Documentation/*.rst userspace-ctl/rstmon.modules-load.conf \
 		userspace-ctl/Makefile userspace-ctl/rstmonctl.8 userspace-ctl/rstmon-events.service \
-		$(wildcard userspace-ctl/*.[ch]) $(DEB_SRC)/
+		$(wildcard userspace-ctl/*.[ch]) $(PROM_EXAMPLES) $(DEB_SRC)/
 	cp -r module/debian $(DEB_SRC)/debian
 	sed -e 's/@VERSION@/$(VERSION)/' \
 		-e "s/@DATE@/$$(git log -1 --format=%aD 2>/dev/null || date -R)/" \

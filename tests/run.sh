@@ -47,7 +47,8 @@ deps() {
 		python3 kmod iproute2 iperf3 nftables libmnl-dev pkg-config rsync \
 		linux-headers-amd64 qemu-system-x86 busybox-static cpio sparse \
 		python3-docutils procps python3-yaml python3-jsonschema util-linux dkms \
-		debhelper dpkg-dev fakeroot dh-dkms tmux libsystemd-dev
+		debhelper dpkg-dev fakeroot dh-dkms tmux libsystemd-dev libmicrohttpd-dev libmicrohttpd12 \
+		prometheus curl
 }
 
 # build_module NAME KDIR [make args...]: build the module sources in a
@@ -240,13 +241,33 @@ python3 tests/host/probe-check.py 6.1 "$OUT/k-host/module/generated/compat-probe
 tapfile "$OUT/probe-check-host.log"
 if make -C userspace-ctl > "$OUT/build-ctl.log" 2>&1; then ok build-rstmonctl; else notok build-rstmonctl; fi
 # rstmonctl's unit tests (argument parsing, output formats, netlink parsing).
-make -C userspace-ctl test > "$OUT/ctl-unit.log" 2>&1
+RSTMON_PROM_FIXTURE="$OUT/metrics-fixture.prom" make -C userspace-ctl test > "$OUT/ctl-unit.log" 2>&1
 ctl_rc=$?
 sed -n -e 's|^ok - |ok - host/rstmonctl-unit/|p' -e 's|^not ok - |not ok - host/rstmonctl-unit/|p' \
 	"$OUT/ctl-unit.log" >> "$TAP"
 if [ "$ctl_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/ctl-unit.log"; then
 	notok rstmonctl-unit "make -C userspace-ctl test failed, see $OUT/ctl-unit.log"
 fi
+# Prometheus: the unit tests' full exposition (every family, --listen's
+# too) passes promtool; the shipped rules pass their own unit tests; the
+# Grafana dashboard and the rules use only metrics that exist; the
+# Kubernetes DaemonSet parses.
+if promtool check metrics < "$OUT/metrics-fixture.prom" > "$OUT/promtool.log" 2>&1; then
+	ok promtool-check-metrics
+else
+	notok promtool-check-metrics "$(head -n 2 "$OUT/promtool.log" | tr '\n' ' ')"
+fi
+PROMEX=Documentation/examples
+if promtool check rules "$PROMEX/prometheus/rstmon.rules.yml" > "$OUT/promtool-rules.log" 2>&1 &&
+   (cd "$PROMEX/prometheus" && promtool test rules rstmon.rules.test.yml) >> "$OUT/promtool-rules.log" 2>&1; then
+	ok promtool-rules
+else
+	notok promtool-rules "see $OUT/promtool-rules.log"
+fi
+python3 tests/host/metrics-check.py "$OUT/metrics-fixture.prom" "$PROMEX/grafana/rstmon.json" \
+	"$PROMEX/prometheus/rstmon.rules.yml" "$PROMEX/kubernetes/rstmon-daemonset.yaml" \
+	> "$OUT/prom-examples.log" 2>&1
+tapfile "$OUT/prom-examples.log"
 # make deb: the Debian packages, left in build/deb/ for the stock guest's
 # deb.sh to install.
 if make deb > "$OUT/deb.log" 2>&1; then ok deb-build; else notok deb-build "see $OUT/deb.log"; fi

@@ -870,7 +870,8 @@ static int cmd_metrics(const struct rm_opts *o, struct ns_sock *s, size_t n)
 		}
 		r = rm_nl_dump_cgroups(s[i].nl, cgroup_collect, &cg, true, &err);
 		CAPTURE(buf, rm_print_metrics(f, &st);
-			if (!r) rm_print_cgroup_metrics(f, cg.v, cg.n, o->top));
+			if (!r) rm_print_cgroup_metrics(f, (uint32_t)s[i].ns->ino, cg.v, cg.n,
+							 o->top));
 		free(cg.v);
 		if (!buf || metrics_add(&fams, &nf, buf, s[i].ns)) {
 			free(buf);

@@ -53,7 +53,9 @@ static const char *const usages[] = {
 		"  config set KEY VALUE...       change them, all or none: idle-threshold N,\n"
 		"                                event-ring N, ipv4 on|off, ipv6 on|off,\n"
 		"                                notify-rate N\n"
-		"  metrics [--top N]             counters in Prometheus text format\n"
+		"  metrics [--top N] [--listen ADDR:PORT]\n"
+		"                                counters in Prometheus text format; or\n"
+		"                                serve them over HTTP, with senders\n"
 		"  cgroups                       RSTs by cgroup\n"
 		"  advice                        the advice table, as the documentation has it\n"
 		"  conns [--addr ADDR] [--port PORT] [--state STATE] [--dir DIR]\n"
@@ -151,10 +153,15 @@ static const char *const usages[] = {
 		"  notify-rate N           event notifications per second (1..1000000)\n"
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_METRICS] =
-		"usage: rstmonctl [-n NAME] metrics [--top N]\n"
+		"usage: rstmonctl [-n NAME] metrics [--top N] [--listen ADDR:PORT]\n"
 		"Print the namespace's counters in the Prometheus text exposition\n"
 		"format (for node_exporter's textfile collector), and its RSTs by cgroup:\n"
 		"the N cgroups with the most (1..1000; default 10), then one \"other\".\n"
+		"--listen: serve them on GET http://ADDR:PORT/metrics until SIGTERM or\n"
+		"SIGINT (exit 0), read afresh on each scrape, with what only the event\n"
+		"stream tells: rstmon_resets_total by dir, sender and cause, and the\n"
+		"histogram rstmon_reset_silence_seconds (counted from the start).\n"
+		"ADDR:PORT: 127.0.0.1:9466, [::1]:9466, :9466 (all addresses).\n"
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONNS] =
 		"usage: rstmonctl [-j] [-n NAME] conns [FILTER]...\n"
@@ -626,7 +633,8 @@ static int parse_settings(const char *const *pos, int n, struct rm_opts *o, char
 /* The options with a value, in the order their errors are reported. */
 enum value_opt {
 	V_FROM, V_ADDR, V_STATE, V_PORT, V_SRC, V_DST, V_SPORT, V_DPORT, V_DIR, V_SENDER,
-	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_OUTPUT, V_INTERVAL, V_RATE, V_MAX
+	V_CAUSE, V_SINCE, V_UNTIL, V_CGROUP, V_LAST, V_TOP, V_OUTPUT, V_INTERVAL, V_RATE, V_LISTEN,
+	V_MAX
 };
 
 #define C(x) (1U << RM_CMD_##x)
@@ -656,6 +664,7 @@ static const struct {
 	[V_OUTPUT] = { "--output", C(EVENTS) | C(WATCH), "events and watch" },
 	[V_INTERVAL] = { "--interval", C(TOP), "top" },
 	[V_RATE] = { "--rate", C(WATCH), "watch --journal" },
+	[V_LISTEN] = { "--listen", C(METRICS), "metrics" },
 };
 
 /* The command words, "reset" the deprecated name of reset-stats. */
@@ -948,6 +957,15 @@ int rm_parse_args(int argc, char *const argv[], struct rm_opts *o, char *err, si
 			return bad(err, errlen, "invalid --rate '%s': a number 0..%u",
 				   val[V_RATE], RM_RATE_MAX);
 		o->rate = rate;
+	}
+	if (val[V_LISTEN]) {
+		struct sockaddr_storage ss;
+		unsigned int len;
+
+		if (!rm_parse_listen(val[V_LISTEN], &ss, &len))
+			return bad(err, errlen, "invalid --listen '%s': ADDR:PORT, such as 127.0.0.1:9466, [::1]:9466 or :9466 (all addresses)",
+				   val[V_LISTEN]);
+		o->listen = val[V_LISTEN];
 	}
 	if (val[V_ADDR]) {
 		if (inet_pton(AF_INET, val[V_ADDR], o->filter_addr) == 1)

@@ -544,8 +544,8 @@ void rm_print_status_json(FILE *f, const struct rm_status *st)
 
 /*
  * The counters: the key in stats -j, and for the metric rstmon_KEY_total
- * its help.  Segment and RST counters are exported as labelled metrics
- * instead (rstmon_segments_total, rstmon_rsts_total).
+ * its help (metrics.c).  Segment and RST counters are exported as labelled
+ * metrics instead (rstmon_segments_total, rstmon_rst_segments_total).
  */
 static const struct {
 	const char *key;
@@ -598,6 +598,15 @@ static const struct {
 static unsigned long long ctr(const struct rm_status *st, int c)
 {
 	return (unsigned long long)st->ctr[c];
+}
+
+const char *rm_counter_key(unsigned int c, const char **help, bool *labelled)
+{
+	if (c >= __RSTMON_CTR_MAX || !counters[c].key)
+		return NULL;
+	*help = counters[c].help;
+	*labelled = counters[c].labelled;
+	return counters[c].key;
 }
 
 static void by_dir_text(FILE *f, const struct rm_status *st, const char *label, int base)
@@ -685,77 +694,6 @@ void rm_print_config_json(FILE *f, const struct rm_config *c)
 		"\"notify_rate\":%u,\"max_conns\":%u}\n",
 		c->idle_threshold, c->event_ring, c->ipv4 ? "true" : "false",
 		c->ipv6 ? "true" : "false", c->notify_rate, c->max_conns);
-}
-
-/* A label value: backslash, double quote and newline escaped. */
-void rm_prom_label(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*s, f);
-	}
-}
-
-static void prom_head(FILE *f, const char *name, const char *type, const char *help)
-{
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-void rm_print_metrics(FILE *f, const struct rm_status *st)
-{
-	char name[64];
-	int c, d;
-
-	prom_head(f, "rstmon_info", "gauge",
-		  "The rstmon module's version and the network namespace's inode number.");
-	fputs("rstmon_info{version=\"", f);
-	rm_prom_label(f, st->version);
-	fprintf(f, "\",netns=\"%u\"} 1\n", st->netns_inum);
-	prom_head(f, "rstmon_conns", "gauge",
-		  "Connection table entries of this network namespace.");
-	fprintf(f, "rstmon_conns %u\n", st->conns);
-	if (st->has_conns_total) {
-		prom_head(f, "rstmon_conns_all_namespaces", "gauge",
-			  "Connection table entries of all network namespaces.");
-		fprintf(f, "rstmon_conns_all_namespaces %u\n", st->conns_total);
-	}
-	prom_head(f, "rstmon_conns_limit", "gauge",
-		  "The connection table's limit (max_conns).");
-	fprintf(f, "rstmon_conns_limit %u\n", st->conns_limit);
-	prom_head(f, "rstmon_events_logged_total", "counter",
-		  "Events logged in this network namespace.");
-	fprintf(f, "rstmon_events_logged_total %llu\n", (unsigned long long)st->events_logged);
-
-	prom_head(f, "rstmon_segments_total", "counter", "TCP segments seen, by direction.");
-	for (d = 0; d < __RSTMON_DIR_MAX; d++)
-		fprintf(f, "rstmon_segments_total{dir=\"%s\"} %llu\n", rstmon_dir_name(d),
-			ctr(st, RSTMON_CTR_SEG_IN + d));
-	prom_head(f, "rstmon_rsts_total", "counter", "TCP RSTs seen, by family and direction.");
-	for (d = 0; d < __RSTMON_DIR_MAX; d++)
-		fprintf(f, "rstmon_rsts_total{family=\"ipv4\",dir=\"%s\"} %llu\n", rstmon_dir_name(d),
-			ctr(st, RSTMON_CTR_RST4_IN + d));
-	for (d = 0; d < __RSTMON_DIR_MAX; d++)
-		fprintf(f, "rstmon_rsts_total{family=\"ipv6\",dir=\"%s\"} %llu\n", rstmon_dir_name(d),
-			ctr(st, RSTMON_CTR_RST6_IN + d));
-	prom_head(f, "rstmon_resets_total", "counter",
-		  "Classified TCP RSTs, by cause and direction.");
-	for (c = 0; c < __RSTMON_CAUSE_MAX; c++)
-		for (d = 0; d < __RSTMON_DIR_MAX; d++)
-			fprintf(f, "rstmon_resets_total{cause=\"%s\",dir=\"%s\"} %llu\n",
-				rstmon_cause_name(c), rstmon_dir_name(d),
-				(unsigned long long)st->cause[c][d]);
-
-	for (c = 0; c < __RSTMON_CTR_MAX; c++) {
-		if (!counters[c].key || counters[c].labelled)
-			continue;
-		snprintf(name, sizeof(name), "rstmon_%s_total", counters[c].key);
-		prom_head(f, name, "counter", counters[c].help);
-		fprintf(f, "%s %llu\n", name, ctr(st, c));
-	}
 }
 
 bool rm_cgroup_under(const char *path, const char *prefix)
@@ -846,60 +784,6 @@ void rm_format_time(char *buf, size_t len, uint64_t ns)
 	snprintf(buf + n, len - n, ".%06llu%c%02ld:%02ld",
 		 (unsigned long long)(ns % 1000000000ULL / 1000), off < 0 ? '-' : '+',
 		 (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
-}
-
-/* The label of an entry: its path, else its id ("id:N"). */
-static void cgroup_label(FILE *f, const struct rm_cgroup *c)
-{
-	if (c->path[0])
-		rm_prom_label(f, c->path);
-	else
-		fprintf(f, "id:%llu", (unsigned long long)c->id);
-}
-
-static int cgroup_cmp(const void *a, const void *b)
-{
-	const struct rm_cgroup *x = a, *y = b;
-	int r;
-
-	if (x->other != y->other)
-		return x->other ? 1 : -1;
-	if (x->rsts != y->rsts)
-		return x->rsts > y->rsts ? -1 : 1;
-	r = strcmp(x->path, y->path);
-	if (r)
-		return r;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-size_t rm_cgroup_top(struct rm_cgroup *v, size_t n, unsigned int top, uint64_t *other)
-{
-	size_t i, shown = 0;
-
-	qsort(v, n, sizeof(*v), cgroup_cmp);
-	*other = 0;
-	for (i = 0; i < n; i++) {
-		if (!v[i].other && shown < top && i == shown)
-			shown++;
-		else
-			*other += v[i].rsts;
-	}
-	return shown;
-}
-
-void rm_print_cgroup_metrics(FILE *f, struct rm_cgroup *v, size_t n, unsigned int top)
-{
-	uint64_t other;
-	size_t i, shown = rm_cgroup_top(v, n, top, &other);
-
-	prom_head(f, "rstmon_cgroup_resets_total", "counter",
-		  "TCP RSTs by the cgroup of the local socket they involved: the top cgroups, then all others.");
-	for (i = 0; i < shown; i++) {
-		fputs("rstmon_cgroup_resets_total{cgroup=\"", f);
-		cgroup_label(f, &v[i]);
-		fprintf(f, "\"} %llu\n", (unsigned long long)v[i].rsts);
-	}
-	fprintf(f, "rstmon_cgroup_resets_total{cgroup=\"other\"} %llu\n", (unsigned long long)other);
 }
 
 void rm_print_cgroup_text(FILE *f, const struct rm_cgroup *c)

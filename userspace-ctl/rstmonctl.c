@@ -211,23 +211,14 @@ static int cgroup_collect(const struct rm_cgroup *c, void *data)
 	return 0;
 }
 
-/*
- * The cgroups of metrics (quiet: a module without them, or no
- * CAP_NET_ADMIN, leaves them out) or of the cgroups command.
- */
+/* The cgroups command (metrics has its own, metrics.c). */
 static int cmd_cgroups(struct rm_nl *nl, const struct rm_opts *o)
 {
 	struct cgroups_ctx x = { NULL, 0, 0 };
-	bool metrics = o->cmd == RM_CMD_METRICS;
 	size_t i;
-	int err = 0, ret = rm_nl_dump_cgroups(nl, cgroup_collect, &x, metrics, &err);
+	int ret = rm_nl_dump_cgroups(nl, cgroup_collect, &x, false, NULL);
 
-	if (ret && metrics) {
-		fprintf(stderr, "rstmonctl: RSTs by cgroup left out: %s\n", strerror(err));
-		ret = 0;
-	} else if (!ret && metrics) {
-		rm_print_cgroup_metrics(stdout, x.v, x.n, o->top);
-	} else if (!ret) {
+	if (!ret) {
 		for (i = 0; i < x.n; i++)
 			(o->json ? rm_print_cgroup_json : rm_print_cgroup_text)(stdout, &x.v[i]);
 	}
@@ -265,17 +256,14 @@ static int run(struct rm_nl *nl, struct rm_opts *o)
 	int ret;
 
 	switch (o->cmd) {
+	case RM_CMD_METRICS:
+		return rm_cmd_metrics(nl, o);
 	case RM_CMD_STATUS:
 	case RM_CMD_STATS:
-	case RM_CMD_METRICS:
 		ret = rm_nl_get_status(nl, &st);
 		if (ret)
 			return ret;
-		if (o->cmd == RM_CMD_METRICS) {
-			rm_print_metrics(stdout, &st);
-			return cmd_cgroups(nl, o);
-		}
-		else if (o->cmd == RM_CMD_STATUS)
+		if (o->cmd == RM_CMD_STATUS)
 			(o->json ? rm_print_status_json : rm_print_status_text)(stdout, &st);
 		else if (o->json)
 			rm_print_stats_json(stdout, &st);

@@ -9,6 +9,8 @@
  *   format.c  names of the uapi enums; text, JSON and Prometheus output of
  *             struct rm_event, struct rm_status, struct rm_config,
  *             struct rm_conn
+ *   metrics.c the Prometheus exposition (one-shot, and the --listen HTTP
+ *             endpoint with its per-event counters and silence histogram)
  *   nl.c      netlink messages <-> those structs (pure), the libmnl
  *             socket (family lookup, requests, errors and extack)
  *   rstmonctl.c  main() and the commands
@@ -125,6 +127,7 @@ struct rm_prefix {
  * @journal: watch --journal: to the systemd journal (journal.c)
  * @rate: watch --rate N: at most N events a second to the journal (0: no
  *	limit; default RM_RATE_DEFAULT)
+ * @listen: metrics --listen ADDR:PORT, or NULL
  */
 struct rm_opts {
 	enum rm_cmd cmd;
@@ -160,6 +163,7 @@ struct rm_opts {
 	uint32_t interval;
 	bool journal;
 	uint32_t rate;
+	const char *listen;
 };
 
 #define RM_TOP_INTERVAL_DEFAULT	2
@@ -280,20 +284,9 @@ struct rm_cgroup {
 	uint64_t rsts;
 };
 
-/*
- * Sort @v (@n entries) for the metrics: by count, most first (ties: by
- * path, then id), the kernel's other entry last.  Returns how many to
- * label (at most @top, never the other entry); *@other gets the sum of
- * the rest and of the kernel's other entry.
- */
-size_t rm_cgroup_top(struct rm_cgroup *v, size_t n, unsigned int top, uint64_t *other);
-/* rstmon_cgroup_resets_total: the top @top of @v by count, then "other". */
-void rm_print_cgroup_metrics(FILE *f, struct rm_cgroup *v, size_t n, unsigned int top);
 /* One line (text) or one JSON object per entry. */
 void rm_print_cgroup_text(FILE *f, const struct rm_cgroup *c);
 void rm_print_cgroup_json(FILE *f, const struct rm_cgroup *c);
-/* A Prometheus label value: backslash, double quote and newline escaped. */
-void rm_prom_label(FILE *f, const char *s);
 
 /* GET_STATUS: counters indexed by enum rstmon_counter. */
 struct rm_status {
@@ -364,8 +357,11 @@ void rm_print_config_json(FILE *f, const struct rm_config *c);
 void rm_print_conn_text(FILE *f, const struct rm_conn *c);
 /* One connection as one JSON object on one line, the same keys. */
 void rm_print_conn_json(FILE *f, const struct rm_conn *c);
-/* Prometheus text exposition format (node_exporter textfile collector). */
-void rm_print_metrics(FILE *f, const struct rm_status *st);
+/*
+ * Counter @c's key (stats -j; rstmon_KEY_total), its help and whether it
+ * is exported as a labelled family instead; NULL for a hole.
+ */
+const char *rm_counter_key(unsigned int c, const char **help, bool *labelled);
 
 /* -------------------------------------------------------------- nl.c */
 
@@ -637,5 +633,72 @@ void rm_netns_label_json(FILE *f, const struct rm_netns *ns, bool *first, bool w
 void rm_metrics_relabel(FILE *f, const char *line, const struct rm_netns *ns);
 /* events, watch, why, stats, metrics -A: every namespace; the exit code. */
 int rm_allns_run(const struct rm_opts *o);
+
+/* --------------------------------------------------------- metrics.c */
+
+/*
+ * Sort @v (@n entries) for the metrics: by count, most first (ties: by
+ * path, then id), the kernel's other entry last.  Returns how many to
+ * label (at most @top, never the other entry); *@other gets the sum of
+ * the rest and of the kernel's other entry.
+ */
+size_t rm_cgroup_top(struct rm_cgroup *v, size_t n, unsigned int top, uint64_t *other);
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+void rm_prom_label(FILE *f, const char *s);
+
+/* The upper bounds (seconds) of rstmon_reset_silence_seconds, +Inf aside. */
+#define RM_SILENCE_BUCKETS 12
+extern const unsigned int rm_silence_bounds[RM_SILENCE_BUCKETS];
+
+/*
+ * What the --listen process counts from the event stream: each event by
+ * direction, sender and cause, and its silence (idle_ms) by direction and
+ * cause into the histogram (@bucket: not cumulative; @sum_ms in ms).
+ */
+struct rm_prom_events {
+	uint64_t resets[__RSTMON_DIR_MAX][__RSTMON_SENDER_MAX][__RSTMON_CAUSE_MAX];
+	uint64_t bucket[__RSTMON_DIR_MAX][__RSTMON_CAUSE_MAX][RM_SILENCE_BUCKETS];
+	uint64_t count[__RSTMON_DIR_MAX][__RSTMON_CAUSE_MAX];
+	uint64_t sum_ms[__RSTMON_DIR_MAX][__RSTMON_CAUSE_MAX];
+	uint64_t ignored;	/* a direction outside the uapi's */
+};
+/* Count @ev in @e. */
+void rm_prom_events_add(struct rm_prom_events *e, const struct rm_event *ev);
+
+/*
+ * One network namespace of an exposition: its labels (@netns, the inode
+ * number, always; @container and @pod when known, else NULL) and what was
+ * read of it (each NULL/false when not: its families are left out).
+ */
+struct rm_prom_ns {
+	uint32_t netns;
+	const char *container, *pod;
+	const struct rm_status *st;		/* GET_STATUS */
+	const struct rm_prom_events *ev;	/* --listen's counts */
+	struct rm_cgroup *cg;			/* GET_CGROUPS (sorted in place) */
+	size_t ncg;
+	bool has_cg;
+};
+
+/*
+ * The exposition of @n namespaces: each family once (HELP, TYPE), with
+ * one sample per namespace, labelled netns="INODE" (and container, pod);
+ * the module-wide gauges once, unlabelled.  @top: cgroups per namespace.
+ */
+void rm_print_metrics_ns(FILE *f, struct rm_prom_ns *ns, size_t n, unsigned int top);
+/* One namespace, its counters only (the labels from @st). */
+void rm_print_metrics(FILE *f, const struct rm_status *st);
+/* rstmon_cgroup_resets_total alone, of @v in one namespace @netns. */
+void rm_print_cgroup_metrics(FILE *f, uint32_t netns, struct rm_cgroup *v, size_t n,
+			     unsigned int top);
+/*
+ * --listen's ADDR:PORT: "127.0.0.1:9466", "[::1]:9466", ":9466" or
+ * "0.0.0.0:9466" (all addresses); false when bad.
+ */
+struct sockaddr_storage;
+bool rm_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned int *len);
+/* The metrics command: one exposition on stdout, or serve it (--listen). */
+struct rm_nl;
+int rm_cmd_metrics(struct rm_nl *nl, const struct rm_opts *o);
 
 #endif /* RSTMONCTL_H */

@@ -981,24 +981,26 @@ static bool prom_valid(char *s, char *why, size_t whylen)
 static void test_metrics(void)
 {
 	static const char *const want[] = {
-		"# TYPE rstmon_conns gauge\nrstmon_conns 3\n",
+		"# TYPE rstmon_conns gauge\nrstmon_conns{netns=\"4026532288\"} 3\n",
 		"# TYPE rstmon_conns_limit gauge\nrstmon_conns_limit 262144\n",
 		"rstmon_conns_all_namespaces 7\n",
-		"# TYPE rstmon_events_logged_total counter\nrstmon_events_logged_total 2\n",
-		"rstmon_info{version=\"0.3.0\",netns=\"4026532288\"} 1\n",
-		"# TYPE rstmon_segments_total counter\nrstmon_segments_total{dir=\"in\"} 14\n"
-		"rstmon_segments_total{dir=\"out\"} 15\nrstmon_segments_total{dir=\"fwd\"} 0\n",
-		"rstmon_rsts_total{family=\"ipv4\",dir=\"out\"} 2\n",
-		"rstmon_rsts_total{family=\"ipv6\",dir=\"fwd\"} 5\n",
-		"# TYPE rstmon_resets_total counter\nrstmon_resets_total{cause=\"unknown\",dir=\"in\"} 0\n",
-		"rstmon_resets_total{cause=\"refused\",dir=\"out\"} 1\n",
-		"rstmon_resets_total{cause=\"injected\",dir=\"fwd\"} 5\n",
-		"# TYPE rstmon_malformed_total counter\nrstmon_malformed_total 9\n",
-		"rstmon_notify_dropped_total 11\n",
-		"rstmon_rst_unlogged_total 12\n",
-		"rstmon_overwritten_total 0\n",
-		"rstmon_kernel_disagrees_total 0\n",
-		"rstmon_rst_untracked_total 0\n",
+		"# TYPE rstmon_events_logged_total counter\nrstmon_events_logged_total{netns=\"4026532288\"} 2\n",
+		"rstmon_info{netns=\"4026532288\",version=\"0.3.0\"} 1\n",
+		"# TYPE rstmon_segments_total counter\nrstmon_segments_total{netns=\"4026532288\",dir=\"in\"} 14\n"
+		"rstmon_segments_total{netns=\"4026532288\",dir=\"out\"} 15\n"
+		"rstmon_segments_total{netns=\"4026532288\",dir=\"fwd\"} 0\n",
+		"rstmon_rst_segments_total{netns=\"4026532288\",family=\"ipv4\",dir=\"out\"} 2\n",
+		"rstmon_rst_segments_total{netns=\"4026532288\",family=\"ipv6\",dir=\"fwd\"} 5\n",
+		"# TYPE rstmon_kernel_resets_total counter\n"
+		"rstmon_kernel_resets_total{netns=\"4026532288\",dir=\"in\",cause=\"unknown\"} 0\n",
+		"rstmon_kernel_resets_total{netns=\"4026532288\",dir=\"out\",cause=\"refused\"} 1\n",
+		"rstmon_kernel_resets_total{netns=\"4026532288\",dir=\"fwd\",cause=\"injected\"} 5\n",
+		"# TYPE rstmon_malformed_total counter\nrstmon_malformed_total{netns=\"4026532288\"} 9\n",
+		"rstmon_notify_dropped_total{netns=\"4026532288\"} 11\n",
+		"rstmon_rst_unlogged_total{netns=\"4026532288\"} 12\n",
+		"rstmon_overwritten_total{netns=\"4026532288\"} 0\n",
+		"rstmon_kernel_disagrees_total{netns=\"4026532288\"} 0\n",
+		"rstmon_rst_untracked_total{netns=\"4026532288\"} 0\n",
 	};
 	struct rm_status st;
 	char *s, why[256] = "";
@@ -1015,7 +1017,7 @@ static void test_metrics(void)
 			 want[i]);
 		result(strstr(s, want[i]) != NULL, name, "output:\n%s", s);
 	}
-	for (p = s; (p = strstr(p, "rstmon_resets_total{")); p++)
+	for (p = s; (p = strstr(p, "rstmon_kernel_resets_total{")); p++)
 		n++;
 	result(n == __RSTMON_CAUSE_MAX * __RSTMON_DIR_MAX, "metrics: one resets sample per cell",
 	       "%d", n);
@@ -1025,7 +1027,7 @@ static void test_metrics(void)
 	/* A version string that needs escaping in a label. */
 	snprintf(st.version, sizeof(st.version), "1\"2\\3");
 	CAPTURE(s, rm_print_metrics(f, &st));
-	result(strstr(s, "rstmon_info{version=\"1\\\"2\\\\3\",") != NULL,
+	result(strstr(s, "rstmon_info{netns=\"4026532288\",version=\"1\\\"2\\\\3\"}") != NULL,
 	       "metrics: label values escaped", "%s", s);
 	free(s);
 }
@@ -1806,18 +1808,18 @@ static void test_cgroup_metrics(void)
 	n = rm_cgroup_top(v, 0, 10, &other);
 	result(n == 0 && other == 0, "metrics: no cgroups", NULL);
 
-	CAPTURE(s, rm_print_cgroup_metrics(f, v, 6, 3));
+	CAPTURE(s, rm_print_cgroup_metrics(f, 7, v, 6, 3));
 	expect_str("metrics: rstmon_cgroup_resets_total, top 3 and other", s,
 		   "# HELP rstmon_cgroup_resets_total TCP RSTs by the cgroup of the local socket they involved: the top cgroups, then all others.\n"
 		   "# TYPE rstmon_cgroup_resets_total counter\n"
-		   "rstmon_cgroup_resets_total{cgroup=\"/c\"} 9\n"
-		   "rstmon_cgroup_resets_total{cgroup=\"/a\"} 5\n"
-		   "rstmon_cgroup_resets_total{cgroup=\"/b\"} 5\n"
-		   "rstmon_cgroup_resets_total{cgroup=\"other\"} 10\n");
+		   "rstmon_cgroup_resets_total{netns=\"7\",cgroup=\"/c\"} 9\n"
+		   "rstmon_cgroup_resets_total{netns=\"7\",cgroup=\"/a\"} 5\n"
+		   "rstmon_cgroup_resets_total{netns=\"7\",cgroup=\"/b\"} 5\n"
+		   "rstmon_cgroup_resets_total{netns=\"7\",cgroup=\"other\"} 10\n");
 	free(s);
-	CAPTURE(s, rm_print_cgroup_metrics(f, v, 6, 5));
-	result(strstr(s, "{cgroup=\"/q\\\"uo\\\\te\\nx\"} 2\n") &&
-	       strstr(s, "{cgroup=\"id:4\"} 1\n") && strstr(s, "{cgroup=\"other\"} 7\n"),
+	CAPTURE(s, rm_print_cgroup_metrics(f, 7, v, 6, 5));
+	result(strstr(s, ",cgroup=\"/q\\\"uo\\\\te\\nx\"} 2\n") &&
+	       strstr(s, ",cgroup=\"id:4\"} 1\n") && strstr(s, ",cgroup=\"other\"} 7\n"),
 	       "metrics: label values escaped, a cgroup without a path labelled by id", "%s", s);
 	free(s);
 	CAPTURE(s, rm_prom_label(f, "a\\b\"c\nd"));
@@ -2830,6 +2832,9 @@ static void test_json_keys(void)
 /* -A and the forms of -n: test_allns.c (its own file for easy merges). */
 #include "test_allns.c"
 
+/* The exposition with events, several namespaces, the fixture for promtool. */
+#include "test-metrics.c"
+
 int main(int argc, char **argv)
 {
 	/* The JSON's "time" is local: the expected strings are UTC's. */
@@ -2862,6 +2867,7 @@ int main(int argc, char **argv)
 	test_conn_filters();
 	test_parse_new_filters();
 	test_why_time();
+	test_prom();
 	if (argc > 1)
 		test_binary_usage(argv[1]);
 	if (argc > 1)

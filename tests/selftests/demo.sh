@@ -41,8 +41,8 @@ if [ -x "$CTL" ]; then
 	echo "\$ rstmonctl config set idle-threshold 600 notify-rate 100; rstmonctl config get"
 	"$CTL" -n "$(ns srv)" config set idle-threshold 600 notify-rate 100
 	"$CTL" -n "$(ns srv)" config get
-	echo "\$ rstmonctl metrics | grep -m 3 rstmon_rsts_total"
-	"$CTL" -n "$(ns srv)" metrics | grep -m 3 'rstmon_rsts_total'
+	echo "\$ rstmonctl metrics | grep -m 3 rstmon_rst_segments_total"
+	"$CTL" -n "$(ns srv)" metrics | grep -m 3 'rstmon_rst_segments_total'
 	echo "\$ rstmonctl metrics | grep rstmon_cgroup_resets_total"
 	"$CTL" -n "$(ns srv)" metrics | grep 'rstmon_cgroup_resets_total'
 	printf '\n=== rstmonctl why: who was hit, why, and what to do (the keep-alive race, accept overflow)\n'

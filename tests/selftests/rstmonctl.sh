@@ -135,18 +135,18 @@ expect "events: the refused SYN found no socket" "$(evf "$line" sock)" none
 
 # metrics: the refused connection, in the Prometheus text format.
 nsx b "$CTL" metrics > "$W/metrics"
-if grep -qx 'rstmon_resets_total{cause="refused",dir="out"} 1' "$W/metrics"; then
+if grep -qx 'rstmon_kernel_resets_total{netns="[0-9]*",dir="out",cause="refused"} 1' "$W/metrics"; then
 	pass "metrics: refused out is 1"
 else
 	fail "metrics: refused out is 1" "$(grep refused "$W/metrics")"
 fi
 same "metrics: rsts ipv4 out" \
-	"$(sed -n 's/^rstmon_rsts_total{family="ipv4",dir="out"} //p' "$W/metrics")" \
+	"$(sed -n 's/^rstmon_rst_segments_total{netns="[0-9]*",family="ipv4",dir="out"} //p' "$W/metrics")" \
 	"$(counter b "rst ipv4" out)"
 same "metrics: conns_limit" "$(sed -n 's/^rstmon_conns_limit //p' "$W/metrics")" \
 	"$(counter b table limit)"
 expect "metrics: the cgroups' other sample" \
-	"$(grep -c '^rstmon_cgroup_resets_total{cgroup="other"} [0-9]*$' "$W/metrics")" 1
+	"$(grep -c '^rstmon_cgroup_resets_total{netns="[0-9]*",cgroup="other"} [0-9]*$' "$W/metrics")" 1
 expect "metrics: every sample typed" "$(awk '
 	/^# TYPE / { t[$3] = 1; next } /^#/ { next }
 	{ n = $1; sub(/\{.*/, "", n); if (!(n in t)) bad++ } END { print bad + 0 }' "$W/metrics")" 0
