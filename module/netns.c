@@ -67,6 +67,14 @@ static int __net_init rstmon_net_init(struct net *net)
 	rn->families = RSTMON_FAM_IPV4 | RSTMON_FAM_IPV6;
 	rstmon_cgstats_init(&rn->cgstats);
 	/* Charged to the memory cgroup of whoever creates the namespace. */
+	/*
+	 * tests/selftests/failnth.py finds a namespace's init in an
+	 * allocation trace by this size (stats_size() there): the counters,
+	 * then the untracked-RST window (8 + 4 bytes, padded to 16).
+	 */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) && sizeof(struct rstmon_stats) !=
+		     8 * (RSTMON_STAT_NR + __RSTMON_DIR_MAX * __RSTMON_CAUSE_MAX) + 16 +
+		     sizeof(struct u64_stats_sync));
 	rn->stats = alloc_percpu_gfp(struct rstmon_stats, GFP_KERNEL_ACCOUNT);
 	if (!rn->stats)
 		return -ENOMEM;

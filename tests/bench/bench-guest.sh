@@ -48,7 +48,11 @@ fi
 # Table limit above the largest size; conntrack's limit and buckets the
 # same as rstmon's, so neither walks longer chains than the other.
 max=$((largest + largest / 8 + 4096))
-modprobe rstmon max_conns=$max || { say "ERROR modprobe rstmon max_conns=$max"; exit 1; }
+# One namespace holds the whole table (netns_max_conns), and every RST of
+# no connection takes the classified and logged path (untracked_rst_rate=0,
+# the cost the table reports; the default limit would skip most of them).
+modprobe rstmon max_conns=$max netns_max_conns=$max untracked_rst_rate=0 ||
+	{ say "ERROR modprobe rstmon max_conns=$max"; exit 1; }
 buckets=$(awk '$1 == "table" { for (i = 1; i <= NF; i++) if ($i ~ /^limit=/) print substr($i, 7) }' /proc/net/rstmon)
 pow=1; while [ "$pow" -lt "$buckets" ]; do pow=$((pow * 2)); done
 echo "$pow" > /proc/sys/net/netfilter/nf_conntrack_buckets 2>/dev/null ||

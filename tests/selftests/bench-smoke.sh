@@ -12,7 +12,9 @@ KO=${RSTMON_KO:-}
 [ -e "$KO/rstmon_bench.ko" ] || skip "no rstmon_bench.ko next to rstmon.ko"
 trap 'cleanup; modprobe -r rstmon; modprobe rstmon' EXIT
 
-modprobe -r rstmon && modprobe rstmon || fail "reload rstmon"
+# Every RST the bench sends is of no connection: untracked_rst_rate=0 logs
+# them all (the default would log 1000 a second and count the rest).
+modprobe -r rstmon && modprobe rstmon untracked_rst_rate=0 || fail "reload rstmon"
 # The bench's own lines, from a record on by number (never "dmesg -C": that
 # would hide the rig's own reading of this script's messages).
 seq=$(python3 "$(dirname "$0")/../vm/kmsg.py" seq "rstmon-rig: bench-smoke: insmod") ||

@@ -360,12 +360,14 @@ class Trace:
 def stats_size():
     """sizeof(struct rstmon_stats): the size of rstmon's per-namespace
     percpu counters, the allocation that marks its namespace init in a
-    trace (enum rstmon_stat of module/rstmon.h and the uapi's enums)."""
+    trace (enum rstmon_stat of module/rstmon.h and the uapi's enums, then
+    the untracked-RST window: an unsigned long and an unsigned int, 16
+    bytes with padding; module/netns.c checks this sum at build time)."""
     top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
     text = re.sub(r"/\*.*?\*/", "", open(os.path.join(top, "module/rstmon.h")).read(), flags=re.S)
     body = re.search(r"enum\s+rstmon_stat\s*{(.*?)}", text, flags=re.S).group(1)
     nr = [x.strip() for x in body.split(",") if x.strip()].index("RSTMON_STAT_NR")
-    return 8 * (nr + U["__RSTMON_DIR_MAX"] * U["__RSTMON_CAUSE_MAX"])
+    return 8 * (nr + U["__RSTMON_DIR_MAX"] * U["__RSTMON_CAUSE_MAX"]) + 16
 
 
 def traced(fault, op, warm=True):

@@ -236,6 +236,6 @@ serve() {
 	local n=$1 addr=$3 port=$4
 	nsx "$n" $KIT server "$2" "$addr" "$port" ${5:+"$5"} &
 	PIDS+=($!)
-	wait_until 10 nsx "$n" sh -c "ss -Htln | grep -q ':$port '" ||
+	wait_until 30 nsx "$n" sh -c "ss -Htln | grep -q ':$port '" ||
 		fail "server $2 listening on $port"
 }
