@@ -532,17 +532,8 @@ static int collect_event(const struct rm_event *ev, void *data)
 
 	if (!rm_event_match(c->o, ev))
 		return 0;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 256;
-		struct tagged *v = realloc(c->v, cap * sizeof(*v));
-
-		if (!v) {
-			fprintf(stderr, "rstmonctl: out of memory\n");
-			return RM_EXIT_ERR;
-		}
-		c->v = v;
-		c->cap = cap;
-	}
+	if (rm_grow((void **)&c->v, &c->cap, c->n, sizeof(*c->v), SIZE_MAX / sizeof(*c->v)))
+		return RM_EXIT_ERR;
 	c->v[c->n].ev = *ev;
 	c->v[c->n].ns = c->cur;
 	c->v[c->n].seq = c->n;
@@ -756,31 +747,6 @@ struct family {
 	FILE *m;
 };
 
-struct cgroups {
-	struct rm_cgroup *v;
-	size_t n, cap;
-};
-
-static int cgroup_collect(const struct rm_cgroup *c, void *data)
-{
-	struct cgroups *x = data;
-
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 64;
-		struct rm_cgroup *v = realloc(x->v, cap * sizeof(*v));
-
-		if (!v)
-			return RM_EXIT_ERR;
-		x->v = v;
-		x->cap = cap;
-	}
-	x->v[x->n] = *c;
-	if (!c->other && !c->path[0])
-		rm_cgroup_resolve(c->id, x->v[x->n].path, sizeof(x->v[x->n].path));
-	x->n++;
-	return 0;
-}
-
 /*
  * The family @name (@len bytes), added when new.  Each is allocated on
  * its own: its memstream keeps the addresses of @samples and @len.
@@ -857,7 +823,7 @@ static int cmd_metrics(const struct rm_opts *o, struct ns_sock *s, size_t n)
 	int ret = 0, r;
 
 	for (i = 0; i < n; i++) {
-		struct cgroups cg = { NULL, 0, 0 };
+		struct rm_cgroups cg = { NULL, 0, 0 };
 		struct rm_status st;
 		struct req q = { s[i].nl, o, NULL, &st };
 		char *buf;
@@ -868,7 +834,7 @@ static int cmd_metrics(const struct rm_opts *o, struct ns_sock *s, size_t n)
 			ret = r;
 			continue;
 		}
-		r = rm_nl_dump_cgroups(s[i].nl, cgroup_collect, &cg, true, &err);
+		r = rm_nl_dump_cgroups(s[i].nl, rm_cgroup_collect, &cg, true, &err);
 		CAPTURE(buf, rm_print_metrics(f, &st);
 			if (!r) rm_print_cgroup_metrics(f, (uint32_t)s[i].ns->ino, cg.v, cg.n,
 							 o->top));
@@ -966,18 +932,8 @@ int rm_allns_run(const struct rm_opts *opts)
 	if (!o->json && o->output == RM_OUT_AUTO)
 		o->output = isatty(STDOUT_FILENO) ? RM_OUT_TABLE : RM_OUT_LINE;
 	if (o->cmd == RM_CMD_WATCH) {
-		struct sigaction sa;
-		sigset_t block;
-
 		/* Before the sockets join: as cmd_watch() of rstmonctl.c. */
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigemptyset(&block);
-		sigaddset(&block, SIGINT);
-		sigaddset(&block, SIGTERM);
-		sigprocmask(SIG_BLOCK, &block, NULL);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
+		rm_catch_stop(on_signal);
 	}
 	if (rm_netns_scan("", &v, &n, &denied)) {
 		fprintf(stderr, "rstmonctl: out of memory\n");

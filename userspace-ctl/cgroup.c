@@ -308,3 +308,16 @@ int rm_proc_container(const char *file, struct rm_container *c)
 	fclose(f);
 	return ret;
 }
+
+int rm_cgroup_collect(const struct rm_cgroup *c, void *data)
+{
+	struct rm_cgroups *x = data;
+
+	if (rm_grow((void **)&x->v, &x->cap, x->n, sizeof(*x->v), SIZE_MAX / sizeof(*x->v)))
+		return RM_EXIT_ERR;
+	x->v[x->n] = *c;
+	if (!c->other && !c->path[0])
+		rm_cgroup_resolve(c->id, x->v[x->n].path, sizeof(x->v[x->n].path));
+	x->n++;
+	return 0;
+}

@@ -527,9 +527,7 @@ static int listen_metrics(struct rm_nl *nl, const struct rm_opts *o)
 	struct listener l = { .nl = nl, .top = o->top };
 	struct MHD_Daemon *d;
 	struct rm_nl *evnl;
-	struct sigaction sa;
 	unsigned int len;
-	sigset_t block;
 	int ret;
 
 	if (!rm_parse_listen(o->listen, &ss, &len)) {	/* args.c checked it */
@@ -546,14 +544,7 @@ static int listen_metrics(struct rm_nl *nl, const struct rm_opts *o)
 		goto out;
 
 	/* SIGINT, SIGTERM: blocked in the HTTP thread, taken by the wait below. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	rm_catch_stop(on_stop);
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
 			     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),

@@ -1288,3 +1288,37 @@ int rm_nl_watch_many(struct rm_nl **nl, size_t n,
 	free(e);
 	return ret;
 }
+
+int rm_grow(void **v, size_t *cap, size_t n, size_t size, size_t max)
+{
+	size_t c = *cap ? *cap * 2 : 16;
+	void *r;
+
+	if (n < *cap)
+		return 0;
+	if (c > max)
+		c = max;
+	r = realloc(*v, c * size);
+	if (!r) {
+		fprintf(stderr, "rstmonctl: out of memory\n");
+		return -1;
+	}
+	*v = r;
+	*cap = c;
+	return 0;
+}
+
+void rm_catch_stop(void (*handler)(int))
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;	/* no SA_RESTART: the wait returns */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}

@@ -86,26 +86,6 @@ static int watch_event(const struct rm_event *ev, void *data)
 	return print_event(&e, data);
 }
 
-/* Room in *@v (*@cap entries of @size) for entry @n, at most @max entries; 0 or -1. */
-static int grow(void **v, size_t *cap, size_t n, size_t size, size_t max)
-{
-	size_t c = *cap ? *cap * 2 : 16;
-	void *r;
-
-	if (n < *cap)
-		return 0;
-	if (c > max)
-		c = max;
-	r = realloc(*v, c * size);
-	if (!r) {
-		fprintf(stderr, "rstmonctl: out of memory\n");
-		return -1;
-	}
-	*v = r;
-	*cap = c;
-	return 0;
-}
-
 /* why: the last o->last matching events, in a ring grown as needed. */
 struct why_ctx {
 	const struct rm_opts *o;
@@ -119,7 +99,7 @@ static int why_collect(const struct rm_event *ev, void *data)
 
 	if (!rm_event_match(w->o, ev))
 		return 0;
-	if (w->n < w->o->last && grow((void **)&w->ring, &w->cap, w->n, sizeof(*w->ring),
+	if (w->n < w->o->last && rm_grow((void **)&w->ring, &w->cap, w->n, sizeof(*w->ring),
 				     w->o->last))
 		return RM_EXIT_ERR;
 	w->ring[w->next] = *ev;
@@ -193,30 +173,12 @@ static int cmd_why(struct rm_nl *nl, const struct rm_opts *o)
 	return out_check();
 }
 
-struct cgroups_ctx {
-	struct rm_cgroup *v;
-	size_t n, cap;
-};
-
-static int cgroup_collect(const struct rm_cgroup *c, void *data)
-{
-	struct cgroups_ctx *x = data;
-
-	if (grow((void **)&x->v, &x->cap, x->n, sizeof(*x->v), SIZE_MAX / sizeof(*x->v)))
-		return RM_EXIT_ERR;
-	x->v[x->n] = *c;
-	if (!c->other && !c->path[0])
-		rm_cgroup_resolve(c->id, x->v[x->n].path, sizeof(x->v[x->n].path));
-	x->n++;
-	return 0;
-}
-
 /* The cgroups command (metrics has its own, metrics.c). */
 static int cmd_cgroups(struct rm_nl *nl, const struct rm_opts *o)
 {
-	struct cgroups_ctx x = { NULL, 0, 0 };
+	struct rm_cgroups x = { NULL, 0, 0 };
 	size_t i;
-	int ret = rm_nl_dump_cgroups(nl, cgroup_collect, &x, false, NULL);
+	int ret = rm_nl_dump_cgroups(nl, rm_cgroup_collect, &x, false, NULL);
 
 	if (!ret) {
 		for (i = 0; i < x.n; i++)
@@ -228,18 +190,9 @@ static int cmd_cgroups(struct rm_nl *nl, const struct rm_opts *o)
 
 static int cmd_watch(struct rm_nl *nl, const struct rm_opts *o)
 {
-	struct sigaction sa;
-	sigset_t block;
 	int ret;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: the wait returns */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	rm_catch_stop(on_signal);
 
 	ret = rm_nl_join_events(nl);
 	if (ret)

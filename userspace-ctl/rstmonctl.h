@@ -701,4 +701,26 @@ bool rm_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned int *l
 struct rm_nl;
 int rm_cmd_metrics(struct rm_nl *nl, const struct rm_opts *o);
 
+/* ------------------------------------------------------- shared helpers */
+
+/*
+ * Room in *@v (*@cap entries of @size) for entry @n, at most @max
+ * entries: 0, or -1 (said on stderr).  nl.c.
+ */
+int rm_grow(void **v, size_t *cap, size_t n, size_t size, size_t max);
+/*
+ * SIGINT and SIGTERM call @handler (no SA_RESTART) and stay blocked but in
+ * the waits that unblock them (ppoll with the old mask).  nl.c.
+ */
+void rm_catch_stop(void (*handler)(int));
+
+/* A dump of the cgroups, their paths resolved (rm_cgroup_collect()). */
+struct rm_cgroups {
+	struct rm_cgroup *v;
+	size_t n, cap;
+};
+
+/* rm_nl_dump_cgroups()'s callback: appends to a &struct rm_cgroups. */
+int rm_cgroup_collect(const struct rm_cgroup *c, void *data);
+
 #endif /* RSTMONCTL_H */
