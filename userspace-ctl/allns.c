@@ -928,6 +928,8 @@ int rm_allns_run(const struct rm_opts *opts)
 	ssize_t k;
 	int ret;
 
+	if (o->cmd == RM_CMD_METRICS && o->listen)
+		return rm_listen_all(o);	/* listenall.c */
 	/* The table on a terminal, the line elsewhere, as without -A. */
 	if (!o->json && o->output == RM_OUT_AUTO)
 		o->output = isatty(STDOUT_FILENO) ? RM_OUT_TABLE : RM_OUT_LINE;

@@ -50,10 +50,18 @@ static void prom_head(FILE *f, const char *name, const char *type, const char *h
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* NAME{netns="N"[,container="C"][,pod="P"] -- the caller closes the braces. */
+/*
+ * NAME{netns="N"[,netns_name="M"][,container="C"][,pod="P"] -- the caller
+ * closes the braces.
+ */
 static void sample(FILE *f, const char *name, const struct rm_prom_ns *ns)
 {
 	fprintf(f, "%s{netns=\"%u\"", name, ns->netns);
+	if (ns->name) {
+		fputs(",netns_name=\"", f);
+		rm_prom_label(f, ns->name);
+		fputc('"', f);
+	}
 	if (ns->container) {
 		fputs(",container=\"", f);
 		rm_prom_label(f, ns->container);

@@ -673,6 +673,7 @@ void rm_prom_events_add(struct rm_prom_events *e, const struct rm_event *ev);
 struct rm_prom_ns {
 	uint32_t netns;
 	const char *container, *pod;
+	const char *name;			/* netns_name (-A: /run/netns, "host"); NULL */
 	const struct rm_status *st;		/* GET_STATUS */
 	const struct rm_prom_events *ev;	/* --listen's counts */
 	struct rm_cgroup *cg;			/* GET_CGROUPS (sorted in place) */
@@ -700,6 +701,10 @@ bool rm_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned int *l
 /* The metrics command: one exposition on stdout, or serve it (--listen). */
 struct rm_nl;
 int rm_cmd_metrics(struct rm_nl *nl, const struct rm_opts *o);
+/* metrics --listen -A (listenall.c): every namespace, rescanned per scrape. */
+int rm_listen_all(const struct rm_opts *o);
+/* Its own families: namespaces found, and left out, by the scrape. */
+void rm_print_scrape_gauges(FILE *f, size_t found, size_t skipped);
 
 /* ------------------------------------------------------- shared helpers */
 

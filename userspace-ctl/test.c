@@ -2834,6 +2834,8 @@ static void test_json_keys(void)
 
 /* The exposition with events, several namespaces, the fixture for promtool. */
 #include "test-metrics.c"
+/* metrics --listen -A: test-listenall.c. */
+#include "test-listenall.c"
 
 int main(int argc, char **argv)
 {
@@ -2878,6 +2880,7 @@ int main(int argc, char **argv)
 	test_journal();
 	test_json_keys();
 	test_allns();
+	test_listenall();
 	printf("# %d tests, %d failed\n", total, failed);
 	return failed ? 1 : 0;
 }
