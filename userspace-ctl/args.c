@@ -162,6 +162,9 @@ static const char *const usages[] = {
 		"stream tells: rstmon_resets_total by dir, sender and cause, and the\n"
 		"histogram rstmon_reset_silence_seconds (counted from the start).\n"
 		"ADDR:PORT: 127.0.0.1:9466, [::1]:9466, :9466 (all addresses).\n"
+		"-A: every network namespace, one sample each (netns, netns_name,\n"
+		"container, pod labels), rescanned at each scrape; with --listen the\n"
+		"HTTP socket stays in the starting namespace.\n"
 		"Needs CAP_NET_ADMIN.\n",
 	[RM_CMD_CONNS] =
 		"usage: rstmonctl [-j] [-n NAME] conns [FILTER]...\n"

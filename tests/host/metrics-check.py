@@ -8,7 +8,7 @@ FIXTURE is the full exposition of rstmonctl's unit tests
 (RSTMON_PROM_FIXTURE: every family, --listen's included).  One TAP line
 per check: the dashboard is valid JSON and every rstmon_ metric its
 queries use is in the exposition; so are the rules'; the DaemonSet parses
-as YAML, is a DaemonSet, and runs "rstmonctl metrics --listen".
+as YAML, is a DaemonSet, and runs "rstmonctl metrics --listen ... -A" with hostPID.
 """
 import json
 import re
@@ -68,10 +68,12 @@ def main():
     try:
         k = yaml.safe_load(open(daemonset))
         c = k["spec"]["template"]["spec"]["containers"][0]
-        good = (k["kind"] == "DaemonSet" and c["command"][:3] == ["rstmonctl", "metrics", "--listen"])
-        ok &= tap(good, "prom-examples: DaemonSet parses, runs metrics --listen", str(c.get("command")))
+        good = (k["kind"] == "DaemonSet" and c["command"][:3] == ["rstmonctl", "metrics", "--listen"]
+                and "-A" in c["command"] and k["spec"]["template"]["spec"].get("hostPID") is True)
+        ok &= tap(good, "prom-examples: DaemonSet parses, runs metrics --listen -A with hostPID",
+                  str(c.get("command")))
     except (yaml.YAMLError, KeyError, IndexError, TypeError) as e:
-        ok &= tap(False, "prom-examples: DaemonSet parses, runs metrics --listen", str(e))
+        ok &= tap(False, "prom-examples: DaemonSet parses, runs metrics --listen -A with hostPID", str(e))
     return ok
 
 

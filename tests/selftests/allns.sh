@@ -19,11 +19,15 @@
 #   watch -A       sees a reset made in the unnamed namespace after it started
 #   as nobody      the unreadable namespaces in one line, its own skipped
 #                  once ("permission denied"), exit 1
+#   metrics --listen -A   one listener here scrapes a, b and the unnamed
+#                  one: per-namespace kernel counters (= -n's one-shot),
+#                  event counts with the right netns labels, a namespace
+#                  made later picked up, promtool-valid
 #   -n 999999      "no such process", exit 1
 #
 # Once, on the UML debug kernel: the enumeration and labels are rstmonctl's
 # own, over events that other scripts check on every kernel.
-# time bound: 240
+# time bound: 360
 . "$(dirname "$0")/lib.sh"
 
 uml_only "rstmonctl -A and -n PID|PATH"
@@ -254,6 +258,131 @@ grep -q "^rstmonctl: netns $INO_A ($(ns a)) skipped: permission denied (entering
 expect "-A as nobody: each namespace said once" \
 	"$(grep -o '^rstmonctl: netns [0-9]*' "$W/nobody.err" | sort | uniq -d)" ""
 expect "-A as nobody: nothing on stdout" "$(cat "$W/nobody.out")" ""
+
+# metrics --listen -A: one listener in this (the initial) namespace serves
+# every namespace.  Its HTTP socket stays here; each scrape enters a, b and
+# the unnamed one; the events are counted per namespace from the start;
+# a namespace made after the start is picked up at the next scrape.
+LPORT=9467
+LURL=http://127.0.0.1:$LPORT/metrics
+"$CTL" metrics -A --listen 127.0.0.1:$LPORT > "$W/la.out" 2> "$W/la.err" &
+LAPID=$!
+PIDS+=("$LAPID")
+if wait_until 30 sh -c "ss -Htln | grep -q '127.0.0.1:$LPORT '"; then
+	pass "listen -A: up on 127.0.0.1:$LPORT"
+else
+	fail "listen -A: up on 127.0.0.1:$LPORT" "$(cat "$W/la.err")"
+fi
+expect "listen -A: the HTTP socket in the starting namespace only" \
+	"$(nsx a ss -Htln | grep -c ":$LPORT ")$(ux ss -Htln | grep -c ":$LPORT ")" 00
+scrape() { curl -sf -o "$W/la.metrics" "$LURL"; }
+# lab NAME: the labels of namespace NAME (a, b, u) as the listener prints them.
+lab() {
+	case $1 in
+	a|b|c) echo "netns=\"$(stat -L -c %i "/run/netns/$(ns "$1")")\",netns_name=\"$(ns "$1")\"" ;;
+	u) if [ "$LABELS" = 1 ]; then echo "netns=\"$INO_U\",container=\"$HEX\",pod=\"$POD\""
+	   else echo "netns=\"$INO_U\""; fi ;;
+	esac
+}
+# resets NAME DIR: the sum of rstmon_resets_total of NAME in DIR (0: none).
+resets() {
+	awk -v p="rstmon_resets_total{$(lab "$1"),dir=\"$2\"," 'index($0, p) == 1 { s += $NF }
+		END { print s + 0 }' "$W/la.metrics"
+}
+# kern NAME: NAME's rstmon_kernel_resets_total dir=out cause=refused lines.
+kern() { grep -F "rstmon_kernel_resets_total{$(lab "$1"),dir=\"out\",cause=\"refused\"} " "$W/la.metrics"; }
+# once NSARG: the same sample of the one-shot metrics in -n NSARG.
+once() {
+	"$CTL" -n "$1" metrics |
+		sed -n 's/^rstmon_kernel_resets_total{netns="[0-9]*",dir="out",cause="refused"} //p'
+}
+
+# Resets in b (a -> b:9) and in the unnamed one (a -> u:7) until the
+# listener has counted both (it joins the groups a moment after it starts).
+seen=0
+for i in $(seq 1 40); do
+	tcp_connect a 10.1.0.2 9 > /dev/null
+	tcp_connect a 10.2.0.2 7 > /dev/null
+	if scrape && [ "$(resets b out)" -gt 0 ] && [ "$(resets u out)" -gt 0 ]; then
+		seen=1
+		break
+	fi
+	sleep 0.25
+done
+[ "$seen" = 1 ] && pass "listen -A: events of b and the unnamed namespace counted ($i tries)" ||
+	fail "listen -A: events of b and the unnamed namespace counted" \
+		"$(grep '^rstmon_resets_total' "$W/la.metrics" 2>/dev/null | head -n 3) $(cat "$W/la.err")"
+b0=$(resets b out) u0=$(resets u out) a0=$(resets a in)
+# Then exactly 3 more in b, 2 more in the unnamed one.
+for i in 1 2 3; do expect "listen -A: a -> b refused ($i)" "$(tcp_connect a 10.1.0.2 9)" ECONNREFUSED; done
+for i in 1 2; do expect "listen -A: a -> unnamed refused ($i)" "$(tcp_connect a 10.2.0.2 7)" ECONNREFUSED; done
+for _ in $(seq 1 60); do
+	scrape && [ "$(resets b out)" -ge $((b0 + 3)) ] && [ "$(resets u out)" -ge $((u0 + 2)) ] &&
+		[ "$(resets a in)" -ge $((a0 + 5)) ] && break
+	sleep 0.25
+done
+expect "listen -A: rstmon_resets_total of b (its netns, name): +3" "$(resets b out)" $((b0 + 3))
+expect "listen -A: rstmon_resets_total of the unnamed namespace (netns, container, pod): +2" \
+	"$(resets u out)" $((u0 + 2))
+expect "listen -A: rstmon_resets_total of a (received): +5" "$(resets a in)" $((a0 + 5))
+grep '^rstmon_resets_total' "$W/la.metrics" | sed 's/^/# /'
+
+# The kernel's counters: one sample per namespace, its inode, the counts
+# of the namespace's own one-shot metrics.
+for n in a b u; do
+	expect "listen -A: one kernel refused-out sample for $n" "$(kern "$n" | wc -l)" 1
+done
+expect "listen -A: b's kernel count is -n b's" "$(kern b | sed 's/.* //')" "$(once "$(ns b)")"
+expect "listen -A: the unnamed namespace's kernel count is -n PID's" "$(kern u | sed 's/.* //')" \
+	"$(once "$UPID")"
+expect "listen -A: rstmon_info once per namespace" \
+	"$(grep '^rstmon_info{' "$W/la.metrics" | sed 's/^rstmon_info{netns="\([0-9]*\)".*/\1/' | sort | uniq -d)" ""
+expect "listen -A: the host's rstmon_info named host" \
+	"$(grep -c "^rstmon_info{netns=\"$(stat -L -c %i /proc/1/ns/net)\",netns_name=\"host\"," "$W/la.metrics")" 1
+d=$(grep '^# TYPE ' "$W/la.metrics" | sort | uniq -d | head -n 1)
+expect "listen -A: each TYPE line once" "$d" ""
+if grep -q '^# TYPE rstmon_scrape_namespaces_skipped gauge$' "$W/la.metrics" &&
+   grep -Eq '^rstmon_scrape_namespaces_skipped [0-9]+$' "$W/la.metrics" &&
+   [ "$(sed -n 's/^rstmon_scrape_namespaces //p' "$W/la.metrics")" -ge 4 ]; then
+	pass "listen -A: rstmon_scrape_namespaces ($(sed -n 's/^rstmon_scrape_namespaces //p' "$W/la.metrics")) and _skipped ($(sed -n 's/^rstmon_scrape_namespaces_skipped //p' "$W/la.metrics"))"
+else
+	fail "listen -A: rstmon_scrape_namespaces and _skipped" "$(grep rstmon_scrape "$W/la.metrics")"
+fi
+if command -v promtool > /dev/null; then
+	if promtool check metrics < "$W/la.metrics" > "$W/la.promtool" 2>&1; then
+		pass "listen -A: promtool check metrics"
+	else
+		fail "listen -A: promtool check metrics" "$(head -n 3 "$W/la.promtool" | tr '\n' ' ')"
+	fi
+else
+	echo "ok - listen -A: promtool check metrics # SKIP promtool not installed"
+fi
+
+# A namespace made after the start: picked up at a scrape (which rescans).
+add_ns c
+link a c 3
+seen=0
+for i in $(seq 1 40); do
+	scrape
+	tcp_connect a 10.3.0.2 9 > /dev/null
+	if scrape && [ "$(resets c out)" -gt 0 ]; then
+		seen=1
+		break
+	fi
+	sleep 0.25
+done
+[ "$seen" = 1 ] && pass "listen -A: a namespace made after the start, its events counted ($i tries)" ||
+	fail "listen -A: a namespace made after the start, its events counted" \
+		"$(grep "$(lab c)" "$W/la.metrics" | head -n 2) $(cat "$W/la.err")"
+INO_C=$(stat -L -c %i "/run/netns/$(ns c)")
+ip netns del "$(ns c)"
+scrape
+expect "listen -A: a namespace gone, gone from the scrape" \
+	"$(grep -c "netns=\"$INO_C\"" "$W/la.metrics")" 0
+sed 's/^/# listen -A stderr: /' "$W/la.err"
+kill -TERM "$LAPID"
+wait "$LAPID"
+expect "listen -A: SIGTERM ends it with 0" "$?" 0
 
 # A bad -n: plain words, exit 1.
 "$CTL" -n 999999 events > /dev/null 2> "$W/bad.err"
