@@ -312,7 +312,18 @@ done
 [ "$seen" = 1 ] && pass "listen -A: events of b and the unnamed namespace counted ($i tries)" ||
 	fail "listen -A: events of b and the unnamed namespace counted" \
 		"$(grep '^rstmon_resets_total' "$W/la.metrics" 2>/dev/null | head -n 3) $(cat "$W/la.err")"
+# The baseline once the listener has read what is queued: two scrapes
+# 0.3 s apart that agree.
+prev=
+for _ in $(seq 1 20); do
+	scrape
+	cur="$(resets b out) $(resets u out) $(resets a in)"
+	[ "$cur" = "$prev" ] && break
+	prev=$cur
+	sleep 0.3
+done
 b0=$(resets b out) u0=$(resets u out) a0=$(resets a in)
+echo "# listen -A baseline: b out $b0, unnamed out $u0, a in $a0"
 # Then exactly 3 more in b, 2 more in the unnamed one.
 for i in 1 2 3; do expect "listen -A: a -> b refused ($i)" "$(tcp_connect a 10.1.0.2 9)" ECONNREFUSED; done
 for i in 1 2; do expect "listen -A: a -> unnamed refused ($i)" "$(tcp_connect a 10.2.0.2 7)" ECONNREFUSED; done
