@@ -343,6 +343,21 @@ void rm_metrics_relabel(FILE *f, const char *line, const struct rm_netns *ns)
 	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns->ino);
 	fwrite(line, 1, name, f);
 	fputc('{', f);
+	/* The sample's own netns="N" first (metrics.c's): ours after it. */
+	if (brace && !strncmp(line + name + 1, "netns=\"", 7)) {
+		const char *q = strchr(line + name + 8, '"');
+
+		if (q) {
+			fwrite(line + name + 1, 1, q + 1 - (line + name + 1), f);
+			first = false;
+			prom_label(f, &first, "netns_name", ns->name);
+			prom_label(f, &first, "container", ns->ct.id);
+			prom_label(f, &first, "pod", ns->ct.pod);
+			fputs(q + 1, f);
+			fputc('\n', f);
+			return;
+		}
+	}
 	/* rstmon_info has its own netns label, the same number. */
 	if (!brace || !strstr(line + name, "netns=\""))
 		prom_label(f, &first, "netns", ino);

@@ -217,6 +217,22 @@ static void test_netns_scan(void)
 		expect_str("allns: metrics: rstmon_info keeps its one netns label", text,
 			   "rstmon_info{netns_name=\"host\",version=\"0.3\",netns=\"77\"} 1\n");
 		free(text);
+		/* metrics.c's samples lead with netns: the labels follow it. */
+		CAPTURE(text, rm_metrics_relabel(f, "rstmon_info{netns=\"77\",version=\"0.3\"} 1",
+						 &v[0]));
+		expect_str("allns: metrics: labels after a leading netns", text,
+			   "rstmon_info{netns=\"77\",netns_name=\"host\",version=\"0.3\"} 1\n");
+		free(text);
+		CAPTURE(text, rm_metrics_relabel(f, "rstmon_conns{netns=\"77\"} 3", &v[1]));
+		{
+			char want[300];
+
+			snprintf(want, sizeof(want),
+				 "rstmon_conns{netns=\"77\",netns_name=\"blue\",container=\"%s\"} 3\n",
+				 HEX64);
+			expect_str("allns: metrics: labels after netns alone", text, want);
+		}
+		free(text);
 	}
 	result(denied == 0, "allns: nothing denied in a readable tree", "%u", denied);
 	free(v);
