@@ -417,7 +417,7 @@ static char *quietly(int (*fn)(void *), void *arg, int *ret)
 	return buf;
 }
 
-static void ns_desc(char *buf, size_t len, const struct rm_netns *ns)
+void rm_netns_desc(char *buf, size_t len, const struct rm_netns *ns)
 {
 	if (ns->name[0])
 		snprintf(buf, len, "netns %llu (%s)", (unsigned long long)ns->ino, ns->name);
@@ -433,7 +433,7 @@ static void report_ns(const struct rm_netns *ns, char *msg, const char *fallback
 {
 	char desc[400], *p;
 
-	ns_desc(desc, sizeof(desc), ns);
+	rm_netns_desc(desc, sizeof(desc), ns);
 	if (msg) {
 		while ((p = strstr(msg, "rstmonctl: ")))
 			memmove(p, p + 11, strlen(p + 11) + 1);

@@ -40,6 +40,7 @@
 #include <microhttpd.h>
 
 #include "rstmonctl.h"
+#include "http.h"
 
 #define RM_RESCAN_SECONDS 10
 
@@ -127,15 +128,6 @@ static const char *enter_error(int err)
 	return strerror(err);
 }
 
-static void ns_desc(char *buf, size_t len, const struct rm_netns *ns)
-{
-	if (ns->name[0])
-		snprintf(buf, len, "netns %llu (%s)", (unsigned long long)ns->ino, ns->name);
-	else if (ns->pid)
-		snprintf(buf, len, "netns %llu (of PID %d)", (unsigned long long)ns->ino, ns->pid);
-	else
-		snprintf(buf, len, "netns %llu", (unsigned long long)ns->ino);
-}
 
 /* ------------------------------------------------ the event stream */
 
@@ -174,7 +166,7 @@ static struct sub *subscribe(struct listen_all *la, const struct rm_netns *ns)
 	s->seen = true;
 	err = enter(ns, &la->self_st, &own);
 	if (err) {
-		ns_desc(desc, sizeof(desc), ns);
+		rm_netns_desc(desc, sizeof(desc), ns);
 		fprintf(stderr, "rstmonctl: %s: its events are not counted: %s\n", desc,
 			enter_error(err));
 		return s;
@@ -187,7 +179,7 @@ static struct sub *subscribe(struct listen_all *la, const struct rm_netns *ns)
 	if (!own)
 		leave(la->self);
 	if (!s->nl) {
-		ns_desc(desc, sizeof(desc), ns);
+		rm_netns_desc(desc, sizeof(desc), ns);
 		fprintf(stderr, "rstmonctl: %s: its events are not counted (see above)\n", desc);
 	}
 	return s;
@@ -370,7 +362,7 @@ static void say_skip(struct listen_all *la, const struct rm_netns *ns, const cha
 	if (!rm_grow((void **)&la->said, &la->capsaid, la->nsaid, sizeof(*la->said),
 		     RM_NETNS_MAX) && la->nsaid < la->capsaid)
 		la->said[la->nsaid++] = ns->ino;
-	ns_desc(desc, sizeof(desc), ns);
+	rm_netns_desc(desc, sizeof(desc), ns);
 	fprintf(stderr, "rstmonctl: %s left out of the scrapes: %s\n", desc, why);
 }
 
@@ -467,73 +459,20 @@ out:
 
 /* ------------------------------------------------------ HTTP */
 
-#define RM_PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
-
-/* As metrics.c's reply(). */
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status, char *body,
-			     size_t len, const char *type, bool allow)
+/* expose_all() as rm_http_metrics() wants it: 0 when a namespace was read. */
+static int expose_any(FILE *f, void *arg)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	enum MHD_Result ret;
-
-	if (!r) {
-		free(body);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (allow)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result text_reply(struct MHD_Connection *conn, unsigned int status,
-				  const char *msg, bool allow)
-{
-	char *body = strdup(msg);
-
-	if (!body)
-		return MHD_NO;
-	return reply(conn, status, body, strlen(body), "text/plain; charset=utf-8", allow);
+	return expose_all(f, arg) > 0 ? 0 : -1;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **req)
 {
-	struct listen_all *la = cls;
-	char *body = NULL;
-	size_t len = 0;
-	ssize_t got;
-	FILE *f;
-
 	(void)version;
 	(void)upload;
-	if (!*req) {
-		*req = (void *)1;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return text_reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Only GET /metrics.\n", true);
-	if (strcmp(url, "/metrics"))
-		return text_reply(conn, MHD_HTTP_NOT_FOUND, "Not found: the metrics are at /metrics.\n",
-				  false);
-	f = open_memstream(&body, &len);
-	if (!f)
-		return MHD_NO;
-	got = expose_all(f, la);
-	if (fclose(f) || got <= 0) {
-		free(body);
-		return text_reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-				  "rstmon's counters could not be read in any network namespace (see rstmonctl's stderr).\n",
-				  false);
-	}
-	return reply(conn, MHD_HTTP_OK, body, len, RM_PROM_CONTENT_TYPE, false);
+	return rm_http_metrics(conn, url, method, upload_size, req, expose_any, cls,
+			       "rstmon's counters could not be read in any network namespace (see rstmonctl's stderr).\n");
 }
 
 /* ------------------------------------------------------ the command */
@@ -570,18 +509,9 @@ int rm_listen_all(const struct rm_opts *o)
 	rm_catch_stop(on_stop);
 
 	/* Bound here, in the starting namespace: nothing was entered yet. */
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-			     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-			     0, NULL, NULL, handle, &la,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_CONNECTION_LIMIT, 64U,
-			     MHD_OPTION_CONNECTION_TIMEOUT, 30U,
-			     MHD_OPTION_END);
-	if (!d) {
-		fprintf(stderr, "rstmonctl: cannot listen on %s: %s\n", o->listen,
-			strerror(errno ? errno : EADDRINUSE));
+	d = rm_http_start(&ss, o->listen, handle, &la);
+	if (!d)
 		goto out;
-	}
 	fprintf(stderr, "rstmonctl: serving http://%s/metrics (all network namespaces)\n",
 		o->listen);
 	if (rescan(&la, true))

@@ -27,6 +27,7 @@
 #include <microhttpd.h>
 
 #include "rstmonctl.h"
+#include "http.h"
 
 const unsigned int rm_silence_bounds[RM_SILENCE_BUCKETS] = {
 	1, 5, 30, 60, 120, 240, 300, 350, 600, 900, 3600, 7200
@@ -479,19 +480,16 @@ static enum MHD_Result text_reply(struct MHD_Connection *conn, unsigned int stat
 	return reply(conn, status, body, strlen(body), "text/plain; charset=utf-8", allow);
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
-			      const char *method, const char *version, const char *upload,
-			      size_t *upload_size, void **req)
+enum MHD_Result rm_http_metrics(struct MHD_Connection *conn, const char *url,
+				const char *method, size_t *upload_size, void **req,
+				int (*expose)(FILE *f, void *arg), void *arg,
+				const char *unavailable)
 {
-	struct listener *l = cls;
-	struct rm_prom_events snap;
 	char *body = NULL;
 	size_t len = 0;
 	FILE *f;
 	int ret;
 
-	(void)version;
-	(void)upload;
 	if (!*req) {		/* headers only so far: answer on the next call */
 		*req = (void *)1;
 		return MHD_YES;
@@ -505,20 +503,55 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	if (strcmp(url, "/metrics"))
 		return text_reply(conn, MHD_HTTP_NOT_FOUND, "Not found: the metrics are at /metrics.\n",
 				  false);
-	pthread_mutex_lock(&l->lock);
-	snap = l->ev;
-	pthread_mutex_unlock(&l->lock);
 	f = open_memstream(&body, &len);
 	if (!f)
 		return MHD_NO;
-	ret = exposition(f, l->nl, &snap, l->top);
+	ret = expose(f, arg);
 	if (fclose(f) || ret) {
 		free(body);
-		return text_reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-				  "rstmon's counters could not be read (see rstmonctl's stderr).\n",
-				  false);
+		return text_reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, unavailable, false);
 	}
 	return reply(conn, MHD_HTTP_OK, body, len, RM_PROM_CONTENT_TYPE, false);
+}
+
+struct MHD_Daemon *rm_http_start(const struct sockaddr_storage *ss, const char *listen,
+				 MHD_AccessHandlerCallback handle, void *arg)
+{
+	struct MHD_Daemon *d;
+
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+			     (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+			     0, NULL, NULL, handle, arg,
+			     MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+			     MHD_OPTION_CONNECTION_LIMIT, 64U,
+			     MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+			     MHD_OPTION_END);
+	if (!d)
+		fprintf(stderr, "rstmonctl: cannot listen on %s: %s\n", listen,
+			strerror(errno ? errno : EADDRINUSE));
+	return d;
+}
+
+/* The namespace's exposition, with a copy of the listener's event counts. */
+static int expose_one(FILE *f, void *arg)
+{
+	struct listener *l = arg;
+	struct rm_prom_events snap;
+
+	pthread_mutex_lock(&l->lock);
+	snap = l->ev;
+	pthread_mutex_unlock(&l->lock);
+	return exposition(f, l->nl, &snap, l->top);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **req)
+{
+	(void)version;
+	(void)upload;
+	return rm_http_metrics(conn, url, method, upload_size, req, expose_one, cls,
+			       "rstmon's counters could not be read (see rstmonctl's stderr).\n");
 }
 
 static volatile int stop_listen;
@@ -554,16 +587,8 @@ static int listen_metrics(struct rm_nl *nl, const struct rm_opts *o)
 	/* SIGINT, SIGTERM: blocked in the HTTP thread, taken by the wait below. */
 	rm_catch_stop(on_stop);
 
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-			     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-			     0, NULL, NULL, handle, &l,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_CONNECTION_LIMIT, 64U,
-			     MHD_OPTION_CONNECTION_TIMEOUT, 30U,
-			     MHD_OPTION_END);
+	d = rm_http_start(&ss, o->listen, handle, &l);
 	if (!d) {
-		fprintf(stderr, "rstmonctl: cannot listen on %s: %s\n", o->listen,
-			strerror(errno ? errno : EADDRINUSE));
 		ret = RM_EXIT_ERR;
 		goto out;
 	}

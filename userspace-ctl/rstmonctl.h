@@ -728,4 +728,7 @@ struct rm_cgroups {
 /* rm_nl_dump_cgroups()'s callback: appends to a &struct rm_cgroups. */
 int rm_cgroup_collect(const struct rm_cgroup *c, void *data);
 
+/* "netns INO (NAME)", "netns INO (of PID N)" or "netns INO": for messages.  allns.c. */
+void rm_netns_desc(char *buf, size_t len, const struct rm_netns *ns);
+
 #endif /* RSTMONCTL_H */
