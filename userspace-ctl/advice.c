@@ -6,6 +6,7 @@
  * explanation of one event.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -279,6 +280,19 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 	evidence_words(&s, ev);
 	put(&s, " How sure: %s.", WORDS(confidence_words, ev->confidence));
 	hit_words(&s, ev, x);
+}
+
+void rm_why_prepare(struct rm_event *ev, struct rm_why_extra *x, char *svc, size_t svclen)
+{
+	struct servent *se;
+
+	if (ev->cgroup_id && !ev->cgroup[0])
+		rm_cgroup_resolve(ev->cgroup_id, ev->cgroup, sizeof(ev->cgroup));
+	se = ev->listen_port ? getservbyport(htons(ev->listen_port), "tcp") : NULL;
+	if (se && strlen(se->s_name) < svclen) {
+		strcpy(svc, se->s_name);
+		x->service = svc;
+	}
 }
 
 void rm_print_why_text(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)

@@ -613,16 +613,9 @@ static int print_why(const struct rm_opts *o, const struct rm_netns *ns, struct 
 {
 	struct rm_why_extra x = { ns->name[0] && strcmp(ns->name, "host") ? ns->name : NULL,
 				  NULL };
-	struct servent *se;
 	char svc[64], *buf;
 
-	if (ev->cgroup_id && !ev->cgroup[0])
-		rm_cgroup_resolve(ev->cgroup_id, ev->cgroup, sizeof(ev->cgroup));
-	se = ev->listen_port ? getservbyport(htons(ev->listen_port), "tcp") : NULL;
-	if (se && strlen(se->s_name) < sizeof(svc)) {
-		strcpy(svc, se->s_name);
-		x.service = svc;
-	}
+	rm_why_prepare(ev, &x, svc, sizeof(svc));
 	if (o->json) {
 		CAPTURE(buf, rm_print_why_json(f, ev, &x));
 		if (!buf)

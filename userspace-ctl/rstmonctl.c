@@ -149,19 +149,12 @@ static int cmd_why(struct rm_nl *nl, const struct rm_opts *o)
 		struct rm_event *ev = &w.ring[(w.next + w.cap - w.n + i) % w.cap];
 		char ns[256], svc[64];
 		struct rm_why_extra x = { NULL, NULL };
-		struct servent *se;
 
 		if (w.n < o->last)
 			ev = &w.ring[i];
-		if (ev->cgroup_id && !ev->cgroup[0])
-			rm_cgroup_resolve(ev->cgroup_id, ev->cgroup, sizeof(ev->cgroup));
+		rm_why_prepare(ev, &x, svc, sizeof(svc));
 		if (ev->has_attr)
 			x.netns_name = netns_name(ev->netns_inum, ns, sizeof(ns));
-		se = ev->listen_port ? getservbyport(htons(ev->listen_port), "tcp") : NULL;
-		if (se && strlen(se->s_name) < sizeof(svc)) {
-			strcpy(svc, se->s_name);
-			x.service = svc;
-		}
 		if (o->json)
 			rm_print_why_json(stdout, ev, &x);
 		else

@@ -522,6 +522,12 @@ struct rm_why_extra {
 /* The plain-words explanation of @ev (no advice), into @buf. */
 void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 		    const struct rm_why_extra *x);
+/*
+ * What a why paragraph names beyond the event: its cgroup path resolved
+ * (when the module gave only the id), and the listening port's service
+ * name, into @svc, set as @x->service.  advice.c.
+ */
+void rm_why_prepare(struct rm_event *ev, struct rm_why_extra *x, char *svc, size_t svclen);
 /* One paragraph: the explanation and the advice, then a blank line. */
 void rm_print_why_text(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x);
 /* One JSON object: the event's fields plus "explanation" and "advice". */
