@@ -316,12 +316,19 @@ sid_stage() {
 		why="${why:-exit $rc}, see $OUT/stock-kernel-sid.log"
 		if [ "$rc" -eq 3 ]; then
 			skipped stock-sid/guest "sid's newest kernel cannot be had: $why"
+			skipped stock-sid/kreason-map "sid's newest kernel cannot be had: $why"
 		else
 			echo "not ok - stock-sid/prepare # $why" >> "$TAPF"
 		fi
 		stage stock-sid end
 		return
 	fi
+	# Every reset reason of sid's kernel is in rstmon's map.
+	kver=$(cat "$sid/kver")
+	python3 tests/host/kreason-check.py . "sid=$sid/root/usr/src/linux-headers-${kver%-*}-common" \
+		> "$OUT/kreason-check-sid.log" 2>&1
+	sed -n -e 's|^ok - |ok - stock-sid/|p' -e 's|^not ok - |not ok - stock-sid/|p' \
+		"$OUT/kreason-check-sid.log" >> "$TAPF"
 	why=$(bash tests/vm/stock-build.sh "$sid" "$OUT/k-stock-sid" 2> "$OUT/build-stock-sid.log") ||
 		rc=$?
 	why=$(printf '%s\n' "$why" | sed -n 's/^reason: //p' | tail -n 1)
@@ -464,6 +471,11 @@ if tree=$(bash tests/vm/kernel-tree.sh linux-source-6.12 "$codename-backports");
 else
 	notok build-linux-source-6.12 "cannot prepare a kernel tree"
 fi
+# Every reset reason of the 6.12 tree and the UML kernel's is in rstmon's
+# map (sid's: in sid_stage); a tree missing is a skip.
+python3 tests/host/kreason-check.py . "6.12=${tree:-}" "uml=${UML:+$UML/source-tree}" \
+	> "$OUT/kreason-check.log" 2>&1
+tapfile "$OUT/kreason-check.log"
 # i386 6.12 without CONFIG_CGROUPS (tests/vm/kernel-tree.sh ... i386): what
 # 32-bit breaks (u64 division, which the kernel has no libgcc for; u64
 # counters read whole) and a kernel without cgroups; W=1, any warning fails.
