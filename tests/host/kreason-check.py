@@ -6,14 +6,15 @@
 
 TOP is the rstmon source tree: module/kreason.c's rstmon_kreason_map[]
 (one '{ "NAME",' per entry) is rstmon's map from the kernel's reasons
-(enum sk_rst_reason, by name) to its causes.  Each DIR is a kernel source
+(enum sk_rst_reason, by name) to its causes; userspace-ctl/kreason.c's
+rm_kreasons[] has rstmonctl why's words for each.  Each DIR is a kernel source
 tree or headers directory; its include/net/rstreason.h (searched in DIR,
 DIR/source and the tree DIR's Makefile includes) lists the kernel's
 reasons in DEFINE_RST_REASON as FN(NAME) (FNe(MAX), its end marker, is no
 reason).  Prints TAP:
 
     ok - kreason-map/LABEL                  every reason is mapped
-    not ok - kreason-map/LABEL # ...        names the unmapped reasons
+    not ok - kreason-map/LABEL # ...        names the reasons unmapped or wordless
     ok - kreason-map/LABEL # SKIP ...       DIR or its rstreason.h is missing
 
 plus one line for map entries that no tree given has (a typo, or a
@@ -33,6 +34,16 @@ def map_names(top):
         raise SystemExit('module/kreason.c: no rstmon_kreason_map[]')
     body = re.sub(r'/\*.*?\*/', '', m.group(1), flags=re.S)
     return re.findall(r'\{\s*"([A-Z0-9_]+)"\s*,', body)
+
+
+def words_names(top):
+    """The names of rm_kreasons[] in userspace-ctl/kreason.c (why's words)."""
+    with open(os.path.join(top, 'userspace-ctl', 'kreason.c')) as f:
+        src = f.read()
+    m = re.search(r'rm_kreasons\[\]\s*=\s*\{(.*?)\n\};', src, re.S)
+    if not m:
+        raise SystemExit('userspace-ctl/kreason.c: no rm_kreasons[]')
+    return re.findall(r'\{\s*"([A-Z0-9_]+)"\s*,', m.group(1))
 
 
 def roots(d):
@@ -69,6 +80,7 @@ def main():
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     mapped = map_names(sys.argv[1])
+    words = words_names(sys.argv[1])
     dups = sorted({n for n in mapped if mapped.count(n) > 1})
     bad = 0
     seen = set()
@@ -91,10 +103,16 @@ def main():
             continue
         seen.update(names)
         missing = [n for n in names if n not in mapped]
+        wordless = [n for n in names if n not in words]
         print(f'# {label}: {len(names)} reasons in {path}')
-        if missing:
-            print(f'not ok - kreason-map/{label} # not in rstmon_kreason_map[] '
-                  f'(module/kreason.c): {" ".join(missing)}')
+        if missing or wordless:
+            why = []
+            if missing:
+                why.append('not in rstmon_kreason_map[] (module/kreason.c): ' + ' '.join(missing))
+            if wordless:
+                why.append('not in rm_kreasons[] (userspace-ctl/kreason.c, why\'s words): ' +
+                           ' '.join(wordless))
+            print(f'not ok - kreason-map/{label} # ' + '; '.join(why))
             bad = 1
         else:
             print(f'ok - kreason-map/{label}')
