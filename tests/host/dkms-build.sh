@@ -23,6 +23,7 @@
 #   tree/                   /var/lib/dkms/rstmon/VER/KVER/ as DKMS left it
 #                           (ARCH/module/rstmon.ko, ARCH/log/make.log)
 #   build-id                the GNU build ID of DKMS's rstmon.ko
+#   package-sha256          the SHA-256 of the rstmon-dkms package built from
 #   dpkg.log                dpkg -i and the postinst's output
 #   make.log                DKMS's make.log, when the build failed
 # TAP lines ("ok - dkms-build-MAJOR.MINOR..." ) on stdout; exit 1 on a
@@ -111,4 +112,5 @@ case $vm in
 *) echo "not ok - $name # vermagic '$vm', not $KVER"; rm -f "$OUT"/*.tar.gz; exit 1 ;;
 esac
 readelf -n "$ko" | sed -n 's/.*Build ID: //p' > "$OUT/build-id"
+sha256sum < "$deb" | cut -d' ' -f1 > "$OUT/package-sha256"
 echo "ok - $name # rstmon $ver for $KVER by DKMS's postinst, build ID $(cat "$OUT/build-id")"

@@ -71,6 +71,8 @@ mount -t tmpfs -o mode=0755 tmpfs "$W/rw" && mkdir "$W/rw/upper" "$W/rw/work" &&
 	mount -t overlay overlay -o "lowerdir=/,upperdir=$W/rw/upper,workdir=$W/rw/work" "$R" ||
 	{ fail "overlay over the root"; finish; }
 pass "overlay over the root"
+same "the host's DKMS build is of this rstmon-dkms package" \
+	"$(sha256sum < "${debs[0]}" | cut -d' ' -f1)" "$(cat "$seed/package-sha256" 2>&1)"
 echo "# [${SECONDS}s] overlay mounted"
 mount --bind /proc "$R/proc"
 mount --bind /sys "$R/sys"
