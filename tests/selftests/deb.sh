@@ -151,13 +151,16 @@ st=$(systemctl --root="$R" is-enabled rstmon-events.service 2>&1)
 expect "rstmon-events.service not enabled" "$st" disabled
 
 # The packages' contents: the documentation, the man page, modules-load.d.
+# (Each listed once: grep -q closing a pipe would stop dpkg-deb's tar.)
+list0=$(dpkg-deb -c "${debs[0]}")
+list1=$(dpkg-deb -c "${debs[1]}")
 for f in ./usr/share/doc/rstmonctl/README.md.gz ./usr/share/doc/rstmonctl/rstmon.rst.gz \
 	 ./usr/share/man/man8/rstmonctl.8.gz; do
-	dpkg-deb -c "${debs[1]}" | grep -q " $f\$" && pass "rstmonctl's .deb has $f" ||
+	grep -q " $f\$" <<< "$list1" && pass "rstmonctl's .deb has $f" ||
 		fail "rstmonctl's .deb has $f"
 done
 for f in ./usr/share/doc/rstmon-dkms/README.md.gz ./etc/modules-load.d/rstmon.conf; do
-	dpkg-deb -c "${debs[0]}" | grep -q " $f\$" && pass "rstmon-dkms's .deb has $f" ||
+	grep -q " $f\$" <<< "$list0" && pass "rstmon-dkms's .deb has $f" ||
 		fail "rstmon-dkms's .deb has $f"
 done
 expect "modules-load.d names rstmon" "$(grep -v '^#' "$R/etc/modules-load.d/rstmon.conf")" rstmon
