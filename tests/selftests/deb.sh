@@ -63,8 +63,11 @@ build_id() {
 
 # The chroot: overlayfs with the 9p root as its lower layer (a lower layer
 # may be a network file system) and a tmpfs for the upper one.  Its
-# /lib/modules/$kver has the stock modules only (no updates/), so DKMS's
-# copy is the one rstmon its modprobe can find; /var/lib/dkms starts empty.
+# /lib/modules/$kver has no modules at all (no updates/), so DKMS's copy
+# is the one rstmon its modprobe can find (rstmon depends on no module);
+# /var/lib/dkms starts empty.  Without the stock modules there, DKMS's two
+# depmod runs and its search for an original rstmon.ko read no 4000
+# modules over 9p (under TCG: 4 of this script's 8 minutes).
 modprobe overlay
 mkdir -p "$W/rw" "$R"
 mount -t tmpfs -o mode=0755 tmpfs "$W/rw" && mkdir "$W/rw/upper" "$W/rw/work" &&
@@ -82,8 +85,7 @@ for d in /run /tmp /var/lib/dkms "/lib/modules"; do
 	mount -t tmpfs -o mode=0755 tmpfs "$R$d"
 done
 chmod 1777 "$R/tmp"
-mkdir -p "$R$mods/kernel"
-mount --bind "$mods/kernel" "$R$mods/kernel"
+mkdir -p "$R$mods"
 cp "$mods"/modules.* "$R$mods/"
 ln -s "$hdr" "$R$mods/build"
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
