@@ -292,11 +292,11 @@ stock_stage() {
 	: > "$TAPF"
 	stage stock start
 	if [ -e "$OUT/k-host/rstmon.ko" ]; then
-		# About 1400 s on a quiet 2-core machine: 2163 s while DKMS
-		# built rstmon under TCG in deb.sh (930 s of it); the host builds
-		# it now (tests/host/dkms-build.sh, above) and deb.sh takes about
-		# 160 s (RSTMON_ONLY=deb at load 6-7: 1245 s before, 216 s
-		# after).  The bound, 40 minutes less the host stage's start,
+		# An estimated 1400 s on a quiet 2-core machine: 2163 s while
+		# DKMS built rstmon under TCG in deb.sh (930 s of it); the host
+		# builds it now (tests/host/dkms-build.sh, above) and deb.sh
+		# takes an estimated 160 s (RSTMON_ONLY=deb at load 6-7: 1245 s
+		# before, 216 s after).  The bound, 40 minutes less the host stage's start,
 		# leaves room for new scripts and a slower machine within the
 		# budget; the global deadline still cuts it.
 		run_guest stock "$OUT/stock" 2400 --ko "$OUT/k-host"
