@@ -46,8 +46,10 @@ ver=${deb##*/rstmon-dkms_}
 ver=${ver%_all.deb}
 
 # The chroot's part, in the mount namespace (all its mounts go with it).
-if [ "${RSTMON_DKMS_INNER:-}" = 1 ]; then
-	W=$(mktemp -d)
+# (Its scratch directory W is the caller's, which removes it afterwards:
+# the mounts go when the namespace does.)
+if [ -n "${RSTMON_DKMS_W:-}" ]; then
+	W=$RSTMON_DKMS_W
 	R=$W/root
 	mkdir -p "$W/rw" "$R"
 	mount -t tmpfs -o mode=0755 tmpfs "$W/rw" && mkdir "$W/rw/upper" "$W/rw/work" &&
@@ -96,8 +98,10 @@ fi
 [ -e "$deb" ] || { echo "not ok - $name # no rstmon-dkms package in $DEBDIR (make deb)"; exit 1; }
 [ -e "$hdr/Makefile" ] || { echo "not ok - $name # no headers for $KVER in $hdr"; exit 1; }
 rm -rf "$OUT" && mkdir -p "$OUT" || exit 1
-inner=$(RSTMON_DKMS_INNER=1 unshare -m --propagation private bash "$0" "$@" 2>&1)
+W=$(mktemp -d)
+inner=$(RSTMON_DKMS_W=$W unshare -m --propagation private bash "$0" "$@" 2>&1)
 rc=$?
+rm -rf "$W"
 [ -n "$inner" ] && printf '%s\n' "$inner"
 if [ "$rc" -ne 0 ]; then
 	printf '%s\n' "$inner" | grep -q '^not ok' || echo "not ok - $name # exit $rc (unshare -m?)"
