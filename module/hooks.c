@@ -30,6 +30,7 @@
 #include "netpath.h"
 #include "genl.h"
 #include "attr.h"
+#include "accept.h"
 
 /*
  * What sent a locally generated RST, from the sockets LOCAL_OUT sees
@@ -181,6 +182,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 		}
 	}
 	rstmon_attr_rst(skb, state, seg, &ev);
+	rstmon_accept_rst(rn, skb, seg, &ev);
 	rstmon_cgstats_add(&rn->cgstats, ev.cgroup_id);
 	ev.tstamp = ktime_get_real_ns();
 	rstmon_count_cause(rn, dir, ev.cause);
