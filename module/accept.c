@@ -208,21 +208,22 @@ int rstmon_accept_put(struct sk_buff *msg, const struct rstmon_event *ev)
 }
 
 /*
- * The event's fields of this file (proc.c): accepted=, closed_first= and
- * rst_payload="..." (escaped: rstmon_payload_escape()), "..." after the
- * closing quote when cut, then rst_payload_len=.
+ * The event's fields of this file (proc.c), each only when known:
+ * accepted=, closed_first= and rst_payload="..." (escaped:
+ * rstmon_payload_escape()), "..." after the closing quote when cut, then
+ * rst_payload_len=.
  */
 void rstmon_accept_show(struct seq_file *m, const struct rstmon_event *ev)
 {
-	static const char *const sides[] = { "client", "server", "-" };
+	static const char *const sides[] = { "client", "server" };
 	char esc[RSTMON_PAYLOAD_ESC_LEN(RSTMON_RST_PAYLOAD_MAX)];
 
-	seq_printf(m, " accepted=%s closed_first=%s", rstmon_accepted_name(ev->accepted),
-		   sides[min_t(u8, ev->closed_first, RSTMON_SIDE_UNKNOWN)]);
-	if (!ev->rst_payload_len) {
-		seq_puts(m, " rst_payload=- rst_payload_len=0");
+	if (ev->accepted)
+		seq_printf(m, " accepted=%s", rstmon_accepted_name(ev->accepted));
+	if (ev->closed_first < RSTMON_SIDE_UNKNOWN)
+		seq_printf(m, " closed_first=%s", sides[ev->closed_first]);
+	if (!ev->rst_payload_len)
 		return;
-	}
 	rstmon_payload_escape(esc, ev->rst_payload, ev->rst_payload_kept);
 	seq_printf(m, " rst_payload=\"%s\"%s rst_payload_len=%u", esc,
 		   ev->rst_payload_kept < ev->rst_payload_len ? "..." : "",

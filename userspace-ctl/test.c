@@ -391,7 +391,7 @@ static void test_binary(const char *bin)
 		{ "watch --cgroup system.slice", 2, NULL, "invalid cgroup 'system.slice'" },
 		{ "conns --cgroup /a", 2, NULL, "--cgroup is an option of events, watch and why only" },
 		{ "why --help", 0, "  --last N       the last N matching events", NULL },
-		{ "advice", 0, "``data-after-close``\n    The client must retry idempotent requests", NULL },
+		{ "advice", 0, "``data-after-close``\n    If the server closed first (the keep-alive race)", NULL },
 		{ "advice -j", 2, NULL, "-j/--json is not an option of advice" },
 	};
 	unsigned int i;
@@ -1951,7 +1951,7 @@ static void test_why(void)
 	ev.fin_sender_ago_ms = 120;
 	expect_why("why: data-after-close", &ev, NULL,
 		   "the sender's FIN came 120 ms before",
-		   "What to do: The client must retry idempotent requests, or the server must keep its idle timeout above the client's.", NULL);
+		   "What to do: If the server closed first (the keep-alive race): keep the client pool's idle timeout below the server's keep-alive timeout", NULL);
 	ev.cause = RSTMON_CAUSE_ACCEPT_OVERFLOW;
 	CAPTURE(s, rm_print_why_json(f, &ev, NULL));
 	result(!strncmp(s, "{\"id\":2,", 8) && strstr(s, "\"cause\":\"accept-overflow\"") &&
@@ -2836,6 +2836,7 @@ static void test_json_keys(void)
 #include "test-metrics.c"
 /* metrics --listen -A: test-listenall.c. */
 #include "test-listenall.c"
+#include "test-accepted.c"
 
 int main(int argc, char **argv)
 {
@@ -2881,6 +2882,7 @@ int main(int argc, char **argv)
 	test_json_keys();
 	test_allns();
 	test_listenall();
+	test_accepted();
 	printf("# %d tests, %d failed\n", total, failed);
 	return failed ? 1 : 0;
 }
