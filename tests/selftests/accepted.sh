@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Did the receiving stack accept the RST (accepted=yes|no|challenged)?
+# RSTs crafted from the client's namespace into its own live connection:
+# the exact sequence number resets it, one inside the window gets a
+# challenge ACK and the connection lives on (the "sender" carrying on then
+# proves the RST forged), one far out of the window is ignored.  Their
+# payloads shown escaped and bounded.  Then data after close both ways
+# round: closed_first=server (the keep-alive race) and =client (closed
+# while the server was still sending), with why's advice for each.
+# IPv4 and IPv6.
+# time bound: 300
+. "$(dirname "$0")/lib.sh"
+
+ACT="python3 $(dirname "$0")/accepted.py"
+CTL=$(dirname "$0")/../../userspace-ctl/rstmonctl
+add_ns cli srv
+link cli srv 1
+
+challenges() { nsx srv nstat -asz TcpExtTCPChallengeACK | awk '$1 == "TcpExtTCPChallengeACK" { print $2 }'; }
+
+# rst_case FAM ADDR PORT KIND PAYLOAD WANT_CLIENT WANT_SERVER ACCEPTED
+rst_case() {
+	local f=$1 a=$2 p=$3 kind=$4 pl=$5 line srvpid out sout
+	nsx srv $ACT server echo "$a" "$p" > "$TMPD/srv.$p" &
+	srvpid=$!
+	PIDS+=($srvpid)
+	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$p '" || fail "$f: echo on $p"
+	out=$(nsx cli $ACT client rst "$a" "$p" "$kind,$pl")
+	expect "$f $kind: the client's connection afterwards" "$out" "$6"
+	wait "$srvpid"
+	sout=$(cat "$TMPD/srv.$p")
+	expect "$f $kind: the server application saw" "$sout" "$7"
+	wait_until 5 sh -c "[ -n \"\$(ip netns exec $(ns srv) cat /proc/net/rstmon |
+		grep '^event .* dir=in ' | grep -F ':$p ')\" ]"
+	line=$(ev srv "$p" in)
+	expect "$f $kind: accepted=" "$(evf "$line" accepted)" "$8"
+	LINE=$line
+}
+
+TMPD=$(mktemp -d)
+for fam in ipv4 ipv6; do
+	if [ $fam = ipv4 ]; then a=10.1.0.2 b=7000; else a=fd00:1::2 b=7100; fi
+
+	# Exact: the connection is reset; the app sees it; nothing is left.
+	rst_case $fam $a $((b + 1)) exact text ECONNRESET ECONNRESET yes
+	expect "$fam exact: rst_payload= escaped" "$(evf "$LINE" rst_payload)" \
+		'"policy\x20\"deny\"\x20\\\x20idle"'
+	expect "$fam exact: rst_payload_len=" "$(evf "$LINE" rst_payload_len)" 20
+	if nsx srv ss -Htn | grep -qF ":$((b + 1)) "; then
+		fail "$fam exact: the server's socket is gone"
+	else
+		pass "$fam exact: the server's socket is gone"
+	fi
+
+	# In the window: a challenge ACK, the connection lives; the client
+	# (the RST's "sender") carrying on amends the event to injected.
+	c0=$(challenges)
+	rst_case $fam $a $((b + 2)) window binary ALIVE EOF challenged
+	c1=$(challenges)
+	if [ "${c1:-0}" -gt "${c0:-0}" ]; then
+		pass "$fam window: TcpExtTCPChallengeACK went up"
+	else
+		fail "$fam window: TcpExtTCPChallengeACK went up" "$c0 -> $c1"
+	fi
+	expect "$fam window: the sender carried on: injected" "$(evf "$LINE" cause)" injected
+	expect "$fam window: binary payload as \\xNN" "$(evf "$LINE" rst_payload)" \
+		'"\x00\x01\x02\x0a\x7f\xffok"'
+
+	# Far out of the window: ignored; a payload longer than 64 bytes cut.
+	rst_case $fam $a $((b + 3)) far long ALIVE EOF no
+	expect "$fam far: payload cut at 64 bytes, marked" "$(evf "$LINE" rst_payload)" \
+		"\"$(printf 'L%.0s' $(seq 64))\"..."
+	expect "$fam far: rst_payload_len= the whole" "$(evf "$LINE" rst_payload_len)" 100
+
+	# rstmonctl: the same, in text, JSON and why.
+	if [ -x "$CTL" ]; then
+		t=$(nsx srv "$CTL" events | grep -F ":$((b + 2)) " | head -n 1)
+		expect "$fam rstmonctl text: accepted" "$(evf "$t" accepted)" challenged
+		expect "$fam rstmonctl text: payload" "$(evf "$t" rst_payload)" \
+			'"\x00\x01\x02\x0a\x7f\xffok"'
+		j=$(nsx srv "$CTL" -j events | grep -F ":$((b + 3))\"" | grep '"dir":"in"' | head -n 1)
+		expect "$fam rstmonctl JSON" \
+			"$(echo "$j" | json 'd["accepted"], d["rst_payload"][:5], d["rst_payload_len"], d["rst_payload_truncated"]')" \
+			"('no', 'LLLLL', 100, True)"
+		w=$(nsx srv "$CTL" why 2>&1 | grep -F ":$((b + 1)) " | head -n 1)
+		case $w in
+		*"Did it reset the connection: yes"*"The RST carried 20 bytes"*) pass "$fam why: the reset that mattered" ;;
+		*) fail "$fam why: the reset that mattered" "$w" ;;
+		esac
+	else
+		skip "rstmonctl not built"
+	fi
+
+	# Data after close, the server first: the keep-alive race.
+	p=$((b + 4))
+	serve srv reply-close $a $p
+	out=$(nsx cli $KIT client keepalive-race $a $p)
+	expect_event "$fam server closed first: event" srv $p out local data-after-close
+	expect "$fam server closed first: closed_first=" \
+		"$(evf "$(ev srv $p out)" closed_first)" server
+	expect "$fam server closed first: the client's view" \
+		"$(evf "$(ev cli $p in)" closed_first)" server
+
+	# ... the client first, while the server was still sending.
+	p=$((b + 5))
+	nsx srv $ACT server later $a $p > /dev/null &
+	PIDS+=($!)
+	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$p '" || fail "$fam: later on $p"
+	nsx cli $ACT client early $a $p > /dev/null
+	expect_event "$fam client closed first: event" cli $p out local data-after-close
+	expect "$fam client closed first: closed_first=" \
+		"$(evf "$(ev cli $p out)" closed_first)" client
+	expect "$fam client closed first: the server's view" \
+		"$(evf "$(ev srv $p in)" closed_first)" client
+	if [ -x "$CTL" ]; then
+		w=$(nsx cli "$CTL" why 2>&1 | grep -F ":$p " | head -n 1)
+		case $w in
+		*"the client closed first"*"shutdown(SHUT_WR)"*) pass "$fam why: client first, drain before close" ;;
+		*) fail "$fam why: client first, drain before close" "$w" ;;
+		esac
+		w=$(nsx srv "$CTL" why 2>&1 | grep -F ":$((b + 4)) " | head -n 1)
+		case $w in
+		*"keep-alive race"*"idle timeout below the server's"*) pass "$fam why: server first, the keep-alive race" ;;
+		*) fail "$fam why: server first, the keep-alive race" "$w" ;;
+		esac
+		j=$(nsx srv "$CTL" -j events | grep -F ":$((b + 4))\"" | grep '"dir":"out"' | head -n 1)
+		expect "$fam rstmonctl JSON closed_first" "$(echo "$j" | json 'd["closed_first"]')" server
+	fi
+done
+expect "counter: accepted" "$(counter srv rst_in accepted)" 2
+expect "counter: challenged" "$(counter srv rst_in challenged)" 2
+rm -rf "$TMPD"
+finish
