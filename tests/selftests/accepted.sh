@@ -14,11 +14,15 @@
 . "$(dirname "$0")/lib.sh"
 
 ACT="python3 $(dirname "$0")/accepted.py"
-CTL=$(dirname "$0")/../../userspace-ctl/rstmonctl
+need_ctl
 add_ns cli srv
 link cli srv 1
 
-challenges() { nsx srv nstat -asz TcpExtTCPChallengeACK | awk '$1 == "TcpExtTCPChallengeACK" { print $2 }'; }
+# The server's TcpExt TCPChallengeACK counter (nstat's TcpExtTCPChallengeACK).
+challenges() {
+	nsx srv awk '$1 == "TcpExt:" { if (!h) { for (i = 2; i <= NF; i++) k[i] = $i; h = 1 }
+		else for (i = 2; i <= NF; i++) if (k[i] == "TCPChallengeACK") print $i }' /proc/net/netstat
+}
 
 # rst_case FAM ADDR PORT KIND PAYLOAD WANT_CLIENT WANT_SERVER ACCEPTED
 rst_case() {
@@ -83,8 +87,8 @@ for fam in ipv4 ipv6; do
 		j=$(nsx srv "$CTL" -j events | grep -F ":$((b + 3))\"" | grep '"dir":"in"' | head -n 1)
 		expect "$fam rstmonctl JSON" \
 			"$(echo "$j" | json 'd["accepted"], d["rst_payload"][:5], d["rst_payload_len"], d["rst_payload_truncated"]')" \
-			"('no', 'LLLLL', 100, True)"
-		w=$(nsx srv "$CTL" why 2>&1 | grep -F ":$((b + 1)) " | head -n 1)
+			"no LLLLL 100 True"
+		w=$(nsx srv "$CTL" why --port $((b + 1)) --last 20 2>&1)
 		case $w in
 		*"Did it reset the connection: yes"*"The RST carried 20 bytes"*) pass "$fam why: the reset that mattered" ;;
 		*) fail "$fam why: the reset that mattered" "$w" ;;
@@ -114,13 +118,15 @@ for fam in ipv4 ipv6; do
 		"$(evf "$(ev cli $p out)" closed_first)" client
 	expect "$fam client closed first: the server's view" \
 		"$(evf "$(ev srv $p in)" closed_first)" client
+	expect "$fam client closed first: the server's stack accepted the RST" \
+		"$(evf "$(ev srv $p in)" accepted)" yes
 	if [ -x "$CTL" ]; then
-		w=$(nsx cli "$CTL" why 2>&1 | grep -F ":$p " | head -n 1)
+		w=$(nsx cli "$CTL" why --port $p --last 20 2>&1)
 		case $w in
 		*"the client closed first"*"shutdown(SHUT_WR)"*) pass "$fam why: client first, drain before close" ;;
 		*) fail "$fam why: client first, drain before close" "$w" ;;
 		esac
-		w=$(nsx srv "$CTL" why 2>&1 | grep -F ":$((b + 4)) " | head -n 1)
+		w=$(nsx srv "$CTL" why --port $((b + 4)) --last 20 2>&1)
 		case $w in
 		*"keep-alive race"*"idle timeout below the server's"*) pass "$fam why: server first, the keep-alive race" ;;
 		*) fail "$fam why: server first, the keep-alive race" "$w" ;;
@@ -129,7 +135,8 @@ for fam in ipv4 ipv6; do
 		expect "$fam rstmonctl JSON closed_first" "$(echo "$j" | json 'd["closed_first"]')" server
 	fi
 done
-expect "counter: accepted" "$(counter srv rst_in accepted)" 2
+# Two exact RSTs and the two of the client closing first.
+expect "counter: accepted" "$(counter srv rst_in accepted)" 4
 expect "counter: challenged" "$(counter srv rst_in challenged)" 2
 rm -rf "$TMPD"
 finish
