@@ -31,8 +31,11 @@
  * What TCP checks before (checksum, a socket filter, TCP-MD5 or TCP-AO
  * signatures, IP_MINTTL) is not repeated here: a segment dropped by one of
  * them reads as accepted or challenged all the same.  A challenged RST
- * whose "sender" then goes on sending data was not its: the event is
- * amended to an injection (rstmon_ring_amend_injected()).
+ * is confirmed when its receiver's challenge ACK is seen leaving
+ * (rstmon_accept_answer(): evidence challenge-ack); one whose "sender"
+ * then goes on sending data was not its: the event is amended to an
+ * injection (rstmon_ring_amend_injected()).  An ignored or challenged RST
+ * leaves the connection's entry in its state (rstmon_accept_lives()).
  *
  * The socket's fields are read without its lock: the answer is the one
  * TCP gives an instant later, unless a segment or timer of another CPU
@@ -67,9 +70,11 @@ static bool rstmon_in_window(u32 seq, u32 end_seq, u32 s_win, u32 e_win)
 /* The end of the right-most SACK block the socket sends, or rcv_nxt. */
 static u32 rstmon_max_sack(const struct tcp_sock *tp, u32 nxt)
 {
+	/* Bitfields, READ_ONCE() cannot read them: racy by design (above). */
 	unsigned int i, n = (unsigned int)data_race((unsigned int)tp->rx_opt.num_sacks);
 	u32 max;
 
+	/* As num_sacks: a bitfield, read without the socket's lock. */
 	if (!data_race((unsigned int)tp->rx_opt.sack_ok) || !n)
 		return nxt;
 	n = min_t(unsigned int, n, TCP_NUM_SACKS);
@@ -127,6 +132,7 @@ static u8 rstmon_accept_tw(const struct sock *sk, const struct rstmon_seg *seg)
 	const struct tcp_timewait_sock *tw = tcp_twsk(sk);
 	u32 nxt = READ_ONCE(tw->tw_rcv_nxt);
 
+	/* Set once when the TIME-WAIT socket is made (a byte). */
 	if (data_race(inet_twsk(sk)->tw_substate) == TCP_FIN_WAIT2)
 		return rstmon_in_window(seg->seq, seg->seq + seg->payload, nxt,
 					nxt + READ_ONCE(tw->tw_rcv_wnd)) ?
@@ -189,6 +195,54 @@ void rstmon_accept_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	else if (p != ev->rst_payload)
 		memcpy(ev->rst_payload, p, n);
 	ev->rst_payload_kept = n;
+}
+
+/**
+ * rstmon_accept_lives() - does the connection outlive a received RST?
+ * @ev: the RST's event
+ *
+ * Ignored or challenged by a socket that is there: the connection goes
+ * on, and its entry keeps its state.  With no socket (or its socket gone)
+ * there is nothing left to go on.
+ */
+bool rstmon_accept_lives(const struct rstmon_event *ev)
+{
+	return ev->accepted == RSTMON_ACCEPTED_CHALLENGED ||
+	       (ev->accepted == RSTMON_ACCEPTED_NO && ev->sock != RSTMON_SOCK_NONE &&
+		ev->sock != RSTMON_SOCK_GONE);
+}
+
+/**
+ * rstmon_accept_answer() - the first segment of the receiver of an RST
+ *	predicted challenged, after it.
+ * @rn: the namespace's state
+ * @dir: where @seg was seen
+ * @seg: the segment
+ *
+ * tcp_send_challenge_ack() sends a pure ACK while TCP handles the RST, so
+ * it is the receiver's next segment out: this one, when it is a pure ACK
+ * leaving this host, confirms the prediction (evidence challenge-ack).
+ * Anything else means the ACK was rate-limited (per socket,
+ * net.ipv4.tcp_invalid_ratelimit after another out-of-window answer; per
+ * namespace, net.ipv4.tcp_challenge_ack_limit) or the RST never reached
+ * TCP (a bad checksum): the event stays unconfirmed.  Only the one
+ * segment that clears RSTMON_CF_CHALLENGE comes here.
+ */
+void rstmon_accept_answer(struct rstmon_net *rn, int dir, const struct rstmon_seg *seg)
+{
+	struct rstmon_event key = {
+		.src = seg->daddr,
+		.dst = seg->saddr,
+		.sport = seg->dport,
+		.dport = seg->sport,
+		.dir = RSTMON_DIR_IN,
+	};
+
+	if (dir != RSTMON_DIR_OUT || seg->payload ||
+	    (seg->flags & (RSTMON_TCP_SYN | RSTMON_TCP_FIN | RSTMON_TCP_ACK)) != RSTMON_TCP_ACK)
+		return;
+	if (rstmon_ring_amend_challenge(&rn->ring, &key))
+		rstmon_count(rn, RSTMON_STAT_AMENDED);
 }
 
 /* The event's attributes of this file (genl.c). */

@@ -172,6 +172,7 @@ u64 rstmon_ring_oldest(struct rstmon_ring *r);
 u64 rstmon_ring_logged(struct rstmon_ring *r);
 bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key);
 bool rstmon_ring_amend_burst(struct rstmon_ring *r, const struct rstmon_event *key);
+bool rstmon_ring_amend_challenge(struct rstmon_ring *r, const struct rstmon_event *key);
 bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,
 			       u8 kreason, bool (*agrees)(u8 kreason, u8 cause));
 

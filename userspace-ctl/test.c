@@ -516,7 +516,7 @@ static void event_v6(struct rm_event *ev)
 	ev->fin_receiver = true;
 	ev->fin_receiver_ago_ms = 17;
 	snprintf(ev->kreason, sizeof(ev->kreason), "NO_SOCKET");
-	ev->evidence = 0xfffff;
+	ev->evidence = 0x1fffff;
 	v6(ev->nat_pre_src, "fd00:1::2");
 	v6(ev->nat_pre_dst, "fd00:9::9");
 	v6(ev->nat_post_src, "::ffff:10.0.0.1");
@@ -529,7 +529,7 @@ static void event_v6(struct rm_event *ev)
 
 #define ALL_EVIDENCE "ack,tracked,midstream,ttl-mismatch,payload,data-after,socket," \
 	"ctl-socket,no-socket,raw-socket,idle,kreason,kernel-disagrees,ipid-mismatch," \
-	"repeated,zero-hop,rst-burst,one-way,bypassed,nat"
+	"repeated,zero-hop,rst-burst,one-way,bypassed,nat,challenge-ack"
 
 static const char event_v6_text[] =
 	"event id=18446744073709551615 time=0.005000 dir=fwd sender=middlebox cause=injected"
@@ -555,7 +555,7 @@ static const char event_v6_json[] =
 	"\"evidence\":[\"ack\",\"tracked\",\"midstream\",\"ttl-mismatch\",\"payload\","
 	"\"data-after\",\"socket\",\"ctl-socket\",\"no-socket\",\"raw-socket\",\"idle\","
 	"\"kreason\",\"kernel-disagrees\",\"ipid-mismatch\",\"repeated\",\"zero-hop\","
-	"\"rst-burst\",\"one-way\",\"bypassed\",\"nat\"]}\n";
+	"\"rst-burst\",\"one-way\",\"bypassed\",\"nat\",\"challenge-ack\"]}\n";
 
 static void test_event_format(void)
 {
@@ -599,13 +599,13 @@ static void test_event_format(void)
 	result(strstr(s, "\"evidence\":[]}") != NULL, "format: JSON evidence of none is []",
 	       "%s", s);
 	free(s);
-	ev.evidence = RSTMON_EV_NAT << 1 | 1U << 31 | RSTMON_EV_ACK;
+	ev.evidence = RSTMON_EV_CHALLENGE_ACK << 1 | 1U << 31 | RSTMON_EV_ACK;
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " evidence=ack,bit20,bit31\n") != NULL,
+	result(strstr(s, " evidence=ack,bit21,bit31\n") != NULL,
 	       "format: a newer kernel's evidence flag reads bitN", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_event_json(f, &ev));
-	result(strstr(s, "\"evidence\":[\"ack\",\"bit20\",\"bit31\"]}") != NULL,
+	result(strstr(s, "\"evidence\":[\"ack\",\"bit21\",\"bit31\"]}") != NULL,
 	       "format: ... in JSON too", "%s", s);
 	free(s);
 }

@@ -32,6 +32,13 @@ PAYLOADS = {
     "long": b"L" * 100,
 }
 TCP_REPAIR, TCP_REPAIR_QUEUE, TCP_QUEUE_SEQ, TCP_SEND_QUEUE = 19, 20, 21, 2
+# Leaving repair mode with TCP_REPAIR_OFF (0) sends a window probe whose
+# sequence number is snd_una - 1: the peer answers that out-of-window
+# segment with a duplicate ACK and so starts its per-socket rate limit
+# (net.ipv4.tcp_invalid_ratelimit, 500 ms), which then swallows the
+# challenge ACK of the RST we send next (TcpExtTCPACKSkippedChallenge).
+# TCP_REPAIR_OFF_NO_WP leaves without the probe.
+TCP_REPAIR_OFF_NO_WP = -1
 
 
 def errname(e):
@@ -59,7 +66,7 @@ def snd_nxt(s):
     s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, 1)
     s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE)
     seq = s.getsockopt(socket.IPPROTO_TCP, TCP_QUEUE_SEQ) & 0xFFFFFFFF
-    s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, 0)
+    s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP)
     return seq
 
 

@@ -156,6 +156,10 @@ enum rstmon_seqchk {
 #define RSTMON_EV_NAT		(1U << 19) /* the connection is translated (see the
 					    * pre- and post-NAT tuples)
 					    */
+#define RSTMON_EV_CHALLENGE_ACK	(1U << 20) /* accepted=challenged, confirmed: the
+					    * receiver's stack answered with its
+					    * challenge ACK (RFC 5961)
+					    */
 
 /**
  * enum rstmon_state - a connection's state as this host saw it (the
