@@ -6,6 +6,7 @@
  * and the escaping /proc/net/rstmon and rstmonctl show it with.
  */
 #include "../../module/accept.c"
+#include "../../module/conn.h"
 
 #include <kunit/test.h>
 #include <linux/skbuff.h>
@@ -210,10 +211,75 @@ static void rstmon_accept_test_escape(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, rstmon_accepted_name(200), "-");
 }
 
+/*
+ * The entry after a received RST: a challenged one leaves it in its state
+ * with RSTMON_CF_CHALLENGE, which the receiver's next segment (not the
+ * sender's) clears and reports; an accepted one, or one without a socket,
+ * closes it.
+ */
+static void rstmon_accept_test_entry(struct kunit *test)
+{
+	const u32 chal = (u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT;
+	struct rstmon_seg seg = { .family = AF_INET, .flags = RSTMON_TCP_ACK, .seq = 5000,
+				  .ack_seq = 2000, .ttl = 64 };
+	struct rstmon_event ev = { .accepted = RSTMON_ACCEPTED_CHALLENGED,
+				   .sock = RSTMON_SOCK_FULL };
+	struct rstmon_conn *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	u32 set;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	atomic_set(&c->bits, (u32)RSTMON_ST_ESTABLISHED << RSTMON_B_STATE_SHIFT);
+	KUNIT_EXPECT_TRUE(test, rstmon_accept_lives(&ev));
+	rstmon_conn_rst_in(c, RSTMON_ORIG, jiffies, ev.accepted, rstmon_accept_lives(&ev));
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, rstmon_sflags(c, RSTMON_ORIG) & RSTMON_SF_RST);
+	KUNIT_EXPECT_TRUE(test, rstmon_conn_cflags(c) & RSTMON_CF_CHALLENGE);
+
+	/* The sender's own segment is no answer. */
+	set = rstmon_conn_update(c, RSTMON_ORIG, &seg, jiffies);
+	KUNIT_EXPECT_FALSE(test, set & chal);
+	KUNIT_EXPECT_TRUE(test, rstmon_conn_cflags(c) & RSTMON_CF_CHALLENGE);
+	/* The receiver's is, once. */
+	set = rstmon_conn_update(c, RSTMON_RESP, &seg, jiffies);
+	KUNIT_EXPECT_TRUE(test, set & chal);
+	KUNIT_EXPECT_FALSE(test, rstmon_conn_cflags(c) & RSTMON_CF_CHALLENGE);
+	seg.payload = 10;
+	set = rstmon_conn_update(c, RSTMON_RESP, &seg, jiffies);
+	KUNIT_EXPECT_FALSE(test, set & chal);
+	/* Its data after the RST is that of a live connection. */
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_ESTABLISHED);
+
+	/* Ignored: lives while its socket is there. */
+	ev.accepted = RSTMON_ACCEPTED_NO;
+	KUNIT_EXPECT_TRUE(test, rstmon_accept_lives(&ev));
+	rstmon_conn_rst_in(c, RSTMON_ORIG, jiffies, ev.accepted, rstmon_accept_lives(&ev));
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_ESTABLISHED);
+	KUNIT_EXPECT_FALSE(test, rstmon_conn_cflags(c) & RSTMON_CF_CHALLENGE);
+	ev.sock = RSTMON_SOCK_NONE;
+	KUNIT_EXPECT_FALSE(test, rstmon_accept_lives(&ev));
+	ev.sock = RSTMON_SOCK_GONE;
+	KUNIT_EXPECT_FALSE(test, rstmon_accept_lives(&ev));
+
+	/* A challenged one sets the bit again; an accepted one closes. */
+	rstmon_conn_rst_in(c, RSTMON_ORIG, jiffies, RSTMON_ACCEPTED_CHALLENGED, true);
+	KUNIT_EXPECT_TRUE(test, rstmon_conn_cflags(c) & RSTMON_CF_CHALLENGE);
+	ev.accepted = RSTMON_ACCEPTED_YES;
+	ev.sock = RSTMON_SOCK_FULL;
+	KUNIT_EXPECT_FALSE(test, rstmon_accept_lives(&ev));
+	rstmon_conn_rst_in(c, RSTMON_ORIG, jiffies, ev.accepted, rstmon_accept_lives(&ev));
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_CLOSED);
+	KUNIT_EXPECT_FALSE(test, rstmon_conn_cflags(c) & RSTMON_CF_CHALLENGE);
+	/* Sent or forwarded RSTs close as before. */
+	atomic_set(&c->bits, (u32)RSTMON_ST_ESTABLISHED << RSTMON_B_STATE_SHIFT);
+	rstmon_conn_rst(c, RSTMON_RESP, jiffies);
+	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_CLOSED);
+}
+
 static struct kunit_case rstmon_accept_cases[] = {
 	KUNIT_CASE_PARAM(rstmon_accept_test_predict, rstmon_test_accepts_gen_params),
 	KUNIT_CASE(rstmon_accept_test_payload),
 	KUNIT_CASE(rstmon_accept_test_escape),
+	KUNIT_CASE(rstmon_accept_test_entry),
 	{}
 };
 

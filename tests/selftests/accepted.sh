@@ -94,6 +94,17 @@ for fam in ipv4 ipv6; do
 
 	# rstmonctl: the same, in text, JSON and why.
 	if [ -x "$CTL" ]; then
+		# The table: only the accepted RST closed its connection; the
+		# challenged and the ignored one's lived on, to their FINs.
+		for c in "1 closed" "2 closing" "3 closing"; do
+			set -- $c
+			t=$(nsx srv "$CTL" conns --dport $((b + $1)) | grep '^conn ' | head -n 1)
+			expect "$fam conns: after the RST to $((b + $1)), state" "$(evf "$t" state)" "$2"
+			case ,$(evf "$t" client_flags), in
+			*,rst,*) pass "$fam conns: $((b + $1)): the client's rst flag kept" ;;
+			*) fail "$fam conns: $((b + $1)): the client's rst flag kept" "$t" ;;
+			esac
+		done
 		t=$(nsx srv "$CTL" events | grep -F ":$((b + 2)) " | head -n 1)
 		expect "$fam rstmonctl text: accepted" "$(evf "$t" accepted)" challenged
 		expect "$fam rstmonctl text: payload" "$(evf "$t" rst_payload)" \
