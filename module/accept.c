@@ -262,9 +262,11 @@ int rstmon_accept_put(struct sk_buff *msg, const struct rstmon_event *ev)
 }
 
 /*
- * The event's fields of this file (proc.c), each only when known:
- * accepted=, closed_first= and rst_payload="..." (escaped:
- * rstmon_payload_escape()), "..." after the closing quote when cut, then
+ * The event's fields of this file (proc.c): accepted= and closed_first=
+ * always, as every key of the line ("-" when they do not apply: an RST
+ * sent or forwarded, a cause other than data-after-close); then, only
+ * when the RST had a payload, rst_payload="..." (escaped:
+ * rstmon_payload_escape()), "..." after the closing quote when cut, and
  * rst_payload_len=.
  */
 void rstmon_accept_show(struct seq_file *m, const struct rstmon_event *ev)
@@ -272,10 +274,8 @@ void rstmon_accept_show(struct seq_file *m, const struct rstmon_event *ev)
 	static const char *const sides[] = { "client", "server" };
 	char esc[RSTMON_PAYLOAD_ESC_LEN(RSTMON_RST_PAYLOAD_MAX)];
 
-	if (ev->accepted)
-		seq_printf(m, " accepted=%s", rstmon_accepted_name(ev->accepted));
-	if (ev->closed_first < RSTMON_SIDE_UNKNOWN)
-		seq_printf(m, " closed_first=%s", sides[ev->closed_first]);
+	seq_printf(m, " accepted=%s closed_first=%s", rstmon_accepted_name(ev->accepted),
+		   ev->closed_first < RSTMON_SIDE_UNKNOWN ? sides[ev->closed_first] : "-");
 	if (!ev->rst_payload_len)
 		return;
 	rstmon_payload_escape(esc, ev->rst_payload, ev->rst_payload_kept);

@@ -73,10 +73,9 @@ void rm_accept_text(FILE *f, const struct rm_event *ev)
 {
 	char esc[RSTMON_PAYLOAD_ESC_LEN(RSTMON_RST_PAYLOAD_MAX)];
 
-	if (ev->accepted)
-		fprintf(f, " accepted=%s", rstmon_accepted_name(ev->accepted));
-	if (ev->has_closed_first && ev->closed_first < RSTMON_SIDE_UNKNOWN)
-		fprintf(f, " closed_first=%s", closed_first_name(ev));
+	/* Always, as every key of /proc's line; the payload only when there. */
+	fprintf(f, " accepted=%s closed_first=%s", rstmon_accepted_name(ev->accepted),
+		closed_first_name(ev));
 	if (!ev->rst_payload_len)
 		return;
 	rm_accept_payload_text(esc, sizeof(esc), ev);
@@ -88,15 +87,17 @@ void rm_accept_json(FILE *f, const struct rm_event *ev, bool *first)
 {
 	char esc[RSTMON_PAYLOAD_ESC_LEN(RSTMON_RST_PAYLOAD_MAX)];
 
-	/* Each key only when the module said it (as the text has it). */
-	if (ev->accepted) {
-		rm_json_key(f, first, "accepted");
+	/* Always, null when not applicable (as the text's "-"). */
+	rm_json_key(f, first, "accepted");
+	if (ev->accepted)
 		rm_json_str(f, rstmon_accepted_name(ev->accepted));
-	}
-	if (ev->has_closed_first && ev->closed_first < RSTMON_SIDE_UNKNOWN) {
-		rm_json_key(f, first, "closed_first");
+	else
+		fputs("null", f);
+	rm_json_key(f, first, "closed_first");
+	if (ev->has_closed_first && ev->closed_first < RSTMON_SIDE_UNKNOWN)
 		rm_json_str(f, closed_first_name(ev));
-	}
+	else
+		fputs("null", f);
 	if (!ev->rst_payload_len)
 		return;
 	/* The payload as /proc shows it (\xNN escapes), inside a JSON string. */

@@ -31,11 +31,11 @@ static void test_accepted(void)
 	       out.rst_payload_kept == sizeof(bin) && out.rst_payload_len == 200 &&
 	       !out.has_closed_first, "accepted: netlink attributes parse", NULL);
 	CAPTURE(s, rm_print_event_text(f, &out));
-	result(strstr(s, " kreason=none accepted=challenged rst_payload=\"RST\\x20\\\"\\\\\\x00\\x01\\x7f\\xff\"... rst_payload_len=200 evidence=") != NULL,
+	result(strstr(s, " kreason=none accepted=challenged closed_first=- rst_payload=\"RST\\x20\\\"\\\\\\x00\\x01\\x7f\\xff\"... rst_payload_len=200 evidence=") != NULL,
 	       "accepted: text: accepted=, the payload escaped, cut, its length", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_event_json(f, &out));
-	result(strstr(s, ",\"accepted\":\"challenged\",\"rst_payload\":\"RST\\\\x20\\\\\\\"\\\\\\\\\\\\x00\\\\x01\\\\x7f\\\\xff\",\"rst_payload_len\":200,\"rst_payload_truncated\":true,\"evidence\":") != NULL,
+	result(strstr(s, ",\"accepted\":\"challenged\",\"closed_first\":null,\"rst_payload\":\"RST\\\\x20\\\\\\\"\\\\\\\\\\\\x00\\\\x01\\\\x7f\\\\xff\",\"rst_payload_len\":200,\"rst_payload_truncated\":true,\"evidence\":") != NULL,
 	       "accepted: JSON: the payload a JSON string of the escaped text", "%s", s);
 	free(s);
 	expect_why("why: a challenged RST did not reset", &out, NULL,
@@ -70,11 +70,11 @@ static void test_accepted(void)
 	out.has_closed_first = true;
 	out.closed_first = RSTMON_SIDE_SERVER;
 	CAPTURE(s, rm_print_event_text(f, &out));
-	result(strstr(s, " kreason=none closed_first=server evidence=") != NULL,
+	result(strstr(s, " kreason=none accepted=- closed_first=server evidence=") != NULL,
 	       "closed_first: text", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_event_json(f, &out));
-	result(strstr(s, ",\"closed_first\":\"server\",\"evidence\":") != NULL,
+	result(strstr(s, ",\"accepted\":null,\"closed_first\":\"server\",\"evidence\":") != NULL,
 	       "closed_first: JSON", "%s", s);
 	free(s);
 	expect_why("why: data-after-close, the server first: the keep-alive race", &out, NULL,

@@ -63,6 +63,10 @@ for fam in ipv4 ipv6; do
 	expect "$fam exact: rst_payload= escaped" "$(evf "$LINE" rst_payload)" \
 		'"policy\x20\"deny\"\x20\\\x20idle"'
 	expect "$fam exact: rst_payload_len=" "$(evf "$LINE" rst_payload_len)" 20
+	# Every event line has both keys; "-" where they do not apply.
+	expect "$fam exact: closed_first=- (not data-after-close)" "$(evf "$LINE" closed_first)" -
+	expect "$fam exact: the RST sent reads accepted=-" \
+		"$(evf "$(ev cli $((b + 1)) out)" accepted)" -
 	if nsx srv ss -Htn | grep -qF ":$((b + 1)) "; then
 		fail "$fam exact: the server's socket is gone"
 	else
