@@ -144,7 +144,10 @@ void rm_accept_why(char *buf, size_t len, const struct rm_event *ev)
 		n = snprintf(buf, len, " Did it reset the connection: no, the receiving stack ignored it (outside the receive window, or nothing to reset): look for another RST if the application saw a reset.");
 		break;
 	case RSTMON_ACCEPTED_CHALLENGED:
-		n = snprintf(buf, len, " Did it reset the connection: no, it was in the receive window but not at the next sequence number: the stack discarded it and answered with a challenge ACK (RFC 5961); a real peer answers that with an exact RST, a sender that carries on sending proves the RST forged.");
+		n = snprintf(buf, len, " Did it reset the connection: no, it was in the receive window but not at the next sequence number: the stack discarded it and answered with a challenge ACK (RFC 5961%s); a real peer answers that with an exact RST, a sender that carries on sending proves the RST forged.",
+			     (ev->evidence & RSTMON_EV_CHALLENGE_ACK) ?
+			     "; seen leaving this host" :
+			     "; not seen: rate-limited, or the RST never reached TCP");
 		break;
 	}
 	if (n > 0)

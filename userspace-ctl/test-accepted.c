@@ -40,8 +40,12 @@ static void test_accepted(void)
 	free(s);
 	expect_why("why: a challenged RST did not reset", &out, NULL,
 		   "Did it reset the connection: no, it was in the receive window but not at the next sequence number",
-		   "challenge ACK (RFC 5961)",
+		   "challenge ACK (RFC 5961; not seen",
 		   "The RST carried 200 bytes of payload", NULL);
+	out.evidence |= RSTMON_EV_CHALLENGE_ACK;
+	expect_why("why: a challenged RST, its challenge ACK seen", &out, NULL,
+		   "challenge ACK (RFC 5961; seen leaving this host)", NULL);
+	out.evidence &= ~RSTMON_EV_CHALLENGE_ACK;
 
 	/* A payload longer than 64 bytes is refused. */
 	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
