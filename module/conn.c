@@ -44,7 +44,7 @@
  *    written under the bucket lock only.
  *  - @bits holds everything whose loss would change a verdict: each
  *    side's RSTMON_SF_* (SYN, FIN, DATA, RST, AFTER_RST, ...), the state
- *    and RSTMON_CF_* (DEAD).  Only atomic operations change it: a flag is
+ *    and RSTMON_CF_* (DEAD, CHALLENGE).  Only atomic operations change it: a flag is
  *    set with a compare-and-exchange that retries when another CPU
  *    changed the word first, so no flag set by one CPU is lost by
  *    another's write; a state transition is computed from the word it
