@@ -38,6 +38,7 @@
 #include "parse.h"
 #include "event.h"
 #include "attr.h"
+#include "accept.h"
 
 /* Is @sk, of any kind, the local end of the connection of @seg? */
 static bool rstmon_attr_is_local_end(const struct sock *sk, const struct net *net,
@@ -109,6 +110,8 @@ void rstmon_attr_rst(const struct sk_buff *skb, const struct nf_hook_state *stat
 		sk = rstmon_attr_lookup(state, seg, out);
 		ref = true;
 	}
+	if (ev->dir == RSTMON_DIR_IN)
+		ev->accepted = rstmon_accept_predict(sk, seg);
 	if (!sk) {
 		/* The local end had sent on the connection: its socket was. */
 		ev->sock = ev->segs[out ? 0 : 1] ? RSTMON_SOCK_GONE : RSTMON_SOCK_NONE;

@@ -436,6 +436,7 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 	ev->kreason = x->kreason;
 	ev->state = 0xff;
 	ev->side = RSTMON_SIDE_UNKNOWN;
+	ev->closed_first = RSTMON_SIDE_UNKNOWN;
 	if (seg->flags & RSTMON_TCP_ACK)
 		ev->evidence |= RSTMON_EV_ACK;
 	if (seg->payload)
@@ -494,4 +495,12 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 		rstmon_classify_remote(x, seg, c, side, idle, ev);
 		break;
 	}
+	/*
+	 * Data after close: the RST's sender closed first (its FIN came
+	 * before the receiver's data).  A server closing first is the HTTP
+	 * keep-alive race (its idle timeout fired as the client reused the
+	 * connection); a client closing first left the server still sending.
+	 */
+	if (ev->cause == RSTMON_CAUSE_DATA_AFTER_CLOSE)
+		ev->closed_first = ev->side;
 }

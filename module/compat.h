@@ -19,6 +19,7 @@
 #include <net/genetlink.h>
 #include <net/inet_hashtables.h>
 #include <net/inet6_hashtables.h>
+#include <linux/tcp.h>
 
 /* The parsed attributes of a dump request. */
 static inline struct nlattr **rstmon_dump_attrs(struct netlink_callback *cb)
@@ -62,5 +63,21 @@ static inline struct sock *rstmon_lookup_established6(struct net *net,
 #endif
 }
 #endif
+
+/*
+ * How far past rcv_nxt tcp_sequence() lets an incoming segment start: the
+ * largest window ever advertised from 7.x (rcv_mwnd_seq), the current one
+ * (rcv_wup + rcv_wnd, tcp_receive_window()) before.
+ */
+static inline u32 rstmon_rcv_window(const struct tcp_sock *tp)
+{
+#ifdef RSTMON_HAVE_TCP_RCV_MWND_SEQ
+	s32 win = READ_ONCE(tp->rcv_mwnd_seq) - READ_ONCE(tp->rcv_nxt);
+#else
+	s32 win = READ_ONCE(tp->rcv_wup) + READ_ONCE(tp->rcv_wnd) - READ_ONCE(tp->rcv_nxt);
+#endif
+
+	return win < 0 ? 0 : win;
+}
 
 #endif /* _RSTMON_COMPAT_H */

@@ -44,7 +44,7 @@
  *    written under the bucket lock only.
  *  - @bits holds everything whose loss would change a verdict: each
  *    side's RSTMON_SF_* (SYN, FIN, DATA, RST, AFTER_RST, ...), the state
- *    and RSTMON_CF_* (DEAD).  Only atomic operations change it: a flag is
+ *    and RSTMON_CF_* (DEAD, CHALLENGE).  Only atomic operations change it: a flag is
  *    set with a compare-and-exchange that retries when another CPU
  *    changed the word first, so no flag set by one CPU is lost by
  *    another's write; a state transition is computed from the word it
@@ -604,6 +604,9 @@ static u32 rstmon_bits_next(u32 old, int side, const struct rstmon_seg *seg, u8 
 		st = (of & RSTMON_SF_FIN) ? RSTMON_ST_CLOSING : RSTMON_ST_FIN_WAIT;
 	if (seg->flags & RSTMON_TCP_FIN)
 		sf |= RSTMON_SF_FIN;
+	/* The receiver of a challenged RST spoke: its answer is in. */
+	if (of & RSTMON_SF_RST)
+		old &= ~((u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT);
 	return (old & (0xffU << RSTMON_B_CF_SHIFT)) | (u32)st << RSTMON_B_STATE_SHIFT |
 	       (u32)sf << RSTMON_B_SF_SHIFT(side) | (u32)of << RSTMON_B_SF_SHIFT(!side);
 }
@@ -617,7 +620,9 @@ static u32 rstmon_bits_next(u32 old, int side, const struct rstmon_seg *seg, u8 
  *
  * Context: RCU read side; lockless (the contract at the top of this file).
  * Return: the bits of &rstmon_conn.bits this segment set (RSTMON_B_*):
- * exactly one CPU sees a given flag set, e.g. a side's AFTER_RST.
+ * exactly one CPU sees a given flag set, e.g. a side's AFTER_RST; and
+ * RSTMON_CF_CHALLENGE (shifted) when this segment cleared that one: it is
+ * the first of the receiver of an RST predicted challenged.
  */
 u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 		       const struct rstmon_seg *seg, u32 now)
@@ -672,29 +677,38 @@ u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 	} while (!atomic_try_cmpxchg(&c->bits, &old, new));
 	if ((new & ~old) & (RSTMON_SF_FIN << RSTMON_B_SF_SHIFT(side)))
 		WRITE_ONCE(h->fin, now);
-	return new & ~old;
+	return (new & ~old) | (old & ~new & (u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT);
 }
 
 /**
- * rstmon_conn_rst() - side @side of @c sent an RST.
+ * rstmon_conn_rst_in() - side @side of @c sent an RST.
  * @c: the connection
  * @side: the RST's sender
  * @now: jiffies
+ * @accepted: &enum rstmon_accepted of the RST (received ones; NA otherwise)
+ * @lives: the receiver's socket ignored or challenged it and lives on
  *
  * Its RST flag and the CLOSED state are set in one exchange: neither is
- * lost to a segment another CPU accounts at the same time.
+ * lost to a segment another CPU accounts at the same time.  An RST that
+ * @lives leaves the state as it was (the connection goes on) and, when
+ * challenged, sets RSTMON_CF_CHALLENGE for the receiver's answer; any
+ * other clears it.
  * Context: RCU read side; lockless.
  */
-void rstmon_conn_rst(struct rstmon_conn *c, int side, u32 now)
+void rstmon_conn_rst_in(struct rstmon_conn *c, int side, u32 now, u8 accepted, bool lives)
 {
+	const u32 chal = (u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT;
 	u32 old = atomic_read(&c->bits), new;
 
 	WRITE_ONCE(c->side[side].last, now);
 	RSTMON_TEST_RACE_POINT(c);
 	do {
-		new = (old & ~RSTMON_B_STATE_MASK) |
-		      (u32)RSTMON_ST_CLOSED << RSTMON_B_STATE_SHIFT |
-		      (u32)RSTMON_SF_RST << RSTMON_B_SF_SHIFT(side);
+		new = (old & ~chal) | (u32)RSTMON_SF_RST << RSTMON_B_SF_SHIFT(side);
+		if (!lives)
+			new = (new & ~RSTMON_B_STATE_MASK) |
+			      (u32)RSTMON_ST_CLOSED << RSTMON_B_STATE_SHIFT;
+		else if (accepted == RSTMON_ACCEPTED_CHALLENGED)
+			new |= chal;
 	} while (new != old && !atomic_try_cmpxchg(&c->bits, &old, new));
 }
 

@@ -98,13 +98,22 @@ struct rstmon_side_hist {
 
 /* Connection states: enum rstmon_state in <linux/rstmon.h>. */
 
-/* RSTMON_CF_*: set when the entry is made, but DEAD, set when it is unlinked */
+/*
+ * RSTMON_CF_*: set when the entry is made, but DEAD, set when it is
+ * unlinked, and CHALLENGE
+ */
 #define RSTMON_CF_MIDSTREAM	BIT(0)	/* picked up after the handshake */
 #define RSTMON_CF_DEAD		BIT(1)	/* unlinked; being freed */
 #define RSTMON_CF_INET6		BIT(2)	/* an IPv6 connection */
 #define RSTMON_CF_RESP_FIRST	BIT(3)	/* the entry was made from the responder's segment */
 #define RSTMON_CF_DIR_SHIFT	4	/* bits 4-5: &enum rstmon_dir of the first segment */
 #define RSTMON_CF_DIR_MASK	(3 << RSTMON_CF_DIR_SHIFT)
+/*
+ * The last RST received was predicted challenged (accepted=challenged):
+ * the first segment after it from its receiver clears it, and tells
+ * whether that was the challenge ACK (module/accept.c).
+ */
+#define RSTMON_CF_CHALLENGE	BIT(6)
 
 /**
  * struct rstmon_conn - one tracked TCP connection (128 bytes, two cache lines).
@@ -267,7 +276,14 @@ struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg 
 				       enum rstmon_conn_err *err, bool *evicted);
 u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 		       const struct rstmon_seg *seg, u32 now);
-void rstmon_conn_rst(struct rstmon_conn *c, int side, u32 now);
+void rstmon_conn_rst_in(struct rstmon_conn *c, int side, u32 now, u8 accepted, bool lives);
+
+/* Side @side of @c sent an RST that ends the connection. */
+static inline void rstmon_conn_rst(struct rstmon_conn *c, int side, u32 now)
+{
+	rstmon_conn_rst_in(c, side, now, RSTMON_ACCEPTED_NA, false);
+}
+
 bool rstmon_conn_reused(const struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg);
 struct rstmon_conn *rstmon_conn_renew(struct net *net, const struct rstmon_seg *seg,

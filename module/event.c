@@ -441,3 +441,35 @@ bool rstmon_untracked_rst_allowed(struct rstmon_net *rn)
 	local_bh_enable();
 	return ok;
 }
+
+/* @key's challenged RST, not yet confirmed. */
+static bool rstmon_match_challenged(const struct rstmon_event *ev,
+				    const struct rstmon_event *key)
+{
+	return rstmon_match_tuple(ev, key) && ev->accepted == RSTMON_ACCEPTED_CHALLENGED &&
+	       !(ev->evidence & RSTMON_EV_CHALLENGE_ACK);
+}
+
+/**
+ * rstmon_ring_amend_challenge() - the receiver of a challenged RST sent
+ *	its challenge ACK: the prediction is confirmed.
+ * @r: the ring
+ * @key: the RST's tuple and direction
+ *
+ * The ACK leaves while TCP handles the RST, so the event is among the most
+ * recent ones: only the last 32 are looked at.
+ * Return: true when the event was found.
+ */
+bool rstmon_ring_amend_challenge(struct rstmon_ring *r, const struct rstmon_event *key)
+{
+	struct rstmon_event *ev;
+
+	spin_lock_bh(&r->lock);
+	ev = rstmon_ring_find_locked(r, 32, rstmon_match_challenged, key);
+	if (ev) {
+		ev->evidence |= RSTMON_EV_CHALLENGE_ACK;
+		rstmon_ring_amended_locked(r, ev);
+	}
+	spin_unlock_bh(&r->lock);
+	return ev;
+}

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include <linux/in6.h>
 #include <linux/spinlock.h>
+#include <linux/rstmon.h>
 
 struct rstmon_net;
 
@@ -73,6 +74,14 @@ struct rstmon_nat {
  *	order (0: none)
  * @sock: &enum rstmon_sock
  * @has_uid: @uid is set
+ * @accepted: &enum rstmon_accepted (received RSTs; module/accept.c)
+ * @closed_first: &enum rstmon_side_of of the side that closed first, with
+ *	%RSTMON_CAUSE_DATA_AFTER_CLOSE (%RSTMON_SIDE_UNKNOWN otherwise)
+ * @rst_payload_kept: bytes of @rst_payload held (fewer than
+ *	@rst_payload_len when cut at %RSTMON_RST_PAYLOAD_MAX)
+ * @rst_payload_len: the RST's payload length (0: none)
+ * @rst_payload: its first @rst_payload_kept bytes (with the four fields
+ *	above, 72 more bytes an event)
  */
 struct rstmon_event {
 	u64 id;
@@ -109,6 +118,11 @@ struct rstmon_event {
 	__be16 listen_port;
 	u8 sock;
 	u8 has_uid;
+	u8 accepted;
+	u8 closed_first;
+	u8 rst_payload_kept;
+	u32 rst_payload_len;
+	u8 rst_payload[RSTMON_RST_PAYLOAD_MAX];
 };
 
 /*
@@ -158,6 +172,7 @@ u64 rstmon_ring_oldest(struct rstmon_ring *r);
 u64 rstmon_ring_logged(struct rstmon_ring *r);
 bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key);
 bool rstmon_ring_amend_burst(struct rstmon_ring *r, const struct rstmon_event *key);
+bool rstmon_ring_amend_challenge(struct rstmon_ring *r, const struct rstmon_event *key);
 bool rstmon_ring_amend_kreason(struct rstmon_ring *r, const struct rstmon_event *key,
 			       u8 kreason, bool (*agrees)(u8 kreason, u8 cause));
 

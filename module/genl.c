@@ -33,6 +33,7 @@
 #include "kreason.h"
 #include "genl.h"
 #include "attr.h"
+#include "accept.h"
 
 static struct genl_family rstmon_genl_family;
 static bool rstmon_genl_ready;
@@ -62,6 +63,9 @@ static const u8 rstmon_stat_ctr[RSTMON_STAT_NR] = {
 	[RSTMON_STAT_NOTIFY_DROPPED] = RSTMON_CTR_NOTIFY_DROPPED,
 	[RSTMON_STAT_NETNS_FULL] = RSTMON_CTR_NETNS_FULL,
 	[RSTMON_STAT_RST_UNLOGGED] = RSTMON_CTR_RST_UNLOGGED,
+	[RSTMON_STAT_RST_ACCEPTED] = RSTMON_CTR_RST_ACCEPTED,
+	[RSTMON_STAT_RST_IGNORED] = RSTMON_CTR_RST_IGNORED,
+	[RSTMON_STAT_RST_CHALLENGED] = RSTMON_CTR_RST_CHALLENGED,
 };
 
 static int rstmon_put_addr(struct sk_buff *skb, int type, u8 family,
@@ -153,6 +157,8 @@ static int rstmon_put_event(struct sk_buff *skb, const struct rstmon_event *ev,
 	     nla_put_be16(skb, RSTMON_E_NAT_POST_DPORT, n->post_dport)))
 		goto cancel;
 	if (rstmon_put_attribution(skb, ev, ns, path))
+		goto cancel;
+	if (rstmon_accept_put(skb, ev))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;

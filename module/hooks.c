@@ -30,6 +30,7 @@
 #include "netpath.h"
 #include "genl.h"
 #include "attr.h"
+#include "accept.h"
 
 /*
  * What sent a locally generated RST, from the sockets LOCAL_OUT sees
@@ -181,6 +182,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 		}
 	}
 	rstmon_attr_rst(skb, state, seg, &ev);
+	rstmon_accept_rst(rn, skb, seg, &ev);
 	rstmon_cgstats_add(&rn->cgstats, ev.cgroup_id);
 	ev.tstamp = ktime_get_real_ns();
 	rstmon_count_cause(rn, dir, ev.cause);
@@ -188,7 +190,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	rstmon_genl_notify(state->net, &ev);
 
 	if (c)
-		rstmon_conn_rst(c, side, now);
+		rstmon_conn_rst_in(c, side, now, ev.accepted, rstmon_accept_lives(&ev));
 }
 
 /*
@@ -227,7 +229,7 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 	struct rstmon_seg seg;
 	unsigned int b;
 	bool evicted;
-	u32 now;
+	u32 now, set;
 	int side;
 
 	if (!(READ_ONCE(rn->families) &
@@ -270,9 +272,12 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 		}
 	}
 	/* Only the CPU whose segment set AFTER_RST amends the event. */
-	if (unlikely(rstmon_conn_update(c, side, &seg, now) &
-		     (RSTMON_SF_AFTER_RST << RSTMON_B_SF_SHIFT(side))))
+	set = rstmon_conn_update(c, side, &seg, now);
+	if (unlikely(set & (RSTMON_SF_AFTER_RST << RSTMON_B_SF_SHIFT(side))))
 		rstmon_after_rst(rn, dir, &seg);
+	/* ... and the one whose segment answered a challenged RST. */
+	if (unlikely(set & ((u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT)))
+		rstmon_accept_answer(rn, dir, &seg);
 	return NF_ACCEPT;
 }
 

@@ -119,6 +119,7 @@ static const char *const rstmon_evidence_names[] __maybe_unused = {
 	[RSTMON_EV_BIT(RSTMON_EV_ONE_WAY)] = "one-way",
 	[RSTMON_EV_BIT(RSTMON_EV_BYPASSED)] = "bypassed",
 	[RSTMON_EV_BIT(RSTMON_EV_NAT)] = "nat",
+	[RSTMON_EV_BIT(RSTMON_EV_CHALLENGE_ACK)] = "challenge-ack",
 };
 
 /* Each table names every value of its enum (checked wherever included). */
@@ -134,7 +135,7 @@ RSTMON_NAMES_COVER(rstmon_seqchk_names, __RSTMON_SEQ_MAX);
 RSTMON_NAMES_COVER(rstmon_state_names, __RSTMON_ST_MAX);
 RSTMON_NAMES_COVER(rstmon_sock_names, __RSTMON_SOCK_MAX);
 RSTMON_NAMES_COVER(rstmon_side_names, RSTMON_SIDE_UNKNOWN + 1);
-RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_NAT) + 1);
+RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_CHALLENGE_ACK) + 1);
 
 /*
  * rstmon_<table>_name(v): the name of value @v, or "none" for a value

@@ -103,6 +103,7 @@ rstmon_parse_tcp(const struct sk_buff *skb, unsigned int off, unsigned int len,
 	seg->window = ntohs(th->window);
 	seg->flags = tcp_flag_byte(th);
 	seg->doff = doff;
+	seg->thoff = off;
 	seg->payload = len - doff;
 	if (doff > sizeof(*th))
 		rstmon_parse_options(skb, off + sizeof(*th), doff - sizeof(*th), seg);

@@ -63,6 +63,7 @@ enum rstmon_parse_result {
  * @wscale: window scale option, when @opts has RSTMON_OPT_WSCALE
  * @opts: RSTMON_OPT_* bits of the options present
  * @df: IPv4 don't-fragment bit set (always true for IPv6)
+ * @thoff: offset of the TCP header from skb->data
  */
 struct rstmon_seg {
 	struct in6_addr saddr;
@@ -82,6 +83,7 @@ struct rstmon_seg {
 	u8 wscale;
 	u8 opts;
 	bool df;
+	u32 thoff;
 };
 
 enum rstmon_parse_result rstmon_parse(const struct sk_buff *skb, u8 nfproto,

@@ -22,6 +22,7 @@
 #include "kreason.h"
 #include "names.h"
 #include "attr.h"
+#include "accept.h"
 
 /**
  * struct rstmon_proc_iter - the cursor of one reader.
@@ -88,6 +89,10 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 		   rstmon_stat_sum(rn, RSTMON_STAT_ONE_WAY),
 		   rstmon_stat_sum(rn, RSTMON_STAT_BYPASSED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_NAT));
+	seq_printf(m, "rst_in accepted=%llu ignored=%llu challenged=%llu\n",
+		   rstmon_stat_sum(rn, RSTMON_STAT_RST_ACCEPTED),
+		   rstmon_stat_sum(rn, RSTMON_STAT_RST_IGNORED),
+		   rstmon_stat_sum(rn, RSTMON_STAT_RST_CHALLENGED));
 	for (cause = 0; cause < __RSTMON_CAUSE_MAX; cause++) {
 		seq_printf(m, "cause %s", rstmon_cause_name(cause));
 		for (dir = 0; dir < __RSTMON_DIR_MAX; dir++)
@@ -161,7 +166,7 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 	u64 sec = div_u64_rem(ev->tstamp, NSEC_PER_SEC, &ns);
 
 	/* names.h names every RSTMON_EV_* bit, in bit order. */
-	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_NAT) + 1);
+	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_CHALLENGE_ACK) + 1);
 
 	seq_printf(m, "event id=%llu time=%llu.%06u dir=%s sender=%s cause=%s confidence=%s",
 		   ev->id, sec, ns / 1000,
@@ -196,6 +201,7 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 				 ev->nat.post_dport);
 	}
 	rstmon_show_attribution(m, ev);
+	rstmon_accept_show(m, ev);
 	seq_puts(m, " evidence");
 	for (i = 0; i < ARRAY_SIZE(rstmon_evidence_names); i++) {
 		if (ev->evidence & (1U << i)) {

@@ -68,6 +68,9 @@
  * @RSTMON_STAT_RST_UNLOGGED: RSTs of connections not in the table counted
  *	but neither classified nor logged: past untracked_rst_rate on their
  *	CPU (see rstmon_untracked_rst_allowed())
+ * @RSTMON_STAT_RST_ACCEPTED: RSTs received that reset a local connection
+ * @RSTMON_STAT_RST_IGNORED: RSTs received that the stack ignored
+ * @RSTMON_STAT_RST_CHALLENGED: RSTs received that got a challenge ACK
  * @RSTMON_STAT_NR: number of counters
  *
  * The SEG and RST counters are indexed as base + direction, see
@@ -97,6 +100,9 @@ enum rstmon_stat {
 	RSTMON_STAT_NOTIFY_DROPPED,
 	RSTMON_STAT_NETNS_FULL,
 	RSTMON_STAT_RST_UNLOGGED,
+	RSTMON_STAT_RST_ACCEPTED,
+	RSTMON_STAT_RST_IGNORED,
+	RSTMON_STAT_RST_CHALLENGED,
 	RSTMON_STAT_NR
 };
 

@@ -33,8 +33,8 @@ static const struct rm_advice table[] = {
 	  "it answered a segment of a connection the sender had no state for: it restarted, the address moved to another host, or a NAT or load balancer lost the mapping",
 	  "Drain connections before moving a virtual IP or restarting a server; check the state timeouts and failovers of NATs and load balancers on the path." },
 	{ RSTMON_CAUSE_DATA_AFTER_CLOSE, -1,
-	  "data reached a socket whose application had already closed it: the keep-alive race, a server closing an idle connection as the client sends its next request",
-	  "The client must retry idempotent requests, or the server must keep its idle timeout above the client's." },
+	  "data reached a socket whose application had already closed it (the side that closed first, closed_first, tells which race)",
+	  "If the server closed first (the keep-alive race): keep the client pool's idle timeout below the server's keep-alive timeout and retry idempotent requests; if the client closed first while the server sent: read the response fully, or shutdown(SHUT_WR) and drain, before close." },
 	{ RSTMON_CAUSE_UNREAD_DATA, -1,
 	  "the application closed its socket with received data still unread, which makes the kernel reset instead of closing",
 	  "Make the application read what it was sent (or shut down and drain) before it closes the socket." },
@@ -274,7 +274,8 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 {
 	struct sbuf s = { buf, len, 0 };
 	char src[INET6_ADDRSTRLEN + 10], dst[INET6_ADDRSTRLEN + 10];
-	const struct rm_advice *a = rm_advice_for(ev->cause, ev->sender);
+	const struct rm_advice *a = rm_event_advice(ev);
+	char acc[512];
 
 	if (len)
 		buf[0] = '\0';
@@ -284,6 +285,8 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 	    (unsigned long long)ev->id, src, dst, WORDS(dir_words, ev->dir), rm_state_name(ev->state));
 	put(&s, " Who reset it: %s.", sender_of(ev));
 	put(&s, " Why: %s: %s.", rstmon_cause_name(ev->cause), a->why);
+	rm_accept_why(acc, sizeof(acc), ev);
+	put(&s, "%s", acc);
 	evidence_words(&s, ev);
 	put(&s, " How sure: %s.", WORDS(confidence_words, ev->confidence));
 	hit_words(&s, ev, x);
@@ -310,7 +313,7 @@ void rm_print_why_text(FILE *f, const struct rm_event *ev, const struct rm_why_e
 	rm_format_time(t, sizeof(t), ev->time_ns);
 	rm_why_explain(buf, sizeof(buf), ev, x);
 	fprintf(f, "%s %s What to do: %s\n\n", t, buf,
-		rm_advice_for(ev->cause, ev->sender)->advice);
+		rm_event_advice(ev)->advice);
 }
 
 void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)
@@ -325,6 +328,6 @@ void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_e
 	rm_json_key(f, &first, "explanation");
 	rm_json_str(f, buf);
 	rm_json_key(f, &first, "advice");
-	rm_json_str(f, rm_advice_for(ev->cause, ev->sender)->advice);
+	rm_json_str(f, rm_event_advice(ev)->advice);
 	fputs("}\n", f);
 }

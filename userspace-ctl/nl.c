@@ -222,7 +222,7 @@ int rm_parse_event(const struct nlattr *nest, struct rm_event *ev)
 	ev->cgroup_id = get_u64(tb[RSTMON_E_CGROUP_ID]);
 	if (tb[RSTMON_E_CGROUP])
 		snprintf(ev->cgroup, sizeof(ev->cgroup), "%s", mnl_attr_get_str(tb[RSTMON_E_CGROUP]));
-	return 0;
+	return rm_accept_parse(nest, ev);
 }
 
 static const uint8_t cgroup_kinds[__RSTMON_G_MAX] = {

@@ -223,7 +223,7 @@ enum rm_state {
 };
 #define RM_ST_UNTRACKED 255
 
-#define RM_EVIDENCE_BITS 20	/* RSTMON_EV_ACK .. RSTMON_EV_NAT */
+#define RM_EVIDENCE_BITS 21	/* RSTMON_EV_ACK .. RSTMON_EV_CHALLENGE_ACK */
 
 const char *rm_state_name(unsigned int v);
 const char *rm_side_name(unsigned int v);
@@ -264,6 +264,13 @@ struct rm_event {
 	uint32_t uid;
 	uint64_t cgroup_id;		/* 0: none */
 	char cgroup[RM_CGROUP_PATH_MAX];	/* "" when not known */
+	/* accepted.c: RSTMON_E_ACCEPTED .. RSTMON_E_RST_PAYLOAD_LEN */
+	uint8_t accepted;		/* enum rstmon_accepted; 0: not known */
+	bool has_closed_first;
+	uint8_t closed_first;		/* enum rstmon_side_of */
+	uint8_t rst_payload_kept;	/* bytes of @rst_payload held */
+	uint32_t rst_payload_len;	/* the RST's whole payload; 0: none */
+	uint8_t rst_payload[RSTMON_RST_PAYLOAD_MAX];
 };
 
 /*
@@ -737,5 +744,19 @@ int rm_cgroup_collect(const struct rm_cgroup *c, void *data);
 
 /* "netns INO (NAME)", "netns INO (of PID N)" or "netns INO": for messages.  allns.c. */
 void rm_netns_desc(char *buf, size_t len, const struct rm_netns *ns);
+
+/*
+ * accepted.c: an event's acceptance, closed_first and RST payload.
+ * rm_accept_parse() reads them from an RSTMON_A_EVENT nest (0, or -1 when
+ * malformed); _text() and _json() print them as /proc/net/rstmon and the
+ * JSON output have them; rm_accept_why() is why's sentence about them;
+ * rm_event_advice() is rm_advice_for() told by the side that closed first.
+ */
+int rm_accept_parse(const struct nlattr *nest, struct rm_event *ev);
+void rm_accept_text(FILE *f, const struct rm_event *ev);
+void rm_accept_json(FILE *f, const struct rm_event *ev, bool *first);
+void rm_accept_payload_text(char *out, size_t len, const struct rm_event *ev);
+void rm_accept_why(char *buf, size_t len, const struct rm_event *ev);
+const struct rm_advice *rm_event_advice(const struct rm_event *ev);
 
 #endif /* RSTMONCTL_H */

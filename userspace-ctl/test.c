@@ -391,7 +391,7 @@ static void test_binary(const char *bin)
 		{ "watch --cgroup system.slice", 2, NULL, "invalid cgroup 'system.slice'" },
 		{ "conns --cgroup /a", 2, NULL, "--cgroup is an option of events, watch and why only" },
 		{ "why --help", 0, "  --last N       the last N matching events", NULL },
-		{ "advice", 0, "``data-after-close``\n    The client must retry idempotent requests", NULL },
+		{ "advice", 0, "``data-after-close``\n    If the server closed first (the keep-alive race)", NULL },
 		{ "advice -j", 2, NULL, "-j/--json is not an option of advice" },
 	};
 	unsigned int i;
@@ -477,7 +477,7 @@ static const char event_v4_text[] =
 	" state=established side=server idle_ms=0 age_ms=212 seq=1828 ack=99"
 	" seqchk=exact ttl=64 ttl_base=64 bytes_sender=6 bytes_receiver=0"
 	" segs_sender=3 segs_receiver=2 fin=none fin_sender_ago_ms=-"
-	" fin_receiver_ago_ms=- kreason=none evidence=ack,tracked,socket\n";
+	" fin_receiver_ago_ms=- kreason=none accepted=- closed_first=- evidence=ack,tracked,socket\n";
 
 static const char event_v4_json[] =
 	"{\"id\":2,\"time\":\"2025-11-21T12:43:20.123456+00:00\",\"time_us\":1763729000123456,"
@@ -488,7 +488,7 @@ static const char event_v4_json[] =
 	"\"ttl\":64,\"ttl_base\":64,\"bytes_sender\":6,\"bytes_receiver\":0,"
 	"\"segs_sender\":3,\"segs_receiver\":2,\"fin\":\"none\","
 	"\"fin_sender_ago_ms\":null,\"fin_receiver_ago_ms\":null,\"kreason\":null,"
-	"\"evidence\":[\"ack\",\"tracked\",\"socket\"]}\n";
+	"\"accepted\":null,\"closed_first\":null,\"evidence\":[\"ack\",\"tracked\",\"socket\"]}\n";
 
 /* IPv6, untracked, both FINs, a kernel reason, NAT tuples, every flag. */
 static void event_v6(struct rm_event *ev)
@@ -516,7 +516,7 @@ static void event_v6(struct rm_event *ev)
 	ev->fin_receiver = true;
 	ev->fin_receiver_ago_ms = 17;
 	snprintf(ev->kreason, sizeof(ev->kreason), "NO_SOCKET");
-	ev->evidence = 0xfffff;
+	ev->evidence = 0x1fffff;
 	v6(ev->nat_pre_src, "fd00:1::2");
 	v6(ev->nat_pre_dst, "fd00:9::9");
 	v6(ev->nat_post_src, "::ffff:10.0.0.1");
@@ -529,7 +529,7 @@ static void event_v6(struct rm_event *ev)
 
 #define ALL_EVIDENCE "ack,tracked,midstream,ttl-mismatch,payload,data-after,socket," \
 	"ctl-socket,no-socket,raw-socket,idle,kreason,kernel-disagrees,ipid-mismatch," \
-	"repeated,zero-hop,rst-burst,one-way,bypassed,nat"
+	"repeated,zero-hop,rst-burst,one-way,bypassed,nat,challenge-ack"
 
 static const char event_v6_text[] =
 	"event id=18446744073709551615 time=0.005000 dir=fwd sender=middlebox cause=injected"
@@ -539,7 +539,7 @@ static const char event_v6_text[] =
 	" segs_sender=0 segs_receiver=0 fin=both fin_sender_ago_ms=0"
 	" fin_receiver_ago_ms=17 kreason=NO_SOCKET nat_pre_src=[fd00:1::2]:443"
 	" nat_pre_dst=[fd00:9::9]:1000 nat_post_src=[::ffff:10.0.0.1]:2000"
-	" nat_post_dst=[::]:0 evidence=" ALL_EVIDENCE "\n";
+	" nat_post_dst=[::]:0 accepted=- closed_first=- evidence=" ALL_EVIDENCE "\n";
 
 static const char event_v6_json[] =
 	"{\"id\":18446744073709551615,\"time\":\"1970-01-01T00:00:00.005000+00:00\",\"time_us\":5000,"
@@ -552,10 +552,11 @@ static const char event_v6_json[] =
 	"\"fin_sender_ago_ms\":0,\"fin_receiver_ago_ms\":17,\"kreason\":\"NO_SOCKET\","
 	"\"nat_pre_src\":\"[fd00:1::2]:443\",\"nat_pre_dst\":\"[fd00:9::9]:1000\","
 	"\"nat_post_src\":\"[::ffff:10.0.0.1]:2000\",\"nat_post_dst\":\"[::]:0\","
+	"\"accepted\":null,\"closed_first\":null,"
 	"\"evidence\":[\"ack\",\"tracked\",\"midstream\",\"ttl-mismatch\",\"payload\","
 	"\"data-after\",\"socket\",\"ctl-socket\",\"no-socket\",\"raw-socket\",\"idle\","
 	"\"kreason\",\"kernel-disagrees\",\"ipid-mismatch\",\"repeated\",\"zero-hop\","
-	"\"rst-burst\",\"one-way\",\"bypassed\",\"nat\"]}\n";
+	"\"rst-burst\",\"one-way\",\"bypassed\",\"nat\",\"challenge-ack\"]}\n";
 
 static void test_event_format(void)
 {
@@ -599,13 +600,13 @@ static void test_event_format(void)
 	result(strstr(s, "\"evidence\":[]}") != NULL, "format: JSON evidence of none is []",
 	       "%s", s);
 	free(s);
-	ev.evidence = RSTMON_EV_NAT << 1 | 1U << 31 | RSTMON_EV_ACK;
+	ev.evidence = RSTMON_EV_CHALLENGE_ACK << 1 | 1U << 31 | RSTMON_EV_ACK;
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " evidence=ack,bit20,bit31\n") != NULL,
+	result(strstr(s, " evidence=ack,bit21,bit31\n") != NULL,
 	       "format: a newer kernel's evidence flag reads bitN", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_event_json(f, &ev));
-	result(strstr(s, "\"evidence\":[\"ack\",\"bit20\",\"bit31\"]}") != NULL,
+	result(strstr(s, "\"evidence\":[\"ack\",\"bit21\",\"bit31\"]}") != NULL,
 	       "format: ... in JSON too", "%s", s);
 	free(s);
 }
@@ -1534,7 +1535,8 @@ static void test_parse_filters(void)
 
 static const char event_attr_text_tail[] =
 	" sock=full netns=4026531840 lport=8004 listen=8004 uid=0 cgroup_id=12345678901"
-	" cgroup=/system.slice/my\\040app\\134x.service evidence=ack,tracked,socket\n";
+	" cgroup=/system.slice/my\\040app\\134x.service accepted=- closed_first=-"
+	" evidence=ack,tracked,socket\n";
 
 static void test_attr_format(void)
 {
@@ -1551,7 +1553,7 @@ static void test_attr_format(void)
 
 	snprintf(ev.cgroup, sizeof(ev.cgroup), "/a\tb\nc");
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " cgroup=/a\\011b\\012c evidence=") != NULL,
+	result(strstr(s, " cgroup=/a\\011b\\012c accepted=- closed_first=- evidence=") != NULL,
 	       "format: tab and newline of a cgroup path octal-escaped", "%s", s);
 	free(s);
 
@@ -1561,7 +1563,7 @@ static void test_attr_format(void)
 	ev.cgroup_id = 0;
 	ev.cgroup[0] = '\0';
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " sock=none netns=4026531840 lport=8004 listen=- uid=- cgroup_id=- cgroup=- evidence=") != NULL,
+	result(strstr(s, " sock=none netns=4026531840 lport=8004 listen=- uid=- cgroup_id=- cgroup=- accepted=-") != NULL,
 	       "format: no listener, uid or cgroup read -", "%s", s);
 	free(s);
 
@@ -1569,7 +1571,7 @@ static void test_attr_format(void)
 	ev.lport = 0;
 	ev.cgroup_id = 77;
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " sock=not-local netns=4026531840 lport=- listen=- uid=- cgroup_id=77 cgroup=- evidence=") != NULL,
+	result(strstr(s, " sock=not-local netns=4026531840 lport=- listen=- uid=- cgroup_id=77 cgroup=- accepted=-") != NULL,
 	       "format: a cgroup id without a path reads cgroup=-", "%s", s);
 	free(s);
 
@@ -1577,7 +1579,7 @@ static void test_attr_format(void)
 	CAPTURE(s, rm_print_event_json(f, &ev));
 	result(strstr(s, "\"kreason\":null,\"sock\":\"full\",\"netns\":4026531840,\"lport\":8004,"
 			 "\"listen\":8004,\"uid\":0,\"cgroup_id\":12345678901,"
-			 "\"cgroup\":\"/system.slice/my app\\\\x.service\",\"evidence\":[") != NULL,
+			 "\"cgroup\":\"/system.slice/my app\\\\x.service\",\"accepted\":null,") != NULL,
 	       "format: attribution in JSON", "%s", s);
 	free(s);
 	ev.lport = ev.listen_port = 0;
@@ -1962,7 +1964,7 @@ static void test_why(void)
 	ev.fin_sender_ago_ms = 120;
 	expect_why("why: data-after-close", &ev, NULL,
 		   "the sender's FIN came 120 ms before",
-		   "What to do: The client must retry idempotent requests, or the server must keep its idle timeout above the client's.", NULL);
+		   "What to do: If the server closed first (the keep-alive race): keep the client pool's idle timeout below the server's keep-alive timeout", NULL);
 	ev.cause = RSTMON_CAUSE_ACCEPT_OVERFLOW;
 	CAPTURE(s, rm_print_why_json(f, &ev, NULL));
 	result(!strncmp(s, "{\"id\":2,", 8) && strstr(s, "\"cause\":\"accept-overflow\"") &&
@@ -2847,6 +2849,7 @@ static void test_json_keys(void)
 #include "test-metrics.c"
 /* metrics --listen -A: test-listenall.c. */
 #include "test-listenall.c"
+#include "test-accepted.c"
 
 int main(int argc, char **argv)
 {
@@ -2892,6 +2895,7 @@ int main(int argc, char **argv)
 	test_json_keys();
 	test_allns();
 	test_listenall();
+	test_accepted();
 	printf("# %d tests, %d failed\n", total, failed);
 	return failed ? 1 : 0;
 }

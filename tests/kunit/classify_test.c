@@ -1899,6 +1899,17 @@ static void rstmon_sc_data_after_fin(struct rstmon_tc *tc, u32 now)
 	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 50, now);
 }
 
+/*
+ * ... then the originator's FIN (the client closed, say after a request it
+ * no longer wanted the rest of), and 50 more bytes from the responder.
+ */
+static void rstmon_sc_data_after_client_fin(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_data(tc, now);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, now - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 50, now);
+}
+
 /* ... then the responder's FIN, acknowledged, and a SYN inside the window. */
 static void rstmon_sc_syn_after_fin(struct rstmon_tc *tc, u32 now)
 {
@@ -2068,6 +2079,7 @@ static void rstmon_test_rst(const struct rstmon_tc *tc, const struct rstmon_test
  *	@counts.check
  * @idle: its idle_ms, as jiffies, if @idle.check
  * @ttl_base: its ttl_base, if @ttl_base.check
+ * @closed_first: its closed_first, if @closed_first.check
  *
  * Every case also checks the event's family and direction.
  */
@@ -2107,12 +2119,17 @@ struct rstmon_test_verdict {
 		bool check;
 		u8 ttl;
 	} ttl_base;
+	struct {
+		bool check;
+		u8 side;
+	} closed_first;
 };
 
 #define RSTMON_WANT_VIEW(st, sd, sq, f)	.view = { true, (st), (sd), (sq), (f) }
 #define RSTMON_WANT_COUNTS(sb, rb, ss, rs)	.counts = { true, (sb), (rb), (ss), (rs) }
 #define RSTMON_WANT_IDLE(j)		.idle = { true, (j) }
 #define RSTMON_WANT_TTL_BASE(t)		.ttl_base = { true, (t) }
+#define RSTMON_WANT_CLOSED_FIRST(s)	.closed_first = { true, (s) }
 
 static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
 	/* A gateway's refusal: zero hops from an address behind it. */
@@ -2291,6 +2308,8 @@ static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
 			  RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET },
 		RSTMON_WANT_VIEW(RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_EXACT, 1),
 		RSTMON_WANT_COUNTS(200, 150, 3, 4),
+		/* The server closed first: the keep-alive race. */
+		RSTMON_WANT_CLOSED_FIRST(RSTMON_SIDE_SERVER),
 	},
 	{	/* Received: we sent data after the peer's FIN. */
 		.name = "data-after-close-in-ipv6", .v6 = true, .build = rstmon_sc_data_after_fin,
@@ -2299,6 +2318,36 @@ static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
 		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_DATA_AFTER_CLOSE, RSTMON_CONF_LIKELY,
 			  RSTMON_EV_TRACKED },
 		RSTMON_WANT_VIEW(RSTMON_ST_FIN_WAIT, RSTMON_RESP, RSTMON_SEQ_EXACT, 1),
+		RSTMON_WANT_CLOSED_FIRST(RSTMON_SIDE_SERVER),
+	},
+	/* The other way round: the client closed while the server still sent. */
+	{
+		.name = "data-after-close-client-first-out",
+		.build = rstmon_sc_data_after_client_fin,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_DATA_AFTER_CLOSE, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_CTL_SOCKET },
+		RSTMON_WANT_VIEW(RSTMON_ST_FIN_WAIT, RSTMON_ORIG, RSTMON_SEQ_EXACT, 1),
+		RSTMON_WANT_CLOSED_FIRST(RSTMON_SIDE_CLIENT),
+	},
+	{
+		.name = "data-after-close-client-first-in-ipv6", .v6 = true,
+		.build = rstmon_sc_data_after_client_fin,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_IN, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_DATA_AFTER_CLOSE, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED },
+		RSTMON_WANT_CLOSED_FIRST(RSTMON_SIDE_CLIENT),
+	},
+	{	/* Forwarded: the same. */
+		.name = "data-after-close-client-first-fwd",
+		.build = rstmon_sc_data_after_client_fin,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_DATA_AFTER_CLOSE, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED },
+		RSTMON_WANT_CLOSED_FIRST(RSTMON_SIDE_CLIENT),
 	},
 	/* unread-data: close() with received data unread resets from the full socket. */
 	{
@@ -2309,6 +2358,8 @@ static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
 			  EV_TRACKED_ACK | RSTMON_EV_SOCKET },
 		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0),
 		RSTMON_WANT_COUNTS(100, 200, 3, 2),
+		/* Only data after close says who closed first. */
+		RSTMON_WANT_CLOSED_FIRST(RSTMON_SIDE_UNKNOWN),
 	},
 	{	/* Received: an abort (RST with ACK) after our data. */
 		.name = "unread-data-in", .build = rstmon_sc_data_unanswered,
@@ -2652,6 +2703,8 @@ static void rstmon_classify_test_verdict(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ev.idle_ms, jiffies_to_msecs(v->idle.jiffies));
 	if (v->ttl_base.check)
 		KUNIT_EXPECT_EQ(test, ev.ttl_base, v->ttl_base.ttl);
+	if (v->closed_first.check)
+		KUNIT_EXPECT_EQ(test, ev.closed_first, v->closed_first.side);
 }
 
 /*

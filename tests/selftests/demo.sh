@@ -60,6 +60,30 @@ if [ -x "$CTL" ]; then
 	echo "\$ timeout -s INT 1.5 rstmonctl top -i 1 | head -n 12"
 	timeout --preserve-status -s INT 1.5 "$CTL" -n "$(ns srv)" top -i 1 | head -n 12
 fi
+if [ -x "$CTL" ]; then
+	printf '\n=== Did the reset matter? Two RSTs forged into live connections (tests/selftests/accepted.sh)\n'
+	echo "One at the exact next sequence number (the stack resets: accepted=yes), one"
+	echo "inside the window (accepted=challenged, its challenge ACK seen: the connection"
+	echo "lives on); each with a reason text.  The real client sends on after both:"
+	echo "injected."
+	ACT="python3 $(dirname "$0")/accepted.py"
+	for k in "exact 8091" "window 8092"; do
+		set -- $k
+		nsx srv $ACT server echo 10.1.0.2 "$2" > /dev/null &
+		PIDS+=($!)
+		wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$2 '" || fail "demo: echo on $2"
+		echo "client after the $1 RST: $(nsx cli $ACT client rst 10.1.0.2 "$2" "$1,text")"
+		wait "${PIDS[-1]}"
+	done
+	wait_until 5 sh -c "[ \"\$(ip netns exec $(ns srv) cat /proc/net/rstmon | grep -c ' dir=in .*:809[12] ')\" = 2 ]"
+	echo "\$ rstmonctl events --port 8091; rstmonctl events --port 8092 (dir=in, cut)"
+	for p in 8091 8092; do
+		"$CTL" -n "$(ns srv)" events --port $p | grep ' dir=in ' | tr ' ' '\n' |
+			grep -E '^(cause|accepted|rst_payload|rst_payload_len|evidence)=' | paste -sd ' '
+	done
+	echo "\$ rstmonctl why --port 8092 --last 1"
+	"$CTL" -n "$(ns srv)" why --port 8092 --last 1
+fi
 rm -rf "$TMPD"
 modprobe -r rstmon && modprobe rstmon
 

@@ -156,6 +156,10 @@ enum rstmon_seqchk {
 #define RSTMON_EV_NAT		(1U << 19) /* the connection is translated (see the
 					    * pre- and post-NAT tuples)
 					    */
+#define RSTMON_EV_CHALLENGE_ACK	(1U << 20) /* accepted=challenged, confirmed: the
+					    * receiver's stack answered with its
+					    * challenge ACK (RFC 5961)
+					    */
 
 /**
  * enum rstmon_state - a connection's state as this host saw it (the
@@ -217,6 +221,35 @@ enum rstmon_sock {
 	RSTMON_SOCK_TIME_WAIT,
 	__RSTMON_SOCK_MAX
 };
+
+/**
+ * enum rstmon_accepted - what the receiving stack did with an RST that came
+ *	in to a local connection (%RSTMON_E_ACCEPTED), decided from the local
+ *	socket's state as the RST reached it (the rules of
+ *	tcp_validate_incoming(), tcp_rcv_synsent_state_process(),
+ *	tcp_check_req() and tcp_timewait_state_process()).
+ * @RSTMON_ACCEPTED_NA: not known: the RST was sent or forwarded by this
+ *	host, not received
+ * @RSTMON_ACCEPTED_YES: the stack reset the connection (its application
+ *	gets ECONNRESET): the RST that mattered
+ * @RSTMON_ACCEPTED_NO: the stack ignored it: out of the receive window, an
+ *	unacceptable ACK in SYN-SENT, a listener, or no socket at all
+ * @RSTMON_ACCEPTED_CHALLENGED: in the window but not the exact next
+ *	sequence number: the stack discarded it and answered with a challenge
+ *	ACK (RFC 5961; rate-limited by net.ipv4.tcp_challenge_ack_limit); the
+ *	connection lives on
+ * @__RSTMON_ACCEPTED_MAX: number of values
+ */
+enum rstmon_accepted {
+	RSTMON_ACCEPTED_NA,
+	RSTMON_ACCEPTED_YES,
+	RSTMON_ACCEPTED_NO,
+	RSTMON_ACCEPTED_CHALLENGED,
+	__RSTMON_ACCEPTED_MAX
+};
+
+/* Bytes of an RST's payload an event keeps (%RSTMON_E_RST_PAYLOAD). */
+#define RSTMON_RST_PAYLOAD_MAX	64
 
 /*
  * Generic netlink family "rstmon", version 1.  Every request and reply is
@@ -383,6 +416,12 @@ enum rstmon_attr {
  * @RSTMON_CTR_RST_UNLOGGED: RSTs of connections not in the table that were
  *	counted but not classified or logged (past the module parameter
  *	untracked_rst_rate, per second and CPU)
+ * @RSTMON_CTR_RST_ACCEPTED: RSTs received that reset a local connection
+ *	(%RSTMON_ACCEPTED_YES)
+ * @RSTMON_CTR_RST_IGNORED: RSTs received that the stack ignored
+ *	(%RSTMON_ACCEPTED_NO)
+ * @RSTMON_CTR_RST_CHALLENGED: RSTs received that the stack answered with a
+ *	challenge ACK (%RSTMON_ACCEPTED_CHALLENGED)
  * @__RSTMON_CTR_MAX: number of counters
  */
 enum rstmon_counter {
@@ -412,6 +451,9 @@ enum rstmon_counter {
 	RSTMON_CTR_NOTIFY_DROPPED,
 	RSTMON_CTR_NETNS_FULL,
 	RSTMON_CTR_RST_UNLOGGED,
+	RSTMON_CTR_RST_ACCEPTED,
+	RSTMON_CTR_RST_IGNORED,
+	RSTMON_CTR_RST_CHALLENGED,
 	__RSTMON_CTR_MAX
 };
 
@@ -492,6 +534,18 @@ enum rstmon_cause_count_attr {
  * @RSTMON_E_CGROUP: string: that cgroup's path, from the root of the
  *	reader's cgroup namespace (absent when it is gone, outside that
  *	namespace, or in notifications: resolve %RSTMON_E_CGROUP_ID then)
+ * @RSTMON_E_ACCEPTED: u8: &enum rstmon_accepted, for an RST received by
+ *	this host (absent: %RSTMON_ACCEPTED_NA)
+ * @RSTMON_E_CLOSED_FIRST: u8: &enum rstmon_side_of: with the cause
+ *	%RSTMON_CAUSE_DATA_AFTER_CLOSE, the side whose application closed
+ *	first (the RST's sender): the server is the HTTP keep-alive race, the
+ *	client closed while the server was still sending (absent: not that
+ *	cause, or the sides are not known)
+ * @RSTMON_E_RST_PAYLOAD: binary: the first bytes (at most
+ *	%RSTMON_RST_PAYLOAD_MAX) of the RST's payload, as sent: some stacks
+ *	and devices put a reason text there (absent: no payload)
+ * @RSTMON_E_RST_PAYLOAD_LEN: u32: the whole payload's length; more than
+ *	the length of %RSTMON_E_RST_PAYLOAD when it was cut (absent: none)
  * @__RSTMON_E_MAX: number of attributes
  */
 enum rstmon_event_attr {
@@ -540,6 +594,10 @@ enum rstmon_event_attr {
 	RSTMON_E_UID,
 	RSTMON_E_CGROUP_ID,
 	RSTMON_E_CGROUP,
+	RSTMON_E_ACCEPTED,
+	RSTMON_E_CLOSED_FIRST,
+	RSTMON_E_RST_PAYLOAD,
+	RSTMON_E_RST_PAYLOAD_LEN,
 	__RSTMON_E_MAX
 };
 
