@@ -73,6 +73,9 @@ struct rstmon_nat {
  *	order (0: none)
  * @sock: &enum rstmon_sock
  * @has_uid: @uid is set
+ * @idle_match: &enum rstmon_idle_match: what @idle_ms matched
+ * @alt_cause: &enum rstmon_cause: the other candidate (0: none)
+ * @idle_match_s: seconds of the timeout @idle_match names
  */
 struct rstmon_event {
 	u64 id;
@@ -109,6 +112,9 @@ struct rstmon_event {
 	__be16 listen_port;
 	u8 sock;
 	u8 has_uid;
+	u8 idle_match;
+	u8 alt_cause;
+	u32 idle_match_s;
 };
 
 /*
