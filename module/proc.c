@@ -196,9 +196,11 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 				 ev->nat.post_dport);
 	}
 	rstmon_show_attribution(m, ev);
-	seq_printf(m, " idle_match=%s idle_match_s=%u alt_cause=%s",
-		   rstmon_idle_match_name(ev->idle_match), ev->idle_match_s,
-		   ev->alt_cause ? rstmon_cause_name(ev->alt_cause) : "-");
+	/* What the silence matched and the other candidate, when any. */
+	if (ev->idle_match || ev->alt_cause)
+		seq_printf(m, " idle_match=%s idle_match_s=%u alt_cause=%s",
+			   rstmon_idle_match_name(ev->idle_match), ev->idle_match_s,
+			   ev->alt_cause ? rstmon_cause_name(ev->alt_cause) : "-");
 	seq_puts(m, " evidence");
 	for (i = 0; i < ARRAY_SIZE(rstmon_evidence_names); i++) {
 		if (ev->evidence & (1U << i)) {

@@ -223,7 +223,7 @@ enum rm_state {
 };
 #define RM_ST_UNTRACKED 255
 
-#define RM_EVIDENCE_BITS 20	/* RSTMON_EV_ACK .. RSTMON_EV_NAT */
+#define RM_EVIDENCE_BITS 21	/* RSTMON_EV_ACK .. RSTMON_EV_NEW_OWNER */
 
 const char *rm_state_name(unsigned int v);
 const char *rm_side_name(unsigned int v);
@@ -263,6 +263,9 @@ struct rm_event {
 	uint32_t uid;
 	uint64_t cgroup_id;		/* 0: none */
 	char cgroup[RM_CGROUP_PATH_MAX];	/* "" when not known */
+	uint8_t idle_match;		/* enum rstmon_idle_match */
+	uint8_t alt_cause;		/* enum rstmon_cause, 0: none */
+	uint32_t idle_match_s;
 };
 
 /*

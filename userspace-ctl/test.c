@@ -599,13 +599,13 @@ static void test_event_format(void)
 	result(strstr(s, "\"evidence\":[]}") != NULL, "format: JSON evidence of none is []",
 	       "%s", s);
 	free(s);
-	ev.evidence = RSTMON_EV_NAT << 1 | 1U << 31 | RSTMON_EV_ACK;
+	ev.evidence = RSTMON_EV_NEW_OWNER << 1 | 1U << 31 | RSTMON_EV_ACK;
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " evidence=ack,bit20,bit31\n") != NULL,
+	result(strstr(s, " evidence=ack,bit21,bit31\n") != NULL,
 	       "format: a newer kernel's evidence flag reads bitN", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_event_json(f, &ev));
-	result(strstr(s, "\"evidence\":[\"ack\",\"bit20\",\"bit31\"]}") != NULL,
+	result(strstr(s, "\"evidence\":[\"ack\",\"bit21\",\"bit31\"]}") != NULL,
 	       "format: ... in JSON too", "%s", s);
 	free(s);
 }
