@@ -222,13 +222,14 @@ static u8 rstmon_idle_match(const struct rstmon_rst_ctx *x, const struct rstmon_
 			    u32 idle, bool firewall, struct rstmon_event *ev)
 {
 	u32 floor = rstmon_idle_floor(x->idle_threshold), secs = 0;
-	u8 level = rstmon_rhythm_of(c), m;
+	u8 level = rstmon_rhythm_of(c);
+	u8 m = rstmon_idle_known(idle, level, floor, &secs);
 
 	if (firewall && x->ct_established && idle >= x->ct_established) {
 		m = RSTMON_IDLE_MATCH_CONNTRACK;
 		secs = x->ct_established / HZ;
-	} else if ((m = rstmon_idle_known(idle, level, floor, &secs))) {
-		;
+	} else if (m) {
+		/* a well-known timeout: secs is set */
 	} else if (idle >= x->idle_threshold) {
 		m = RSTMON_IDLE_MATCH_THRESHOLD;
 		secs = x->idle_threshold / HZ;
@@ -308,7 +309,7 @@ static bool rstmon_classify_silence(const struct rstmon_rst_ctx *x,
 	bool stateless = !(seg->flags & RSTMON_TCP_ACK);
 	enum rstmon_ttl_rel rel = rstmon_ttl_rel(seg->ttl, c->ttl[side]);
 	u8 m = rstmon_idle_match(x, c, idle, false, ev);
-	bool known = m == RSTMON_IDLE_MATCH_AZURE_LB || m == RSTMON_IDLE_MATCH_AWS;
+	bool known = m == RSTMON_IDLE_MATCH_AZURE_LB_240 || m == RSTMON_IDLE_MATCH_AWS_350;
 
 	if (m == RSTMON_IDLE_MATCH_NONE ||
 	    (idle < x->idle_threshold && !other && !new_owner)) {
@@ -478,8 +479,8 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		 */
 		ev->cause = RSTMON_CAUSE_TIME_WAIT;
 	} else if (!blind && rstmon_classify_silence(x, seg, c, side, idle, new_owner, ev)) {
-		/* (When the connection's middle was not seen, its silence
-		 * here proves nothing.)
+		/* Cause set.  (When the connection's middle was not seen,
+		 * its silence here proves nothing.)
 		 */
 	} else if (rstmon_no_data(c) && !blind &&
 		   (rstmon_conn_state(c) == RSTMON_ST_ESTABLISHED ||

@@ -99,7 +99,7 @@ static inline bool rstmon_idle_near(u32 idle, u32 secs)
 /*
  * Which well-known timeout @idle matches, given that the connection had
  * survived silences of @level (a timeout it had outlived is not it).
- * Return: RSTMON_IDLE_MATCH_AZURE_LB, _AWS or _NONE; *@secs is set.
+ * Return: RSTMON_IDLE_MATCH_AZURE_LB_240, _AWS or _NONE; *@secs is set.
  */
 static inline u8 rstmon_idle_known(u32 idle, u8 level, u32 floor, u32 *secs)
 {
@@ -107,8 +107,8 @@ static inline u8 rstmon_idle_known(u32 idle, u8 level, u32 floor, u32 *secs)
 		u8 match;
 		u16 secs;
 	} known[] = {
-		{ RSTMON_IDLE_MATCH_AZURE_LB, RSTMON_IDLE_AZURE_LB_S },
-		{ RSTMON_IDLE_MATCH_AWS, RSTMON_IDLE_AWS_S },
+		{ RSTMON_IDLE_MATCH_AZURE_LB_240, RSTMON_IDLE_AZURE_LB_S },
+		{ RSTMON_IDLE_MATCH_AWS_350, RSTMON_IDLE_AWS_S },
 	};
 	unsigned int i;
 

@@ -126,8 +126,8 @@ static const char *const rstmon_idle_match_names[] __maybe_unused = {
 	[RSTMON_IDLE_MATCH_NONE] = "none",
 	[RSTMON_IDLE_MATCH_THRESHOLD] = "threshold",
 	[RSTMON_IDLE_MATCH_RHYTHM] = "rhythm",
-	[RSTMON_IDLE_MATCH_AZURE_LB] = "azure-lb-240",
-	[RSTMON_IDLE_MATCH_AWS] = "aws-350",
+	[RSTMON_IDLE_MATCH_AZURE_LB_240] = "azure-lb-240",
+	[RSTMON_IDLE_MATCH_AWS_350] = "aws-350",
 	[RSTMON_IDLE_MATCH_CONNTRACK] = "conntrack",
 };
 

@@ -266,8 +266,8 @@ static const char *const idle_match_words[] = {
 	[RSTMON_IDLE_MATCH_NONE] = "nothing",
 	[RSTMON_IDLE_MATCH_THRESHOLD] = "idle_threshold",
 	[RSTMON_IDLE_MATCH_RHYTHM] = "nothing the connection had survived before (its longest silence was under",
-	[RSTMON_IDLE_MATCH_AZURE_LB] = "Azure Load Balancer's default idle timeout",
-	[RSTMON_IDLE_MATCH_AWS] = "AWS NLB's and NAT gateway's idle timeout",
+	[RSTMON_IDLE_MATCH_AZURE_LB_240] = "Azure Load Balancer's default idle timeout",
+	[RSTMON_IDLE_MATCH_AWS_350] = "AWS NLB's and NAT gateway's idle timeout",
 	[RSTMON_IDLE_MATCH_CONNTRACK] = "this namespace's conntrack established timeout (net.netfilter.nf_conntrack_tcp_timeout_established)",
 };
 

@@ -3078,7 +3078,7 @@ static const struct rstmon_test_idle rstmon_test_idles[] = {
 		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = 2,
 		.at = 244 * HZ, .threshold = 300 * HZ,
 		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
-		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_AZURE_LB,
+		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_AZURE_LB_240,
 		.match_s = 240,
 	},
 	{	/* AWS's 350 s: above the threshold, named. */
@@ -3086,7 +3086,7 @@ static const struct rstmon_test_idle rstmon_test_idles[] = {
 		.rst = RSTMON_RST_ABORT(RSTMON_RESP), .ttl = 2,
 		.at = 359 * HZ, .threshold = 300 * HZ,
 		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
-		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_AWS, .match_s = 350,
+		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_AWS_350, .match_s = 350,
 	},
 	{	/* 280 s: no well-known timeout, the rhythm (floor 30 s) says it. */
 		.name = "rhythm-280-threshold-300", .build = rstmon_sc_chatty_then_data,
@@ -3184,10 +3184,10 @@ static void rstmon_classify_test_idle_windows(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, rstmon_idle_near(390 * HZ, 350));
 	KUNIT_EXPECT_FALSE(test, rstmon_idle_near(390 * HZ + 1, 350));
 	KUNIT_EXPECT_EQ(test, rstmon_idle_known(250 * HZ, 0, 30 * HZ, &secs),
-			RSTMON_IDLE_MATCH_AZURE_LB);
+			RSTMON_IDLE_MATCH_AZURE_LB_240);
 	KUNIT_EXPECT_EQ(test, secs, 240);
 	KUNIT_EXPECT_EQ(test, rstmon_idle_known(360 * HZ, 2, 30 * HZ, &secs),
-			RSTMON_IDLE_MATCH_AWS);
+			RSTMON_IDLE_MATCH_AWS_350);
 	KUNIT_EXPECT_EQ(test, secs, 350);
 	/* Outlived before (level 3: at least 240 s): not Azure's. */
 	KUNIT_EXPECT_EQ(test, rstmon_idle_known(250 * HZ, 3, 30 * HZ, &secs),

@@ -131,9 +131,9 @@ enum rstmon_seqchk {
  * @RSTMON_IDLE_MATCH_THRESHOLD: at least the namespace's idle_threshold
  * @RSTMON_IDLE_MATCH_RHYTHM: well above the longest silence the connection
  *	had survived before, and at least a tenth of idle_threshold
- * @RSTMON_IDLE_MATCH_AZURE_LB: Azure Load Balancer's default idle timeout,
+ * @RSTMON_IDLE_MATCH_AZURE_LB_240: Azure Load Balancer's default idle timeout,
  *	240 s (from 240 s to 240 s + 10 % + 5 s)
- * @RSTMON_IDLE_MATCH_AWS: AWS NLB's and NAT gateway's idle timeout, 350 s
+ * @RSTMON_IDLE_MATCH_AWS_350: AWS NLB's and NAT gateway's idle timeout, 350 s
  *	(from 350 s to 350 s + 10 % + 5 s)
  * @RSTMON_IDLE_MATCH_CONNTRACK: at least this namespace's conntrack
  *	established timeout (net.netfilter.nf_conntrack_tcp_timeout_established),
@@ -144,8 +144,8 @@ enum rstmon_idle_match {
 	RSTMON_IDLE_MATCH_NONE,
 	RSTMON_IDLE_MATCH_THRESHOLD,
 	RSTMON_IDLE_MATCH_RHYTHM,
-	RSTMON_IDLE_MATCH_AZURE_LB,
-	RSTMON_IDLE_MATCH_AWS,
+	RSTMON_IDLE_MATCH_AZURE_LB_240,
+	RSTMON_IDLE_MATCH_AWS_350,
 	RSTMON_IDLE_MATCH_CONNTRACK,
 	__RSTMON_IDLE_MATCH_MAX
 };
