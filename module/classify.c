@@ -285,12 +285,12 @@ static void rstmon_classify_firewall(const struct rstmon_rst_ctx *x,
  *    connection talked to: the address moved (VRRP/keepalived failover, a
  *    replacement host).  no-connection, idle-timeout the other candidate;
  *  - a stateless reply with the sender's own TTL: the sender's address
- *    has no socket now.  Its host restarted or was replaced at the same
- *    distance, or a middlebox that copies TTLs expired the connection:
- *    no-connection and idle-timeout, suspected (idle-timeout first when
- *    the silence matched a well-known timeout);
+ *    has no socket now.  The firewall of its host (or a device that
+ *    copies TTLs) expired the connection, or the host restarted or was
+ *    replaced at the same distance: idle-timeout, the more common, with
+ *    no-connection the other candidate, suspected;
  *  - a stateless reply of another kind of host (another TTL start): the
- *    same two, suspected, idle-timeout first;
+ *    same two, suspected;
  *  - otherwise (nearer than the sender, a full socket's RST, another
  *    IPv4 ID pattern): idle-timeout.
  *
@@ -309,7 +309,6 @@ static bool rstmon_classify_silence(const struct rstmon_rst_ctx *x,
 	bool stateless = !(seg->flags & RSTMON_TCP_ACK);
 	enum rstmon_ttl_rel rel = rstmon_ttl_rel(seg->ttl, c->ttl[side]);
 	u8 m = rstmon_idle_match(x, c, idle, false, ev);
-	bool known = m == RSTMON_IDLE_MATCH_AZURE_LB_240 || m == RSTMON_IDLE_MATCH_AWS_350;
 
 	if (m == RSTMON_IDLE_MATCH_NONE ||
 	    (idle < x->idle_threshold && !other && !new_owner)) {
@@ -325,11 +324,7 @@ static bool rstmon_classify_silence(const struct rstmon_rst_ctx *x,
 	if (new_owner) {
 		ev->cause = RSTMON_CAUSE_NO_CONNECTION;
 		ev->alt_cause = RSTMON_CAUSE_IDLE_TIMEOUT;
-	} else if (rel == RSTMON_TTL_SAME && !other) {
-		ev->cause = known ? RSTMON_CAUSE_IDLE_TIMEOUT : RSTMON_CAUSE_NO_CONNECTION;
-		ev->alt_cause = known ? RSTMON_CAUSE_NO_CONNECTION : RSTMON_CAUSE_IDLE_TIMEOUT;
-		ev->confidence = RSTMON_CONF_SUSPECT;
-	} else if (rel == RSTMON_TTL_OTHER) {
+	} else if ((rel == RSTMON_TTL_SAME && !other) || rel == RSTMON_TTL_OTHER) {
 		ev->alt_cause = RSTMON_CAUSE_NO_CONNECTION;
 		ev->confidence = RSTMON_CONF_SUSPECT;
 	}

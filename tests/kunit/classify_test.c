@@ -3113,8 +3113,8 @@ static const struct rstmon_test_idle rstmon_test_idles[] = {
 	{	/* ... with the peer's own TTL: both candidates, suspected. */
 		.name = "failover-same-ttl-suspect", .build = rstmon_sc_chatty_then_data,
 		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .at = 2 * HZ,
-		.sender = RSTMON_SENDER_PEER, .cause = RSTMON_CAUSE_NO_CONNECTION,
-		.alt = RSTMON_CAUSE_IDLE_TIMEOUT, .confidence = RSTMON_CONF_SUSPECT,
+		.sender = RSTMON_SENDER_PEER, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.alt = RSTMON_CAUSE_NO_CONNECTION, .confidence = RSTMON_CONF_SUSPECT,
 		.match = RSTMON_IDLE_MATCH_THRESHOLD, .match_s = 2,
 	},
 	{	/* ... another kind of host (TTL start 128): idle-timeout first. */

@@ -21,7 +21,8 @@
 #              address moves; the new owner's stack resets the client's
 #              next segment.  From server2 (farther): no-connection, the
 #              evidence new-owner, idle-timeout the other candidate.  From
-#              server3 (same TTL): no-connection and idle-timeout, suspect.
+#              server3 (same TTL): idle-timeout and no-connection, suspect
+#              (the firewall of the peer's own host looks the same).
 #              Old rstmon said idle-timeout with no other candidate.
 #
 # time bound: 240
@@ -173,7 +174,10 @@ run_family() {
 				'e["alt_cause"] == "idle-timeout" and "reconnect" in e["advice"] and "VRRP" in e["advice"]'
 		else
 			verdict "$f failover same TTL: both candidates, suspect" client $((p + n)) in \
-				peer/no-connection/suspect/threshold/idle-timeout
+				peer/idle-timeout/suspect/threshold/no-connection
+			why_has "$f failover same TTL: why -j names both and the failover advice" \
+				client $((p + n)) in \
+				'e["alt_cause"] == "no-connection" and "reconnect" in e["advice"] and "keepalive" in e["advice"]'
 			if [[ ,$(fld client $((p + n)) in evidence), == *,new-owner,* ]]; then
 				fail "$f failover same TTL: no new-owner evidence" "$(ev client $((p + n)) in)"
 			else
