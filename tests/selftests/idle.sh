@@ -53,11 +53,9 @@ nsx gw "$CTL" config set idle-threshold 20 || fail "gw: idle-threshold 20 accept
 # The conntrack rules: a segment of a flow conntrack no longer knows (no
 # loose pickup mid-stream) is rejected with a reset.  One rule per port:
 # an anonymous set draws a lockdep splat from nf_tables on 6.12 debug
-# kernels (nft_set_bitmap, not rstmon's).
-nsx gw sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 ||
-	skip "no nf_conntrack in this kernel"
-nsx gw sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=3
-nsx gw nft -f - <<'NFT' || fail "gw: nft ruleset loaded"
+# kernels (nft_set_bitmap, not rstmon's).  The ruleset loads nf_conntrack
+# (a module on the stock kernels) before its sysctls are set.
+nsx gw nft -f - <<'NFT' || { fail "gw: nft ruleset loaded"; finish; }
 table inet gw {
 	chain forward {
 		type filter hook forward priority 0;
@@ -66,6 +64,9 @@ table inet gw {
 	}
 }
 NFT
+nsx gw sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 ||
+	{ fail "gw: conntrack sysctls (nf_conntrack loaded)"; finish; }
+nsx gw sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=3
 
 TMPD=$(mktemp -d)
 idle_cleanup() {
