@@ -129,7 +129,7 @@ run_family() {
 	verdict "$f conntrack: client (the rhythm, below idle_threshold)" client $((p + 1)) in \
 		middlebox/idle-timeout/likely/rhythm/-
 	why_has "$f conntrack: why -j on the gw names conntrack's timeout" gw $((p + 1)) out \
-		'e["idle_match_s"] == 3 and "below 3 s" in e["advice"] and "nf_conntrack_tcp_timeout_established" in e["advice"]'
+		'e.get("idle_match_s") == 3 and "below 3 s" in e["advice"] and "nf_conntrack_tcp_timeout_established" in e["advice"]'
 	stop "${PIDS[-1]}"
 
 	# failover: the address moves after 2.5 s of silence (client's
@@ -170,13 +170,13 @@ run_family() {
 			ttl=$(fld client $((p + n)) in ttl)
 			expect "$f failover farther: the new owner's TTL" "$ttl" 49
 			why_has "$f failover farther: why -j advises reconnecting" client $((p + n)) in \
-				'e["alt_cause"] == "idle-timeout" and "reconnect" in e["advice"] and "VRRP" in e["advice"]'
+				'e.get("alt_cause") == "idle-timeout" and "reconnect" in e["advice"] and "VRRP" in e["advice"]'
 		else
 			verdict "$f failover same TTL: both candidates, suspect" client $((p + n)) in \
 				peer/idle-timeout/suspect/threshold/no-connection
 			why_has "$f failover same TTL: why -j names both and the failover advice" \
 				client $((p + n)) in \
-				'e["alt_cause"] == "no-connection" and "reconnect" in e["advice"] and "keepalive" in e["advice"]'
+				'e.get("alt_cause") == "no-connection" and "reconnect" in e["advice"] and "keepalive" in e["advice"]'
 			if [[ ,$(fld client $((p + n)) in evidence), == *,new-owner,* ]]; then
 				fail "$f failover same TTL: no new-owner evidence" "$(ev client $((p + n)) in)"
 			else
