@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "event.h"
 #include "classify.h"
+#include "idle.h"
 
 static u32 rstmon_jiffies_ms(u32 delta)
 {
@@ -212,8 +213,44 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 }
 
 /*
+ * What the silence before an RST matches (module/idle.h), strongest first:
+ * for a local reject rule (@firewall) the namespace's conntrack
+ * established timeout, then a well-known timeout, idle_threshold, and
+ * the connection's rhythm.  Fills the event's idle_match and idle_match_s.
+ */
+static u8 rstmon_idle_match(const struct rstmon_rst_ctx *x, const struct rstmon_conn *c,
+			    u32 idle, bool firewall, struct rstmon_event *ev)
+{
+	u32 floor = rstmon_idle_floor(x->idle_threshold), secs = 0;
+	u8 level = rstmon_rhythm_of(c);
+	u8 m = rstmon_idle_known(idle, level, floor, &secs);
+
+	if (firewall && x->ct_established && idle >= x->ct_established) {
+		m = RSTMON_IDLE_MATCH_CONNTRACK;
+		secs = x->ct_established / HZ;
+	} else if (m) {
+		/* a well-known timeout: secs is set */
+	} else if (idle >= x->idle_threshold) {
+		m = RSTMON_IDLE_MATCH_THRESHOLD;
+		secs = x->idle_threshold / HZ;
+	} else if (rstmon_rhythm_contrast(idle, level, floor)) {
+		m = RSTMON_IDLE_MATCH_RHYTHM;
+		secs = DIV_ROUND_UP(rstmon_rhythm_bound(level, floor), HZ);
+	} else {
+		return RSTMON_IDLE_MATCH_NONE;
+	}
+	ev->idle_match = m;
+	ev->idle_match_s = secs;
+	return m;
+}
+
+/*
  * A reject rule sent it.  Answering a SYN it refused a connection;
- * otherwise the firewall had no state that let the segment through.
+ * otherwise the firewall had no state that let the segment through: after
+ * a silence that matches its conntrack timeout, idle_threshold, a
+ * well-known idle timeout or stands out of the connection's rhythm, it
+ * had expired the connection (certain for conntrack's and the threshold,
+ * likely for the others).
  */
 static void rstmon_classify_firewall(const struct rstmon_rst_ctx *x,
 				     const struct rstmon_seg *seg,
@@ -227,12 +264,71 @@ static void rstmon_classify_firewall(const struct rstmon_rst_ctx *x,
 		ev->cause = RSTMON_CAUSE_REFUSED;
 		if (!c)
 			ev->confidence = RSTMON_CONF_LIKELY;
-	} else if (c && idle >= x->idle_threshold) {
+	} else if (c && rstmon_idle_match(x, c, idle, true, ev)) {
 		ev->cause = RSTMON_CAUSE_IDLE_TIMEOUT;
-		ev->evidence |= RSTMON_EV_IDLE;
+		if (idle >= x->idle_threshold)
+			ev->evidence |= RSTMON_EV_IDLE;
+		else if (ev->idle_match != RSTMON_IDLE_MATCH_CONNTRACK)
+			ev->confidence = RSTMON_CONF_LIKELY;
 	} else {
 		ev->cause = RSTMON_CAUSE_NO_CONNECTION;
 	}
+}
+
+/*
+ * After a silence (@m: what it matched), an RST from elsewhere.  Who
+ * answered tells an idle timeout from a new owner of the address:
+ *
+ *  - a stateless reply (no ACK: the reply of a stack without a socket to a
+ *    segment with ACK; Linux's and nf_reject's alike) whose TTL has the
+ *    sender's start but more hops came from beyond the host the
+ *    connection talked to: the address moved (VRRP/keepalived failover, a
+ *    replacement host).  no-connection, idle-timeout the other candidate;
+ *  - a stateless reply with the sender's own TTL: the sender's address
+ *    has no socket now.  The firewall of its host (or a device that
+ *    copies TTLs) expired the connection, or the host restarted or was
+ *    replaced at the same distance: idle-timeout, the more common, with
+ *    no-connection the other candidate, suspected;
+ *  - a stateless reply of another kind of host (another TTL start): the
+ *    same two, suspected;
+ *  - otherwise (nearer than the sender, a full socket's RST, another
+ *    IPv4 ID pattern): idle-timeout.
+ *
+ * Below idle_threshold, a well-known timeout or the rhythm count only
+ * from a sender that is not the peer (TTL, IPv4 ID, zero hops): a peer's
+ * own reset at such a silence keeps its other causes.
+ * Return: false when the silence decides nothing (the caller goes on).
+ */
+static bool rstmon_classify_silence(const struct rstmon_rst_ctx *x,
+				    const struct rstmon_seg *seg,
+				    const struct rstmon_conn *c, int side, u32 idle,
+				    bool new_owner, struct rstmon_event *ev)
+{
+	bool other = ev->evidence & (RSTMON_EV_TTL_MISMATCH | RSTMON_EV_IPID_MISMATCH |
+				     RSTMON_EV_ZERO_HOP);
+	bool stateless = !(seg->flags & RSTMON_TCP_ACK);
+	enum rstmon_ttl_rel rel = rstmon_ttl_rel(seg->ttl, c->ttl[side]);
+	u8 m = rstmon_idle_match(x, c, idle, false, ev);
+
+	if (m == RSTMON_IDLE_MATCH_NONE ||
+	    (idle < x->idle_threshold && !other && !new_owner)) {
+		ev->idle_match = RSTMON_IDLE_MATCH_NONE;
+		ev->idle_match_s = 0;
+		return false;
+	}
+	if (idle >= x->idle_threshold)
+		ev->evidence |= RSTMON_EV_IDLE;
+	ev->cause = RSTMON_CAUSE_IDLE_TIMEOUT;
+	if (!stateless)
+		return true;
+	if (new_owner) {
+		ev->cause = RSTMON_CAUSE_NO_CONNECTION;
+		ev->alt_cause = RSTMON_CAUSE_IDLE_TIMEOUT;
+	} else if ((rel == RSTMON_TTL_SAME && !other) || rel == RSTMON_TTL_OTHER) {
+		ev->alt_cause = RSTMON_CAUSE_NO_CONNECTION;
+		ev->confidence = RSTMON_CONF_SUSPECT;
+	}
+	return true;
 }
 
 /*
@@ -318,7 +414,7 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 				   struct rstmon_event *ev)
 {
 	const struct rstmon_side *s;
-	bool blind;
+	bool blind, new_owner;
 	u8 sf, rf;
 
 	ev->sender = RSTMON_SENDER_PEER;
@@ -357,6 +453,11 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		ev->evidence |= RSTMON_EV_IPID_MISMATCH;
 		ev->sender = RSTMON_SENDER_MIDDLEBOX;
 	}
+	/* A stateless reply from farther than the sender was: the address
+	 * has a new owner (module/idle.h).
+	 */
+	new_owner = !(seg->flags & RSTMON_TCP_ACK) && (ev->evidence & RSTMON_EV_TTL_MISMATCH) &&
+		    rstmon_ttl_rel(seg->ttl, c->ttl[side]) == RSTMON_TTL_FARTHER;
 	if (x->dir == RSTMON_DIR_FWD && rstmon_one_way(c))
 		ev->evidence |= RSTMON_EV_ONE_WAY;
 	if (x->offloaded || (x->dir == RSTMON_DIR_FWD && rstmon_bypassed(seg, c, side)))
@@ -372,12 +473,10 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		 * FIN_WAIT2 socket answered.
 		 */
 		ev->cause = RSTMON_CAUSE_TIME_WAIT;
-	} else if (idle >= x->idle_threshold && !blind) {
-		/* (When the connection's middle was not seen, its silence
-		 * here proves nothing.)
+	} else if (!blind && rstmon_classify_silence(x, seg, c, side, idle, new_owner, ev)) {
+		/* Cause set.  (When the connection's middle was not seen,
+		 * its silence here proves nothing.)
 		 */
-		ev->cause = RSTMON_CAUSE_IDLE_TIMEOUT;
-		ev->evidence |= RSTMON_EV_IDLE;
 	} else if (rstmon_no_data(c) && !blind &&
 		   (rstmon_conn_state(c) == RSTMON_ST_ESTABLISHED ||
 		    rstmon_conn_state(c) == RSTMON_ST_SYN_RECV)) {
@@ -402,6 +501,10 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		ev->cause = RSTMON_CAUSE_LINGER_ABORT;
 	} else {
 		ev->cause = RSTMON_CAUSE_APP_ABORT;
+	}
+	if (new_owner && ev->cause == RSTMON_CAUSE_NO_CONNECTION) {
+		ev->evidence |= RSTMON_EV_NEW_OWNER;
+		ev->sender = RSTMON_SENDER_PEER;
 	}
 	/* Half the connection unseen, or its middle: a guess at best. */
 	if (ev->evidence & (RSTMON_EV_ONE_WAY | RSTMON_EV_BYPASSED))

@@ -53,6 +53,8 @@ enum rstmon_origin {
  *	(rstmon_ring_amend_burst())
  * @now: jiffies
  * @idle_threshold: jiffies of silence that read as an idle timeout
+ * @ct_established: jiffies of the namespace's conntrack established
+ *	timeout, for an RST of a local reject rule (0: unknown)
  */
 struct rstmon_rst_ctx {
 	u8 dir;
@@ -70,6 +72,7 @@ struct rstmon_rst_ctx {
 	bool rst_burst;
 	u32 now;
 	u32 idle_threshold;
+	u32 ct_established;
 };
 
 void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *seg,

@@ -59,7 +59,10 @@
  *    other segment); that is allowed, as no verdict rests on one such
  *    update, and readers may see a side's fields from different segments.
  *    &rstmon_side_hist.fin is written once, by the CPU whose exchange set
- *    the side's FIN.
+ *    the side's FIN.  The rhythm level in the top two bits of @opts
+ *    (rstmon_conn_rhythm()) only grows and is written only when it does;
+ *    a lost update leaves it one level low, which no verdict needs to
+ *    exclude (the threshold rule does not read it).
  *  - A reused 4-tuple (a new SYN after the connection closed) gets a new
  *    entry that replaces the old one under the bucket lock
  *    (rstmon_conn_renew()); nothing is reset under a reader's feet.
@@ -82,6 +85,7 @@
 #include "rstmon.h"
 #include "conn.h"
 #include "parse.h"
+#include "idle.h"
 
 #define RSTMON_LOCKS		1024	/* striped bucket locks */
 #define RSTMON_EVICT_BUCKETS	8	/* buckets searched for a victim */
@@ -648,9 +652,9 @@ u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 			sf_add |= RSTMON_SF_TTL_VARIED;
 	}
 	if (seg->family == AF_INET) {
-		opts = (opts & RSTMON_CO_WSCALE_MASK) |
-		       rstmon_ipid_mode(s, opts >> RSTMON_CO_IPID_SHIFT, seg->ipid) <<
-		       RSTMON_CO_IPID_SHIFT;
+		opts = (opts & ~RSTMON_CO_IPID_MASK) |
+		       rstmon_ipid_mode(s, (opts & RSTMON_CO_IPID_MASK) >> RSTMON_CO_IPID_SHIFT,
+					seg->ipid) << RSTMON_CO_IPID_SHIFT;
 		WRITE_ONCE(s->ipid, seg->ipid);
 	}
 	if (READ_ONCE(s->last) != now)
@@ -678,6 +682,38 @@ u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 	if ((new & ~old) & (RSTMON_SF_FIN << RSTMON_B_SF_SHIFT(side)))
 		WRITE_ONCE(h->fin, now);
 	return (new & ~old) | (old & ~new & (u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT);
+}
+
+/**
+ * rstmon_conn_rhythm() - side @side of @c is about to send a segment: note
+ * the silence it answers.
+ * @c: the connection
+ * @side: the segment's sender
+ * @floor: the namespace's idle floor, jiffies (rstmon_idle_floor())
+ *
+ * The other side's latest segment came after this side's previous one:
+ * this side answers a silence that the other side ended, at least from
+ * this side's previous segment to the other's latest.  The connection
+ * survived it.  Its level (module/idle.h) only grows, in two bits of this
+ * side's &rstmon_conn.opts, written only when it grows: a high-water field
+ * of the contract, and a lost update keeps a lower level (the rhythm rule
+ * then reads more silences as idle timeouts; the threshold is unchanged).
+ * Called before rstmon_conn_update(), which moves this side's last.
+ * Context: RCU read side; lockless.
+ */
+void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 floor)
+{
+	u32 mine = READ_ONCE(c->side[side].last), theirs = READ_ONCE(c->side[!side].last);
+	u8 opts, lvl;
+
+	if (!READ_ONCE(c->side[side].segs) || !READ_ONCE(c->side[!side].segs) ||
+	    (s32)(theirs - mine) <= 0)
+		return;
+	lvl = rstmon_rhythm_level(theirs - mine, floor);
+	opts = READ_ONCE(c->opts[side]);
+	if (lvl > opts >> RSTMON_CO_RHYTHM_SHIFT)
+		WRITE_ONCE(c->opts[side], (opts & ~(3 << RSTMON_CO_RHYTHM_SHIFT)) |
+					  lvl << RSTMON_CO_RHYTHM_SHIFT);
 }
 
 /**

@@ -92,9 +92,15 @@ struct rstmon_side_hist {
 #define RSTMON_SF_AFTER_RST	BIT(6)	/* it sent payload after its own RST */
 #define RSTMON_SF_LAST_DATA	BIT(7)	/* the last payload of the connection was its */
 
-/* struct rstmon_conn.opts[side]: window scale and IPv4 ID behaviour */
+/*
+ * struct rstmon_conn.opts[side]: window scale, IPv4 ID behaviour, and the
+ * side's rhythm level (module/idle.h): the longest silence it ended that
+ * the other side answered
+ */
 #define RSTMON_CO_WSCALE_MASK	0x0f
 #define RSTMON_CO_IPID_SHIFT	4
+#define RSTMON_CO_IPID_MASK	(3 << RSTMON_CO_IPID_SHIFT)
+#define RSTMON_CO_RHYTHM_SHIFT	6
 
 /* Connection states: enum rstmon_state in <linux/rstmon.h>. */
 
@@ -244,7 +250,13 @@ static inline u8 rstmon_wscale(const struct rstmon_conn *c, int side)
 
 static inline u8 rstmon_ipid_mode_of(const struct rstmon_conn *c, int side)
 {
-	return READ_ONCE(c->opts[side]) >> RSTMON_CO_IPID_SHIFT;
+	return (READ_ONCE(c->opts[side]) & RSTMON_CO_IPID_MASK) >> RSTMON_CO_IPID_SHIFT;
+}
+
+/* The connection's rhythm level: the higher of its sides' (module/idle.h). */
+static inline u8 rstmon_rhythm_of(const struct rstmon_conn *c)
+{
+	return max(READ_ONCE(c->opts[0]), READ_ONCE(c->opts[1])) >> RSTMON_CO_RHYTHM_SHIFT;
 }
 
 /**
@@ -284,6 +296,7 @@ static inline void rstmon_conn_rst(struct rstmon_conn *c, int side, u32 now)
 	rstmon_conn_rst_in(c, side, now, RSTMON_ACCEPTED_NA, false);
 }
 
+void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 floor);
 bool rstmon_conn_reused(const struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg);
 struct rstmon_conn *rstmon_conn_renew(struct net *net, const struct rstmon_seg *seg,

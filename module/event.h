@@ -82,6 +82,9 @@ struct rstmon_nat {
  * @rst_payload_len: the RST's payload length (0: none)
  * @rst_payload: its first @rst_payload_kept bytes (with the four fields
  *	above, 72 more bytes an event)
+ * @idle_match: &enum rstmon_idle_match: what @idle_ms matched
+ * @alt_cause: &enum rstmon_cause: the other candidate (0: none)
+ * @idle_match_s: seconds of the timeout @idle_match names
  */
 struct rstmon_event {
 	u64 id;
@@ -123,6 +126,9 @@ struct rstmon_event {
 	u8 rst_payload_kept;
 	u32 rst_payload_len;
 	u8 rst_payload[RSTMON_RST_PAYLOAD_MAX];
+	u8 idle_match;
+	u8 alt_cause;
+	u32 idle_match_s;
 };
 
 /*

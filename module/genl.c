@@ -160,6 +160,12 @@ static int rstmon_put_event(struct sk_buff *skb, const struct rstmon_event *ev,
 		goto cancel;
 	if (rstmon_accept_put(skb, ev))
 		goto cancel;
+	if (ev->idle_match &&
+	    (nla_put_u8(skb, RSTMON_E_IDLE_MATCH, ev->idle_match) ||
+	     nla_put_u32(skb, RSTMON_E_IDLE_MATCH_S, ev->idle_match_s)))
+		goto cancel;
+	if (ev->alt_cause && nla_put_u8(skb, RSTMON_E_ALT_CAUSE, ev->alt_cause))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 

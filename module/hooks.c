@@ -31,6 +31,7 @@
 #include "genl.h"
 #include "attr.h"
 #include "accept.h"
+#include "idle.h"
 
 /*
  * What sent a locally generated RST, from the sockets LOCAL_OUT sees
@@ -150,6 +151,8 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	if (dir == RSTMON_DIR_OUT) {
 		rstmon_local_origin(skb, state, &x);
 		x.kreason = rstmon_kreason_take(skb, seg);
+		if (x.origin == RSTMON_ORIGIN_NOSOCK)
+			x.ct_established = rstmon_ct_established(state->net);
 	} else if (dir == RSTMON_DIR_IN && rstmon_ttl_hops(seg->ttl) == 0) {
 		/* Only unspent TTLs cost a route lookup. */
 		x.zero_hop_gw = rstmon_path_via_gateway(state->net, seg);
@@ -271,6 +274,7 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 			return NF_ACCEPT;
 		}
 	}
+	rstmon_conn_rhythm(c, side, rstmon_idle_floor(rstmon_idle_threshold(rn) * HZ));
 	/* Only the CPU whose segment set AFTER_RST amends the event. */
 	set = rstmon_conn_update(c, side, &seg, now);
 	if (unlikely(set & (RSTMON_SF_AFTER_RST << RSTMON_B_SF_SHIFT(side))))

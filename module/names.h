@@ -120,6 +120,16 @@ static const char *const rstmon_evidence_names[] __maybe_unused = {
 	[RSTMON_EV_BIT(RSTMON_EV_BYPASSED)] = "bypassed",
 	[RSTMON_EV_BIT(RSTMON_EV_NAT)] = "nat",
 	[RSTMON_EV_BIT(RSTMON_EV_CHALLENGE_ACK)] = "challenge-ack",
+	[RSTMON_EV_BIT(RSTMON_EV_NEW_OWNER)] = "new-owner",
+};
+
+static const char *const rstmon_idle_match_names[] __maybe_unused = {
+	[RSTMON_IDLE_MATCH_NONE] = "none",
+	[RSTMON_IDLE_MATCH_THRESHOLD] = "threshold",
+	[RSTMON_IDLE_MATCH_RHYTHM] = "rhythm",
+	[RSTMON_IDLE_MATCH_AZURE_LB_240] = "azure-lb-240",
+	[RSTMON_IDLE_MATCH_AWS_350] = "aws-350",
+	[RSTMON_IDLE_MATCH_CONNTRACK] = "conntrack",
 };
 
 /* Each table names every value of its enum (checked wherever included). */
@@ -135,7 +145,8 @@ RSTMON_NAMES_COVER(rstmon_seqchk_names, __RSTMON_SEQ_MAX);
 RSTMON_NAMES_COVER(rstmon_state_names, __RSTMON_ST_MAX);
 RSTMON_NAMES_COVER(rstmon_sock_names, __RSTMON_SOCK_MAX);
 RSTMON_NAMES_COVER(rstmon_side_names, RSTMON_SIDE_UNKNOWN + 1);
-RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_CHALLENGE_ACK) + 1);
+RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_NEW_OWNER) + 1);
+RSTMON_NAMES_COVER(rstmon_idle_match_names, __RSTMON_IDLE_MATCH_MAX);
 
 /*
  * rstmon_<table>_name(v): the name of value @v, or "none" for a value
@@ -163,5 +174,6 @@ RSTMON_NAME_ACCESSOR(confidence)
 RSTMON_NAME_ACCESSOR(seqchk)
 RSTMON_NAME_ACCESSOR(state)
 RSTMON_NAME_ACCESSOR(sock)
+RSTMON_NAME_ACCESSOR(idle_match)
 
 #endif /* _RSTMON_NAMES_H */

@@ -166,7 +166,7 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 	u64 sec = div_u64_rem(ev->tstamp, NSEC_PER_SEC, &ns);
 
 	/* names.h names every RSTMON_EV_* bit, in bit order. */
-	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_CHALLENGE_ACK) + 1);
+	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_NEW_OWNER) + 1);
 
 	seq_printf(m, "event id=%llu time=%llu.%06u dir=%s sender=%s cause=%s confidence=%s",
 		   ev->id, sec, ns / 1000,
@@ -202,6 +202,11 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 	}
 	rstmon_show_attribution(m, ev);
 	rstmon_accept_show(m, ev);
+	/* What the silence matched and the other candidate, when any. */
+	if (ev->idle_match || ev->alt_cause)
+		seq_printf(m, " idle_match=%s idle_match_s=%u alt_cause=%s",
+			   rstmon_idle_match_name(ev->idle_match), ev->idle_match_s,
+			   ev->alt_cause ? rstmon_cause_name(ev->alt_cause) : "-");
 	seq_puts(m, " evidence");
 	for (i = 0; i < ARRAY_SIZE(rstmon_evidence_names); i++) {
 		if (ev->evidence & (1U << i)) {

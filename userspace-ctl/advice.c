@@ -60,13 +60,13 @@ static const struct rm_advice table[] = {
 	  "a TCP timer gave up: keepalive probes went unanswered, or a FIN_WAIT2 socket timed out",
 	  "Check the path to the peer, which stopped answering; lengthen tcp_keepalive_* or tcp_fin_timeout if they are too short." },
 	{ RSTMON_CAUSE_IDLE_TIMEOUT, -1,
-	  "the connection was silent longer than idle_threshold and the sender had expired its state",
+	  "the connection was silent (longer than idle_threshold, a well-known idle timeout or its own rhythm) and the sender had expired its state",
 	  "Enable TCP keepalives below the middlebox's idle timeout, or raise that timeout." },
 	{ RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_SENDER_FIREWALL,
-	  "the connection was silent longer than idle_threshold and this host's firewall had expired its state",
+	  "the connection was silent (longer than idle_threshold or conntrack's established timeout) and this host's firewall had expired its state",
 	  "Enable TCP keepalives below the firewall's idle timeout (nf_conntrack_tcp_timeout_established), or raise that timeout." },
 	{ RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_SENDER_PEER,
-	  "the connection was silent longer than idle_threshold and the peer had dropped it",
+	  "the connection was silent (longer than idle_threshold or a well-known idle timeout) and the peer had dropped it",
 	  "Enable TCP keepalives (or application pings) below the peer's idle timeout, or raise that timeout on the peer." },
 	{ RSTMON_CAUSE_ABANDONED, -1,
 	  "it came right after the handshake with no data either way: the loser of a parallel connect (SMB 139/445, happy eyeballs)",
@@ -269,6 +269,57 @@ static void hit_words(struct sbuf *s, const struct rm_event *ev, const struct rm
 	put(s, ".");
 }
 
+static const char *const idle_match_words[] = {
+	[RSTMON_IDLE_MATCH_NONE] = "nothing",
+	[RSTMON_IDLE_MATCH_THRESHOLD] = "idle_threshold",
+	[RSTMON_IDLE_MATCH_RHYTHM] = "nothing the connection had survived before (its longest silence was under",
+	[RSTMON_IDLE_MATCH_AZURE_LB_240] = "Azure Load Balancer's default idle timeout",
+	[RSTMON_IDLE_MATCH_AWS_350] = "AWS NLB's and NAT gateway's idle timeout",
+	[RSTMON_IDLE_MATCH_CONNTRACK] = "this namespace's conntrack established timeout (net.netfilter.nf_conntrack_tcp_timeout_established)",
+};
+
+/* What the silence matched, and the other candidate. */
+static void idle_words(struct sbuf *s, const struct rm_event *ev)
+{
+	if (ev->idle_match == RSTMON_IDLE_MATCH_RHYTHM)
+		put(s, " The silence of %u s was well above %s %u s).", ev->idle_ms / 1000,
+		    WORDS(idle_match_words, ev->idle_match), ev->idle_match_s);
+	else if (ev->idle_match)
+		put(s, " The silence of %u s matches %s of %u s.", ev->idle_ms / 1000,
+		    WORDS(idle_match_words, ev->idle_match), ev->idle_match_s);
+	if (ev->evidence & RSTMON_EV_NEW_OWNER)
+		put(s, " A host with no socket for the connection answered from the peer's address, farther away than the peer was (TTL %u, the peer's %u): the address has a new owner (a VRRP/keepalived failover, a replaced or rebooted host).",
+		    ev->ttl, ev->ttl_base);
+	if (ev->alt_cause)
+		put(s, " The evidence also fits %s: %s.", rstmon_cause_name(ev->alt_cause),
+		    rm_advice_for(ev->alt_cause, ev->sender)->why);
+}
+
+/* Advice beyond the cause's: the timeout to stay under, the failover. */
+static void idle_advice(char *buf, size_t len, const struct rm_event *ev)
+{
+	struct sbuf s = { buf, len, 0 };
+	bool idle = ev->cause == RSTMON_CAUSE_IDLE_TIMEOUT ||
+		    ev->alt_cause == RSTMON_CAUSE_IDLE_TIMEOUT;
+	bool moved = ev->evidence & RSTMON_EV_NEW_OWNER ||
+		     (ev->cause == RSTMON_CAUSE_NO_CONNECTION && ev->alt_cause) ||
+		     ev->alt_cause == RSTMON_CAUSE_NO_CONNECTION;
+
+	if (len)
+		buf[0] = '\0';
+	if (idle && ev->idle_match && ev->idle_match != RSTMON_IDLE_MATCH_RHYTHM &&
+	    ev->idle_match_s > 1)
+		put(&s, " Keep the connection's keepalive interval (net.ipv4.tcp_keepalive_time, TCP_KEEPIDLE, or application pings) below %u s, %s.",
+		    ev->idle_match_s, ev->idle_match == RSTMON_IDLE_MATCH_CONNTRACK ?
+		    "or raise nf_conntrack_tcp_timeout_established" :
+		    "or raise the idle timeout of the device");
+	else if (idle && ev->idle_match == RSTMON_IDLE_MATCH_RHYTHM)
+		put(&s, " Some device on the path timed out between %u s and %u s of silence: keep the keepalive interval below %u s.",
+		    ev->idle_match_s, ev->idle_ms / 1000, ev->idle_match_s > 1 ? ev->idle_match_s : 1);
+	if (moved)
+		put(&s, " If the address failed over or its host restarted, the client must reconnect (make it retry on a reset): check the VRRP/keepalived logs and the peer's uptime at that time.");
+}
+
 void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 		    const struct rm_why_extra *x)
 {
@@ -288,6 +339,7 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 	rm_accept_why(acc, sizeof(acc), ev);
 	put(&s, "%s", acc);
 	evidence_words(&s, ev);
+	idle_words(&s, ev);
 	put(&s, " How sure: %s.", WORDS(confidence_words, ev->confidence));
 	hit_words(&s, ev, x);
 }
@@ -307,27 +359,31 @@ void rm_why_prepare(struct rm_event *ev, struct rm_why_extra *x, char *svc, size
 
 void rm_print_why_text(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)
 {
-	char buf[2048], t[64];
+	char buf[2048], t[64], more[512];
 
 	/* Its wall-clock time first, to line it up with the applications' logs. */
 	rm_format_time(t, sizeof(t), ev->time_ns);
 	rm_why_explain(buf, sizeof(buf), ev, x);
-	fprintf(f, "%s %s What to do: %s\n\n", t, buf,
-		rm_event_advice(ev)->advice);
+	idle_advice(more, sizeof(more), ev);
+	fprintf(f, "%s %s What to do: %s%s\n\n", t, buf, rm_event_advice(ev)->advice, more);
 }
 
 void rm_print_why_json(FILE *f, const struct rm_event *ev, const struct rm_why_extra *x)
 {
-	char buf[2048];
+	char buf[2048], adv[1024];
 	bool first = true;
+	size_t n;
 
 	/* The event's keys ("time" ISO 8601 among them), then why's own two. */
 	rm_why_explain(buf, sizeof(buf), ev, x);
+	n = (size_t)snprintf(adv, sizeof(adv), "%s", rm_event_advice(ev)->advice);
+	if (n < sizeof(adv))
+		idle_advice(adv + n, sizeof(adv) - n, ev);
 	fputc('{', f);
 	rm_print_event_json_fields(f, ev, &first);
 	rm_json_key(f, &first, "explanation");
 	rm_json_str(f, buf);
 	rm_json_key(f, &first, "advice");
-	rm_json_str(f, rm_event_advice(ev)->advice);
+	rm_json_str(f, adv);
 	fputs("}\n", f);
 }

@@ -25,7 +25,7 @@ static const char *const side_flag_names[RM_SIDE_FLAG_BITS] = {
 /* names.h checks that its tables cover their enums; these are rstmonctl's. */
 _Static_assert((int)RM_ST_CLOSED == (int)RSTMON_ST_CLOSED && (int)__RM_ST_MAX == (int)__RSTMON_ST_MAX,
 	       "state names out of date");
-_Static_assert(RSTMON_EV_CHALLENGE_ACK == 1U << (RM_EVIDENCE_BITS - 1), "evidence names out of date");
+_Static_assert(RSTMON_EV_NEW_OWNER == 1U << (RM_EVIDENCE_BITS - 1), "evidence names out of date");
 
 const char *rm_state_name(unsigned int v)
 {
@@ -257,6 +257,11 @@ void rm_print_event_text(FILE *f, const struct rm_event *ev)
 	if (ev->has_attr)
 		attribution_text(f, ev);
 	rm_accept_text(f, ev);
+	/* Only when there is something to say, as /proc/net/rstmon. */
+	if (ev->idle_match || ev->alt_cause)
+		fprintf(f, " idle_match=%s idle_match_s=%u alt_cause=%s",
+			rstmon_idle_match_name(ev->idle_match), ev->idle_match_s,
+			ev->alt_cause ? rstmon_cause_name(ev->alt_cause) : "-");
 	fputs(" evidence", f);
 	for (i = 0; i < 32; i++) {
 		if (ev->evidence & (1U << i)) {
@@ -388,6 +393,12 @@ void rm_print_event_json_fields(FILE *f, const struct rm_event *ev, bool *firstp
 		json_kv_str(f, &first, endpoint_keys[i], e.s[i]);
 	attribution_json(f, ev, &first);
 	rm_accept_json(f, ev, &first);
+	if (ev->idle_match || ev->alt_cause) {
+		json_kv_str(f, &first, "idle_match", rstmon_idle_match_name(ev->idle_match));
+		json_kv_u64(f, &first, "idle_match_s", ev->idle_match_s);
+		json_kv_str(f, &first, "alt_cause",
+			    ev->alt_cause ? rstmon_cause_name(ev->alt_cause) : NULL);
+	}
 	rm_json_key(f, &first, "evidence");
 	fputc('[', f);
 	for (i = 0; i < 32; i++) {

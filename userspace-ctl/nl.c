@@ -128,6 +128,9 @@ static const uint8_t event_kinds[__RSTMON_E_MAX] = {
 	[RSTMON_E_UID] = K_U32,
 	[RSTMON_E_CGROUP_ID] = K_U64,
 	[RSTMON_E_CGROUP] = K_STR,
+	[RSTMON_E_IDLE_MATCH] = K_U8,
+	[RSTMON_E_IDLE_MATCH_S] = K_U32,
+	[RSTMON_E_ALT_CAUSE] = K_U8,
 };
 
 static uint8_t get_u8(const struct nlattr *a)
@@ -222,6 +225,9 @@ int rm_parse_event(const struct nlattr *nest, struct rm_event *ev)
 	ev->cgroup_id = get_u64(tb[RSTMON_E_CGROUP_ID]);
 	if (tb[RSTMON_E_CGROUP])
 		snprintf(ev->cgroup, sizeof(ev->cgroup), "%s", mnl_attr_get_str(tb[RSTMON_E_CGROUP]));
+	ev->idle_match = get_u8(tb[RSTMON_E_IDLE_MATCH]);
+	ev->idle_match_s = get_u32(tb[RSTMON_E_IDLE_MATCH_S]);
+	ev->alt_cause = get_u8(tb[RSTMON_E_ALT_CAUSE]);
 	return rm_accept_parse(nest, ev);
 }
 

@@ -223,7 +223,7 @@ enum rm_state {
 };
 #define RM_ST_UNTRACKED 255
 
-#define RM_EVIDENCE_BITS 21	/* RSTMON_EV_ACK .. RSTMON_EV_CHALLENGE_ACK */
+#define RM_EVIDENCE_BITS 22	/* RSTMON_EV_ACK .. RSTMON_EV_NEW_OWNER */
 
 const char *rm_state_name(unsigned int v);
 const char *rm_side_name(unsigned int v);
@@ -271,6 +271,9 @@ struct rm_event {
 	uint8_t rst_payload_kept;	/* bytes of @rst_payload held */
 	uint32_t rst_payload_len;	/* the RST's whole payload; 0: none */
 	uint8_t rst_payload[RSTMON_RST_PAYLOAD_MAX];
+	uint8_t idle_match;		/* enum rstmon_idle_match */
+	uint8_t alt_cause;		/* enum rstmon_cause, 0: none */
+	uint32_t idle_match_s;
 };
 
 /*

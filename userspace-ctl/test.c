@@ -600,13 +600,13 @@ static void test_event_format(void)
 	result(strstr(s, "\"evidence\":[]}") != NULL, "format: JSON evidence of none is []",
 	       "%s", s);
 	free(s);
-	ev.evidence = RSTMON_EV_CHALLENGE_ACK << 1 | 1U << 31 | RSTMON_EV_ACK;
+	ev.evidence = RSTMON_EV_NEW_OWNER << 1 | 1U << 31 | RSTMON_EV_ACK;
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " evidence=ack,bit21,bit31\n") != NULL,
+	result(strstr(s, " evidence=ack,bit22,bit31\n") != NULL,
 	       "format: a newer kernel's evidence flag reads bitN", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_event_json(f, &ev));
-	result(strstr(s, "\"evidence\":[\"ack\",\"bit21\",\"bit31\"]}") != NULL,
+	result(strstr(s, "\"evidence\":[\"ack\",\"bit22\",\"bit31\"]}") != NULL,
 	       "format: ... in JSON too", "%s", s);
 	free(s);
 }
@@ -2851,6 +2851,69 @@ static void test_json_keys(void)
 #include "test-listenall.c"
 #include "test-accepted.c"
 
+/* ------------------------------------------------------- idle timeouts */
+
+/* idle_match, idle_match_s and alt_cause: parsed, printed, explained. */
+static void test_idle(void)
+{
+	char buf[4096], *s;
+	struct rm_event in, out;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	event_v4(&in);
+	nlh = genl_msg(buf, RSTMON_CMD_GET_EVENTS);
+	nest = mnl_attr_nest_start(nlh, RSTMON_A_EVENT);
+	mnl_attr_put_u64(nlh, RSTMON_E_ID, in.id);
+	mnl_attr_put_u8(nlh, RSTMON_E_FAMILY, in.family);
+	put_addr(nlh, RSTMON_E_SRC, in.family, in.src);
+	put_addr(nlh, RSTMON_E_DST, in.family, in.dst);
+	mnl_attr_put_u8(nlh, RSTMON_E_CAUSE, RSTMON_CAUSE_NO_CONNECTION);
+	mnl_attr_put_u8(nlh, RSTMON_E_SENDER, RSTMON_SENDER_PEER);
+	mnl_attr_put_u32(nlh, RSTMON_E_EVIDENCE, RSTMON_EV_NEW_OWNER | RSTMON_EV_IDLE);
+	mnl_attr_put_u8(nlh, RSTMON_E_IDLE_MATCH, RSTMON_IDLE_MATCH_THRESHOLD);
+	mnl_attr_put_u32(nlh, RSTMON_E_IDLE_MATCH_S, 300);
+	mnl_attr_put_u8(nlh, RSTMON_E_ALT_CAUSE, RSTMON_CAUSE_IDLE_TIMEOUT);
+	mnl_attr_nest_end(nlh, nest);
+	result(!rm_parse_event(event_nest(nlh), &out) &&
+	       out.idle_match == RSTMON_IDLE_MATCH_THRESHOLD && out.idle_match_s == 300 &&
+	       out.alt_cause == RSTMON_CAUSE_IDLE_TIMEOUT,
+	       "idle: idle_match, idle_match_s, alt_cause parse", NULL);
+	CAPTURE(s, rm_print_event_text(f, &out));
+	result(strstr(s, " idle_match=threshold idle_match_s=300 alt_cause=idle-timeout evidence=idle,new-owner\n") != NULL,
+	       "idle: text line names the match and the other candidate", "%s", s);
+	free(s);
+	CAPTURE(s, rm_print_event_json(f, &out));
+	result(strstr(s, "\"idle_match\":\"threshold\",\"idle_match_s\":300,\"alt_cause\":\"idle-timeout\",") != NULL,
+	       "idle: JSON keys in snake_case", "%s", s);
+	free(s);
+	expect_why("idle: why names the new owner, the other candidate, the failover advice", &out,
+		   NULL, "the address has a new owner", "The evidence also fits idle-timeout",
+		   "the client must reconnect", "VRRP/keepalived logs", "below 300 s", NULL);
+
+	/* Azure's 240 s from a middlebox: the keepalive interval to stay under. */
+	out.cause = RSTMON_CAUSE_IDLE_TIMEOUT;
+	out.sender = RSTMON_SENDER_MIDDLEBOX;
+	out.alt_cause = 0;
+	out.evidence = RSTMON_EV_ACK | RSTMON_EV_TRACKED;
+	out.idle_match = RSTMON_IDLE_MATCH_AZURE_LB_240;
+	out.idle_match_s = 240;
+	out.idle_ms = 245000;
+	expect_why("idle: why names Azure's timeout and the keepalive below it", &out, NULL,
+		   "matches Azure Load Balancer's default idle timeout of 240 s",
+		   "keepalive interval (net.ipv4.tcp_keepalive_time, TCP_KEEPIDLE, or application pings) below 240 s",
+		   NULL);
+	CAPTURE(s, rm_print_why_json(f, &out, NULL));
+	result(strstr(s, "below 240 s") && !strstr(s, "reconnect"),
+	       "idle: why -j's advice has it too, no failover advice", "%s", s);
+	free(s);
+	/* Nothing matched: the line and the JSON are as before. */
+	event_v4(&out);
+	CAPTURE(s, rm_print_event_text(f, &out));
+	result(!strstr(s, "idle_match"), "idle: no match, no keys", "%s", s);
+	free(s);
+}
+
 int main(int argc, char **argv)
 {
 	/* The JSON's "time" is local: the expected strings are UTC's. */
@@ -2896,6 +2959,7 @@ int main(int argc, char **argv)
 	test_allns();
 	test_listenall();
 	test_accepted();
+	test_idle();
 	printf("# %d tests, %d failed\n", total, failed);
 	return failed ? 1 : 0;
 }

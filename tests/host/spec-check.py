@@ -31,7 +31,8 @@ def main():
     prefixes = {"dir": "RSTMON_DIR_", "sender": "RSTMON_SENDER_", "cause": "RSTMON_CAUSE_",
                 "confidence": "RSTMON_CONF_", "seqchk": "RSTMON_SEQ_",
                 "evidence": "RSTMON_EV_", "conn-state": "RSTMON_ST_", "sock": "RSTMON_SOCK_",
-                "accepted": "RSTMON_ACCEPTED_"}
+                "accepted": "RSTMON_ACCEPTED_",
+                "idle-match": "RSTMON_IDLE_MATCH_"}
     for d in spec["definitions"]:
         for i, e in enumerate(d["entries"]):
             n = cname(prefixes[d["name"]], e)

@@ -333,8 +333,10 @@ static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 fla
 	}
 	if (!c)
 		c = rstmon_conn_create(&init_net, &seg, b, RSTMON_DIR_IN, &s, &err, &evicted);
-	if (c && s == side)
+	if (c && s == side) {
+		rstmon_conn_rhythm(c, s, rstmon_idle_floor(RSTMON_TEST_IDLE));
 		rstmon_conn_update(c, s, &seg, when);
+	}
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL_MSG(tc->test, c, "no entry (error %d)", err);
 	KUNIT_ASSERT_EQ(tc->test, s, side);
@@ -2554,12 +2556,38 @@ static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
 			  RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET | RSTMON_EV_IDLE },
 		RSTMON_WANT_IDLE(3 * HZ),
 	},
-	{	/* Below the threshold. */
+	{	/* Below the threshold and its floor (a tenth of it): module/idle.h. */
 		.name = "no-connection-out-below-idle", .build = rstmon_sc_idle,
 		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
 		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK),
-		.at = -3 * HZ + RSTMON_TEST_IDLE - 1,
+		.at = -3 * HZ + RSTMON_TEST_IDLE / 10 - 1,
 		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET },
+	},
+	{	/* Below the threshold, past this namespace's conntrack timeout. */
+		.name = "idle-timeout-out-conntrack", .build = rstmon_sc_idle,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = { .dir = RSTMON_DIR_OUT, .origin = RSTMON_ORIGIN_NOSOCK,
+			 .ct_established = HZ },
+		.at = -3 * HZ + HZ + HZ / 2,
+		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET },
+	},
+	{	/* ... not before it. */
+		.name = "no-connection-out-below-conntrack", .build = rstmon_sc_idle,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = { .dir = RSTMON_DIR_OUT, .origin = RSTMON_ORIGIN_NOSOCK,
+			 .ct_established = 2 * HZ },
+		.at = -3 * HZ + HZ / 10,
+		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET },
+	},
+	{	/* Below the threshold, well above the connection's rhythm. */
+		.name = "idle-timeout-out-rhythm", .build = rstmon_sc_idle,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_NOSOCK),
+		.at = -3 * HZ + HZ,
+		.want = { RSTMON_SENDER_FIREWALL, RSTMON_CAUSE_IDLE_TIMEOUT, RSTMON_CONF_LIKELY,
 			  RSTMON_EV_TRACKED | RSTMON_EV_NO_SOCKET },
 	},
 	{	/* Received: the sender had been silent for idle_threshold. */
@@ -2997,7 +3025,262 @@ static void rstmon_classify_test_seqchk(struct kunit *test)
 			RSTMON_SEQ_OUT_OF_WINDOW);
 }
 
+/*
+ * Idle timeouts from the evidence and failover after silence
+ * (module/idle.h).  The threshold of the cases is 2 s: the floor 0.2 s,
+ * rhythm levels below 0.1 s, 0.4 s, 1.6 s and beyond.
+ */
+
+/* Chatty exchange (answers within 50 ms), the last of it at now - 1 s. */
+static void rstmon_sc_chatty(struct rstmon_tc *tc, u32 now)
+{
+	unsigned int i;
+
+	rstmon_tc_established(tc, 0, 0, now - HZ - HZ / 5);
+	for (i = 0; i < 4; i++) {
+		rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, now - HZ - HZ / 5 + i * HZ / 20);
+		rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 10, now - HZ - HZ / 5 + i * HZ / 20);
+	}
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ);
+}
+
+/* ... then the originator sends again: the segment the RST answers. */
+static void rstmon_sc_chatty_then_data(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_chatty(tc, now);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, now);
+}
+
+/*
+ * A connection that survived 1.5 s of silence (the responder answered the
+ * originator after it), then 1 s of silence and the originator's data.
+ */
+static void rstmon_sc_survived_then_data(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_established(tc, 10, 10, now - 3 * HZ);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, now - 3 * HZ / 2 - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 10, now - 3 * HZ / 2 - HZ / 10);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ);
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_ACK, 0, now - HZ);
+	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, now);
+}
+
+/**
+ * struct rstmon_test_idle - an RST after silence and the verdict on it.
+ * @name: the case's name
+ * @v6: IPv6
+ * @build: the scenario
+ * @rst: the RST (from the responder)
+ * @ttl: added to the responder's TTL for the RST
+ * @at: when it comes, after the scenario's now
+ * @threshold: idle_threshold in jiffies (0: the cases' 2 s)
+ * @sender: expected sender
+ * @cause: expected cause
+ * @alt: expected alt_cause
+ * @confidence: expected confidence
+ * @match: expected idle_match
+ * @match_s: expected idle_match_s
+ * @new_owner: RSTMON_EV_NEW_OWNER expected
+ */
+struct rstmon_test_idle {
+	const char *name;
+	bool v6;
+	void (*build)(struct rstmon_tc *tc, u32 now);
+	struct rstmon_test_rst rst;
+	s8 ttl;
+	s32 at;
+	u32 threshold;
+	u8 sender, cause, alt, confidence, match;
+	u32 match_s;
+	bool new_owner;
+};
+
+static const struct rstmon_test_idle rstmon_test_idles[] = {
+	{	/* A middlebox nearer than the peer after 1 s: the rhythm. */
+		.name = "rhythm-middlebox-closer", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = 2,
+		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_RHYTHM, .match_s = 1,
+	},
+	{	/* The same, IPv6, an RST with ACK. */
+		.name = "rhythm-middlebox-ack-ipv6", .v6 = true, .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP), .ttl = 2,
+		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_RHYTHM, .match_s = 1,
+	},
+	{	/* The peer itself (its TTL) after 1 s: today's verdict. */
+		.name = "rhythm-peer-keeps-cause", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP),
+		.sender = RSTMON_SENDER_PEER, .cause = RSTMON_CAUSE_UNREAD_DATA,
+		.confidence = RSTMON_CONF_LIKELY,
+	},
+	{	/* A middlebox after a chatty pause below the floor: no. */
+		.name = "rhythm-below-floor", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = 2, .at = -HZ + HZ / 10,
+		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_NO_CONNECTION,
+		.confidence = RSTMON_CONF_LIKELY,
+	},
+	{	/* It had survived 1.5 s before: 1 s is no idle timeout. */
+		.name = "rhythm-survived-longer", .build = rstmon_sc_survived_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = 2,
+		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_NO_CONNECTION,
+		.confidence = RSTMON_CONF_LIKELY,
+	},
+	{	/* Azure's 240 s, threshold 300 s, a middlebox: below the threshold. */
+		.name = "azure-lb-240", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = 2,
+		.at = 244 * HZ, .threshold = 300 * HZ,
+		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_AZURE_LB_240,
+		.match_s = 240,
+	},
+	{	/* AWS's 350 s: above the threshold, named. */
+		.name = "aws-350", .v6 = true, .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP), .ttl = 2,
+		.at = 359 * HZ, .threshold = 300 * HZ,
+		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_AWS_350, .match_s = 350,
+	},
+	{	/* 280 s: no well-known timeout, the rhythm (floor 30 s) says it. */
+		.name = "rhythm-280-threshold-300", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = 2,
+		.at = 279 * HZ, .threshold = 300 * HZ,
+		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_RHYTHM,
+		.match_s = 15,
+	},
+	{	/* After the threshold, a stateless reply from farther away: failover. */
+		.name = "failover-farther", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = -3, .at = 2 * HZ,
+		.sender = RSTMON_SENDER_PEER, .cause = RSTMON_CAUSE_NO_CONNECTION,
+		.alt = RSTMON_CAUSE_IDLE_TIMEOUT, .confidence = RSTMON_CONF_LIKELY,
+		.match = RSTMON_IDLE_MATCH_THRESHOLD, .match_s = 2, .new_owner = true,
+	},
+	{	/* ... IPv6. */
+		.name = "failover-farther-ipv6", .v6 = true, .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = -3, .at = 2 * HZ,
+		.sender = RSTMON_SENDER_PEER, .cause = RSTMON_CAUSE_NO_CONNECTION,
+		.alt = RSTMON_CAUSE_IDLE_TIMEOUT, .confidence = RSTMON_CONF_LIKELY,
+		.match = RSTMON_IDLE_MATCH_THRESHOLD, .match_s = 2, .new_owner = true,
+	},
+	{	/* ... with the peer's own TTL: both candidates, suspected. */
+		.name = "failover-same-ttl-suspect", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .at = 2 * HZ,
+		.sender = RSTMON_SENDER_PEER, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.alt = RSTMON_CAUSE_NO_CONNECTION, .confidence = RSTMON_CONF_SUSPECT,
+		.match = RSTMON_IDLE_MATCH_THRESHOLD, .match_s = 2,
+	},
+	{	/* ... another kind of host (TTL start 128): idle-timeout first. */
+		.name = "failover-other-start-suspect", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = 70, .at = 2 * HZ,
+		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.alt = RSTMON_CAUSE_NO_CONNECTION, .confidence = RSTMON_CONF_SUSPECT,
+		.match = RSTMON_IDLE_MATCH_THRESHOLD, .match_s = 2,
+	},
+	{	/* The peer's full socket (RST with ACK) after the threshold: as before. */
+		.name = "threshold-peer-abort", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_ABORT(RSTMON_RESP), .at = 2 * HZ,
+		.sender = RSTMON_SENDER_PEER, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
+		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_THRESHOLD,
+		.match_s = 2,
+	},
+	{	/* Farther away without silence: a new owner, no idle candidate. */
+		.name = "new-owner-no-silence", .build = rstmon_sc_chatty_then_data,
+		.rst = RSTMON_RST_STATELESS(RSTMON_RESP), .ttl = -3, .at = -HZ + HZ / 10,
+		.sender = RSTMON_SENDER_PEER, .cause = RSTMON_CAUSE_NO_CONNECTION,
+		.confidence = RSTMON_CONF_LIKELY, .new_owner = true,
+	},
+};
+
+KUNIT_ARRAY_PARAM_DESC(rstmon_test_idles, rstmon_test_idles, name);
+
+static void rstmon_classify_test_idle(struct kunit *test)
+{
+	const struct rstmon_test_idle *v = test->param_value;
+	struct rstmon_rst_ctx x;
+	struct rstmon_event ev;
+	struct rstmon_seg rst;
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+
+	rstmon_tc_init(&tc, test, v->v6 ? AF_INET6 : AF_INET);
+	v->build(&tc, now);
+	rstmon_test_rst(&tc, &v->rst, &rst);
+	rst.ttl = tc.ttl[v->rst.side] + v->ttl;
+	rst.ipid = 0;
+	rstmon_ctx(&x, &rstmon_test_in, now + v->at);
+	if (v->threshold)
+		x.idle_threshold = v->threshold;
+	rstmon_tc_classify(&tc, &rst, &x, &ev);
+	KUNIT_EXPECT_EQ_MSG(test, ev.sender, v->sender, "sender %s",
+			    rstmon_sender_name(ev.sender));
+	KUNIT_EXPECT_EQ_MSG(test, ev.cause, v->cause, "cause %s", rstmon_cause_name(ev.cause));
+	KUNIT_EXPECT_EQ_MSG(test, ev.alt_cause, v->alt, "alt %s",
+			    rstmon_cause_name(ev.alt_cause));
+	KUNIT_EXPECT_EQ(test, ev.confidence, v->confidence);
+	KUNIT_EXPECT_EQ_MSG(test, ev.idle_match, v->match, "match %s",
+			    rstmon_idle_match_name(ev.idle_match));
+	KUNIT_EXPECT_EQ(test, ev.idle_match_s, v->match_s);
+	KUNIT_EXPECT_EQ(test, !!(ev.evidence & RSTMON_EV_NEW_OWNER), v->new_owner);
+}
+
+/* The well-known timeouts' windows, [T, T + 10 % + 5 s], and the rhythm's scale. */
+static void rstmon_classify_test_idle_windows(struct kunit *test)
+{
+	u32 secs = 0;
+
+	KUNIT_EXPECT_FALSE(test, rstmon_idle_near(240 * HZ - 1, 240));
+	KUNIT_EXPECT_TRUE(test, rstmon_idle_near(240 * HZ, 240));
+	KUNIT_EXPECT_TRUE(test, rstmon_idle_near(269 * HZ, 240));
+	KUNIT_EXPECT_FALSE(test, rstmon_idle_near(269 * HZ + 1, 240));
+	KUNIT_EXPECT_FALSE(test, rstmon_idle_near(350 * HZ - 1, 350));
+	KUNIT_EXPECT_TRUE(test, rstmon_idle_near(390 * HZ, 350));
+	KUNIT_EXPECT_FALSE(test, rstmon_idle_near(390 * HZ + 1, 350));
+	KUNIT_EXPECT_EQ(test, rstmon_idle_known(250 * HZ, 0, 30 * HZ, &secs),
+			RSTMON_IDLE_MATCH_AZURE_LB_240);
+	KUNIT_EXPECT_EQ(test, secs, 240);
+	KUNIT_EXPECT_EQ(test, rstmon_idle_known(360 * HZ, 2, 30 * HZ, &secs),
+			RSTMON_IDLE_MATCH_AWS_350);
+	KUNIT_EXPECT_EQ(test, secs, 350);
+	/* Outlived before (level 3: at least 240 s): not Azure's. */
+	KUNIT_EXPECT_EQ(test, rstmon_idle_known(250 * HZ, 3, 30 * HZ, &secs),
+			RSTMON_IDLE_MATCH_NONE);
+	KUNIT_EXPECT_EQ(test, rstmon_idle_known(300 * HZ, 0, 30 * HZ, &secs),
+			RSTMON_IDLE_MATCH_NONE);
+	KUNIT_EXPECT_EQ(test, rstmon_rhythm_level(14 * HZ, 30 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, rstmon_rhythm_level(15 * HZ, 30 * HZ), 1);
+	KUNIT_EXPECT_EQ(test, rstmon_rhythm_level(60 * HZ, 30 * HZ), 2);
+	KUNIT_EXPECT_EQ(test, rstmon_rhythm_level(240 * HZ, 30 * HZ), 3);
+	KUNIT_EXPECT_TRUE(test, rstmon_rhythm_contrast(30 * HZ, 0, 30 * HZ));
+	KUNIT_EXPECT_FALSE(test, rstmon_rhythm_contrast(29 * HZ, 0, 30 * HZ));
+	KUNIT_EXPECT_FALSE(test, rstmon_rhythm_contrast(119 * HZ, 1, 30 * HZ));
+	KUNIT_EXPECT_TRUE(test, rstmon_rhythm_contrast(120 * HZ, 1, 30 * HZ));
+	KUNIT_EXPECT_FALSE(test, rstmon_rhythm_contrast(7 * 24 * 3600 * HZ, 3, 30 * HZ));
+	KUNIT_EXPECT_EQ(test, rstmon_ttl_rel(60, 63), RSTMON_TTL_FARTHER);
+	KUNIT_EXPECT_EQ(test, rstmon_ttl_rel(64, 63), RSTMON_TTL_CLOSER);
+	KUNIT_EXPECT_EQ(test, rstmon_ttl_rel(127, 63), RSTMON_TTL_OTHER);
+}
+
+/* The rhythm's two bits leave the window scale and IPv4 ID mode alone. */
+static void rstmon_classify_test_rhythm_bits(struct kunit *test)
+{
+	struct rstmon_tc tc;
+	u32 now = jiffies;
+	struct rstmon_conn *c;
+
+	rstmon_tc_init(&tc, test, AF_INET);
+	rstmon_sc_survived_then_data(&tc, now);
+	c = tc.c;
+	KUNIT_EXPECT_EQ(test, rstmon_rhythm_of(c), 2);
+	KUNIT_EXPECT_EQ(test, rstmon_wscale(c, RSTMON_RESP), RSTMON_TEST_WSCALE);
+	KUNIT_EXPECT_EQ(test, rstmon_ipid_mode_of(c, RSTMON_ORIG), RSTMON_IPID_INCR);
+	rstmon_test_reap_all();
+}
+
 static struct kunit_case rstmon_classify_cases[] = {
+	KUNIT_CASE_PARAM(rstmon_classify_test_idle, rstmon_test_idles_gen_params),
+	KUNIT_CASE(rstmon_classify_test_idle_windows),
+	KUNIT_CASE(rstmon_classify_test_rhythm_bits),
 	KUNIT_CASE_PARAM(rstmon_classify_test_verdict, rstmon_test_verdicts_gen_params),
 	KUNIT_CASE(rstmon_classify_test_refused_other_ack),
 	KUNIT_CASE(rstmon_classify_test_middlebox_in),

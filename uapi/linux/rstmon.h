@@ -124,6 +124,32 @@ enum rstmon_seqchk {
 	__RSTMON_SEQ_MAX
 };
 
+/**
+ * enum rstmon_idle_match - what the silence before an RST matched, when it
+ * reads as an idle timeout (or names one as the other candidate).
+ * @RSTMON_IDLE_MATCH_NONE: nothing
+ * @RSTMON_IDLE_MATCH_THRESHOLD: at least the namespace's idle_threshold
+ * @RSTMON_IDLE_MATCH_RHYTHM: well above the longest silence the connection
+ *	had survived before, and at least a tenth of idle_threshold
+ * @RSTMON_IDLE_MATCH_AZURE_LB_240: Azure Load Balancer's default idle timeout,
+ *	240 s (from 240 s to 240 s + 10 % + 5 s)
+ * @RSTMON_IDLE_MATCH_AWS_350: AWS NLB's and NAT gateway's idle timeout, 350 s
+ *	(from 350 s to 350 s + 10 % + 5 s)
+ * @RSTMON_IDLE_MATCH_CONNTRACK: at least this namespace's conntrack
+ *	established timeout (net.netfilter.nf_conntrack_tcp_timeout_established),
+ *	for an RST of a local reject rule
+ * @__RSTMON_IDLE_MATCH_MAX: number of values
+ */
+enum rstmon_idle_match {
+	RSTMON_IDLE_MATCH_NONE,
+	RSTMON_IDLE_MATCH_THRESHOLD,
+	RSTMON_IDLE_MATCH_RHYTHM,
+	RSTMON_IDLE_MATCH_AZURE_LB_240,
+	RSTMON_IDLE_MATCH_AWS_350,
+	RSTMON_IDLE_MATCH_CONNTRACK,
+	__RSTMON_IDLE_MATCH_MAX
+};
+
 /* Evidence flags of an event. */
 #define RSTMON_EV_ACK		(1U << 0)  /* the RST had the ACK flag */
 #define RSTMON_EV_TRACKED	(1U << 1)  /* the connection was in the table */
@@ -159,6 +185,11 @@ enum rstmon_seqchk {
 #define RSTMON_EV_CHALLENGE_ACK	(1U << 20) /* accepted=challenged, confirmed: the
 					    * receiver's stack answered with its
 					    * challenge ACK (RFC 5961)
+					    */
+#define RSTMON_EV_NEW_OWNER	(1U << 21) /* a stack with no socket answered from the
+					    * sender's address, farther away than the
+					    * sender was (failover, a reboot, an address
+					    * moved)
 					    */
 
 /**
@@ -546,6 +577,14 @@ enum rstmon_cause_count_attr {
  *	and devices put a reason text there (absent: no payload)
  * @RSTMON_E_RST_PAYLOAD_LEN: u32: the whole payload's length; more than
  *	the length of %RSTMON_E_RST_PAYLOAD when it was cut (absent: none)
+ * @RSTMON_E_IDLE_MATCH: u8: &enum rstmon_idle_match: what the silence
+ *	before the RST (%RSTMON_E_IDLE_MS) matched (absent: nothing)
+ * @RSTMON_E_IDLE_MATCH_S: u32: seconds of the timeout it matched (the
+ *	threshold, the well-known or conntrack timeout; for
+ *	%RSTMON_IDLE_MATCH_RHYTHM, a bound above the longest silence the
+ *	connection had survived before)
+ * @RSTMON_E_ALT_CAUSE: u8: &enum rstmon_cause: the other candidate when
+ *	the evidence fits two causes (absent: none)
  * @__RSTMON_E_MAX: number of attributes
  */
 enum rstmon_event_attr {
@@ -598,6 +637,9 @@ enum rstmon_event_attr {
 	RSTMON_E_CLOSED_FIRST,
 	RSTMON_E_RST_PAYLOAD,
 	RSTMON_E_RST_PAYLOAD_LEN,
+	RSTMON_E_IDLE_MATCH,
+	RSTMON_E_IDLE_MATCH_S,
+	RSTMON_E_ALT_CAUSE,
 	__RSTMON_E_MAX
 };
 
