@@ -53,6 +53,8 @@ enum rstmon_origin {
  *	(rstmon_ring_amend_burst())
  * @now: jiffies
  * @idle_threshold: jiffies of silence that read as an idle timeout
+ * @untranslated: a forwarded RST of a translated connection crossed
+ *	without conntrack's translation (rstmon_natinv_rst())
  */
 struct rstmon_rst_ctx {
 	u8 dir;
@@ -70,6 +72,7 @@ struct rstmon_rst_ctx {
 	bool rst_burst;
 	u32 now;
 	u32 idle_threshold;
+	bool untranslated;
 };
 
 void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *seg,

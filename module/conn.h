@@ -98,13 +98,18 @@ struct rstmon_side_hist {
 
 /* Connection states: enum rstmon_state in <linux/rstmon.h>. */
 
-/* RSTMON_CF_*: set when the entry is made, but DEAD, set when it is unlinked */
+/*
+ * RSTMON_CF_*: set when the entry is made, but DEAD, set when it is
+ * unlinked, NAT, set right after it is made, and UNTRANSLATED (natinv.c)
+ */
 #define RSTMON_CF_MIDSTREAM	BIT(0)	/* picked up after the handshake */
 #define RSTMON_CF_DEAD		BIT(1)	/* unlinked; being freed */
 #define RSTMON_CF_INET6		BIT(2)	/* an IPv6 connection */
 #define RSTMON_CF_RESP_FIRST	BIT(3)	/* the entry was made from the responder's segment */
 #define RSTMON_CF_DIR_SHIFT	4	/* bits 4-5: &enum rstmon_dir of the first segment */
 #define RSTMON_CF_DIR_MASK	(3 << RSTMON_CF_DIR_SHIFT)
+#define RSTMON_CF_NAT		BIT(6)	/* made from a forwarded segment conntrack translates */
+#define RSTMON_CF_UNTRANSLATED	BIT(7)	/* a forwarded segment of it crossed untranslated */
 
 /**
  * struct rstmon_conn - one tracked TCP connection (128 bytes, two cache lines).

@@ -57,6 +57,7 @@ static const char *const rstmon_cause_names[] __maybe_unused = {
 	[RSTMON_CAUSE_IDLE_TIMEOUT] = "idle-timeout",
 	[RSTMON_CAUSE_ABANDONED] = "abandoned",
 	[RSTMON_CAUSE_INJECTED] = "injected",
+	[RSTMON_CAUSE_NAT_INVALID] = "nat-invalid",
 };
 
 static const char *const rstmon_confidence_names[] __maybe_unused = {
@@ -119,6 +120,8 @@ static const char *const rstmon_evidence_names[] __maybe_unused = {
 	[RSTMON_EV_BIT(RSTMON_EV_ONE_WAY)] = "one-way",
 	[RSTMON_EV_BIT(RSTMON_EV_BYPASSED)] = "bypassed",
 	[RSTMON_EV_BIT(RSTMON_EV_NAT)] = "nat",
+	[RSTMON_EV_BIT(RSTMON_EV_UNTRANSLATED)] = "untranslated",
+	[RSTMON_EV_BIT(RSTMON_EV_STRAY)] = "stray",
 };
 
 /* Each table names every value of its enum (checked wherever included). */
@@ -134,7 +137,7 @@ RSTMON_NAMES_COVER(rstmon_seqchk_names, __RSTMON_SEQ_MAX);
 RSTMON_NAMES_COVER(rstmon_state_names, __RSTMON_ST_MAX);
 RSTMON_NAMES_COVER(rstmon_sock_names, __RSTMON_SOCK_MAX);
 RSTMON_NAMES_COVER(rstmon_side_names, RSTMON_SIDE_UNKNOWN + 1);
-RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_NAT) + 1);
+RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_STRAY) + 1);
 
 /*
  * rstmon_<table>_name(v): the name of value @v, or "none" for a value

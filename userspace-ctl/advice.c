@@ -31,7 +31,7 @@ static const struct rm_advice table[] = {
 	  "Find the reject rule that matches (nft list ruleset) and allow the traffic, or fix the client." },
 	{ RSTMON_CAUSE_NO_CONNECTION, -1,
 	  "it answered a segment of a connection the sender had no state for: it restarted, the address moved to another host, or a NAT or load balancer lost the mapping",
-	  "Drain connections before moving a virtual IP or restarting a server; check the state timeouts and failovers of NATs and load balancers on the path." },
+	  "Drain connections before moving a virtual IP or restarting a server; check the state timeouts and failovers of NATs and load balancers on the path. Behind a DNAT service address (a Kubernetes Service), see whether the NAT host's rstmon logged nat-invalid for the connection." },
 	{ RSTMON_CAUSE_DATA_AFTER_CLOSE, -1,
 	  "data reached a socket whose application had already closed it: the keep-alive race, a server closing an idle connection as the client sends its next request",
 	  "The client must retry idempotent requests, or the server must keep its idle timeout above the client's." },
@@ -77,6 +77,9 @@ static const struct rm_advice table[] = {
 	{ RSTMON_CAUSE_INJECTED, RSTMON_SENDER_LOCAL,
 	  "a process on this host forged it through a raw socket",
 	  "Find the process with the raw socket (ss -w -p) and stop it unless it is a wanted tool." },
+	{ RSTMON_CAUSE_NAT_INVALID, -1,
+	  "a NAT host (DNAT of a service address, as kube-proxy sets up) forwarded a segment of the connection without its translation, because conntrack marked it INVALID (out of its TCP window) or had lost the mapping; the other end's stack knew no connection with that real address and answered it with this RST, which killed the real connection",
+	  "On the NAT host, let conntrack accept such segments (sysctl net.netfilter.nf_conntrack_tcp_be_liberal=1) or drop INVALID segments before they leak (nft add rule inet filter forward ct state invalid drop; iptables -A FORWARD -m conntrack --ctstate INVALID -j DROP). kube-proxy sets the sysctl with --conntrack-tcp-be-liberal (conntrack.tcpBeLiberal); its iptables mode adds the INVALID drop rule only while the sysctl is 0, its nftables mode never does. Any other NAT of service addresses (a CNI's) needs the same." },
 };
 
 const struct rm_advice *rm_advice_for(unsigned int cause, unsigned int sender)

@@ -599,13 +599,13 @@ static void test_event_format(void)
 	result(strstr(s, "\"evidence\":[]}") != NULL, "format: JSON evidence of none is []",
 	       "%s", s);
 	free(s);
-	ev.evidence = RSTMON_EV_NAT << 1 | 1U << 31 | RSTMON_EV_ACK;
+	ev.evidence = RSTMON_EV_STRAY << 1 | 1U << 31 | RSTMON_EV_ACK;
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " evidence=ack,bit20,bit31\n") != NULL,
+	result(strstr(s, " evidence=ack,bit22,bit31\n") != NULL,
 	       "format: a newer kernel's evidence flag reads bitN", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_event_json(f, &ev));
-	result(strstr(s, "\"evidence\":[\"ack\",\"bit20\",\"bit31\"]}") != NULL,
+	result(strstr(s, "\"evidence\":[\"ack\",\"bit22\",\"bit31\"]}") != NULL,
 	       "format: ... in JSON too", "%s", s);
 	free(s);
 }
@@ -898,7 +898,8 @@ static void test_status_format(void)
 	       strstr(s, ",\"notify_dropped\":11,\"netns_full\":0,\"rst_unlogged\":12},") &&
 	       strstr(s, "\"causes\":{\"unknown\":{\"in\":0,\"out\":0,\"fwd\":0},"
 			 "\"refused\":{\"in\":0,\"out\":1,\"fwd\":0},") &&
-	       strstr(s, "\"injected\":{\"in\":0,\"out\":0,\"fwd\":5}}}\n"),
+	       strstr(s, "\"injected\":{\"in\":0,\"out\":0,\"fwd\":5},") &&
+	       strstr(s, "\"nat_invalid\":{\"in\":0,\"out\":0,\"fwd\":0}}}\n"),
 	       "format: stats JSON", "%s", s);
 	free(s);
 
@@ -2642,7 +2643,7 @@ static void test_binary_usage(const char *bin)
 		  "usage: rstmonctl [-j] [-n NAME] watch [FILTER]... [--journal [--rate N]]", 2 },
 		{ "why --dir in,up", "rstmonctl: invalid direction 'up' (in, out, fwd)",
 		  "usage: rstmonctl [-j] [-n NAME] why [FILTER]... [--last N]", 2 },
-		{ "events --cause frob", "rstmonctl: invalid cause 'frob' (unknown, refused, no-connection, data-after-close, unread-data, linger-abort, app-abort, accept-overflow, time-wait, bad-segment, memory, timeout, idle-timeout, abandoned, injected)",
+		{ "events --cause frob", "rstmonctl: invalid cause 'frob' (unknown, refused, no-connection, data-after-close, unread-data, linger-abort, app-abort, accept-overflow, time-wait, bad-segment, memory, timeout, idle-timeout, abandoned, injected, nat-invalid)",
 		  "usage: rstmonctl [-j] [-n NAME] events [--from ID] [FILTER]...", 2 },
 		{ "events --src 10.0.0.0/40", "rstmonctl: invalid --src '10.0.0.0/40': an IPv4 or IPv6 address, with /PREFIX or without",
 		  "usage: rstmonctl [-j] [-n NAME] events [--from ID] [FILTER]...", 2 },
