@@ -281,6 +281,11 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 	put(&s, " Who reset it: %s.", sender_of(ev));
 	put(&s, " Why: %s: %s.", rstmon_cause_name(ev->cause), a->why);
 	evidence_words(&s, ev);
+	if (ev->evidence & RSTMON_EV_UNTRANSLATED)
+		put(&s, " This host forwarded a segment of the connection without its NAT translation (conntrack found it INVALID), and this RST, untranslated too, answers it: the end that got the segment never had a connection with that real address.");
+	if (ev->evidence & RSTMON_EV_STRAY)
+		put(&s, " The segment it answered was the first this host ever saw from %s: it never had a connection with that address. Behind a DNAT service address (a Kubernetes Service), that is a backend's real address on a segment the NAT host forwarded untranslated (its rstmon says nat-invalid), and this RST reset the backend's connection.",
+		    dst);
 	put(&s, " How sure: %s.", WORDS(confidence_words, ev->confidence));
 	hit_words(&s, ev, x);
 }

@@ -1970,6 +1970,26 @@ static void test_why(void)
 		   "Who was hit: not known",
 		   "What to do: Find the process with the raw socket (ss -w -p)", NULL);
 
+	/* nat-invalid on the NAT host: the fixes; the client's stray answer. */
+	event_v4(&ev);
+	ev.dir = RSTMON_DIR_FWD;
+	ev.sender = RSTMON_SENDER_PEER;
+	ev.cause = RSTMON_CAUSE_NAT_INVALID;
+	ev.evidence |= RSTMON_EV_UNTRANSLATED;
+	expect_why("why: nat-invalid names the untranslated segment and the fixes", &ev, NULL,
+		   "Why: nat-invalid: a NAT host", "flags: ", "untranslated",
+		   "without its NAT translation (conntrack found it INVALID)",
+		   "sysctl net.netfilter.nf_conntrack_tcp_be_liberal=1",
+		   "ct state invalid drop", NULL);
+	event_v4(&ev);
+	ev.dir = RSTMON_DIR_OUT;
+	ev.sender = RSTMON_SENDER_LOCAL;
+	ev.cause = RSTMON_CAUSE_NO_CONNECTION;
+	ev.evidence |= RSTMON_EV_STRAY;
+	expect_why("why: a stray segment's answer points at the NAT host", &ev, NULL,
+		   "the first this host ever saw from 10.1.0.1:40312", "stray",
+		   "its rstmon says nat-invalid", NULL);
+
 	/* Every cause has a row that applies to any sender. */
 	{
 		unsigned int c;
