@@ -283,6 +283,8 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 	evidence_words(&s, ev);
 	if (ev->evidence & RSTMON_EV_UNTRANSLATED)
 		put(&s, " This host forwarded a segment of the connection without its NAT translation (conntrack found it INVALID), and this RST, untranslated too, answers it: the end that got the segment never had a connection with that real address.");
+	if (ev->cause == RSTMON_CAUSE_NAT_INVALID && ev->dir == RSTMON_DIR_IN)
+		put(&s, " The peer's stack answered without a connection (no ACK, exactly at this host's next sequence number, its own TTL) and its connection then went on: it did not know the connection under these addresses, which a NAT between left untranslated; the NAT host's rstmon names the segment (nat-invalid).");
 	if (ev->evidence & RSTMON_EV_STRAY)
 		put(&s, " The segment it answered was the first this host ever saw from %s: it never had a connection with that address. Behind a DNAT service address (a Kubernetes Service), that is a backend's real address on a segment the NAT host forwarded untranslated (its rstmon says nat-invalid), and this RST reset the backend's connection.",
 		    dst);

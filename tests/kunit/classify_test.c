@@ -3218,6 +3218,57 @@ static void rstmon_ring_test_resize(struct kunit *test)
 	rstmon_ring_expect_range(test, r, 56, 71);
 }
 
+/*
+ * The peer's stateless answer (no ACK, exactly in sequence, its own TTL),
+ * and its connection lives on: it answered a segment a NAT left
+ * untranslated, not a forger.  The NAT host's own nat-invalid event keeps
+ * its cause.  A TTL not the peer's is still an injection.
+ */
+static void rstmon_ring_test_amend_stray(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev, key, out;
+
+	rstmon_test_event(&ev, 1, 1, 40000, RSTMON_DIR_IN);
+	ev.cause = RSTMON_CAUSE_NO_CONNECTION;
+	ev.seqchk = RSTMON_SEQ_EXACT;
+	ev.evidence = RSTMON_EV_TRACKED;
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 2, 1, 40000, RSTMON_DIR_FWD);
+	ev.cause = RSTMON_CAUSE_NAT_INVALID;
+	ev.confidence = RSTMON_CONF_CERTAIN;
+	ev.seqchk = RSTMON_SEQ_EXACT;
+	ev.evidence = RSTMON_EV_TRACKED | RSTMON_EV_UNTRANSLATED;
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 3, 2, 40000, RSTMON_DIR_IN);
+	ev.cause = RSTMON_CAUSE_NO_CONNECTION;
+	ev.seqchk = RSTMON_SEQ_EXACT;
+	ev.evidence = RSTMON_EV_TRACKED | RSTMON_EV_TTL_MISMATCH;
+	rstmon_ring_add(r, &ev);
+
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 1, &out));
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_PEER);
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_NAT_INVALID);
+	KUNIT_EXPECT_EQ(test, out.confidence, RSTMON_CONF_LIKELY);
+	KUNIT_EXPECT_EQ(test, out.evidence, RSTMON_EV_TRACKED | RSTMON_EV_DATA_AFTER);
+
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_FWD);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 2, &out));
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_PEER);
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_NAT_INVALID);
+	KUNIT_EXPECT_EQ(test, out.confidence, RSTMON_CONF_CERTAIN);
+	KUNIT_EXPECT_TRUE(test, out.evidence & RSTMON_EV_DATA_AFTER);
+
+	rstmon_test_event(&key, 0, 2, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 3, &out));
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_MIDDLEBOX);
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_INJECTED);
+}
+
 /* The sender kept talking: its newest event of that tuple and direction is amended. */
 static void rstmon_ring_test_amend(struct kunit *test)
 {
@@ -3672,7 +3723,7 @@ static void rstmon_ring_test_names(struct kunit *test)
 	static const char *const causes[__RSTMON_CAUSE_MAX] = {
 		"unknown", "refused", "no-connection", "data-after-close", "unread-data",
 		"linger-abort", "app-abort", "accept-overflow", "time-wait", "bad-segment",
-		"memory", "timeout", "idle-timeout", "abandoned", "injected",
+		"memory", "timeout", "idle-timeout", "abandoned", "injected", "nat-invalid",
 	};
 	static const char *const senders[__RSTMON_SENDER_MAX] = {
 		"unknown", "local", "firewall", "peer", "middlebox",
@@ -3718,6 +3769,7 @@ static struct kunit_case rstmon_ring_cases[] = {
 	KUNIT_CASE(rstmon_ring_test_overwrite),
 	KUNIT_CASE(rstmon_ring_test_resize),
 	KUNIT_CASE(rstmon_ring_test_amend),
+	KUNIT_CASE(rstmon_ring_test_amend_stray),
 	KUNIT_CASE(rstmon_ring_test_amend_gone),
 	KUNIT_CASE(rstmon_ring_test_burst),
 	KUNIT_CASE(rstmon_ring_test_names),
