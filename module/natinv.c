@@ -29,7 +29,11 @@
  *    the answer (rstmon_classify(): RSTMON_CAUSE_NAT_INVALID).  Only then,
  *    on the RST path, conntrack is looked up for the connection's tuples,
  *    through symbol_get(): rstmon neither loads nf_conntrack nor depends on
- *    it.
+ *    it;
+ *  - with masquerade on the NAT host, the segment reaches the NAT host's
+ *    own stack, which answers: an untracked stateless RST of this host
+ *    whose inverse is a translated connection's reply tuple
+ *    (rstmon_natinv_tuples()).
  */
 #include <linux/module.h>
 #include <linux/netfilter.h>
@@ -88,7 +92,7 @@ static void rstmon_natinv_tuple(struct nf_conntrack_tuple *t, const struct rstmo
  * their inverse, for the answer's own sender).  Found only without SNAT on
  * the RST's path; none is found when nf_conntrack is not loaded.
  */
-static void rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
+static bool rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
 				 struct rstmon_event *ev)
 {
 	typeof(&nf_conntrack_find_get) find;
@@ -100,11 +104,12 @@ static void rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
 	struct nf_conntrack_tuple t;
 	struct nf_conntrack_tuple_hash *h;
 	struct nf_conn *ct;
+	bool nat = false;
 	int d, inv;
 
 	find = symbol_get(nf_conntrack_find_get);
 	if (!find)
-		return;
+		return false;
 	/* Without SNAT the RST's inverse is the tuple of the direction it
 	 * answers; its own tuple is tried as well.
 	 */
@@ -117,7 +122,7 @@ static void rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
 	}
 	symbol_put(nf_conntrack_find_get);
 	if (!h)
-		return;
+		return false;
 	ct = nf_ct_tuplehash_to_ctrack(h);
 	/* The direction the RST travels: the other one when its inverse
 	 * matched.
@@ -140,8 +145,10 @@ static void rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
 		ev->nat.pre_dport = in->dst.u.tcp.port;
 		ev->nat.post_sport = out->dst.u.tcp.port;
 		ev->nat.post_dport = out->src.u.tcp.port;
+		nat = true;
 	}
 	nf_ct_put(ct);
+	return nat;
 }
 #else
 static bool rstmon_natinv_translated(const struct sk_buff *skb)
@@ -149,9 +156,10 @@ static bool rstmon_natinv_translated(const struct sk_buff *skb)
 	return false;
 }
 
-static void rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
+static bool rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
 				 struct rstmon_event *ev)
 {
+	return false;
 }
 #endif
 
@@ -200,17 +208,37 @@ bool rstmon_natinv_rst(const struct rstmon_conn *c, const struct sk_buff *skb)
 }
 
 /**
- * rstmon_natinv_tuples() - the connection's tuples for a nat-invalid event.
+ * rstmon_natinv_tuples() - the connection's tuples for a nat-invalid event,
+ *	and the NAT host's own answer to an untranslated segment.
  * @net: the namespace
  * @seg: the RST
  * @ev: its event; gets RSTMON_EV_NAT and @ev->nat when conntrack still has
  *	the translated connection
  *
- * Context: RCU read side; the RST path only (a conntrack lookup).
+ * With source NAT on the NAT host (masquerade), the untranslated segment
+ * is addressed to the NAT host itself, and its own stack answers: a
+ * stateless RST of this host to a stray segment (or untracked: FORWARD
+ * tracked the connection under its other addresses) whose inverse is the
+ * reply tuple of a translated conntrack entry.  That one is certain:
+ * conntrack still holds the connection the RST says does not exist.
+ *
+ * Context: RCU read side; the RST path only (a conntrack lookup), and for
+ * untracked RSTs within the untracked_rst_rate limit.
  */
 void rstmon_natinv_tuples(struct net *net, const struct rstmon_seg *seg,
 			  struct rstmon_event *ev)
 {
-	if (ev->cause == RSTMON_CAUSE_NAT_INVALID && !(ev->evidence & RSTMON_EV_NAT))
-		rstmon_natinv_lookup(net, seg, ev);
+	if (ev->cause == RSTMON_CAUSE_NAT_INVALID) {
+		if (!(ev->evidence & RSTMON_EV_NAT))
+			rstmon_natinv_lookup(net, seg, ev);
+		return;
+	}
+	if (ev->dir == RSTMON_DIR_OUT && ev->cause == RSTMON_CAUSE_NO_CONNECTION &&
+	    (ev->evidence & RSTMON_EV_CTL_SOCKET) &&
+	    (ev->evidence & (RSTMON_EV_STRAY | RSTMON_EV_TRACKED)) != RSTMON_EV_TRACKED &&
+	    !(ev->evidence & RSTMON_EV_NAT) && rstmon_natinv_lookup(net, seg, ev)) {
+		ev->cause = RSTMON_CAUSE_NAT_INVALID;
+		ev->confidence = RSTMON_CONF_CERTAIN;
+		ev->evidence |= RSTMON_EV_UNTRANSLATED;
+	}
 }

@@ -18,6 +18,8 @@
 #  be_liberal (IPv4) with net.netfilter.nf_conntrack_tcp_be_liberal=1 the
 #             same segment is translated: no reset anywhere, no event
 #  drop       (IPv6) with an INVALID drop rule in FORWARD: the same
+#  masquerade (IPv4) the NAT host also masquerades the client: its own
+#             stack answers the segment, and says nat-invalid, certain
 . "$(dirname "$0")/lib.sh"
 need_ctl
 
@@ -43,7 +45,7 @@ VIP6=fd00:99::1
 # One rule per port: an anonymous map trips an RCU-lockdep splat of
 # nf_tables on the debug kernel.
 dnat=
-for i in 1 2 3 4; do
+for i in 1 2 3 4 5; do
 	dnat+="ip daddr $VIP4 tcp dport $((80 + i)) dnat ip to 10.2.0.2:$((8080 + i))"$'\n'
 	dnat+="ip6 daddr $VIP6 tcp dport $((80 + i)) dnat ip6 to [fd00:2::2]:$((8080 + i))"$'\n'
 done
@@ -54,6 +56,10 @@ table inet svc {
 	chain pre {
 		type nat hook prerouting priority dstnat;
 		$dnat
+	}
+	chain post {
+		type nat hook postrouting priority srcnat;
+		ip daddr 10.2.0.2 tcp dport 8085 masquerade
 	}
 	chain forward {
 		type filter hook forward priority filter;
@@ -247,4 +253,22 @@ run_family() {
 # Each fix once (they act the same on both families).
 run_family ipv4 $VIP4 10.2.0.2 10.1.0.1 0 be_liberal
 run_family ipv6 $VIP6 fd00:2::2 fd00:1::1 2 drop
+
+# masquerade (IPv4, case 5): the NAT host also translates the client's
+# address, so the backend's INVALID segment is addressed to the NAT host
+# itself, whose own stack answers it; conntrack still holds the
+# connection that stack says does not exist.
+provoke ipv4 $VIP4 10.2.0.2 5 reset
+expect "masquerade: the backend's connection was reset" "$(cat "$TMPD/ipv4-5/backend")" ECONNRESET
+expect "masquerade: the client's next request is reset" "$(cat "$TMPD/ipv4-5/client")" ECONNRESET
+snap
+is_event "masquerade: NAT host: its own stack answered, nat-invalid" nat 8085 out local nat-invalid
+expect "masquerade: NAT host: certain (conntrack holds the connection)" "${F[confidence]:-}" certain
+expect "masquerade: NAT host: the service address the client used" "${F[nat_pre_dst]:-}" "$VIP4:85"
+addr "${F[dst]:-}"
+expect "masquerade: NAT host: to the backend" "$A" 10.2.0.2
+evidence_has "masquerade: NAT host: evidence untranslated" nat 8085 out untranslated
+evidence_has "masquerade: NAT host: evidence stray" nat 8085 out stray
+# (The backend sees an RST from one hop nearer than its peer, then the
+# peer's data: it cannot tell this from an injector on the NAT host.)
 finish
