@@ -95,7 +95,9 @@ static void rstmon_natinv_tuple(struct nf_conntrack_tuple *t, const struct rstmo
 static bool rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
 				 struct rstmon_event *ev)
 {
-	typeof(&nf_conntrack_find_get) find;
+	struct nf_conntrack_tuple_hash *(*find)(struct net *net,
+						const struct nf_conntrack_zone *zone,
+						const struct nf_conntrack_tuple *tuple);
 	const struct nf_conntrack_zone zone = {
 		.id = NF_CT_DEFAULT_ZONE_ID,
 		.dir = NF_CT_DEFAULT_ZONE_DIR,
@@ -147,7 +149,8 @@ static bool rstmon_natinv_lookup(struct net *net, const struct rstmon_seg *seg,
 		ev->nat.post_dport = out->src.u.tcp.port;
 		nat = true;
 	}
-	nf_ct_put(ct);
+	/* Not nf_ct_put(): on 6.1 it calls nf_conntrack.ko. */
+	nf_conntrack_put(&ct->ct_general);
 	return nat;
 }
 #else
