@@ -286,7 +286,7 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 	if (ev->cause == RSTMON_CAUSE_NAT_INVALID && ev->dir == RSTMON_DIR_IN)
 		put(&s, " The peer's stack answered without a connection (no ACK, exactly at this host's next sequence number, its own TTL) and its connection then went on: it did not know the connection under these addresses, which a NAT between left untranslated; the NAT host's rstmon names the segment (nat-invalid).");
 	if (ev->evidence & RSTMON_EV_STRAY)
-		put(&s, " The segment it answered was the first this host ever saw from %s: it never had a connection with that address. Behind a DNAT service address (a Kubernetes Service), that is a backend's real address on a segment the NAT host forwarded untranslated (its rstmon says nat-invalid), and this RST reset the backend's connection.",
+		put(&s, " The segment it answered was the first this host ever saw from %s: it had no connection with that address since rstmon was loaded (or a restart lost it). If this host reaches that address's service only through a DNAT service address (a Kubernetes Service), it is a backend's real address on a segment the NAT host forwarded untranslated (its rstmon says nat-invalid), and this RST reset the backend's connection.",
 		    dst);
 	put(&s, " How sure: %s.", WORDS(confidence_words, ev->confidence));
 	hit_words(&s, ev, x);
