@@ -71,16 +71,24 @@ static DEFINE_PER_CPU(struct rstmon_kreason_slot, rstmon_kreason_slot);
  */
 #define RSTMON_KREASON_WAIT	(HZ / 10 + 1)
 
-/* The kernel's reasons and their names, as its own tracepoint prints them. */
+/*
+ * The kernel's reasons and their names, as its own tracepoint prints them.
+ * The last entry, the X-macro's FNe(MAX), is no reason: it has no name and
+ * RSTMON_KREASONS leaves it out.
+ */
 #define RSTMON_FN(reason) { SK_RST_REASON_##reason, #reason },
+#define RSTMON_FNE(reason) { SK_RST_REASON_##reason, NULL },
 static const struct {
 	enum sk_rst_reason reason;
 	const char *name;
 } rstmon_kreason_names[] = {
-	DEFINE_RST_REASON(RSTMON_FN, RSTMON_FN)
+	DEFINE_RST_REASON(RSTMON_FN, RSTMON_FNE)
 };
 
 #undef RSTMON_FN
+#undef RSTMON_FNE
+
+#define RSTMON_KREASONS	(ARRAY_SIZE(rstmon_kreason_names) - 1)
 
 /* The answered segment's endpoints, read only with skb_header_pointer(). */
 static bool rstmon_kreason_tuple(const struct sk_buff *skb,
@@ -180,6 +188,7 @@ static void rstmon_trace_send_reset(void *data, const struct sock *sk,
 
 int rstmon_kreason_init(void)
 {
+	rstmon_kreason_resolve();
 	return register_trace_tcp_send_reset(rstmon_trace_send_reset, NULL);
 }
 
@@ -212,63 +221,185 @@ u8 rstmon_kreason_take(const struct sk_buff *skb, const struct rstmon_seg *seg)
 	return reason;
 }
 
-const char *rstmon_kreason_name(u8 kreason)
+/* The index of @kreason in rstmon_kreason_names[], or -1. */
+static int rstmon_kreason_index(u8 kreason)
 {
 	unsigned int i;
 
-	for (i = 0; kreason && i < ARRAY_SIZE(rstmon_kreason_names); i++)
+	for (i = 0; kreason && i < RSTMON_KREASONS; i++)
 		if (rstmon_kreason_names[i].reason == kreason - 1)
-			return rstmon_kreason_names[i].name;
-	return "none";
+			return i;
+	return -1;
 }
 
+const char *rstmon_kreason_name(u8 kreason)
+{
+	int i = rstmon_kreason_index(kreason);
+
+	return i < 0 ? "none" : rstmon_kreason_names[i].name;
+}
+
+#define RSTMON_KC(cause)	BIT(RSTMON_CAUSE_##cause)
+/* Any cause: the kernel does not know either. */
+#define RSTMON_KC_ANY		GENMASK(__RSTMON_CAUSE_MAX - 1, 0)
 /*
- * Which of rstmon's causes each kernel reason allows, by the reason's
- * name: the set of names grows between kernel versions.
+ * The MPTCP layer reset a subflow it holds: a live socket, reset with no
+ * timer or close() of its own behind it, which rstmon's socket rules call a
+ * deliberate abort (abandoned before any data).
+ */
+#define RSTMON_KC_SUBFLOW	(RSTMON_KC(APP_ABORT) | RSTMON_KC(ABANDONED))
+
+/*
+ * Which of rstmon's causes each kernel reason allows, by the reason's name
+ * (the names, not the enum values, are what stays stable: kernels add
+ * reasons, and an older kernel lacks the newer ones).  Every reason of the
+ * newest kernel the test suite has must be here: tests/host/kreason-check.py
+ * reads this table (one "{ "NAME"," per entry) and fails on a reason of
+ * any kernel tree it parses that is missing, and the KUnit suite
+ * rstmon_kreason does the same for the running kernel.  Checked against
+ * where each reason is passed in 6.12 and 7.2 (net/ipv4/tcp*.c,
+ * net/mptcp/); Documentation/rstmon.rst has the reasoning.
  */
 static const struct {
 	const char *name;
 	u32 causes;
 } rstmon_kreason_map[] = {
-	{ "NO_SOCKET", BIT(RSTMON_CAUSE_REFUSED) | BIT(RSTMON_CAUSE_NO_CONNECTION) |
-		       BIT(RSTMON_CAUSE_ABANDONED) | BIT(RSTMON_CAUSE_NAT_INVALID) },
-	{ "TCP_INVALID_ACK_SEQUENCE", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
-	{ "TCP_RFC7323_PAWS", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
-	{ "TCP_TOO_OLD_ACK", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
-	{ "TCP_ACK_UNSENT_DATA", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
-	{ "TCP_FLAGS", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
-	{ "TCP_OLD_ACK", BIT(RSTMON_CAUSE_BAD_SEGMENT) },
-	{ "TCP_ABORT_ON_DATA", BIT(RSTMON_CAUSE_DATA_AFTER_CLOSE) },
-	{ "TCP_TIMEWAIT_SOCKET", BIT(RSTMON_CAUSE_TIME_WAIT) |
-				 BIT(RSTMON_CAUSE_DATA_AFTER_CLOSE) },
-	{ "INVALID_SYN", BIT(RSTMON_CAUSE_ACCEPT_OVERFLOW) },
-	/* Unread data and SO_LINGER 0 together: the kernel names the
-	 * first, rstmon can only see the second.
+	/* A drop reason with no reset reason of its own; an MPTCP reply
+	 * with no MPTCP extension on the segment.
 	 */
-	{ "TCP_ABORT_ON_CLOSE", BIT(RSTMON_CAUSE_UNREAD_DATA) | BIT(RSTMON_CAUSE_LINGER_ABORT) |
-				BIT(RSTMON_CAUSE_ABANDONED) },
+	{ "NOT_SPECIFIED", RSTMON_KC_ANY },
+	{ "NO_SOCKET", RSTMON_KC(REFUSED) | RSTMON_KC(NO_CONNECTION) | RSTMON_KC(ABANDONED) |
+		       RSTMON_KC(NAT_INVALID) },
+	{ "TCP_INVALID_ACK_SEQUENCE", RSTMON_KC(BAD_SEGMENT) },
+	{ "TCP_RFC7323_PAWS", RSTMON_KC(BAD_SEGMENT) },
+	{ "TCP_TOO_OLD_ACK", RSTMON_KC(BAD_SEGMENT) },
+	{ "TCP_ACK_UNSENT_DATA", RSTMON_KC(BAD_SEGMENT) },
+	{ "TCP_FLAGS", RSTMON_KC(BAD_SEGMENT) },
+	{ "TCP_OLD_ACK", RSTMON_KC(BAD_SEGMENT) },
+	{ "TCP_ABORT_ON_DATA", RSTMON_KC(DATA_AFTER_CLOSE) },
+	{ "TCP_TIMEWAIT_SOCKET", RSTMON_KC(TIME_WAIT) | RSTMON_KC(DATA_AFTER_CLOSE) },
+	/* tcp_check_req()'s embryonic reset: the accept queue full with
+	 * tcp_abort_on_overflow, or a handshake segment with SYN set.
+	 */
+	{ "INVALID_SYN", RSTMON_KC(ACCEPT_OVERFLOW) | RSTMON_KC(BAD_SEGMENT) },
+	/* __tcp_close() with unread data (and SO_LINGER 0 together: the
+	 * kernel names the first, rstmon can only see the second);
+	 * mptcp_do_fastclose() resets each live subflow with it too.
+	 */
+	{ "TCP_ABORT_ON_CLOSE", RSTMON_KC(UNREAD_DATA) | RSTMON_KC(LINGER_ABORT) |
+				RSTMON_KC(ABANDONED) | RSTMON_KC(APP_ABORT) },
 	/* TCP_LINGER2 < 0: FIN_WAIT2 aborted at once, not SO_LINGER 0. */
-	{ "TCP_ABORT_ON_LINGER", BIT(RSTMON_CAUSE_TIMEOUT) },
-	{ "TCP_ABORT_ON_MEMORY", BIT(RSTMON_CAUSE_MEMORY) },
+	{ "TCP_ABORT_ON_LINGER", RSTMON_KC(TIMEOUT) },
+	/* __tcp_close() and tcp_out_of_resources(): tcp_check_oom(). */
+	{ "TCP_ABORT_ON_MEMORY", RSTMON_KC(MEMORY) },
 	/* SO_LINGER 0, tcp_abort(), disconnects, FIN_WAIT2 timer. */
-	{ "TCP_STATE", BIT(RSTMON_CAUSE_LINGER_ABORT) | BIT(RSTMON_CAUSE_APP_ABORT) |
-		       BIT(RSTMON_CAUSE_ABANDONED) | BIT(RSTMON_CAUSE_TIMEOUT) },
-	{ "TCP_KEEPALIVE_TIMEOUT", BIT(RSTMON_CAUSE_TIMEOUT) },
-	{ "TCP_DISCONNECT_WITH_DATA", BIT(RSTMON_CAUSE_APP_ABORT) |
-				      BIT(RSTMON_CAUSE_LINGER_ABORT) |
-				      BIT(RSTMON_CAUSE_ABANDONED) },
+	{ "TCP_STATE", RSTMON_KC(LINGER_ABORT) | RSTMON_KC(APP_ABORT) | RSTMON_KC(ABANDONED) |
+		       RSTMON_KC(TIMEOUT) },
+	{ "TCP_KEEPALIVE_TIMEOUT", RSTMON_KC(TIMEOUT) },
+	/* tcp_disconnect() in CLOSING or LAST_ACK with unsent data: unsent,
+	 * not unread; called by close() with SO_LINGER 0 and by
+	 * connect(AF_UNSPEC).
+	 */
+	{ "TCP_DISCONNECT_WITH_DATA", RSTMON_KC(APP_ABORT) | RSTMON_KC(LINGER_ABORT) |
+				      RSTMON_KC(ABANDONED) },
+	/* RFC 8684's reset codes, of an MPTCP subflow.  Sent on a subflow
+	 * the MPTCP layer resets (mptcp_subflow_reset()), or in answer to a
+	 * join's SYN (refused) or to its handshake ACK or SYN-ACK.
+	 */
+	/* Default code: MP_FASTCLOSE received, a join or fallback that failed,
+	 * MP_FAIL with no answer (a timer).
+	 */
+	{ "MPTCP_RST_EUNSPEC", RSTMON_KC_SUBFLOW | RSTMON_KC(TIMEOUT) },
+	/* Bad MPTCP options or HMAC (a bad segment), an unknown token in
+	 * a join's SYN (refused).
+	 */
+	{ "MPTCP_RST_EMPTCP", RSTMON_KC_SUBFLOW | RSTMON_KC(REFUSED) | RSTMON_KC(BAD_SEGMENT) },
+	{ "MPTCP_RST_ERESOURCE", RSTMON_KC_SUBFLOW | RSTMON_KC(MEMORY) },
+	/* Path manager limits or policy refuse a join. */
+	{ "MPTCP_RST_EPROHIBIT", RSTMON_KC_SUBFLOW | RSTMON_KC(REFUSED) },
+	{ "MPTCP_RST_EWQ2BIG", RSTMON_KC_SUBFLOW },
+	{ "MPTCP_RST_EBADPERF", RSTMON_KC_SUBFLOW },
+	/* A bad DSS checksum or mapping: the segment was found invalid. */
+	{ "MPTCP_RST_EMIDDLEBOX", RSTMON_KC_SUBFLOW | RSTMON_KC(BAD_SEGMENT) },
+	/* An MPTCP reset code the kernel could not convert. */
+	{ "ERROR", RSTMON_KC_ANY },
 };
 
-/* Does rstmon's @cause fit the kernel's reason?  Unknown reasons fit all. */
-bool rstmon_kreason_agrees(u8 kreason, u8 cause)
+/* The causes a reason's name allows, or 0 when rstmon does not know it. */
+static u32 rstmon_kreason_map_causes(const char *name)
 {
-	const char *name = rstmon_kreason_name(kreason);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(rstmon_kreason_map); i++)
 		if (!strcmp(name, rstmon_kreason_map[i].name))
-			return rstmon_kreason_map[i].causes & BIT(cause);
-	return true;
+			return rstmon_kreason_map[i].causes;
+	return 0;
+}
+
+/*
+ * rstmon_kreason_map_causes() of each reason of the running kernel, in the
+ * order of rstmon_kreason_names[]: matched once, by
+ * rstmon_kreason_resolve(), before the probe is registered.
+ */
+static u32 rstmon_kreason_allowed[RSTMON_KREASONS];
+
+/**
+ * rstmon_kreason_resolve() - match the running kernel's reasons to the map.
+ *
+ * Return: how many of its reasons rstmon does not know (those agree with
+ * every cause); each is named in the kernel log.
+ */
+unsigned int rstmon_kreason_resolve(void)
+{
+	unsigned int i, unknown = 0;
+
+	for (i = 0; i < RSTMON_KREASONS; i++) {
+		rstmon_kreason_allowed[i] = rstmon_kreason_map_causes(rstmon_kreason_names[i].name);
+		if (!rstmon_kreason_allowed[i]) {
+			pr_notice("the kernel's reset reason %s is not known to rstmon: it agrees with every cause\n",
+				  rstmon_kreason_names[i].name);
+			unknown++;
+		}
+	}
+	return unknown;
+}
+
+/* How many reasons the running kernel has. */
+unsigned int rstmon_kreason_count(void)
+{
+	return RSTMON_KREASONS;
+}
+
+/**
+ * rstmon_kreason_nth() - one reason of the running kernel and its causes.
+ * @i: its index, below rstmon_kreason_count()
+ * @name: set to its name
+ * @causes: set to the causes rstmon's map allows for it (0: not mapped)
+ *
+ * Return: its value as events carry it (enum sk_rst_reason + 1), or 0 when
+ * @i is out of range.
+ */
+u8 rstmon_kreason_nth(unsigned int i, const char **name, u32 *causes)
+{
+	if (i >= RSTMON_KREASONS ||
+	    rstmon_kreason_names[i].reason >= U8_MAX)
+		return 0;
+	*name = rstmon_kreason_names[i].name;
+	*causes = rstmon_kreason_map_causes(*name);
+	return rstmon_kreason_names[i].reason + 1;
+}
+
+/*
+ * Does rstmon's @cause fit the kernel's reason?  Unknown reasons, and all
+ * before rstmon_kreason_resolve() ran, fit all.
+ */
+bool rstmon_kreason_agrees(u8 kreason, u8 cause)
+{
+	int i = rstmon_kreason_index(kreason);
+
+	if (i < 0 || !rstmon_kreason_allowed[i] || cause >= __RSTMON_CAUSE_MAX)
+		return true;
+	return rstmon_kreason_allowed[i] & BIT(cause);
 }
 
 #else /* !RSTMON_HAVE_TCP_SEND_RESET_REASON */
@@ -295,6 +426,21 @@ const char *rstmon_kreason_name(u8 kreason)
 bool rstmon_kreason_agrees(u8 kreason, u8 cause)
 {
 	return true;
+}
+
+unsigned int rstmon_kreason_resolve(void)
+{
+	return 0;
+}
+
+unsigned int rstmon_kreason_count(void)
+{
+	return 0;
+}
+
+u8 rstmon_kreason_nth(unsigned int i, const char **name, u32 *causes)
+{
+	return 0;
 }
 
 #endif

@@ -224,8 +224,15 @@ static void evidence_words(struct sbuf *s, const struct rm_event *ev)
 		put(s, "; the receiver's FIN came %u ms before", ev->fin_receiver_ago_ms);
 	if (ev->evidence & RSTMON_EV_TTL_MISMATCH)
 		put(s, "; its TTL %u does not match the sender's %u", ev->ttl, ev->ttl_base);
-	if (ev->kreason[0])
+	if (ev->kreason[0]) {
+		const char *w = rm_kreason_words(ev->kreason);
+
 		put(s, "; the kernel's reason: %s", ev->kreason);
+		if (w)
+			put(s, " (%s)", w);
+		if (ev->evidence & RSTMON_EV_KDISAGREE)
+			put(s, ", which does not fit %s", rstmon_cause_name(ev->cause));
+	}
 	put(s, "; flags:");
 	for (i = 0; i < 32; i++) {
 		if (ev->evidence & (1U << i)) {

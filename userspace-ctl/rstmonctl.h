@@ -228,6 +228,7 @@ enum rm_state {
 const char *rm_state_name(unsigned int v);
 const char *rm_side_name(unsigned int v);
 const char *rm_fin_name(unsigned int fin);
+const char *rm_kreason_words(const char *name);
 const char *rm_evidence_name(unsigned int bit);
 /* The &enum rstmon_state of a name ("syn-sent" ... "closed"); -1: none. */
 int rm_state_from_name(const char *s);

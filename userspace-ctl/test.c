@@ -1944,6 +1944,17 @@ static void test_why(void)
 		   "Who was hit: no local socket existed (a stateless reply: nothing listened, or the connection was unknown), local port 8004, network namespace 4026531840.",
 		   "the kernel's reason: NO_SOCKET",
 		   "What to do: Drain connections before moving a virtual IP", NULL);
+	/* The kernel's reason in words; one rstmonctl does not know, bare. */
+	snprintf(ev.kreason, sizeof(ev.kreason), "TCP_DISCONNECT_WITH_DATA");
+	ev.evidence |= RSTMON_EV_KREASON | RSTMON_EV_KDISAGREE;
+	expect_why("why: the kernel's reason in words, and a disagreement", &ev, NULL,
+		   "the kernel's reason: TCP_DISCONNECT_WITH_DATA (the socket was disconnected (SO_LINGER 0 or connect(AF_UNSPEC)) with data it had not sent yet), which does not fit no-connection;",
+		   NULL);
+	snprintf(ev.kreason, sizeof(ev.kreason), "TCP_SOME_FUTURE_REASON");
+	ev.evidence &= ~RSTMON_EV_KDISAGREE;
+	expect_why("why: a kernel reason rstmonctl does not know, bare", &ev, NULL,
+		   "the kernel's reason: TCP_SOME_FUTURE_REASON; flags:", NULL);
+	ev.evidence &= ~RSTMON_EV_KREASON;
 
 	/* data-after-close and accept-overflow; JSON. */
 	event_attr(&ev);

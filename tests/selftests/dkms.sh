@@ -8,12 +8,14 @@
 # scratch space (tmpfs over /var/lib/dkms, sources under a scratch
 # DKMS_SRC); the test's own copy of rstmon is put back afterwards.
 #
-# One DKMS build under emulation is enough (each takes up to 15 minutes):
-# where deb.sh runs too (this guest, the packages of "make deb" at hand,
-# deb.sh selected), its rstmon-dkms has DKMS build, install and load rstmon
-# on this stock kernel from the very files "make dkms-source" lays out,
-# with module/dkms.conf.  Then this script checks only what is its own:
-# the commands "make dkms-install" runs (a dry run: DKMS add, build and
+# No DKMS build under emulation where another covers it (one takes up to
+# 15 minutes here): where deb.sh runs too (this guest, the packages of
+# "make deb" and the host's DKMS build for this kernel at hand, deb.sh
+# selected), its rstmon-dkms has DKMS build rstmon for this stock kernel
+# (on the host: tests/host/dkms-build.sh), install and load it here, from
+# the very files "make dkms-source" lays out, with module/dkms.conf.  Then
+# this script checks only what is its own: the commands "make
+# dkms-install" runs (a dry run: DKMS add, build and
 # install of this version for this kernel), the sources and registration
 # it starts with (run for real: dkms-source and "dkms add"), and "make
 # dkms-uninstall".  Otherwise (an ad-hoc run, no packages) the whole build.
@@ -28,19 +30,20 @@ mods=/lib/modules/$kver
 [ -e "$mods/updates/rstmon.ko" ] || skip "the harness's rstmon.ko is not in $mods/updates"
 ver=$(sed -n 's/^#define RSTMON_VERSION "\(.*\)"/\1/p' "$TOP/module/rstmon.h")
 
-# deb_builds: deb.sh builds rstmon with DKMS in this guest (its own
+# deb_builds: deb.sh has rstmon built by DKMS for this kernel (its own
 # conditions, and RSTMON_ONLY, matched as guest-tests.sh does, selects it).
 deb_builds() {
 	local w
 	command -v dpkg > /dev/null || return 1
 	ls "$TOP"/build/deb/rstmon-dkms_*_all.deb > /dev/null 2>&1 || return 1
+	[ -e "$TOP/build/deb/dkms-$kver/rstmon-$ver.dkms.tar.gz" ] || return 1
 	[ -z "${RSTMON_ONLY:-}" ] && return 0
 	for w in ${RSTMON_ONLY//,/ }; do [[ deb == *"$w"* ]] && return 0; done
 	return 1
 }
 
 if deb_builds; then
-	echo "# the DKMS build is deb.sh's in this guest: make dkms-install as a dry run, its registration for real"
+	echo "# the DKMS build is deb.sh's (the host's, installed here): make dkms-install as a dry run, its registration for real"
 	W=$(mktemp -d)
 	dk_cleanup() {
 		cleanup
