@@ -210,6 +210,14 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		return;
 	}
 	ev->cause = RSTMON_CAUSE_NO_CONNECTION;
+	/* The segment answered was the first seen from that address and
+	 * port, and this end never sent anything to them: no connection
+	 * ever existed here.  Behind a DNAT service address, it is the
+	 * backend's real address on a segment that the NAT host forwarded
+	 * untranslated (natinv.c); the NAT host's event names the cause.
+	 */
+	if (!me->segs && (rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM))
+		ev->evidence |= RSTMON_EV_STRAY;
 }
 
 /*
@@ -464,6 +472,25 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		ev->evidence |= RSTMON_EV_BYPASSED;
 	blind = ev->evidence & RSTMON_EV_BYPASSED;
 
+	/*
+	 * A NAT host (natinv.c): a segment of this translated connection
+	 * crossed without its translation, and now an RST crosses without
+	 * it too.  Its sender addressed the other end's real address, which
+	 * only the untranslated segment showed it: its stack, knowing no
+	 * connection with that address, answered the stray segment.  The
+	 * stateless answer to a segment with ACK carries that ACK as its
+	 * sequence number and no ACK (tcp_v4_send_reset(),
+	 * tcp_v6_send_reset()); when it is exactly what the sender had sent,
+	 * the answered segment was the other end's own, in its stream.
+	 */
+	if (x->untranslated && (rstmon_conn_cflags(c) & RSTMON_CF_UNTRANSLATED)) {
+		ev->sender = RSTMON_SENDER_PEER;
+		ev->cause = RSTMON_CAUSE_NAT_INVALID;
+		ev->evidence |= RSTMON_EV_UNTRANSLATED;
+		ev->confidence = !(seg->flags & RSTMON_TCP_ACK) && ev->seqchk == RSTMON_SEQ_EXACT ?
+				 RSTMON_CONF_CERTAIN : RSTMON_CONF_LIKELY;
+		return;
+	}
 	if (rstmon_answers_syn(seg, c, side)) {
 		ev->cause = RSTMON_CAUSE_REFUSED;
 	} else if (rf & RSTMON_SF_DATA_AFTER_FIN && sf & RSTMON_SF_FIN) {

@@ -55,6 +55,8 @@ enum rstmon_origin {
  * @idle_threshold: jiffies of silence that read as an idle timeout
  * @ct_established: jiffies of the namespace's conntrack established
  *	timeout, for an RST of a local reject rule (0: unknown)
+ * @untranslated: a forwarded RST of a translated connection crossed
+ *	without conntrack's translation (rstmon_natinv_rst())
  */
 struct rstmon_rst_ctx {
 	u8 dir;
@@ -73,6 +75,7 @@ struct rstmon_rst_ctx {
 	u32 now;
 	u32 idle_threshold;
 	u32 ct_established;
+	bool untranslated;
 };
 
 void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *seg,

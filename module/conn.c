@@ -611,7 +611,7 @@ static u32 rstmon_bits_next(u32 old, int side, const struct rstmon_seg *seg, u8 
 	/* The receiver of a challenged RST spoke: its answer is in. */
 	if (of & RSTMON_SF_RST)
 		old &= ~((u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT);
-	return (old & (0xffU << RSTMON_B_CF_SHIFT)) | (u32)st << RSTMON_B_STATE_SHIFT |
+	return (old & RSTMON_B_CF_MASK) | (u32)st << RSTMON_B_STATE_SHIFT |
 	       (u32)sf << RSTMON_B_SF_SHIFT(side) | (u32)of << RSTMON_B_SF_SHIFT(!side);
 }
 

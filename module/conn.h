@@ -74,13 +74,14 @@ struct rstmon_side_hist {
  *
  *   bits  0-7   RSTMON_SF_* of the originator
  *   bits  8-15  RSTMON_SF_* of the responder
- *   bits 16-23  &enum rstmon_state
- *   bits 24-31  RSTMON_CF_*
+ *   bits 16-19  &enum rstmon_state
+ *   bits 20-31  RSTMON_CF_*
  */
 #define RSTMON_B_SF_SHIFT(side)	((side) * 8)
 #define RSTMON_B_STATE_SHIFT	16
-#define RSTMON_B_STATE_MASK	(0xffU << RSTMON_B_STATE_SHIFT)
-#define RSTMON_B_CF_SHIFT	24
+#define RSTMON_B_STATE_MASK	(0xfU << RSTMON_B_STATE_SHIFT)
+#define RSTMON_B_CF_SHIFT	20
+#define RSTMON_B_CF_MASK	(0xfffU << RSTMON_B_CF_SHIFT)
 
 /* RSTMON_SF_*: what a side has shown; set once, never cleared (but LAST_DATA) */
 #define RSTMON_SF_SYN		BIT(0)	/* its SYN was seen */
@@ -106,7 +107,8 @@ struct rstmon_side_hist {
 
 /*
  * RSTMON_CF_*: set when the entry is made, but DEAD, set when it is
- * unlinked, and CHALLENGE
+ * unlinked, NAT, set right after it is made, UNTRANSLATED (natinv.c) and
+ * CHALLENGE (accept.c)
  */
 #define RSTMON_CF_MIDSTREAM	BIT(0)	/* picked up after the handshake */
 #define RSTMON_CF_DEAD		BIT(1)	/* unlinked; being freed */
@@ -119,7 +121,9 @@ struct rstmon_side_hist {
  * the first segment after it from its receiver clears it, and tells
  * whether that was the challenge ACK (module/accept.c).
  */
-#define RSTMON_CF_CHALLENGE	BIT(6)
+#define RSTMON_CF_CHALLENGE	BIT(8)
+#define RSTMON_CF_NAT		BIT(6)	/* made from a forwarded segment conntrack translates */
+#define RSTMON_CF_UNTRANSLATED	BIT(7)	/* a forwarded segment of it crossed untranslated */
 
 /**
  * struct rstmon_conn - one tracked TCP connection (128 bytes, two cache lines).
@@ -175,7 +179,8 @@ static inline u8 rstmon_bits_sflags(u32 bits, int side)
 
 static inline u8 rstmon_bits_state(u32 bits)
 {
-	return bits >> RSTMON_B_STATE_SHIFT;
+	BUILD_BUG_ON(__RSTMON_ST_MAX > (RSTMON_B_STATE_MASK >> RSTMON_B_STATE_SHIFT) + 1);
+	return (bits & RSTMON_B_STATE_MASK) >> RSTMON_B_STATE_SHIFT;
 }
 
 static inline u8 rstmon_sflags(const struct rstmon_conn *c, int side)
@@ -189,7 +194,7 @@ static inline u8 rstmon_conn_state(const struct rstmon_conn *c)
 }
 
 /* RSTMON_CF_* of @c. */
-static inline u8 rstmon_conn_cflags(const struct rstmon_conn *c)
+static inline u16 rstmon_conn_cflags(const struct rstmon_conn *c)
 {
 	return rstmon_conn_bits(c) >> RSTMON_B_CF_SHIFT;
 }

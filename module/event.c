@@ -291,11 +291,29 @@ static bool rstmon_match_tuple(const struct rstmon_event *ev, const struct rstmo
 }
 
 /*
+ * The peer's stateless answer, nothing in it another sender's: no ACK, at
+ * exactly the receiver's expectation, its TTL and IPv4 ID the peer's own,
+ * one RST.  When the peer's connection then lives on, its stack answered
+ * a segment it did not know as that connection's: addresses that a NAT
+ * left untranslated (natinv.c), not a forger.
+ */
+static bool rstmon_ev_stray_answer(const struct rstmon_event *ev)
+{
+	return ev->dir != RSTMON_DIR_OUT && ev->sender == RSTMON_SENDER_PEER &&
+	       ev->cause == RSTMON_CAUSE_NO_CONNECTION && ev->seqchk == RSTMON_SEQ_EXACT &&
+	       !(ev->evidence & (RSTMON_EV_ACK | RSTMON_EV_PAYLOAD | RSTMON_EV_TTL_MISMATCH |
+				 RSTMON_EV_IPID_MISMATCH | RSTMON_EV_ZERO_HOP |
+				 RSTMON_EV_RST_BURST | RSTMON_EV_REPEATED));
+}
+
+/*
  * The sender of an RST kept sending: the RST was not its own.  Turn the
  * most recent event of that connection and sender into an injection, with
  * the evidence, instead of logging a silent second opinion.  Only the
  * RSTMON_RING_AMEND_SCAN most recent events of the namespace are looked
- * at: the scan runs on the hook's path, with the lock held.
+ * at: the scan runs on the hook's path, with the lock held.  An answer to
+ * a segment a NAT left untranslated is not an injection: the answering
+ * stack's connection lives on under its translated addresses.
  */
 bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event *key)
 {
@@ -304,9 +322,14 @@ bool rstmon_ring_amend_injected(struct rstmon_ring *r, const struct rstmon_event
 	spin_lock_bh(&r->lock);
 	ev = rstmon_ring_find_locked(r, RSTMON_RING_AMEND_SCAN, rstmon_match_tuple, key);
 	if (ev) {
-		ev->sender = RSTMON_SENDER_MIDDLEBOX;
-		ev->cause = RSTMON_CAUSE_INJECTED;
-		ev->confidence = RSTMON_CONF_LIKELY;
+		if (rstmon_ev_stray_answer(ev)) {
+			ev->cause = RSTMON_CAUSE_NAT_INVALID;
+			ev->confidence = RSTMON_CONF_LIKELY;
+		} else if (ev->cause != RSTMON_CAUSE_NAT_INVALID) {
+			ev->sender = RSTMON_SENDER_MIDDLEBOX;
+			ev->cause = RSTMON_CAUSE_INJECTED;
+			ev->confidence = RSTMON_CONF_LIKELY;
+		}
 		ev->evidence |= RSTMON_EV_DATA_AFTER;
 		rstmon_ring_amended_locked(r, ev);
 	}

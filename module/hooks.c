@@ -28,6 +28,7 @@
 #include "classify.h"
 #include "kreason.h"
 #include "netpath.h"
+#include "natinv.h"
 #include "genl.h"
 #include "attr.h"
 #include "accept.h"
@@ -168,9 +169,12 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 		if (dir != RSTMON_DIR_OUT && (rstmon_sflags(&snap, side) & RSTMON_SF_RST) &&
 		    after(seg->seq, snap.side[side].nxt))
 			x.rst_burst = rstmon_rst_burst(rn, dir, seg, &snap, side);
+		if (dir == RSTMON_DIR_FWD)
+			x.untranslated = rstmon_natinv_rst(&snap, skb);
 	}
 	rstmon_classify(&x, seg, c ? &snap : NULL, side, &ev);
 	rstmon_path_nat(skb, &ev);
+	rstmon_natinv_tuples(state->net, seg, &ev);
 	if (ev.evidence & RSTMON_EV_NAT)
 		rstmon_count(rn, RSTMON_STAT_NAT);
 	if (ev.evidence & RSTMON_EV_ONE_WAY)
@@ -263,8 +267,11 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	/* A new SYN on a closed connection's 4-tuple: a new entry. */
-	if (c && unlikely(rstmon_conn_reused(c, side, &seg)))
+	if (c && unlikely(rstmon_conn_reused(c, side, &seg))) {
 		c = rstmon_conn_renew(state->net, &seg, b, c, dir, &side);
+		if (c && dir == RSTMON_DIR_FWD)
+			rstmon_natinv_created(c, skb);
+	}
 	if (!c) {
 		c = rstmon_conn_create(state->net, &seg, b, dir, &side, &err, &evicted);
 		if (evicted)
@@ -273,8 +280,18 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 			rstmon_count(rn, rstmon_conn_err_stat[err]);
 			return NF_ACCEPT;
 		}
+		if (dir == RSTMON_DIR_FWD)
+			rstmon_natinv_created(c, skb);
 	}
 	rstmon_conn_rhythm(c, side, rstmon_idle_floor(rstmon_idle_threshold(rn) * HZ));
+	/* A translated connection's segment that conntrack did not
+	 * translate (INVALID): one read of skb->_nfct, forwarded segments
+	 * of translated connections only.
+	 */
+	if (dir == RSTMON_DIR_FWD &&
+	    unlikely((rstmon_conn_cflags(c) & (RSTMON_CF_NAT | RSTMON_CF_UNTRANSLATED)) ==
+		     RSTMON_CF_NAT))
+		rstmon_natinv_seg(c, skb);
 	/* Only the CPU whose segment set AFTER_RST amends the event. */
 	set = rstmon_conn_update(c, side, &seg, now);
 	if (unlikely(set & (RSTMON_SF_AFTER_RST << RSTMON_B_SF_SHIFT(side))))

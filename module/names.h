@@ -57,6 +57,7 @@ static const char *const rstmon_cause_names[] __maybe_unused = {
 	[RSTMON_CAUSE_IDLE_TIMEOUT] = "idle-timeout",
 	[RSTMON_CAUSE_ABANDONED] = "abandoned",
 	[RSTMON_CAUSE_INJECTED] = "injected",
+	[RSTMON_CAUSE_NAT_INVALID] = "nat-invalid",
 };
 
 static const char *const rstmon_confidence_names[] __maybe_unused = {
@@ -121,6 +122,8 @@ static const char *const rstmon_evidence_names[] __maybe_unused = {
 	[RSTMON_EV_BIT(RSTMON_EV_NAT)] = "nat",
 	[RSTMON_EV_BIT(RSTMON_EV_CHALLENGE_ACK)] = "challenge-ack",
 	[RSTMON_EV_BIT(RSTMON_EV_NEW_OWNER)] = "new-owner",
+	[RSTMON_EV_BIT(RSTMON_EV_UNTRANSLATED)] = "untranslated",
+	[RSTMON_EV_BIT(RSTMON_EV_STRAY)] = "stray",
 };
 
 static const char *const rstmon_idle_match_names[] __maybe_unused = {
@@ -145,8 +148,8 @@ RSTMON_NAMES_COVER(rstmon_seqchk_names, __RSTMON_SEQ_MAX);
 RSTMON_NAMES_COVER(rstmon_state_names, __RSTMON_ST_MAX);
 RSTMON_NAMES_COVER(rstmon_sock_names, __RSTMON_SOCK_MAX);
 RSTMON_NAMES_COVER(rstmon_side_names, RSTMON_SIDE_UNKNOWN + 1);
-RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_NEW_OWNER) + 1);
 RSTMON_NAMES_COVER(rstmon_idle_match_names, __RSTMON_IDLE_MATCH_MAX);
+RSTMON_NAMES_COVER(rstmon_evidence_names, RSTMON_EV_BIT(RSTMON_EV_STRAY) + 1);
 
 /*
  * rstmon_<table>_name(v): the name of value @v, or "none" for a value

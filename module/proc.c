@@ -166,7 +166,7 @@ static void rstmon_show_event(struct seq_file *m, const struct rstmon_event *ev)
 	u64 sec = div_u64_rem(ev->tstamp, NSEC_PER_SEC, &ns);
 
 	/* names.h names every RSTMON_EV_* bit, in bit order. */
-	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_NEW_OWNER) + 1);
+	BUILD_BUG_ON(ARRAY_SIZE(rstmon_evidence_names) != ilog2(RSTMON_EV_STRAY) + 1);
 
 	seq_printf(m, "event id=%llu time=%llu.%06u dir=%s sender=%s cause=%s confidence=%s",
 		   ev->id, sec, ns / 1000,

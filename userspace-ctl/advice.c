@@ -31,7 +31,7 @@ static const struct rm_advice table[] = {
 	  "Find the reject rule that matches (nft list ruleset) and allow the traffic, or fix the client." },
 	{ RSTMON_CAUSE_NO_CONNECTION, -1,
 	  "it answered a segment of a connection the sender had no state for: it restarted, the address moved to another host, or a NAT or load balancer lost the mapping",
-	  "Drain connections before moving a virtual IP or restarting a server; check the state timeouts and failovers of NATs and load balancers on the path." },
+	  "Drain connections before moving a virtual IP or restarting a server; check the state timeouts and failovers of NATs and load balancers on the path. Behind a DNAT service address (a Kubernetes Service), see whether the NAT host's rstmon logged nat-invalid for the connection." },
 	{ RSTMON_CAUSE_DATA_AFTER_CLOSE, -1,
 	  "data reached a socket whose application had already closed it (the side that closed first, closed_first, tells which race)",
 	  "If the server closed first (the keep-alive race): keep the client pool's idle timeout below the server's keep-alive timeout and retry idempotent requests; if the client closed first while the server sent: read the response fully, or shutdown(SHUT_WR) and drain, before close." },
@@ -77,6 +77,9 @@ static const struct rm_advice table[] = {
 	{ RSTMON_CAUSE_INJECTED, RSTMON_SENDER_LOCAL,
 	  "a process on this host forged it through a raw socket",
 	  "Find the process with the raw socket (ss -w -p) and stop it unless it is a wanted tool." },
+	{ RSTMON_CAUSE_NAT_INVALID, -1,
+	  "a NAT host (DNAT of a service address, as kube-proxy sets up) forwarded a segment of the connection without its translation, because conntrack marked it INVALID (out of its TCP window) or had lost the mapping; the other end's stack knew no connection with that real address and answered it with this RST, which killed the real connection",
+	  "On the NAT host, let conntrack accept such segments (sysctl net.netfilter.nf_conntrack_tcp_be_liberal=1) or drop INVALID segments before they leak (nft add rule inet filter forward ct state invalid drop; iptables -A FORWARD -m conntrack --ctstate INVALID -j DROP). kube-proxy sets the sysctl with --conntrack-tcp-be-liberal (conntrack.tcpBeLiberal); its iptables mode adds the INVALID drop rule only while the sysctl is 0, its nftables mode never does. Any other NAT of service addresses (a CNI's) needs the same." },
 };
 
 const struct rm_advice *rm_advice_for(unsigned int cause, unsigned int sender)
@@ -340,6 +343,13 @@ void rm_why_explain(char *buf, size_t len, const struct rm_event *ev,
 	put(&s, "%s", acc);
 	evidence_words(&s, ev);
 	idle_words(&s, ev);
+	if (ev->evidence & RSTMON_EV_UNTRANSLATED)
+		put(&s, " This host forwarded a segment of the connection without its NAT translation (conntrack found it INVALID), and this RST, untranslated too, answers it: the end that got the segment never had a connection with that real address.");
+	if (ev->cause == RSTMON_CAUSE_NAT_INVALID && ev->dir == RSTMON_DIR_IN)
+		put(&s, " The peer's stack answered without a connection (no ACK, exactly at this host's next sequence number, its own TTL) and its connection then went on: it did not know the connection under these addresses, which a NAT between left untranslated; the NAT host's rstmon names the segment (nat-invalid).");
+	if (ev->evidence & RSTMON_EV_STRAY)
+		put(&s, " The segment it answered was the first this host ever saw from %s: it had no connection with that address since rstmon was loaded (or a restart lost it). If this host reaches that address's service only through a DNAT service address (a Kubernetes Service), it is a backend's real address on a segment the NAT host forwarded untranslated (its rstmon says nat-invalid), and this RST reset the backend's connection.",
+		    dst);
 	put(&s, " How sure: %s.", WORDS(confidence_words, ev->confidence));
 	hit_words(&s, ev, x);
 }

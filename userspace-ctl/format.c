@@ -25,7 +25,7 @@ static const char *const side_flag_names[RM_SIDE_FLAG_BITS] = {
 /* names.h checks that its tables cover their enums; these are rstmonctl's. */
 _Static_assert((int)RM_ST_CLOSED == (int)RSTMON_ST_CLOSED && (int)__RM_ST_MAX == (int)__RSTMON_ST_MAX,
 	       "state names out of date");
-_Static_assert(RSTMON_EV_NEW_OWNER == 1U << (RM_EVIDENCE_BITS - 1), "evidence names out of date");
+_Static_assert(RSTMON_EV_STRAY == 1U << (RM_EVIDENCE_BITS - 1), "evidence names out of date");
 
 const char *rm_state_name(unsigned int v)
 {

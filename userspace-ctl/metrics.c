@@ -195,7 +195,7 @@ static void print_status(FILE *f, const struct rm_prom_ns *ns, size_t n)
 
 /*
  * The families of the event stream (--listen).  A series appears with
- * its first event (pre-created, 15 causes x 5 senders x 3 directions of
+ * its first event (pre-created, 16 causes x 5 senders x 3 directions of
  * zeros per namespace would swamp the exposition).
  */
 static void print_events(FILE *f, const struct rm_prom_ns *ns, size_t n)

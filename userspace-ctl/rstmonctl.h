@@ -223,7 +223,7 @@ enum rm_state {
 };
 #define RM_ST_UNTRACKED 255
 
-#define RM_EVIDENCE_BITS 22	/* RSTMON_EV_ACK .. RSTMON_EV_NEW_OWNER */
+#define RM_EVIDENCE_BITS 24	/* RSTMON_EV_ACK .. RSTMON_EV_STRAY */
 
 const char *rm_state_name(unsigned int v);
 const char *rm_side_name(unsigned int v);

@@ -600,13 +600,13 @@ static void test_event_format(void)
 	result(strstr(s, "\"evidence\":[]}") != NULL, "format: JSON evidence of none is []",
 	       "%s", s);
 	free(s);
-	ev.evidence = RSTMON_EV_NEW_OWNER << 1 | 1U << 31 | RSTMON_EV_ACK;
+	ev.evidence = RSTMON_EV_STRAY << 1 | 1U << 31 | RSTMON_EV_ACK;
 	CAPTURE(s, rm_print_event_text(f, &ev));
-	result(strstr(s, " evidence=ack,bit22,bit31\n") != NULL,
+	result(strstr(s, " evidence=ack,bit24,bit31\n") != NULL,
 	       "format: a newer kernel's evidence flag reads bitN", "%s", s);
 	free(s);
 	CAPTURE(s, rm_print_event_json(f, &ev));
-	result(strstr(s, "\"evidence\":[\"ack\",\"bit22\",\"bit31\"]}") != NULL,
+	result(strstr(s, "\"evidence\":[\"ack\",\"bit24\",\"bit31\"]}") != NULL,
 	       "format: ... in JSON too", "%s", s);
 	free(s);
 }
@@ -899,7 +899,8 @@ static void test_status_format(void)
 	       strstr(s, ",\"notify_dropped\":11,\"netns_full\":0,\"rst_unlogged\":12},") &&
 	       strstr(s, "\"causes\":{\"unknown\":{\"in\":0,\"out\":0,\"fwd\":0},"
 			 "\"refused\":{\"in\":0,\"out\":1,\"fwd\":0},") &&
-	       strstr(s, "\"injected\":{\"in\":0,\"out\":0,\"fwd\":5}}}\n"),
+	       strstr(s, "\"injected\":{\"in\":0,\"out\":0,\"fwd\":5},") &&
+	       strstr(s, "\"nat_invalid\":{\"in\":0,\"out\":0,\"fwd\":0}}}\n"),
 	       "format: stats JSON", "%s", s);
 	free(s);
 
@@ -1982,6 +1983,26 @@ static void test_why(void)
 		   "Who was hit: not known",
 		   "What to do: Find the process with the raw socket (ss -w -p)", NULL);
 
+	/* nat-invalid on the NAT host: the fixes; the client's stray answer. */
+	event_v4(&ev);
+	ev.dir = RSTMON_DIR_FWD;
+	ev.sender = RSTMON_SENDER_PEER;
+	ev.cause = RSTMON_CAUSE_NAT_INVALID;
+	ev.evidence |= RSTMON_EV_UNTRANSLATED;
+	expect_why("why: nat-invalid names the untranslated segment and the fixes", &ev, NULL,
+		   "Why: nat-invalid: a NAT host", "flags: ", "untranslated",
+		   "without its NAT translation (conntrack found it INVALID)",
+		   "sysctl net.netfilter.nf_conntrack_tcp_be_liberal=1",
+		   "ct state invalid drop", NULL);
+	event_v4(&ev);
+	ev.dir = RSTMON_DIR_OUT;
+	ev.sender = RSTMON_SENDER_LOCAL;
+	ev.cause = RSTMON_CAUSE_NO_CONNECTION;
+	ev.evidence |= RSTMON_EV_STRAY;
+	expect_why("why: a stray segment's answer points at the NAT host", &ev, NULL,
+		   "the first this host ever saw from 10.1.0.1:40312", "stray",
+		   "its rstmon says nat-invalid", NULL);
+
 	/* Every cause has a row that applies to any sender. */
 	{
 		unsigned int c;
@@ -2655,7 +2676,7 @@ static void test_binary_usage(const char *bin)
 		  "usage: rstmonctl [-j] [-n NAME] watch [FILTER]... [--journal [--rate N]]", 2 },
 		{ "why --dir in,up", "rstmonctl: invalid direction 'up' (in, out, fwd)",
 		  "usage: rstmonctl [-j] [-n NAME] why [FILTER]... [--last N]", 2 },
-		{ "events --cause frob", "rstmonctl: invalid cause 'frob' (unknown, refused, no-connection, data-after-close, unread-data, linger-abort, app-abort, accept-overflow, time-wait, bad-segment, memory, timeout, idle-timeout, abandoned, injected)",
+		{ "events --cause frob", "rstmonctl: invalid cause 'frob' (unknown, refused, no-connection, data-after-close, unread-data, linger-abort, app-abort, accept-overflow, time-wait, bad-segment, memory, timeout, idle-timeout, abandoned, injected, nat-invalid)",
 		  "usage: rstmonctl [-j] [-n NAME] events [--from ID] [FILTER]...", 2 },
 		{ "events --src 10.0.0.0/40", "rstmonctl: invalid --src '10.0.0.0/40': an IPv4 or IPv6 address, with /PREFIX or without",
 		  "usage: rstmonctl [-j] [-n NAME] events [--from ID] [FILTER]...", 2 },

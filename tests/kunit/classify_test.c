@@ -2028,6 +2028,46 @@ static void rstmon_sc_midstream_acks(struct rstmon_tc *tc, u32 now)
 	KUNIT_ASSERT_EQ(tc->test, rstmon_conn_cflags(tc->c), RSTMON_CF_MIDSTREAM);
 }
 
+/*
+ * A NAT host's view of a DNAT connection (natinv.c): handshake and data,
+ * translated; then, unless @stray is false, a segment of the responder far
+ * beyond conntrack's window crossed untranslated (conntrack INVALID).
+ */
+static void rstmon_sc_nat_common(struct rstmon_tc *tc, u32 now, bool stray)
+{
+	u8 cf = RSTMON_CF_NAT;
+
+	rstmon_sc_data(tc, now);
+	if (stray) {
+		rstmon_tc_feed(tc, RSTMON_RESP, RSTMON_TEST_PSH, tc->nxt[RSTMON_RESP] + 0x40000000,
+			       tc->nxt[RSTMON_ORIG], 1, now);
+		cf |= RSTMON_CF_UNTRANSLATED;
+	}
+	/* What rstmon_natinv_created() and rstmon_natinv_seg() set. */
+	atomic_or(cf << RSTMON_B_CF_SHIFT, &tc->c->bits);
+}
+
+static void rstmon_sc_nat_stray(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_nat_common(tc, now, true);
+}
+
+static void rstmon_sc_nat(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_sc_nat_common(tc, now, false);
+}
+
+/*
+ * A client's view of that stray: the first segment ever seen from the
+ * backend's real address, which made a mid-stream entry.
+ */
+static void rstmon_sc_stray(struct rstmon_tc *tc, u32 now)
+{
+	rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 1, now);
+	KUNIT_ASSERT_EQ(tc->test, rstmon_conn_cflags(tc->c) & RSTMON_CF_MIDSTREAM,
+			RSTMON_CF_MIDSTREAM);
+}
+
 /**
  * struct rstmon_test_rst - an RST of a test connection.
  * @side: its sender's side
@@ -2300,6 +2340,65 @@ static const struct rstmon_test_verdict rstmon_test_verdicts[] = {
 			  RSTMON_EV_TRACKED },
 		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_RESP, RSTMON_SEQ_EXACT, 0),
 		RSTMON_WANT_IDLE(HZ / 10),
+	},
+	/*
+	 * nat-invalid on the NAT host: the client's stack answered the
+	 * backend's untranslated segment; the RST crosses untranslated too.
+	 * The stateless form, exactly at what the client sent: certain.
+	 */
+	{
+		.name = "nat-invalid-fwd", .build = rstmon_sc_nat_stray,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = { .dir = RSTMON_DIR_FWD, .untranslated = true },
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_NAT_INVALID, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_UNTRANSLATED },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, RSTMON_ORIG, RSTMON_SEQ_EXACT, 0),
+	},
+	{
+		.name = "nat-invalid-fwd-ipv6", .v6 = true, .build = rstmon_sc_nat_stray,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = { .dir = RSTMON_DIR_FWD, .untranslated = true },
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_NAT_INVALID, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_UNTRANSLATED },
+	},
+	{	/* With ACK, not the stateless form: likely. */
+		.name = "nat-invalid-fwd-ack", .build = rstmon_sc_nat_stray,
+		.rst = RSTMON_RST_ABORT(RSTMON_ORIG),
+		.ctx = { .dir = RSTMON_DIR_FWD, .untranslated = true },
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_NAT_INVALID, RSTMON_CONF_LIKELY,
+			  EV_TRACKED_ACK | RSTMON_EV_UNTRANSLATED },
+	},
+	{	/* The RST itself translated (conntrack knew it): not this cause. */
+		.name = "nat-stray-rst-translated-fwd", .build = rstmon_sc_nat_stray,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_FWD, RSTMON_ORIGIN_NONE),
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED },
+	},
+	{	/* No segment crossed untranslated: nothing to answer. */
+		.name = "nat-no-stray-fwd", .build = rstmon_sc_nat,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = { .dir = RSTMON_DIR_FWD, .untranslated = true },
+		.want = { RSTMON_SENDER_PEER, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_LIKELY,
+			  RSTMON_EV_TRACKED },
+	},
+	/* The client's own view: its stack answered a stray segment. */
+	{
+		.name = "no-connection-out-stray", .build = rstmon_sc_stray,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_MIDSTREAM | RSTMON_EV_CTL_SOCKET |
+			  RSTMON_EV_STRAY },
+		RSTMON_WANT_VIEW(RSTMON_ST_ESTABLISHED, 2, RSTMON_SEQ_NA, 0),
+	},
+	{
+		.name = "no-connection-out-stray-ipv6", .v6 = true, .build = rstmon_sc_stray,
+		.rst = RSTMON_RST_STATELESS(RSTMON_ORIG),
+		.ctx = RSTMON_CTX(RSTMON_DIR_OUT, RSTMON_ORIGIN_CTLSOCK),
+		.want = { RSTMON_SENDER_LOCAL, RSTMON_CAUSE_NO_CONNECTION, RSTMON_CONF_CERTAIN,
+			  RSTMON_EV_TRACKED | RSTMON_EV_MIDSTREAM | RSTMON_EV_CTL_SOCKET |
+			  RSTMON_EV_STRAY },
 	},
 	/* data-after-close: the peer's data reached a socket we had closed (our FIN). */
 	{
@@ -3455,6 +3554,57 @@ static void rstmon_ring_test_resize(struct kunit *test)
 	rstmon_ring_expect_range(test, r, 56, 71);
 }
 
+/*
+ * The peer's stateless answer (no ACK, exactly in sequence, its own TTL),
+ * and its connection lives on: it answered a segment a NAT left
+ * untranslated, not a forger.  The NAT host's own nat-invalid event keeps
+ * its cause.  A TTL not the peer's is still an injection.
+ */
+static void rstmon_ring_test_amend_stray(struct kunit *test)
+{
+	struct rstmon_ring *r = rstmon_test_ring(test, 16);
+	struct rstmon_event ev, key, out;
+
+	rstmon_test_event(&ev, 1, 1, 40000, RSTMON_DIR_IN);
+	ev.cause = RSTMON_CAUSE_NO_CONNECTION;
+	ev.seqchk = RSTMON_SEQ_EXACT;
+	ev.evidence = RSTMON_EV_TRACKED;
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 2, 1, 40000, RSTMON_DIR_FWD);
+	ev.cause = RSTMON_CAUSE_NAT_INVALID;
+	ev.confidence = RSTMON_CONF_CERTAIN;
+	ev.seqchk = RSTMON_SEQ_EXACT;
+	ev.evidence = RSTMON_EV_TRACKED | RSTMON_EV_UNTRANSLATED;
+	rstmon_ring_add(r, &ev);
+	rstmon_test_event(&ev, 3, 2, 40000, RSTMON_DIR_IN);
+	ev.cause = RSTMON_CAUSE_NO_CONNECTION;
+	ev.seqchk = RSTMON_SEQ_EXACT;
+	ev.evidence = RSTMON_EV_TRACKED | RSTMON_EV_TTL_MISMATCH;
+	rstmon_ring_add(r, &ev);
+
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 1, &out));
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_PEER);
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_NAT_INVALID);
+	KUNIT_EXPECT_EQ(test, out.confidence, RSTMON_CONF_LIKELY);
+	KUNIT_EXPECT_EQ(test, out.evidence, RSTMON_EV_TRACKED | RSTMON_EV_DATA_AFTER);
+
+	rstmon_test_event(&key, 0, 1, 40000, RSTMON_DIR_FWD);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 2, &out));
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_PEER);
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_NAT_INVALID);
+	KUNIT_EXPECT_EQ(test, out.confidence, RSTMON_CONF_CERTAIN);
+	KUNIT_EXPECT_TRUE(test, out.evidence & RSTMON_EV_DATA_AFTER);
+
+	rstmon_test_event(&key, 0, 2, 40000, RSTMON_DIR_IN);
+	KUNIT_EXPECT_TRUE(test, rstmon_ring_amend_injected(r, &key));
+	KUNIT_ASSERT_TRUE(test, rstmon_ring_get(r, 3, &out));
+	KUNIT_EXPECT_EQ(test, out.sender, RSTMON_SENDER_MIDDLEBOX);
+	KUNIT_EXPECT_EQ(test, out.cause, RSTMON_CAUSE_INJECTED);
+}
+
 /* The sender kept talking: its newest event of that tuple and direction is amended. */
 static void rstmon_ring_test_amend(struct kunit *test)
 {
@@ -3909,7 +4059,7 @@ static void rstmon_ring_test_names(struct kunit *test)
 	static const char *const causes[__RSTMON_CAUSE_MAX] = {
 		"unknown", "refused", "no-connection", "data-after-close", "unread-data",
 		"linger-abort", "app-abort", "accept-overflow", "time-wait", "bad-segment",
-		"memory", "timeout", "idle-timeout", "abandoned", "injected",
+		"memory", "timeout", "idle-timeout", "abandoned", "injected", "nat-invalid",
 	};
 	static const char *const senders[__RSTMON_SENDER_MAX] = {
 		"unknown", "local", "firewall", "peer", "middlebox",
@@ -3955,6 +4105,7 @@ static struct kunit_case rstmon_ring_cases[] = {
 	KUNIT_CASE(rstmon_ring_test_overwrite),
 	KUNIT_CASE(rstmon_ring_test_resize),
 	KUNIT_CASE(rstmon_ring_test_amend),
+	KUNIT_CASE(rstmon_ring_test_amend_stray),
 	KUNIT_CASE(rstmon_ring_test_amend_gone),
 	KUNIT_CASE(rstmon_ring_test_burst),
 	KUNIT_CASE(rstmon_ring_test_names),

@@ -78,6 +78,7 @@ static const struct rstmon_kreason_row rstmon_kreason_rows[] = {
 	ROW(ERROR, REFUSED, true),
 	ROW(NO_SOCKET, REFUSED, true),
 	ROW(NO_SOCKET, INJECTED, false),
+	ROW(NO_SOCKET, NAT_INVALID, true),
 	ROW(TCP_INVALID_ACK_SEQUENCE, BAD_SEGMENT, true),
 	ROW(TCP_INVALID_ACK_SEQUENCE, ABANDONED, false),
 	ROW(TCP_TIMEWAIT_SOCKET, DATA_AFTER_CLOSE, true),

@@ -35,7 +35,7 @@ expect "status: netns" "$(echo "$st" | json 'd["netns-inum"]')" \
 	"$(stat -L -c %i "/run/netns/$(ns a)")"
 same "status: limit" "$(echo "$st" | json 'd["conns-limit"]')" "$(counter a table limit)"
 expect "status: one cell per cause and direction" \
-	"$(echo "$st" | json 'len(d["cause-count"])')" $((15 * 3))
+	"$(echo "$st" | json 'len(d["cause-count"])')" $((16 * 3))
 
 # One refused connection, then the events dump of both ends.
 out=$(tcp_connect a 10.1.0.2 8301)

@@ -79,7 +79,7 @@ for l in "segments" "rst ipv4" "rst ipv6" "cause refused"; do
 		"$(report b | grep "^$l ")"
 done
 expect "stats: causes without RSTs left out" "$(grep -c '^cause ' "$W/stats")" 1
-expect "stats -a: every cause" "$(nsx b "$CTL" stats -a | grep -c '^cause ')" 15
+expect "stats -a: every cause" "$(nsx b "$CTL" stats -a | grep -c '^cause ')" 16
 s=$(nsx b "$CTL" stats --json)
 same "stats -j: rst_ipv4_out" "$(echo "$s" | json 'd["counters"]["rst_ipv4_out"]')" \
 	"$(counter b "rst ipv4" out)"

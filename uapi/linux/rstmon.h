@@ -72,6 +72,11 @@ enum rstmon_sender {
  * @RSTMON_CAUSE_ABANDONED: reset right after the handshake with no data
  *	(a parallel connect discarded)
  * @RSTMON_CAUSE_INJECTED: forged by a third party
+ * @RSTMON_CAUSE_NAT_INVALID: a NAT host forwarded a segment of a translated
+ *	connection without its translation (conntrack marked it INVALID, e.g.
+ *	out of its window, or lost the mapping); the other end's stack, which
+ *	knows no connection with that untranslated address, answered it with
+ *	this RST, and the RST kills the real connection
  * @__RSTMON_CAUSE_MAX: number of causes
  */
 enum rstmon_cause {
@@ -90,6 +95,7 @@ enum rstmon_cause {
 	RSTMON_CAUSE_IDLE_TIMEOUT,
 	RSTMON_CAUSE_ABANDONED,
 	RSTMON_CAUSE_INJECTED,
+	RSTMON_CAUSE_NAT_INVALID,
 	__RSTMON_CAUSE_MAX
 };
 
@@ -190,6 +196,16 @@ enum rstmon_idle_match {
 					    * sender's address, farther away than the
 					    * sender was (failover, a reboot, an address
 					    * moved)
+					    */
+#define RSTMON_EV_UNTRANSLATED	(1U << 22) /* a segment of this translated connection,
+					    * and the RST, crossed this host without
+					    * conntrack's translation (INVALID)
+					    */
+#define RSTMON_EV_STRAY		(1U << 23) /* this host's stack answered the first
+					    * segment it ever saw from that address
+					    * and port: it never had a connection
+					    * with them (an untranslated segment of
+					    * a NATed connection, a stray)
 					    */
 
 /**
