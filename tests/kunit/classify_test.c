@@ -3137,8 +3137,10 @@ static void rstmon_sc_chatty(struct rstmon_tc *tc, u32 now)
 
 	rstmon_tc_established(tc, 0, 0, now - HZ - HZ / 5);
 	for (i = 0; i < 4; i++) {
-		rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, now - HZ - HZ / 5 + i * HZ / 20);
-		rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 10, now - HZ - HZ / 5 + i * HZ / 20);
+		u32 t = now - HZ - HZ / 5 + i * HZ / 20;
+
+		rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, t);
+		rstmon_tc_send(tc, RSTMON_RESP, RSTMON_TEST_PSH, 10, t);
 	}
 	rstmon_tc_send(tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, now - HZ);
 }
@@ -3202,7 +3204,8 @@ static const struct rstmon_test_idle rstmon_test_idles[] = {
 		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_RHYTHM, .match_s = 1,
 	},
 	{	/* The same, IPv6, an RST with ACK. */
-		.name = "rhythm-middlebox-ack-ipv6", .v6 = true, .build = rstmon_sc_chatty_then_data,
+		.name = "rhythm-middlebox-ack-ipv6", .v6 = true,
+		.build = rstmon_sc_chatty_then_data,
 		.rst = RSTMON_RST_ABORT(RSTMON_RESP), .ttl = 2,
 		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
 		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_RHYTHM, .match_s = 1,
@@ -3238,7 +3241,8 @@ static const struct rstmon_test_idle rstmon_test_idles[] = {
 		.rst = RSTMON_RST_ABORT(RSTMON_RESP), .ttl = 2,
 		.at = 359 * HZ, .threshold = 300 * HZ,
 		.sender = RSTMON_SENDER_MIDDLEBOX, .cause = RSTMON_CAUSE_IDLE_TIMEOUT,
-		.confidence = RSTMON_CONF_LIKELY, .match = RSTMON_IDLE_MATCH_AWS_350, .match_s = 350,
+		.confidence = RSTMON_CONF_LIKELY,
+		.match = RSTMON_IDLE_MATCH_AWS_350, .match_s = 350,
 	},
 	{	/* 280 s: no well-known timeout, the rhythm (floor 30 s) says it. */
 		.name = "rhythm-280-threshold-300", .build = rstmon_sc_chatty_then_data,
