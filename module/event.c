@@ -64,6 +64,8 @@ int rstmon_ring_init(struct rstmon_ring *r, u32 size)
 	r->rs_size = 0;
 	r->rs_from = 0;
 	r->rs_to = 0;
+	/* The smallest ring is one page: one slab object, no vmalloc(). */
+	BUILD_BUG_ON(RSTMON_EVENT_RING_MIN * sizeof(*r->ev) > PAGE_SIZE);
 	r->ev = kvcalloc(size, sizeof(*r->ev), GFP_KERNEL_ACCOUNT);
 	return r->ev ? 0 : -ENOMEM;
 }

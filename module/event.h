@@ -81,7 +81,7 @@ struct rstmon_nat {
  *	@rst_payload_len when cut at %RSTMON_RST_PAYLOAD_MAX)
  * @rst_payload_len: the RST's payload length (0: none)
  * @rst_payload: its first @rst_payload_kept bytes (with the four fields
- *	above, 72 more bytes an event)
+ *	above, the event is 256 bytes: see rstmon_ring_init())
  * @idle_match: &enum rstmon_idle_match: what @idle_ms matched
  * @alt_cause: &enum rstmon_cause: the other candidate (0: none)
  * @idle_match_s: seconds of the timeout @idle_match names
@@ -124,11 +124,11 @@ struct rstmon_event {
 	u8 accepted;
 	u8 closed_first;
 	u8 rst_payload_kept;
-	u32 rst_payload_len;
-	u8 rst_payload[RSTMON_RST_PAYLOAD_MAX];
 	u8 idle_match;
 	u8 alt_cause;
+	u32 rst_payload_len;
 	u32 idle_match_s;
+	u8 rst_payload[RSTMON_RST_PAYLOAD_MAX];
 };
 
 /*

@@ -47,18 +47,18 @@ static void test_accepted(void)
 		   "challenge ACK (RFC 5961; seen leaving this host)", NULL);
 	out.evidence &= ~RSTMON_EV_CHALLENGE_ACK;
 
-	/* A payload longer than 64 bytes is refused. */
+	/* A payload longer than RSTMON_RST_PAYLOAD_MAX bytes is refused. */
 	nlh = genl_msg(buf, RSTMON_CMD_EVENT);
 	put_event(nlh, &in);
 	nest = (struct nlattr *)event_nest(nlh);
 	{
-		unsigned char big[65] = { 0 };
+		unsigned char big[RSTMON_RST_PAYLOAD_MAX + 1] = { 0 };
 		size_t before = nlh->nlmsg_len;
 
 		mnl_attr_put(nlh, RSTMON_E_RST_PAYLOAD, sizeof(big), big);
 		nest->nla_len += nlh->nlmsg_len - before;
 	}
-	result(rm_parse_event(nest, &out) < 0, "accepted: a payload over 64 bytes refused", NULL);
+	result(rm_parse_event(nest, &out) < 0, "accepted: a payload over 40 bytes refused", NULL);
 
 	/* Accepted: the reset that mattered. */
 	event_v4(&out);

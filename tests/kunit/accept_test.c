@@ -148,10 +148,10 @@ static void rstmon_accept_test_predict(struct kunit *test)
 			t->want);
 }
 
-/* The first 64 bytes of an RST's payload, and its length, are kept. */
+/* The first RSTMON_RST_PAYLOAD_MAX (40) bytes of an RST's payload, and its length, are kept. */
 static void rstmon_accept_test_payload(struct kunit *test)
 {
-	static const u32 lens[] = { 0, 1, 18, 64, 65, 200 };
+	static const u32 lens[] = { 0, 1, 18, 40, 41, 64, 200 };
 	struct rstmon_event *ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
 	unsigned int i, j;
 

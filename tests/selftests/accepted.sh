@@ -85,15 +85,15 @@ for fam in ipv4 ipv6; do
 	expect "$fam window: binary payload as \\xNN" "$(evf "$LINE" rst_payload)" \
 		'"\x00\x01\x02\x0a\x7f\xffok"'
 
-	# Far out of the window: ignored; a payload longer than 64 bytes cut.
+	# Far out of the window: ignored; a payload longer than 40 bytes cut.
 	rst_case $fam $a $((b + 3)) far long ALIVE EOF no
 	if [[ ,$(evf "$LINE" evidence), == *,challenge-ack,* ]]; then
 		fail "$fam far: an ignored RST is not confirmed challenged" "$LINE"
 	else
 		pass "$fam far: an ignored RST is not confirmed challenged"
 	fi
-	expect "$fam far: payload cut at 64 bytes, marked" "$(evf "$LINE" rst_payload)" \
-		"\"$(printf 'L%.0s' $(seq 64))\"..."
+	expect "$fam far: payload cut at 40 bytes, marked" "$(evf "$LINE" rst_payload)" \
+		"\"$(printf 'L%.0s' $(seq 40))\"..."
 	expect "$fam far: rst_payload_len= the whole" "$(evf "$LINE" rst_payload_len)" 100
 
 	# rstmonctl: the same, in text, JSON and why.

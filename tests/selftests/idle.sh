@@ -122,7 +122,9 @@ run_family() {
 	# conntrack: 4.5 s of silence, conntrack's timeout 3 s.
 	serve server reply-hold "$a" $((p + 1))
 	out=$(nsx client $KIT client idle "$a" $((p + 1)) 4.5)
-	expect "$f conntrack: client errno" "$out" ECONNRESET
+	wait_until 5 sh -c "ip netns exec $(ns client) cat /proc/net/rstmon |
+		grep '^event .* dir=in ' | grep -qF ':$((p + 1)) '"
+	expect_reset "$f conntrack: client errno" "$out" client $((p + 1))
 	verdict "$f conntrack: gw (its own conntrack timeout)" gw $((p + 1)) out \
 		firewall/idle-timeout/certain/conntrack/-
 	expect "$f conntrack: gw names the timeout" "$(fld gw $((p + 1)) out idle_match_s)" 3

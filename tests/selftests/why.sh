@@ -29,7 +29,7 @@ refused	Start the service
 firewall/refused	Find the reject rule that matches
 unread-data	read what it was sent
 linger-abort	remove SO_LINGER 0
-data-after-close	The client must retry idempotent requests, or the server must keep its idle timeout above the client's.
+data-after-close	keep the connection pool's idle timeout below the server's (and load balancer's) keep-alive timeout, and retry idempotent requests
 time-wait	fresh source ports
 app-abort	Find who aborts it
 abandoned	Usually harmless
@@ -88,7 +88,7 @@ case $out in
 esac
 out=$(nsx srv "$CTL" why --cause data-after-close)
 case $out in
-*"Why: data-after-close:"*"What to do: The client must retry idempotent requests"*)
+*"Why: data-after-close:"*"What to do: On the client: keep the connection pool's idle timeout below"*)
 	if echo "$out" | grep -q "Why: " && ! echo "$out" | grep "Why: " | grep -qv "Why: data-after-close:"; then
 		pass "why --cause: only that cause, in plain words"
 	else

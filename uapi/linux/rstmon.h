@@ -296,7 +296,7 @@ enum rstmon_accepted {
 };
 
 /* Bytes of an RST's payload an event keeps (%RSTMON_E_RST_PAYLOAD). */
-#define RSTMON_RST_PAYLOAD_MAX	64
+#define RSTMON_RST_PAYLOAD_MAX	40
 
 /*
  * Generic netlink family "rstmon", version 1.  Every request and reply is
