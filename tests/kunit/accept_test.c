@@ -169,7 +169,8 @@ static void rstmon_accept_test_payload(struct kunit *test)
 		rstmon_accept_rst(NULL, skb, &seg, ev);
 		kfree_skb(skb);
 		KUNIT_EXPECT_EQ(test, ev->rst_payload_len, lens[i]);
-		KUNIT_EXPECT_EQ(test, ev->rst_payload_kept, min(lens[i], 64U));
+		KUNIT_EXPECT_EQ(test, ev->rst_payload_kept,
+				min_t(u32, lens[i], RSTMON_RST_PAYLOAD_MAX));
 		for (j = 0; j < ev->rst_payload_kept; j++)
 			KUNIT_EXPECT_EQ(test, ev->rst_payload[j], j);
 	}

@@ -9,6 +9,7 @@
 scenarios_setup() {
 	# A short idle threshold, so the idle-timeout case takes seconds.
 	modprobe -r rstmon && modprobe rstmon idle_threshold=5 || return 1
+	need_ctl
 	add_ns cli srv
 	link cli srv 1
 	TMPD=$(mktemp -d)
