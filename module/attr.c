@@ -85,20 +85,55 @@ static void rstmon_attr_owner(struct sock *sk, struct rstmon_event *ev)
 }
 
 /**
+ * rstmon_attr_sock() - the local end of the connection of a local RST.
+ * @skb: the RST
+ * @state: the hook it passes
+ * @seg: its parsed header
+ * @dir: where it is seen (RSTMON_DIR_IN or RSTMON_DIR_OUT)
+ * @ref: set when the socket was looked up and holds a reference, to be
+ *	dropped with rstmon_attr_sock_put()
+ *
+ * Return: the socket (full, request, TIME_WAIT or listener) at the local
+ * end: @skb's own when it is that end, else the established-hash lookup's;
+ * NULL when there is none.
+ */
+struct sock *rstmon_attr_sock(const struct sk_buff *skb, const struct nf_hook_state *state,
+			      const struct rstmon_seg *seg, enum rstmon_dir dir, bool *ref)
+{
+	bool out = dir == RSTMON_DIR_OUT;
+	__be16 lport = out ? seg->sport : seg->dport;
+	__be16 rport = out ? seg->dport : seg->sport;
+	struct sock *sk = skb->sk;
+
+	*ref = false;
+	if (sk && rstmon_attr_is_local_end(sk, state->net, lport, rport))
+		return sk;
+	sk = rstmon_attr_lookup(state, seg, out);
+	*ref = sk;
+	return sk;
+}
+
+void rstmon_attr_sock_put(struct sock *sk, bool ref)
+{
+	if (ref)
+		sock_gen_put(sk);
+}
+
+/**
  * rstmon_attr_rst() - record in @ev the local socket an RST involved.
  * @skb: the RST
  * @state: the hook it passes
  * @seg: its parsed header
  * @ev: its event, classified (dir, side and segs are set)
+ * @sk: the local end, from rstmon_attr_sock() (NULL when forwarded)
  */
 void rstmon_attr_rst(const struct sk_buff *skb, const struct nf_hook_state *state,
-		     const struct rstmon_seg *seg, struct rstmon_event *ev)
+		     const struct rstmon_seg *seg, struct rstmon_event *ev, struct sock *sk)
 {
 	bool out = ev->dir == RSTMON_DIR_OUT;
 	__be16 lport = out ? seg->sport : seg->dport;
-	__be16 rport = out ? seg->dport : seg->sport;
-	struct sock *sk = skb->sk, *owner;
-	bool ref = false, server;
+	struct sock *owner;
+	bool server;
 
 	ev->netns_inum = state->net->ns.inum;
 	if (ev->dir == RSTMON_DIR_FWD) {
@@ -106,10 +141,6 @@ void rstmon_attr_rst(const struct sk_buff *skb, const struct nf_hook_state *stat
 		return;
 	}
 	ev->lport = lport;
-	if (!sk || !rstmon_attr_is_local_end(sk, state->net, lport, rport)) {
-		sk = rstmon_attr_lookup(state, seg, out);
-		ref = true;
-	}
 	if (ev->dir == RSTMON_DIR_IN)
 		ev->accepted = rstmon_accept_predict(sk, seg);
 	if (!sk) {
@@ -143,8 +174,6 @@ void rstmon_attr_rst(const struct sk_buff *skb, const struct nf_hook_state *stat
 		ev->listen_port = lport;
 	if (owner)
 		rstmon_attr_owner(owner, ev);
-	if (ref)
-		sock_gen_put(sk);
 }
 
 /**

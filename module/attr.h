@@ -11,6 +11,7 @@
 #include <linux/rstmon.h>
 
 struct sk_buff;
+struct sock;
 struct nf_hook_state;
 struct user_namespace;
 struct rstmon_seg;
@@ -43,8 +44,11 @@ struct rstmon_cgstats {
 	struct rstmon_cgstat slot[RSTMON_CGROUP_SLOTS];
 };
 
+struct sock *rstmon_attr_sock(const struct sk_buff *skb, const struct nf_hook_state *state,
+			      const struct rstmon_seg *seg, enum rstmon_dir dir, bool *ref);
+void rstmon_attr_sock_put(struct sock *sk, bool ref);
 void rstmon_attr_rst(const struct sk_buff *skb, const struct nf_hook_state *state,
-		     const struct rstmon_seg *seg, struct rstmon_event *ev);
+		     const struct rstmon_seg *seg, struct rstmon_event *ev, struct sock *sk);
 void rstmon_cgstats_init(struct rstmon_cgstats *cs);
 void rstmon_cgstats_add(struct rstmon_cgstats *cs, u64 id);
 void rstmon_cgstats_reset(struct rstmon_cgstats *cs);

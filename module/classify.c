@@ -30,7 +30,7 @@ static u32 rstmon_jiffies_ms(u32 delta)
 static u8 rstmon_seqchk(const struct rstmon_seg *seg, const struct rstmon_conn *c,
 			int side)
 {
-	const struct rstmon_side *s = &c->side[side], *r = &c->side[!side];
+	const struct rstmon_side *s = &RSTMON_SIDE(c, side), *r = &RSTMON_SIDE(c, !side);
 	u32 win;
 
 	if (!s->segs)
@@ -135,7 +135,7 @@ static bool rstmon_answers_syn(const struct rstmon_seg *seg, const struct rstmon
 		       !(rstmon_sflags(c, side) & RSTMON_SF_SYN) &&
 		       !(rstmon_sflags(c, !side) & RSTMON_SF_DATA) &&
 		       (seg->flags & RSTMON_TCP_ACK) &&
-		       seg->ack_seq == c->hist[!side].isn + 1;
+		       seg->ack_seq == c->isn[!side] + 1;
 	return (seg->flags & RSTMON_TCP_ACK) && seg->seq == 0;
 }
 
@@ -168,7 +168,7 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		ev->confidence = RSTMON_CONF_LIKELY;
 		return;
 	}
-	me = &c->side[side];
+	me = &RSTMON_SIDE(c, side);
 	if (rstmon_sflags(c, side) & RSTMON_SF_FIN) {
 		/* Our application had closed: a FIN_WAIT2/TIME_WAIT socket or
 		 * an orphan answered.  New data after close is its own cause.
@@ -187,7 +187,7 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		 * (tcp_rcv_synsent_state_process(); the kernel's reason:
 		 * TCP_INVALID_ACK_SEQUENCE).
 		 */
-		if (before(seg->seq, c->hist[side].isn + 1) || after(seg->seq, me->nxt)) {
+		if (before(seg->seq, c->isn[side] + 1) || after(seg->seq, me->nxt)) {
 			ev->cause = RSTMON_CAUSE_BAD_SEGMENT;
 			ev->confidence = RSTMON_CONF_LIKELY;
 		} else {
@@ -204,7 +204,7 @@ static void rstmon_classify_ctlsock(const struct rstmon_seg *seg,
 		 * INVALID_SYN); an unacceptable one is answered for the
 		 * listener (TCP_FLAGS).
 		 */
-		ev->cause = (seg->seq == c->hist[side].isn + 1) ?
+		ev->cause = (seg->seq == c->isn[side] + 1) ?
 			RSTMON_CAUSE_ACCEPT_OVERFLOW : RSTMON_CAUSE_BAD_SEGMENT;
 		ev->confidence = RSTMON_CONF_LIKELY;
 		return;
@@ -350,10 +350,10 @@ static bool rstmon_one_way(const struct rstmon_conn *c)
 	int v;
 
 	for (v = 0; v < 2; v++) {
-		if (c->side[!v].segs)
+		if (RSTMON_SIDE(c, !v).segs)
 			continue;
 		if ((rstmon_sflags(c, v) & RSTMON_SF_DATA) ||
-		    ((rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM) && c->side[v].segs >= 3))
+		    ((rstmon_conn_cflags(c) & RSTMON_CF_MIDSTREAM) && RSTMON_SIDE(c, v).segs >= 3))
 			return true;
 	}
 	return false;
@@ -371,7 +371,7 @@ static bool rstmon_one_way(const struct rstmon_conn *c)
 static bool rstmon_bypassed(const struct rstmon_seg *seg, const struct rstmon_conn *c,
 			    int side)
 {
-	const struct rstmon_side *s = &c->side[side], *r = &c->side[!side];
+	const struct rstmon_side *s = &RSTMON_SIDE(c, side), *r = &RSTMON_SIDE(c, !side);
 
 	return (s->segs && after(seg->seq, s->nxt)) ||
 	       ((seg->flags & RSTMON_TCP_ACK) && r->segs && after(seg->ack_seq, r->nxt));
@@ -439,7 +439,7 @@ static void rstmon_classify_remote(const struct rstmon_rst_ctx *x,
 		rstmon_classify_forgery(x, seg, ev);
 		return;
 	}
-	s = &c->side[side];
+	s = &RSTMON_SIDE(c, side);
 	sf = rstmon_sflags(c, side);
 	rf = rstmon_sflags(c, !side);
 
@@ -573,7 +573,7 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 		ev->evidence |= RSTMON_EV_PAYLOAD;
 
 	if (c) {
-		const struct rstmon_side *s = &c->side[side], *r = &c->side[!side];
+		const struct rstmon_side *s = &RSTMON_SIDE(c, side), *r = &RSTMON_SIDE(c, !side);
 		u8 sf = rstmon_sflags(c, side), rf = rstmon_sflags(c, !side);
 		u32 created = rstmon_conn_created(c);
 
@@ -598,9 +598,9 @@ void rstmon_classify(const struct rstmon_rst_ctx *x, const struct rstmon_seg *se
 		ev->ttl_base = s->segs ? c->ttl[side] : 0;
 		ev->fin = (sf & RSTMON_SF_FIN ? 1 : 0) | (rf & RSTMON_SF_FIN ? 2 : 0);
 		if (sf & RSTMON_SF_FIN)
-			ev->fin_ago_ms[0] = rstmon_jiffies_ms(x->now - c->hist[side].fin);
+			ev->fin_ago_ms[0] = rstmon_jiffies_ms(x->now - c->fin[side]);
 		if (rf & RSTMON_SF_FIN)
-			ev->fin_ago_ms[1] = rstmon_jiffies_ms(x->now - c->hist[!side].fin);
+			ev->fin_ago_ms[1] = rstmon_jiffies_ms(x->now - c->fin[!side]);
 		ev->seqchk = rstmon_seqchk(seg, c, side);
 	}
 

@@ -304,8 +304,8 @@ bool rstmon_conn_evictable(const struct rstmon_conn *c)
 	u8 st = rstmon_conn_state(c);
 
 	return st == RSTMON_ST_SYN_SENT || st == RSTMON_ST_SYN_RECV ||
-	       st == RSTMON_ST_CLOSED || !READ_ONCE(c->side[0].segs) ||
-	       !READ_ONCE(c->side[1].segs);
+	       st == RSTMON_ST_CLOSED || !READ_ONCE(RSTMON_SIDE(c, 0).segs) ||
+	       !READ_ONCE(RSTMON_SIDE(c, 1).segs);
 }
 
 /*
@@ -398,7 +398,7 @@ static struct rstmon_conn *rstmon_conn_alloc(const struct net *net,
 	c->port[!s] = seg->dport;
 	c->net_id = net->ns.inum;
 	/* Its first segment's time, so age and expiry hold from the start. */
-	c->hist[s].first = jiffies;
+	c->first[s] = jiffies;
 	cf = (midstream ? RSTMON_CF_MIDSTREAM : 0) |
 	     (seg->family == AF_INET6 ? RSTMON_CF_INET6 : 0) |
 	     (s == RSTMON_RESP ? RSTMON_CF_RESP_FIRST : 0) |
@@ -505,7 +505,7 @@ bool rstmon_conn_reused(const struct rstmon_conn *c, int side, const struct rstm
 	return side == RSTMON_ORIG &&
 	       (seg->flags & (RSTMON_TCP_SYN | RSTMON_TCP_ACK)) == RSTMON_TCP_SYN &&
 	       rstmon_conn_state(c) >= RSTMON_ST_CLOSING &&
-	       seg->seq != READ_ONCE(c->hist[RSTMON_ORIG].isn);
+	       seg->seq != READ_ONCE(c->isn[RSTMON_ORIG]);
 }
 
 /**
@@ -631,8 +631,7 @@ static u32 rstmon_bits_next(u32 old, int side, const struct rstmon_seg *seg, u8 
 u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 		       const struct rstmon_seg *seg, u32 now)
 {
-	struct rstmon_side_hist *h = &c->hist[side];
-	struct rstmon_side *s = &c->side[side];
+	struct rstmon_side *s = &RSTMON_SIDE(c, side);
 	u32 end = seg->seq + seg->payload + !!(seg->flags & RSTMON_TCP_SYN) +
 		  !!(seg->flags & RSTMON_TCP_FIN);
 	u16 segs = READ_ONCE(s->segs);
@@ -641,9 +640,9 @@ u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 	u8 sf_add = 0;
 
 	if (!segs) {
-		WRITE_ONCE(h->isn, seg->seq);
+		WRITE_ONCE(c->isn[side], seg->seq);
 		WRITE_ONCE(s->nxt, end);
-		WRITE_ONCE(h->first, now);
+		WRITE_ONCE(c->first[side], now);
 		WRITE_ONCE(c->ttl[side], seg->ttl);
 	} else {
 		if (after(end, READ_ONCE(s->nxt)))
@@ -655,15 +654,17 @@ u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 		opts = (opts & ~RSTMON_CO_IPID_MASK) |
 		       rstmon_ipid_mode(s, (opts & RSTMON_CO_IPID_MASK) >> RSTMON_CO_IPID_SHIFT,
 					seg->ipid) << RSTMON_CO_IPID_SHIFT;
-		WRITE_ONCE(s->ipid, seg->ipid);
+		if (READ_ONCE(s->ipid) != seg->ipid)
+			WRITE_ONCE(s->ipid, seg->ipid);
 	}
 	if (READ_ONCE(s->last) != now)
 		WRITE_ONCE(s->last, now);
-	WRITE_ONCE(s->win, seg->window);
+	if (READ_ONCE(s->win) != seg->window)
+		WRITE_ONCE(s->win, seg->window);
 	if (segs != U16_MAX)
 		WRITE_ONCE(s->segs, segs + 1);
 	if (seg->flags & RSTMON_TCP_SYN) {
-		WRITE_ONCE(h->isn, seg->seq);
+		WRITE_ONCE(c->isn[side], seg->seq);
 		if (seg->opts & RSTMON_OPT_MSS)
 			WRITE_ONCE(s->mss, seg->mss);
 		if (seg->opts & RSTMON_OPT_WSCALE)
@@ -680,8 +681,18 @@ u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 			return 0;
 	} while (!atomic_try_cmpxchg(&c->bits, &old, new));
 	if ((new & ~old) & (RSTMON_SF_FIN << RSTMON_B_SF_SHIFT(side)))
-		WRITE_ONCE(h->fin, now);
+		WRITE_ONCE(c->fin[side], now);
 	return (new & ~old) | (old & ~new & (u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT);
+}
+
+/* Raise side @side's rhythm level to @lvl: written only when it grows. */
+static void rstmon_rhythm_raise(struct rstmon_conn *c, int side, u8 lvl)
+{
+	u8 opts = READ_ONCE(c->opts[side]);
+
+	if (lvl > opts >> RSTMON_CO_RHYTHM_SHIFT)
+		WRITE_ONCE(c->opts[side], (opts & ~(3 << RSTMON_CO_RHYTHM_SHIFT)) |
+					  lvl << RSTMON_CO_RHYTHM_SHIFT);
 }
 
 /**
@@ -703,17 +714,101 @@ u32 rstmon_conn_update(struct rstmon_conn *c, int side,
  */
 void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 floor)
 {
-	u32 mine = READ_ONCE(c->side[side].last), theirs = READ_ONCE(c->side[!side].last);
-	u8 opts, lvl;
+	u32 mine = READ_ONCE(RSTMON_SIDE(c, side).last);
+	u32 theirs = READ_ONCE(RSTMON_SIDE(c, !side).last);
 
-	if (!READ_ONCE(c->side[side].segs) || !READ_ONCE(c->side[!side].segs) ||
+	if (!READ_ONCE(RSTMON_SIDE(c, side).segs) || !READ_ONCE(RSTMON_SIDE(c, !side).segs) ||
 	    (s32)(theirs - mine) <= 0)
 		return;
-	lvl = rstmon_rhythm_level(theirs - mine, floor);
-	opts = READ_ONCE(c->opts[side]);
-	if (lvl > opts >> RSTMON_CO_RHYTHM_SHIFT)
-		WRITE_ONCE(c->opts[side], (opts & ~(3 << RSTMON_CO_RHYTHM_SHIFT)) |
-					  lvl << RSTMON_CO_RHYTHM_SHIFT);
+	rstmon_rhythm_raise(c, side, rstmon_rhythm_level(theirs - mine, floor));
+}
+
+/**
+ * rstmon_conn_rhythm_quiet() - a received segment of side @side ended a
+ *	silence of the whole connection: it crossed, so the connection
+ *	survived it.
+ * @c: the connection
+ * @side: the segment's sender (the peer of this host)
+ * @now: jiffies
+ * @floor: the namespace's idle floor, jiffies
+ *
+ * The receiving end's view of rstmon_conn_rhythm(), for local connections
+ * whose answering segment may skip the table (module/sockpath.c); called
+ * after rstmon_conn_sync() and before rstmon_conn_update().  The level is
+ * the high-water field of rstmon_conn_rhythm().
+ * Context: RCU read side; lockless.
+ */
+void rstmon_conn_rhythm_quiet(struct rstmon_conn *c, int side, u32 now, u32 floor)
+{
+	u32 l0 = READ_ONCE(RSTMON_SIDE(c, 0).last), l1 = READ_ONCE(RSTMON_SIDE(c, 1).last);
+	u32 last = (s32)(l1 - l0) > 0 ? l1 : l0;
+
+	if (!READ_ONCE(RSTMON_SIDE(c, 0).segs) || !READ_ONCE(RSTMON_SIDE(c, 1).segs) ||
+	    (s32)(now - last) <= 0)
+		return;
+	rstmon_rhythm_raise(c, side, rstmon_rhythm_level(now - last, floor));
+}
+
+/* &rstmon_conn.bits with the payload facts of @y added (rstmon_conn_sync()). */
+static u32 rstmon_bits_sync(u32 old, const struct rstmon_sync *y)
+{
+	u8 sf[2] = { rstmon_bits_sflags(old, 0), rstmon_bits_sflags(old, 1) };
+	int v = y->last_data;
+
+	if (y->side[0].data)
+		sf[0] |= RSTMON_SF_DATA;
+	if (y->side[1].data)
+		sf[1] |= RSTMON_SF_DATA;
+	if (v != RSTMON_SIDE_NONE && (sf[v] & RSTMON_SF_DATA)) {
+		sf[v] |= RSTMON_SF_LAST_DATA;
+		sf[!v] &= ~RSTMON_SF_LAST_DATA;
+	}
+	return (old & ~0xffffU) | (u32)sf[0] << RSTMON_B_SF_SHIFT(0) |
+	       (u32)sf[1] << RSTMON_B_SF_SHIFT(1);
+}
+
+/**
+ * rstmon_conn_sync() - bring @c up to what its local socket knows.
+ * @c: the connection
+ * @y: the socket's view (rstmon_sock_sync())
+ * @now: jiffies
+ *
+ * Each per-segment field only moves forward (nxt, last and segs; the
+ * window is the latest), under the contract's rules for it: the socket
+ * path's segments are accounted as if the table had seen them.  A side
+ * not yet seen keeps waiting for its first segment, which sets its
+ * baselines.  The payload flags go through &rstmon_conn.bits like any
+ * segment's.
+ * Context: RCU read side; lockless.
+ */
+void rstmon_conn_sync(struct rstmon_conn *c, const struct rstmon_sync *y, u32 now)
+{
+	u32 old, new;
+	int v;
+
+	if (!READ_ONCE(RSTMON_SIDE(c, 0).segs) || !READ_ONCE(RSTMON_SIDE(c, 1).segs))
+		return;
+	for (v = 0; v < 2; v++) {
+		struct rstmon_side *s = &RSTMON_SIDE(c, v);
+		u16 segs = READ_ONCE(s->segs);
+
+		if (after(y->side[v].nxt, READ_ONCE(s->nxt)))
+			WRITE_ONCE(s->nxt, y->side[v].nxt);
+		/* A socket's stamps start at 0 when never set. */
+		if ((s32)(y->side[v].last - READ_ONCE(s->last)) > 0 &&
+		    (s32)(now - y->side[v].last) >= 0)
+			WRITE_ONCE(s->last, y->side[v].last);
+		if (y->side[v].segs > segs)
+			WRITE_ONCE(s->segs, min_t(u32, y->side[v].segs, U16_MAX));
+		if (y->side[v].win != READ_ONCE(s->win))
+			WRITE_ONCE(s->win, y->side[v].win);
+	}
+	old = atomic_read(&c->bits);
+	do {
+		new = rstmon_bits_sync(old, y);
+		if (new == old)
+			return;
+	} while (!atomic_try_cmpxchg(&c->bits, &old, new));
 }
 
 /**
@@ -736,7 +831,7 @@ void rstmon_conn_rst_in(struct rstmon_conn *c, int side, u32 now, u8 accepted, b
 	const u32 chal = (u32)RSTMON_CF_CHALLENGE << RSTMON_B_CF_SHIFT;
 	u32 old = atomic_read(&c->bits), new;
 
-	WRITE_ONCE(c->side[side].last, now);
+	WRITE_ONCE(RSTMON_SIDE(c, side).last, now);
 	RSTMON_TEST_RACE_POINT(c);
 	do {
 		new = (old & ~chal) | (u32)RSTMON_SF_RST << RSTMON_B_SF_SHIFT(side);
@@ -750,8 +845,8 @@ void rstmon_conn_rst_in(struct rstmon_conn *c, int side, u32 now, u8 accepted, b
 
 static bool rstmon_conn_expired(const struct rstmon_conn *c, unsigned long now)
 {
-	u32 l0 = READ_ONCE(c->side[0].last), l1 = READ_ONCE(c->side[1].last);
-	bool s0 = READ_ONCE(c->side[0].segs), s1 = READ_ONCE(c->side[1].segs);
+	u32 l0 = READ_ONCE(RSTMON_SIDE(c, 0).last), l1 = READ_ONCE(RSTMON_SIDE(c, 1).last);
+	bool s0 = READ_ONCE(RSTMON_SIDE(c, 0).segs), s1 = READ_ONCE(RSTMON_SIDE(c, 1).segs);
 	u8 st = rstmon_conn_state(c);
 	unsigned int timeout;
 	u32 last;
@@ -994,6 +1089,13 @@ int rstmon_conn_init(void)
 	 * The layout is made for 64-bit; on 32-bit the entry is smaller.
 	 */
 	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) && offsetof(struct rstmon_conn, rcu) != 64);
+	/* The two directions write their sides in lines of their own. */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
+		     ((offsetof(struct rstmon_conn, orig) ^
+		       (offsetofend(struct rstmon_conn, orig) - 1)) >= 64 ||
+		      (offsetof(struct rstmon_conn, resp) ^
+		       (offsetofend(struct rstmon_conn, resp) - 1)) >= 64 ||
+		      RSTMON_SIDE_STRIDE < 64));
 
 	rstmon_max = rstmon_params.max_conns ?: rstmon_scaled_max(totalram_pages());
 	if (rstmon_params.netns_max_conns > rstmon_max) {

@@ -41,9 +41,9 @@ enum rstmon_ipid_mode {
  * @mss: MSS option of its SYN (0: not seen)
  *
  * Its TTL, flags, window scale and IPv4 ID behaviour are byte arrays of
- * &struct rstmon_conn, and what a side's segments set once is in &struct
- * rstmon_side_hist; this keeps the entry at 128 bytes and everything a
- * segment reads or writes in its first cache line.
+ * &struct rstmon_conn, as are what its segments set once (ISN, first
+ * segment, first FIN); this keeps the entry at 128 bytes with each side's
+ * per-segment facts in a cache line of their own.
  */
 struct rstmon_side {
 	u32 nxt;
@@ -52,19 +52,6 @@ struct rstmon_side {
 	u16 win;
 	u16 ipid;
 	u16 mss;
-};
-
-/**
- * struct rstmon_side_hist - when one side started and finished.
- * @isn: first sequence number seen from this side (its ISN when its SYN
- *	was seen); bytes sent = &rstmon_side.nxt - @isn, modulo 2^32
- * @first: jiffies of this side's first segment (valid when it has segments)
- * @fin: jiffies of this side's first FIN (valid with RSTMON_SF_FIN)
- */
-struct rstmon_side_hist {
-	u32 isn;
-	u32 first;
-	u32 fin;
 };
 
 /*
@@ -134,37 +121,62 @@ struct rstmon_side_hist {
  * @net_id: inode number of the owning network namespace: unique among
  *	live namespaces, and entries never outlive theirs (it is flushed in
  *	rstmon's pernet exit, before the namespace's number is freed)
- * @side: the originator's and the responder's per-segment facts
  * @ttl: TTL or hop limit of each side's first segment (the baseline)
  * @opts: each side's window scale and &enum rstmon_ipid_mode (RSTMON_CO_*)
  * @bits: each side's RSTMON_SF_*, the &enum rstmon_state and RSTMON_CF_*,
  *	in one word that only atomic operations change (RSTMON_B_*); read
  *	through rstmon_sflags(), rstmon_conn_state(), rstmon_conn_cflags()
+ * @orig: the originator's per-segment facts (RSTMON_SIDE())
+ * @isn: each side's first sequence number seen (its ISN when its SYN was
+ *	seen); bytes sent = &rstmon_side.nxt - @isn, modulo 2^32
+ * @first: jiffies of each side's first segment (valid when it has segments)
  * @rcu: for call_rcu()
  * @addr_hi: first 96 bits of the two addresses (an IPv4 connection's are
  *	the IPv4-mapped prefix ::ffff:0:0/96); rstmon_conn_addr() joins them
- * @hist: each side's ISN, first segment and first FIN
+ * @resp: the responder's per-segment facts (RSTMON_SIDE())
+ * @fin: jiffies of each side's first FIN (valid with RSTMON_SF_FIN)
  *
- * The first cache line holds an IPv4 connection's whole key and every
- * field a data segment reads or writes, so a segment of a tracked IPv4
- * connection touches one line of its entry; an IPv6 key also needs the
- * second.  The entry's age runs from the first segment seen of it
- * (rstmon_conn_created()); the RSTs of a side are its RSTMON_SF_RST.
+ * Laid out by who writes what.  The first cache line holds an IPv4
+ * connection's whole key, what both directions read (@bits, @ttl,
+ * @opts: written only when they change) and the originator's
+ * per-segment facts; the second the responder's, with what an IPv6 key
+ * adds and what is written once.  So the two directions of a connection,
+ * received on different CPUs, never write the same line per segment
+ * (tests/host/hotpath-check.py checks the offsets): a segment of the
+ * originator touches one line, one of the responder reads the first and
+ * writes the second (the two lines are one 128-byte aligned pair, which
+ * adjacent-line prefetchers fetch together).  The entry's age runs from
+ * the first segment seen of it (rstmon_conn_created()); the RSTs of a
+ * side are its RSTMON_SF_RST.
  */
 struct rstmon_conn {
 	struct rstmon_conn __rcu *next;
 	__be32 addr_lo[2];
 	__be16 port[2];
 	u32 net_id;
-	struct rstmon_side side[2];
+	atomic_t bits;
 	u8 ttl[2];
 	u8 opts[2];
-	atomic_t bits;
+	struct rstmon_side orig;
+	u32 isn[2];
+	u32 first[2];
 	/* second cache line */
 	struct rcu_head rcu;
 	__be32 addr_hi[2][3];
-	struct rstmon_side_hist hist[2];
+	struct rstmon_side resp;
+	u32 fin[2];
 };
+
+/* From the originator's facts to the responder's. */
+#define RSTMON_SIDE_STRIDE						\
+	(offsetof(struct rstmon_conn, resp) - offsetof(struct rstmon_conn, orig))
+
+/*
+ * Side @s (RSTMON_ORIG or RSTMON_RESP) of @c, an lvalue of @c's constness,
+ * without a branch.
+ */
+#define RSTMON_SIDE(c, s)						\
+	(*(typeof((c)->orig) *)((char *)&(c)->orig + (s) * RSTMON_SIDE_STRIDE))
 
 static inline u32 rstmon_conn_bits(const struct rstmon_conn *c)
 {
@@ -215,8 +227,8 @@ static inline void rstmon_conn_addr(const struct rstmon_conn *c, int side,
  */
 static inline u32 rstmon_conn_created(const struct rstmon_conn *c)
 {
-	u32 f0 = READ_ONCE(c->hist[0].first), f1 = READ_ONCE(c->hist[1].first);
-	bool s0 = READ_ONCE(c->side[0].segs), s1 = READ_ONCE(c->side[1].segs);
+	u32 f0 = READ_ONCE(c->first[0]), f1 = READ_ONCE(c->first[1]);
+	bool s0 = READ_ONCE(RSTMON_SIDE(c, 0).segs), s1 = READ_ONCE(RSTMON_SIDE(c, 1).segs);
 
 	if (s0 && s1)
 		return (s32)(f1 - f0) < 0 ? f1 : f0;
@@ -228,12 +240,12 @@ static inline u32 rstmon_conn_created(const struct rstmon_conn *c)
 /* Payload bytes a side sent: its sequence space less SYN and FIN. */
 static inline u32 rstmon_side_bytes(const struct rstmon_conn *c, int side)
 {
-	const struct rstmon_side *s = &c->side[side];
+	const struct rstmon_side *s = &RSTMON_SIDE(c, side);
 	u8 sf = rstmon_sflags(c, side);
 
 	if (!(sf & RSTMON_SF_DATA))
 		return 0;
-	return READ_ONCE(s->nxt) - READ_ONCE(c->hist[side].isn) - !!(sf & RSTMON_SF_SYN) -
+	return READ_ONCE(s->nxt) - READ_ONCE(c->isn[side]) - !!(sf & RSTMON_SF_SYN) -
 	       !!(sf & RSTMON_SF_FIN);
 }
 
@@ -301,6 +313,27 @@ static inline void rstmon_conn_rst(struct rstmon_conn *c, int side, u32 now)
 	rstmon_conn_rst_in(c, side, now, RSTMON_ACCEPTED_NA, false);
 }
 
+/**
+ * struct rstmon_sync - what a local connection's socket knows of its sides
+ *	(module/sockpath.c), for the segments that did not reach the table.
+ * @side: per side (originator, responder): @nxt, the next sequence
+ *	number; @last, jiffies of its last segment; @segs, segments sent;
+ *	@win, its last raw window; @data, it sent payload
+ * @last_data: the side whose payload came last, or RSTMON_SIDE_NONE
+ */
+struct rstmon_sync {
+	struct {
+		u32 nxt;
+		u32 last;
+		u32 segs;
+		u16 win;
+		bool data;
+	} side[2];
+	int last_data;
+};
+
+void rstmon_conn_sync(struct rstmon_conn *c, const struct rstmon_sync *y, u32 now);
+void rstmon_conn_rhythm_quiet(struct rstmon_conn *c, int side, u32 now, u32 floor);
 void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 floor);
 bool rstmon_conn_reused(const struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg);

@@ -66,6 +66,7 @@ static const u8 rstmon_stat_ctr[RSTMON_STAT_NR] = {
 	[RSTMON_STAT_RST_ACCEPTED] = RSTMON_CTR_RST_ACCEPTED,
 	[RSTMON_STAT_RST_IGNORED] = RSTMON_CTR_RST_IGNORED,
 	[RSTMON_STAT_RST_CHALLENGED] = RSTMON_CTR_RST_CHALLENGED,
+	[RSTMON_STAT_SOCK_PATH] = RSTMON_CTR_SOCK_PATH,
 };
 
 static int rstmon_put_addr(struct sk_buff *skb, int type, u8 family,
@@ -434,7 +435,7 @@ struct rstmon_conn_dump {
 static int rstmon_put_side(struct sk_buff *skb, int type, const struct rstmon_conn *c,
 			   int side, u32 now)
 {
-	const struct rstmon_side *s = &c->side[side];
+	const struct rstmon_side *s = &RSTMON_SIDE(c, side);
 	struct nlattr *nest = nla_nest_start(skb, type);
 	u8 sf = rstmon_sflags(c, side);
 	u16 segs = READ_ONCE(s->segs);
@@ -456,7 +457,7 @@ static int rstmon_put_side(struct sk_buff *skb, int type, const struct rstmon_co
 		return -EMSGSIZE;
 	if ((sf & RSTMON_SF_FIN) &&
 	    nla_put_u32(skb, RSTMON_S_FIN_AGO_MS,
-			jiffies_to_msecs(now - READ_ONCE(c->hist[side].fin))))
+			jiffies_to_msecs(now - READ_ONCE(c->fin[side]))))
 		return -EMSGSIZE;
 	if (READ_ONCE(s->mss) && nla_put_u16(skb, RSTMON_S_MSS, READ_ONCE(s->mss)))
 		return -EMSGSIZE;

@@ -33,6 +33,7 @@
 #include "attr.h"
 #include "accept.h"
 #include "idle.h"
+#include "sockpath.h"
 
 /*
  * What sent a locally generated RST, from the sockets LOCAL_OUT sees
@@ -142,6 +143,8 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	};
 	struct rstmon_conn snap;
 	struct rstmon_event ev;
+	struct sock *sk = NULL;
+	bool ref = false;
 
 	if (!c)
 		rstmon_count(rn, RSTMON_STAT_RST_UNTRACKED);
@@ -149,6 +152,8 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 		rstmon_count(rn, RSTMON_STAT_RST_UNLOGGED);
 		return;
 	}
+	if (dir != RSTMON_DIR_FWD)
+		sk = rstmon_attr_sock(skb, state, seg, dir, &ref);
 	if (dir == RSTMON_DIR_OUT) {
 		rstmon_local_origin(skb, state, &x);
 		x.kreason = rstmon_kreason_take(skb, seg);
@@ -160,6 +165,9 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	}
 	x.offloaded = rstmon_path_offloaded(skb);
 	if (c) {
+		/* What the socket path did not write, the socket knows. */
+		if (rstmon_sock_local(sk))
+			rstmon_sock_sync(c, dir == RSTMON_DIR_OUT ? side : !side, sk, now);
 		/*
 		 * The classifier reads a private copy: other CPUs go on
 		 * updating the entry, and each field of the copy is valid by
@@ -167,7 +175,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 		 */
 		snap = data_race(*c);
 		if (dir != RSTMON_DIR_OUT && (rstmon_sflags(&snap, side) & RSTMON_SF_RST) &&
-		    after(seg->seq, snap.side[side].nxt))
+		    after(seg->seq, RSTMON_SIDE(&snap, side).nxt))
 			x.rst_burst = rstmon_rst_burst(rn, dir, seg, &snap, side);
 		if (dir == RSTMON_DIR_FWD)
 			x.untranslated = rstmon_natinv_rst(&snap, skb);
@@ -188,7 +196,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 			rstmon_count(rn, RSTMON_STAT_KDISAGREE);
 		}
 	}
-	rstmon_attr_rst(skb, state, seg, &ev);
+	rstmon_attr_rst(skb, state, seg, &ev, sk);
 	rstmon_accept_rst(rn, skb, seg, &ev);
 	rstmon_cgstats_add(&rn->cgstats, ev.cgroup_id);
 	ev.tstamp = ktime_get_real_ns();
@@ -198,6 +206,10 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 
 	if (c)
 		rstmon_conn_rst_in(c, side, now, ev.accepted, rstmon_accept_lives(&ev));
+	/* Its connection's next segments must reach the table. */
+	if (rstmon_sock_local(sk))
+		rstmon_attn_set(rn, sk);
+	rstmon_attr_sock_put(sk, ref);
 }
 
 /*
@@ -230,18 +242,29 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	enum rstmon_dir dir = (enum rstmon_dir)(unsigned long)priv;
-	struct rstmon_net *rn = rstmon_pernet(state->net);
+	struct rstmon_peek peek;
 	enum rstmon_conn_err err;
+	struct rstmon_net *rn;
 	struct rstmon_conn *c;
 	struct rstmon_seg seg;
 	unsigned int b;
+	u32 now, set, floor;
 	bool evicted;
-	u32 now, set;
 	int side;
 
+	/* The cheapest rejection first: not TCP, before the namespace. */
+	if (!rstmon_peek(skb, state->pf, &peek))
+		return NF_ACCEPT;
+	rn = rstmon_pernet(state->net);
 	if (!(READ_ONCE(rn->families) &
 	      (state->pf == NFPROTO_IPV4 ? RSTMON_FAM_IPV4 : RSTMON_FAM_IPV6)))
 		return NF_ACCEPT;
+	/* A local connection's socket knows this segment: no table. */
+	if (rstmon_sock_skip(rn, skb, dir, &peek)) {
+		rstmon_count(rn, RSTMON_STAT_SEG_IN + dir);
+		rstmon_count(rn, RSTMON_STAT_SOCK_PATH);
+		return NF_ACCEPT;
+	}
 	switch (rstmon_parse(skb, state->pf, &seg)) {
 	case RSTMON_PARSE_TCP:
 		break;
@@ -283,7 +306,14 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 		if (dir == RSTMON_DIR_FWD)
 			rstmon_natinv_created(c, skb);
 	}
-	rstmon_conn_rhythm(c, side, rstmon_idle_floor(rstmon_idle_threshold(rn) * HZ));
+	floor = rstmon_idle_floor(rstmon_idle_threshold(rn) * HZ);
+	/* Segments the socket path did not bring, their socket knows. */
+	if (dir != RSTMON_DIR_FWD && rstmon_sock_local(skb->sk)) {
+		rstmon_sock_sync(c, dir == RSTMON_DIR_OUT ? side : !side, skb->sk, now);
+		if (dir == RSTMON_DIR_IN)
+			rstmon_conn_rhythm_quiet(c, side, now, floor);
+	}
+	rstmon_conn_rhythm(c, side, floor);
 	/* A translated connection's segment that conntrack did not
 	 * translate (INVALID): one read of skb->_nfct, forwarded segments
 	 * of translated connections only.

@@ -11,6 +11,7 @@
 #include "conn.h"
 #include "kreason.h"
 #include "genl.h"
+#include "sockpath.h"
 
 /* Hard limits of the module parameters; load is refused outside them. */
 #define RSTMON_MAX_CONNS_MIN	1024U
@@ -172,6 +173,7 @@ static int __init rstmon_init(void)
 	err = rstmon_check_params();
 	if (err)
 		return err;
+	rstmon_sock_path_start();
 
 	err = rstmon_conn_init();
 	if (err)

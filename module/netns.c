@@ -65,6 +65,7 @@ static int __net_init rstmon_net_init(struct net *net)
 	rn->idle_threshold = 0;
 	rn->notify_rate = RSTMON_NOTIFY_RATE_DEFAULT;
 	rn->families = RSTMON_FAM_IPV4 | RSTMON_FAM_IPV6;
+	rn->attn.next = jiffies;
 	rstmon_cgstats_init(&rn->cgstats);
 	/* Charged to the memory cgroup of whoever creates the namespace. */
 	/*

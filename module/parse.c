@@ -105,7 +105,8 @@ rstmon_parse_tcp(const struct sk_buff *skb, unsigned int off, unsigned int len,
 	seg->doff = doff;
 	seg->thoff = off;
 	seg->payload = len - doff;
-	if (doff > sizeof(*th))
+	/* Only a SYN's options are used (MSS, window scale). */
+	if (doff > sizeof(*th) && th->syn)
 		rstmon_parse_options(skb, off + sizeof(*th), doff - sizeof(*th), seg);
 	return RSTMON_PARSE_TCP;
 }

@@ -6,6 +6,8 @@
 #define _RSTMON_H
 
 #include <linux/types.h>
+#include <linux/bitops.h>
+#include <linux/cache.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
@@ -71,6 +73,8 @@
  * @RSTMON_STAT_RST_ACCEPTED: RSTs received that reset a local connection
  * @RSTMON_STAT_RST_IGNORED: RSTs received that the stack ignored
  * @RSTMON_STAT_RST_CHALLENGED: RSTs received that got a challenge ACK
+ * @RSTMON_STAT_SOCK_PATH: segments of local connections accounted from
+ *	their socket, without a table access (module/sockpath.c)
  * @RSTMON_STAT_NR: number of counters
  *
  * The SEG and RST counters are indexed as base + direction, see
@@ -103,6 +107,7 @@ enum rstmon_stat {
 	RSTMON_STAT_RST_ACCEPTED,
 	RSTMON_STAT_RST_IGNORED,
 	RSTMON_STAT_RST_CHALLENGED,
+	RSTMON_STAT_SOCK_PATH,
 	RSTMON_STAT_NR
 };
 
@@ -128,41 +133,68 @@ struct rstmon_stats {
 	unsigned int untracked_n;
 };
 
+/* Slots of the attention bitmap: 2^RSTMON_ATTN_SHIFT, two bits each. */
+#define RSTMON_ATTN_SHIFT	11
+
+/**
+ * struct rstmon_attn - local sockets whose segments must take the table
+ *	(module/sockpath.c).
+ * @bits: two bits per slot (hash of the socket's address), one per
+ *	generation; set with atomic_long_or() by an RST's path, read by
+ *	every segment that could skip the table
+ * @next: jiffies of the next change of generation (try_cmpxchg() elects
+ *	the one CPU that makes it)
+ * @gen: the generation new bits go to (store-release after the older one
+ *	was cleared, load-acquire before setting)
+ */
+struct rstmon_attn {
+	atomic_long_t bits[BITS_TO_LONGS(2 << RSTMON_ATTN_SHIFT)];
+	unsigned long next;
+	unsigned int gen;
+};
+
 /**
  * struct rstmon_net - rstmon's state in one network namespace.
  * @net: the namespace
  * @stats: per-CPU counters
- * @conns: entries of this namespace in the connection table
- * @ring: recent RST events
- * @notify_start: jiffies at which the current second of notifications began
- * @notify_n: notifications sent in it
  * @idle_threshold: seconds of silence read as an idle timeout here (0: the
  *	module parameter's)
  * @notify_rate: notifications per second allowed
  * @families: RSTMON_FAM_* tracked here
+ * @alive: set (release) once the namespace's init has completed, cleared
+ *	in its pre_exit; see rstmon_pernet_live()
+ * @conns: entries of this namespace in the connection table
  * @evict_failed: jiffies of the last search for an entry to evict, made
  *	for a new connection of this namespace, that found none; until the
  *	next jiffy its new connections do not search (READ_ONCE/WRITE_ONCE:
  *	a stale value costs one search more or less)
+ * @attn: the sockets whose segments must take the table
+ * @ring: recent RST events
+ * @notify_start: jiffies at which the current second of notifications began
+ * @notify_n: notifications sent in it
  * @cgstats: RSTs by the cgroup of the local socket
- * @alive: set (release) once the namespace's init has completed, cleared
- *	in its pre_exit; see rstmon_pernet_live()
  *
- * The settings change through netlink (serialised by the genetlink lock,
- * the family not being parallel) and are read with READ_ONCE().
+ * Laid out by who writes: the first cache line is read by every segment
+ * and written only by settings; @conns and @evict_failed change when
+ * entries come and go; @attn is read by every segment of a local
+ * connection and written by RSTs; the ring, notification and cgroup
+ * counters are written by RSTs only.  The settings change through netlink
+ * (serialised by the genetlink lock, the family not being parallel) and
+ * are read with READ_ONCE().
  */
 struct rstmon_net {
 	struct net *net;
 	struct rstmon_stats __percpu *stats;
-	atomic_t conns;
-	struct rstmon_ring ring;
-	unsigned long notify_start;
-	unsigned int notify_n;
 	unsigned int idle_threshold;
 	unsigned int notify_rate;
-	unsigned long evict_failed;
 	u8 families;
 	bool alive;
+	atomic_t conns ____cacheline_aligned_in_smp;
+	unsigned long evict_failed;
+	struct rstmon_attn attn ____cacheline_aligned_in_smp;
+	struct rstmon_ring ring ____cacheline_aligned_in_smp;
+	unsigned long notify_start;
+	unsigned int notify_n;
 	struct rstmon_cgstats cgstats;
 };
 

@@ -606,6 +606,9 @@ static const struct {
 	[RSTMON_CTR_RST_UNLOGGED] = { "rst_unlogged",
 		"RSTs of connections not in the table, counted but not logged (untracked_rst_rate).",
 		false },
+	[RSTMON_CTR_SOCK_PATH] = { "sock_path",
+		"Segments of local connections accounted from their socket, without a table access.",
+		false },
 };
 
 static unsigned long long ctr(const struct rm_status *st, int c)

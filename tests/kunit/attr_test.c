@@ -99,6 +99,19 @@ static void rstmon_attr_cgroup_paths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rstmon_cgroup_path(id, buf, 1), -ENAMETOOLONG);
 }
 
+/* The RST path's calls: the local end found first, then the attribution. */
+static void rstmon_attr_test_rst(struct sk_buff *skb, const struct nf_hook_state *state,
+				 const struct rstmon_seg *seg, struct rstmon_event *ev)
+{
+	struct sock *sk = NULL;
+	bool ref = false;
+
+	if (ev->dir != RSTMON_DIR_FWD)
+		sk = rstmon_attr_sock(skb, state, seg, ev->dir, &ref);
+	rstmon_attr_rst(skb, state, seg, ev, sk);
+	rstmon_attr_sock_put(sk, ref);
+}
+
 /* An RST of no socket: its namespace and port; none or gone by what came before. */
 static void rstmon_attr_no_socket(struct kunit *test)
 {
@@ -114,7 +127,7 @@ static void rstmon_attr_no_socket(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	ipv6_addr_set_v4mapped(htonl(0xc0000201), &seg.saddr);
 	ipv6_addr_set_v4mapped(htonl(0xc6336402), &seg.daddr);
-	rstmon_attr_rst(skb, &state, &seg, &ev);
+	rstmon_attr_test_rst(skb, &state, &seg, &ev);
 	KUNIT_EXPECT_EQ(test, ev.sock, RSTMON_SOCK_NONE);
 	KUNIT_EXPECT_EQ(test, ev.lport, htons(7));
 	KUNIT_EXPECT_EQ(test, ev.netns_inum, init_net.ns.inum);
@@ -126,21 +139,21 @@ static void rstmon_attr_no_socket(struct kunit *test)
 	memset(&ev, 0, sizeof(ev));
 	ev.dir = RSTMON_DIR_OUT;
 	ev.segs[0] = 3;
-	rstmon_attr_rst(skb, &state, &seg, &ev);
+	rstmon_attr_test_rst(skb, &state, &seg, &ev);
 	KUNIT_EXPECT_EQ(test, ev.sock, RSTMON_SOCK_GONE);
 
 	/* Received: the local end is the receiver, its port the destination. */
 	memset(&ev, 0, sizeof(ev));
 	ev.dir = RSTMON_DIR_IN;
 	ev.segs[1] = 1;
-	rstmon_attr_rst(skb, &state, &seg, &ev);
+	rstmon_attr_test_rst(skb, &state, &seg, &ev);
 	KUNIT_EXPECT_EQ(test, ev.sock, RSTMON_SOCK_GONE);
 	KUNIT_EXPECT_EQ(test, ev.lport, htons(9));
 
 	/* Forwarded: no local socket is involved at all. */
 	memset(&ev, 0, sizeof(ev));
 	ev.dir = RSTMON_DIR_FWD;
-	rstmon_attr_rst(skb, &state, &seg, &ev);
+	rstmon_attr_test_rst(skb, &state, &seg, &ev);
 	kfree_skb(skb);
 	KUNIT_EXPECT_EQ(test, ev.sock, RSTMON_SOCK_NOT_LOCAL);
 	KUNIT_EXPECT_EQ(test, ev.lport, 0);

@@ -620,8 +620,8 @@ static void rstmon_conn_test_create(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, !!(rstmon_conn_cflags(c) & RSTMON_CF_INET6), f->family == AF_INET6);
 	KUNIT_EXPECT_EQ(test, !!(rstmon_conn_cflags(c) & RSTMON_CF_RESP_FIRST),
 			f->side == RSTMON_RESP);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 0);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_ORIG).segs, 0);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_RESP).segs, 0);
 	KUNIT_EXPECT_LE(test, rstmon_conn_created(c) - before, (u32)jiffies - before);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_count(), 1U);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_limit(), RSTMON_TEST_MAX_CONNS);
@@ -764,15 +764,15 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 
 	rstmon_tc_init(&tc, test, AF_INET);
 	c = rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 0, t);
-	o = &c->side[RSTMON_ORIG];
-	r = &c->side[RSTMON_RESP];
+	o = &RSTMON_SIDE(c, RSTMON_ORIG);
+	r = &RSTMON_SIDE(c, RSTMON_RESP);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_SYN_SENT);
 	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O);
+	KUNIT_EXPECT_EQ(test, c->isn[RSTMON_ORIG], RSTMON_TEST_ISN_O);
 	KUNIT_EXPECT_EQ(test, o->nxt, RSTMON_TEST_ISN_O + 1);
 	KUNIT_EXPECT_EQ(test, o->segs, 1);
 	KUNIT_EXPECT_EQ(test, o->last, t);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
+	KUNIT_EXPECT_EQ(test, c->first[RSTMON_ORIG], t);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
 	KUNIT_EXPECT_EQ(test, o->mss, RSTMON_TEST_MSS);
 	KUNIT_EXPECT_EQ(test, rstmon_wscale(c, RSTMON_ORIG), RSTMON_TEST_WSCALE);
@@ -789,12 +789,12 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	tc.nxt[RSTMON_RESP]++;
 	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_SYN_RECV);
 	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP), RSTMON_SF_SYN);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].isn, RSTMON_TEST_ISN_R);
+	KUNIT_EXPECT_EQ(test, c->isn[RSTMON_RESP], RSTMON_TEST_ISN_R);
 	KUNIT_EXPECT_EQ(test, r->nxt, RSTMON_TEST_ISN_R + 1);
 	KUNIT_EXPECT_EQ(test, r->mss, 1400);
 	KUNIT_EXPECT_EQ(test, rstmon_wscale(c, RSTMON_RESP), 14);
 	KUNIT_EXPECT_EQ(test, r->last, t + 1);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].first, t + 1);
+	KUNIT_EXPECT_EQ(test, c->first[RSTMON_RESP], t + 1);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_ACK, 0, t + 2);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_ESTABLISHED);
@@ -803,8 +803,8 @@ static void rstmon_conn_test_update_handshake(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->segs, 2);
 	KUNIT_EXPECT_EQ(test, o->last, t + 2);
 	/* First activity stays; the entry's age runs from the SYN. */
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].first, t + 1);
+	KUNIT_EXPECT_EQ(test, c->first[RSTMON_ORIG], t);
+	KUNIT_EXPECT_EQ(test, c->first[RSTMON_RESP], t + 1);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
 }
 
@@ -820,21 +820,21 @@ static void rstmon_conn_test_update_fin(struct kunit *test)
 	c = tc.c;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 5);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_FIN_WAIT);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].fin, 0U);
+	KUNIT_EXPECT_EQ(test, c->fin[RSTMON_RESP], t + 5);
+	KUNIT_EXPECT_EQ(test, c->fin[RSTMON_ORIG], 0U);
 	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP), RSTMON_SF_SYN | RSTMON_SF_FIN);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].nxt, RSTMON_TEST_ISN_R + 2);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_RESP).nxt, RSTMON_TEST_ISN_R + 2);
 	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN);
 
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 0, t + 9);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_state(c), RSTMON_ST_CLOSING);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].fin, t + 9);
+	KUNIT_EXPECT_EQ(test, c->fin[RSTMON_RESP], t + 5);
+	KUNIT_EXPECT_EQ(test, c->fin[RSTMON_ORIG], t + 9);
 	/* A retransmitted FIN keeps the first one's time. */
 	tc.nxt[RSTMON_RESP]--;
 	rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_FIN, 0, t + 20);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, t + 5);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].last, t + 20);
+	KUNIT_EXPECT_EQ(test, c->fin[RSTMON_RESP], t + 5);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_RESP).last, t + 20);
 	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN | RSTMON_SF_FIN);
 
 	/* After an RST (the hooks mark the entry closed) a FIN changes nothing. */
@@ -858,7 +858,7 @@ static void rstmon_conn_test_update_data(struct kunit *test)
 	rstmon_tc_init(&tc, test, AF_INET);
 	rstmon_tc_established(&tc, 0, 0, t);
 	c = tc.c;
-	o = &c->side[RSTMON_ORIG];
+	o = &RSTMON_SIDE(c, RSTMON_ORIG);
 	KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG) &
 			(RSTMON_SF_DATA | RSTMON_SF_LAST_DATA), 0);
 
@@ -913,13 +913,13 @@ static void rstmon_conn_test_update_segs(struct kunit *test)
 		      tc.nxt[RSTMON_ORIG], 0, &seg);
 	for (i = 1; i < 65534; i++)
 		rstmon_conn_update(c, RSTMON_RESP, &seg, t);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 65534);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_RESP).segs, 65534);
 	rstmon_conn_update(c, RSTMON_RESP, &seg, t);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 65535);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_RESP).segs, 65535);
 	for (i = 0; i < 10; i++)
 		rstmon_conn_update(c, RSTMON_RESP, &seg, t);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 65535);
-	KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 2);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_RESP).segs, 65535);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_ORIG).segs, 2);
 }
 
 /* nxt is the highest sequence sent plus length, across the wrap. */
@@ -932,9 +932,9 @@ static void rstmon_conn_test_update_nxt(struct kunit *test)
 
 	rstmon_tc_init(&tc, test, AF_INET);
 	c = rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5000, 100, t);
-	o = &c->side[RSTMON_ORIG];
-	r = &c->side[RSTMON_RESP];
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, 1000U);
+	o = &RSTMON_SIDE(c, RSTMON_ORIG);
+	r = &RSTMON_SIDE(c, RSTMON_RESP);
+	KUNIT_EXPECT_EQ(test, c->isn[RSTMON_ORIG], 1000U);
 	KUNIT_EXPECT_EQ(test, o->nxt, 1100U);
 	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5000, 50, t);	/* resent */
 	KUNIT_EXPECT_EQ(test, o->nxt, 1100U);
@@ -944,7 +944,7 @@ static void rstmon_conn_test_update_nxt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->nxt, 1300U);
 	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_FIN, 1300, 5000, 0, t);
 	KUNIT_EXPECT_EQ(test, o->nxt, 1301U);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, 1000U);
+	KUNIT_EXPECT_EQ(test, c->isn[RSTMON_ORIG], 1000U);
 
 	/* The responder's sequence space wraps. */
 	rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 0xfffffff0, 1100, 0x20, t);
@@ -953,7 +953,7 @@ static void rstmon_conn_test_update_nxt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->nxt, 0x20U);
 	rstmon_tc_feed(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 0xfffffff0, 1100, 0x10, t);
 	KUNIT_EXPECT_EQ(test, r->nxt, 0x20U);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].isn, 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, c->isn[RSTMON_RESP], 0xfffffff0U);
 	KUNIT_EXPECT_EQ(test, rstmon_side_bytes(c, RSTMON_RESP), 0x30U);
 }
 
@@ -1006,7 +1006,7 @@ static void rstmon_conn_test_update_ipid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 0), RSTMON_IPID_ZERO);
 	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 7), RSTMON_IPID_RANDOM);
 	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_ORIG, 8), RSTMON_IPID_RANDOM);
-	KUNIT_EXPECT_EQ(test, tc.c->side[RSTMON_ORIG].ipid, 8);
+	KUNIT_EXPECT_EQ(test, RSTMON_SIDE(tc.c, RSTMON_ORIG).ipid, 8);
 
 	/* The responder's count up in small steps, across the wrap. */
 	KUNIT_EXPECT_EQ(test, rstmon_tc_ipid(&tc, RSTMON_RESP, 0xfff0), RSTMON_IPID_UNKNOWN);
@@ -1247,8 +1247,8 @@ static struct rstmon_conn *rstmon_test_aged(struct kunit *test, u16 port, u8 st,
 	rstmon_tc_send(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 10, l0);
 	c = rstmon_tc_send(&tc, RSTMON_RESP, RSTMON_TEST_PSH, 10, l1);
 	rstmon_test_set_state(c, st);
-	c->side[RSTMON_ORIG].last = l0;
-	c->side[RSTMON_RESP].last = l1;
+	RSTMON_SIDE(c, RSTMON_ORIG).last = l0;
+	RSTMON_SIDE(c, RSTMON_RESP).last = l1;
 	return c;
 }
 
@@ -1288,11 +1288,11 @@ static void rstmon_conn_test_expiry(struct kunit *test)
 	rstmon_tc_init(&tc, test, AF_INET);
 	tc.port[RSTMON_ORIG] = htons(31000);
 	old = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 1, 0, 0);
-	old->hist[RSTMON_ORIG].first = now - 120 * HZ - 1;
+	old->first[RSTMON_ORIG] = now - 120 * HZ - 1;
 	rstmon_tc_init(&tc, test, AF_INET);
 	tc.port[RSTMON_ORIG] = htons(31001);
 	young = rstmon_tc_create(&tc, RSTMON_ORIG, RSTMON_TEST_SYN, 1, 0, 0);
-	young->hist[RSTMON_ORIG].first = now - 120 * HZ;
+	young->first[RSTMON_ORIG] = now - 120 * HZ;
 	KUNIT_ASSERT_EQ(test, rstmon_conn_count(), 2U * __RSTMON_ST_MAX + 2);
 
 	KUNIT_EXPECT_EQ(test, rstmon_test_reap_expired(now), __RSTMON_ST_MAX + 1U);
@@ -1416,14 +1416,14 @@ static void rstmon_conn_test_tuple_reuse(struct kunit *test)
 				    "after %s: state %s", rstmon_state_name(ends[i]),
 				    rstmon_state_name(rstmon_conn_state(c)));
 		KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_ORIG), RSTMON_SF_SYN);
-		KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].isn, RSTMON_TEST_ISN_O2);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].nxt, RSTMON_TEST_ISN_O2 + 1);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_ORIG].segs, 1);
+		KUNIT_EXPECT_EQ(test, c->isn[RSTMON_ORIG], RSTMON_TEST_ISN_O2);
+		KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_ORIG).nxt, RSTMON_TEST_ISN_O2 + 1);
+		KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_ORIG).segs, 1);
 		KUNIT_EXPECT_EQ(test, rstmon_sflags(c, RSTMON_RESP), 0);
-		KUNIT_EXPECT_EQ(test, c->side[RSTMON_RESP].segs, 0);
-		KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].fin, 0U);
+		KUNIT_EXPECT_EQ(test, RSTMON_SIDE(c, RSTMON_RESP).segs, 0);
+		KUNIT_EXPECT_EQ(test, c->fin[RSTMON_RESP], 0U);
 		KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t);
-		KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
+		KUNIT_EXPECT_EQ(test, c->first[RSTMON_ORIG], t);
 		KUNIT_EXPECT_EQ(test, rstmon_test_reap_all(), 1U);
 	}
 }
@@ -1444,12 +1444,12 @@ static void rstmon_conn_test_created(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, rstmon_conn_cflags(c) & RSTMON_CF_RESP_FIRST);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t - 7 * HZ);
 	rstmon_tc_feed(&tc, RSTMON_ORIG, RSTMON_TEST_PSH, 1000, 5010, 10, t);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_ORIG].first, t);
-	KUNIT_EXPECT_EQ(test, c->hist[RSTMON_RESP].first, t - 7 * HZ);
+	KUNIT_EXPECT_EQ(test, c->first[RSTMON_ORIG], t);
+	KUNIT_EXPECT_EQ(test, c->first[RSTMON_RESP], t - 7 * HZ);
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), t - 7 * HZ);
 	/* Across a jiffies wrap, earlier is not smaller. */
-	c->hist[RSTMON_RESP].first = (u32)-5;
-	c->hist[RSTMON_ORIG].first = 3;
+	c->first[RSTMON_RESP] = (u32)-5;
+	c->first[RSTMON_ORIG] = 3;
 	KUNIT_EXPECT_EQ(test, rstmon_conn_created(c), (u32)-5);
 }
 
@@ -3030,7 +3030,7 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 
 	rstmon_tc_init(&tc, test, AF_INET6);
 	rstmon_sc_data(&tc, now);
-	tc.c->hist[RSTMON_ORIG].first = now - 5 * HZ;
+	tc.c->first[RSTMON_ORIG] = now - 5 * HZ;
 	rstmon_test_set_sflags(tc.c, RSTMON_RESP, RSTMON_SF_RST);
 	rstmon_test_rst(&tc, &rstmon_test_resp_abort, &rst);
 	rst.payload = 8;
@@ -3059,13 +3059,13 @@ static void rstmon_classify_test_event_fields(struct kunit *test)
 
 	/* FIN times: the sender's 3 s before the RST, then the receiver's. */
 	rstmon_test_set_sflags(tc.c, RSTMON_RESP, RSTMON_SF_FIN);
-	tc.c->hist[RSTMON_RESP].fin = now - 3 * HZ;
+	tc.c->fin[RSTMON_RESP] = now - 3 * HZ;
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	KUNIT_EXPECT_EQ(test, ev.fin, 1);
 	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[0], 3000U);
 	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[1], 0U);
 	rstmon_test_set_sflags(tc.c, RSTMON_ORIG, RSTMON_SF_FIN);
-	tc.c->hist[RSTMON_ORIG].fin = now - HZ / 2;
+	tc.c->fin[RSTMON_ORIG] = now - HZ / 2;
 	rstmon_tc_classify(&tc, &rst, &x, &ev);
 	KUNIT_EXPECT_EQ(test, ev.fin, 3);
 	KUNIT_EXPECT_EQ(test, ev.fin_ago_ms[0], 3000U);

@@ -469,6 +469,9 @@ enum rstmon_attr {
  *	(%RSTMON_ACCEPTED_NO)
  * @RSTMON_CTR_RST_CHALLENGED: RSTs received that the stack answered with a
  *	challenge ACK (%RSTMON_ACCEPTED_CHALLENGED)
+ * @RSTMON_CTR_SOCK_PATH: segments of local connections accounted from their
+ *	socket, without touching the connection table (the sock_path module
+ *	parameter)
  * @__RSTMON_CTR_MAX: number of counters
  */
 enum rstmon_counter {
@@ -501,6 +504,7 @@ enum rstmon_counter {
 	RSTMON_CTR_RST_ACCEPTED,
 	RSTMON_CTR_RST_IGNORED,
 	RSTMON_CTR_RST_CHALLENGED,
+	RSTMON_CTR_SOCK_PATH,
 	__RSTMON_CTR_MAX
 };
 
