@@ -37,7 +37,8 @@ timed() {
 }
 for fig in "syn-create size=200" "syn-create size=600" "data-established size=200" \
 	   "data-established size=600" "data-forwarded size=200" "data-forwarded size=600" \
-	   "data-socket size=200" "data-socket size=600" "rst-tracked size=600" \
+	   "data-socket size=200" "data-socket size=600" "data-socket-stale size=200" \
+	   "rst-tracked size=600" \
 	   "rst-unknown size=600" "udp-not-tcp size=1000"; do
 	timed RESULT "$fig" "rstmon and conntrack" \
 		'rstmon_med=[0-9]+ .*ct_med=[0-9]+ .*ratio_milli=[0-9]+$'
