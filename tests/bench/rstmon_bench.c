@@ -53,7 +53,7 @@
  * lines give what any design that reads a connection's state pays: a
  * random cache line of each size's footprint, and the keyed hash.  Results go
  * to the kernel log as "rstmon_bench: RESULT ..." lines, which
- * tests/bench/bench.sh turns into a table.  Loading runs the benchmark and
+ * tests/bench/report.py turns into a table.  Loading runs the benchmark and
  * then fails with -ECANCELED on purpose, so nothing stays loaded.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
