@@ -58,7 +58,10 @@ pow=1; while [ "$pow" -lt "$buckets" ]; do pow=$((pow * 2)); done
 echo "$pow" > /proc/sys/net/netfilter/nf_conntrack_buckets 2>/dev/null ||
 	echo "$pow" > /sys/module/nf_conntrack/parameters/hashsize
 echo $((max * 2)) > /proc/sys/net/netfilter/nf_conntrack_max
-say "CONFIG max_conns=$max rstmon_buckets=$pow ct_buckets=$(cat /proc/sys/net/netfilter/nf_conntrack_buckets) ct_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)"
+# Whether rstmon takes its socket path (module parameter sock_path), so
+# the table says what "data-socket" measured.
+sock_path=$(cat /sys/module/rstmon/parameters/sock_path 2>/dev/null || echo none)
+say "CONFIG max_conns=$max rstmon_buckets=$pow ct_buckets=$(cat /proc/sys/net/netfilter/nf_conntrack_buckets) ct_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max) sock_path=$sock_path"
 slab() { awk -v n="$1" '$1 == n { print "objs=" $3 " objsize=" $4 }' /proc/slabinfo; }
 say "SLAB_BEFORE rstmon_conn $(slab rstmon_conn)"
 # The bench's lines by record number (no "dmesg -C": nothing the kernel

@@ -11,13 +11,49 @@
  * each segment.  Both run with BHs off under rcu_read_lock(), as in the
  * receive softirq.
  *
+ * Two more figures per size take the same segments elsewhere:
+ *
+ *  - "data-forwarded": rstmon's IPv4 FORWARD hook (found the same way) on
+ *    the data segments of the same tracked connections, as a router sees
+ *    them; conntrack as for the local ones (its PRE_ROUTING work is the
+ *    same).
+ *  - "data-socket": a local data segment with its socket at hand.  The
+ *    bench makes a real TCP connection over loopback in init_net (a
+ *    listener, a client and the accepted socket, all its own) and feeds
+ *    rstmon's LOCAL_IN hook data segments of that connection (its tuple,
+ *    ACK|PSH, sequence numbers going on from the accepted socket's
+ *    rcv_nxt) with skb->sk set to the accepted socket for the call only,
+ *    as early demux would (no reference is taken: the bench holds the
+ *    socket, and skb->sk is NULL again before anything else sees the
+ *    skb).  The socket in steady state: its segs_in and segs_out are set
+ *    once to BENCH_SOCK_SEGS (past any warm-up, and neither a multiple of
+ *    64 nor one below it, so no segment crosses a multiple of 64 of
+ *    either counter), and its rcv_tstamp and icsk_ack.lrcvtime are set to
+ *    the current jiffies at the start of each pass and every 1024
+ *    segments, so that it always heard from its peer just now.  TCP never
+ *    sees these segments, so the socket's own state does not move.  The
+ *    one segment in 64 that a real connection sends through the table is
+ *    not part of this figure (the "data-established" one gives its cost).
+ *    conntrack meanwhile gets the data segments of its tracked
+ *    connections of that size, as in "data-established": its cost has
+ *    nothing to do with rstmon's path, and the ratio compares both in the
+ *    same rounds.  Where rstmon has no socket path (or does not take it),
+ *    this figure times its table path on the one connection, whose entry
+ *    stays in cache: report.py gives no verdict unless rstmon's sock_path
+ *    parameter is on.
+ *  - "data-socket-stale", at the smallest size: the same with the socket
+ *    last heard from its peer a second ago, so that rstmon must fall back
+ *    to its table path, on the same connection in the same run: the
+ *    difference to "data-socket" is what the socket path saves (none when
+ *    it is not taken).
+ *
  * Each figure is the median, min and max of @rounds rounds, rstmon and
  * conntrack alternating, in ns per segment after subtracting the cost of
  * the loop that rewrites the headers (measured the same way).  "FLOOR"
  * lines give what any design that reads a connection's state pays: a
  * random cache line of each size's footprint, and the keyed hash.  Results go
  * to the kernel log as "rstmon_bench: RESULT ..." lines, which
- * tests/bench/bench.sh turns into a table.  Loading runs the benchmark and
+ * tests/bench/report.py turns into a table.  Loading runs the benchmark and
  * then fails with -ECANCELED on purpose, so nothing stays loaded.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -35,7 +71,13 @@
 #include <linux/kallsyms.h>
 #include <linux/siphash.h>
 #include <linux/vmalloc.h>
+#include <linux/in.h>
+#include <linux/net.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/inet_sock.h>
+#include <net/inet_connection_sock.h>
+#include <net/tcp.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 
@@ -58,16 +100,32 @@ MODULE_PARM_DESC(segs, "segments per round");
 #define BENCH_SERVER_PORT	80
 /* Tuples for RSTs of unknown connections start here. */
 #define BENCH_UNKNOWN_BASE	(1U << 23)
+/* The socket's segment counters in steady state (see the top). */
+#define BENCH_SOCK_SEGS		1001U
+static_assert(BENCH_SOCK_SEGS >= 8 && BENCH_SOCK_SEGS % 64 != 0 &&
+	      BENCH_SOCK_SEGS % 64 != 63);
 
-enum bench_kind { BENCH_SYN, BENCH_SYNACK, BENCH_ACK, BENCH_DATA, BENCH_RST, BENCH_UDP };
+enum bench_kind {
+	BENCH_SYN, BENCH_SYNACK, BENCH_ACK, BENCH_DATA, BENCH_RST, BENCH_UDP,
+	BENCH_SOCK_DATA,	/* a data segment of the bench's own socket */
+};
 
 struct bench {
 	struct sk_buff *skb;
 	struct nf_hook_state rst_state;	/* LOCAL_IN, for rstmon */
 	struct nf_hook_state ct_state;	/* PRE_ROUTING, for conntrack */
+	struct nf_hook_state fwd_state;	/* FORWARD, for rstmon */
 	nf_hookfn *hook;
 	void *priv;
+	nf_hookfn *fwd_hook;
+	void *fwd_priv;
 	unsigned int created;		/* connections set up in both */
+	/* The loopback connection of "data-socket" (see the top). */
+	struct socket *lsock, *csock, *asock;
+	struct sock *sk;		/* asock's: the server side */
+	__be32 sk_caddr, sk_saddr;	/* client (source) and server */
+	__be16 sk_cport, sk_sport;
+	u32 sk_seq, sk_ack;		/* the next data segment's */
 };
 
 /* 10.(i >> 10 & 0xff).(i >> 18).x: up to 2^26 distinct client tuples. */
@@ -87,10 +145,19 @@ static void bench_fill(struct bench *b, unsigned int i, enum bench_kind kind)
 	unsigned int len = sizeof(*iph);
 	__be32 caddr;
 	__be16 cport;
+	__be32 saddr = htonl(BENCH_SERVER_ADDR);
+	__be16 sport = htons(BENCH_SERVER_PORT);
 
-	bench_tuple(i, &caddr, &cport);
-	iph->saddr = reply ? htonl(BENCH_SERVER_ADDR) : caddr;
-	iph->daddr = reply ? caddr : htonl(BENCH_SERVER_ADDR);
+	if (kind == BENCH_SOCK_DATA) {
+		caddr = b->sk_caddr;
+		cport = b->sk_cport;
+		saddr = b->sk_saddr;
+		sport = b->sk_sport;
+	} else {
+		bench_tuple(i, &caddr, &cport);
+	}
+	iph->saddr = reply ? saddr : caddr;
+	iph->daddr = reply ? caddr : saddr;
 	if (kind == BENCH_UDP) {
 		struct udphdr *uh = (struct udphdr *)(iph + 1);
 
@@ -104,8 +171,8 @@ static void bench_fill(struct bench *b, unsigned int i, enum bench_kind kind)
 	}
 	iph->protocol = IPPROTO_TCP;
 	memset(th, 0, sizeof(*th));
-	th->source = reply ? htons(BENCH_SERVER_PORT) : cport;
-	th->dest = reply ? cport : htons(BENCH_SERVER_PORT);
+	th->source = reply ? sport : cport;
+	th->dest = reply ? cport : sport;
 	th->doff = sizeof(*th) / 4;
 	th->window = htons(65535);
 	len += sizeof(*th);
@@ -130,6 +197,14 @@ static void bench_fill(struct bench *b, unsigned int i, enum bench_kind kind)
 			len += BENCH_PAYLOAD;
 		}
 		break;
+	case BENCH_SOCK_DATA:
+		th->ack = 1;
+		th->psh = 1;
+		th->seq = htonl(b->sk_seq);
+		th->ack_seq = htonl(b->sk_ack);
+		b->sk_seq += BENCH_PAYLOAD;
+		len += BENCH_PAYLOAD;
+		break;
 	case BENCH_RST:
 		th->rst = 1;
 		th->ack = 1;
@@ -151,6 +226,31 @@ static unsigned int bench_rstmon(struct bench *b)
 	return b->hook(b->priv, b->skb, &b->rst_state);
 }
 
+static unsigned int bench_rstmon_fwd(struct bench *b)
+{
+	return b->fwd_hook(b->fwd_priv, b->skb, &b->fwd_state);
+}
+
+/* LOCAL_IN with the socket at hand, as early demux leaves it. */
+static unsigned int bench_rstmon_sock(struct bench *b)
+{
+	unsigned int v;
+
+	b->skb->sk = b->sk;
+	v = b->hook(b->priv, b->skb, &b->rst_state);
+	b->skb->sk = NULL;
+	return v;
+}
+
+/* The socket heard from its peer just now, or a second ago (see the top). */
+static void bench_sock_heard(struct bench *b, bool stale)
+{
+	u32 now = tcp_jiffies32 - (stale ? HZ : 0);
+
+	WRITE_ONCE(tcp_sk(b->sk)->rcv_tstamp, now);
+	WRITE_ONCE(inet_csk(b->sk)->icsk_ack.lrcvtime, now);
+}
+
 /* As PRE_ROUTING and LOCAL_IN would: track, confirm a new entry, let go. */
 static unsigned int bench_ct(struct bench *b)
 {
@@ -164,42 +264,67 @@ static unsigned int bench_ct(struct bench *b)
 	return v;
 }
 
-enum bench_who { WHO_LOOP, WHO_RSTMON, WHO_CT };
+enum bench_who {
+	WHO_LOOP, WHO_RSTMON, WHO_CT, WHO_RSTMON_FWD, WHO_RSTMON_SOCK, WHO_RSTMON_SOCK_STALE,
+};
 
 /*
  * One timed pass: segments of connections @first.. (@n of them, visited
  * in a scattered order when @scatter, @span being the range to scatter
- * over), of @kind, to @who.  Returns ns.
+ * over), of @kind, to @who.  Returns ns.  WHO_RSTMON_SOCK(_STALE) gets,
+ * whatever @kind, the data segments of the bench's socket (same work to
+ * fill).
  */
 static u64 bench_pass(struct bench *b, enum bench_who who, enum bench_kind kind,
 		      unsigned int first, unsigned int n, unsigned int span, bool scatter)
 {
 	unsigned int k, i = 0, verdicts = 0;
+	bool stale = who == WHO_RSTMON_SOCK_STALE;
+	bool sock = who == WHO_RSTMON_SOCK || stale;
 	u64 t0, t1;
 
+	if (sock)
+		kind = BENCH_SOCK_DATA;
 	t0 = ktime_get_ns();
 	local_bh_disable();
 	rcu_read_lock();
+	if (sock)
+		bench_sock_heard(b, stale);
 	for (k = 0; k < n; k++) {
 		/* A stride coprime with any power of two... and most spans. */
 		i = scatter ? (unsigned int)(((u64)k * 2654435761U) % span) : k;
 		bench_fill(b, first + i, kind);
-		if (who == WHO_RSTMON)
+		switch (who) {
+		case WHO_LOOP:
+			break;
+		case WHO_RSTMON:
 			verdicts += bench_rstmon(b) != NF_ACCEPT;
-		else if (who == WHO_CT)
+			break;
+		case WHO_RSTMON_FWD:
+			verdicts += bench_rstmon_fwd(b) != NF_ACCEPT;
+			break;
+		case WHO_RSTMON_SOCK:
+		case WHO_RSTMON_SOCK_STALE:
+			verdicts += bench_rstmon_sock(b) != NF_ACCEPT;
+			break;
+		case WHO_CT:
 			verdicts += bench_ct(b) != NF_ACCEPT;
+			break;
+		}
 		if ((k & 1023) == 1023) {
 			rcu_read_unlock();
 			local_bh_enable();
 			cond_resched();
 			local_bh_disable();
 			rcu_read_lock();
+			if (sock)
+				bench_sock_heard(b, stale);
 		}
 	}
 	rcu_read_unlock();
 	local_bh_enable();
 	t1 = ktime_get_ns();
-	if (verdicts && who == WHO_RSTMON)
+	if (verdicts && who != WHO_CT)
 		pr_err("rstmon returned a verdict other than NF_ACCEPT %u times\n", verdicts);
 	return t1 - t0;
 }
@@ -260,10 +385,13 @@ static void bench_create(struct bench *b, unsigned int from, unsigned int to,
 	b->created = max(b->created, to);
 }
 
-/* @nr rounds of @kind over @span connections from @first, alternating. */
+/*
+ * @nr rounds of @kind over @span connections from @first, alternating;
+ * rstmon as @who (its LOCAL_IN, FORWARD or LOCAL_IN with the socket).
+ */
 static void bench_figure(struct bench *b, const char *name, unsigned int size,
-			 enum bench_kind kind, unsigned int first, unsigned int span,
-			 bool fresh, unsigned int n)
+			 enum bench_who who, enum bench_kind kind, unsigned int first,
+			 unsigned int span, bool fresh, unsigned int n)
 {
 	struct bench_fig *f = kzalloc(sizeof(*f), GFP_KERNEL);
 	unsigned int k, base;
@@ -277,9 +405,9 @@ static void bench_figure(struct bench *b, const char *name, unsigned int size,
 		loop = bench_pass(b, WHO_LOOP, kind, base, n, span, !fresh);
 		if (k & 1) {
 			ct = bench_pass(b, WHO_CT, kind, base, n, span, !fresh);
-			rst = bench_pass(b, WHO_RSTMON, kind, base, n, span, !fresh);
+			rst = bench_pass(b, who, kind, base, n, span, !fresh);
 		} else {
-			rst = bench_pass(b, WHO_RSTMON, kind, base, n, span, !fresh);
+			rst = bench_pass(b, who, kind, base, n, span, !fresh);
 			ct = bench_pass(b, WHO_CT, kind, base, n, span, !fresh);
 		}
 		bench_round(f, k, loop, rst, ct, n);
@@ -369,26 +497,92 @@ static void bench_floor_hash(void)
 	bench_floor_report("floor-hash", 0, t, segs);
 }
 
-/* rstmon's IPv4 LOCAL_IN hook in init_net, by its function's name. */
-static int bench_find_hook(struct bench *b)
+/* rstmon's IPv4 hook at @hooknum in init_net, by its function's name. */
+static int bench_find_hook(unsigned int hooknum, nf_hookfn **hook, void **priv)
 {
 	const struct nf_hook_entries *e;
 	char sym[KSYM_SYMBOL_LEN];
 	int i, err = -ENOENT;
 
 	rcu_read_lock();
-	e = rcu_dereference(init_net.nf.hooks_ipv4[NF_INET_LOCAL_IN]);
+	e = rcu_dereference(init_net.nf.hooks_ipv4[hooknum]);
 	for (i = 0; e && i < e->num_hook_entries; i++) {
 		sprint_symbol_no_offset(sym, (unsigned long)e->hooks[i].hook);
 		if (!strncmp(sym, "rstmon_hook", 11)) {
-			b->hook = e->hooks[i].hook;
-			b->priv = e->hooks[i].priv;
+			*hook = e->hooks[i].hook;
+			*priv = e->hooks[i].priv;
 			err = 0;
 			break;
 		}
 	}
 	rcu_read_unlock();
 	return err;
+}
+
+/*
+ * The loopback connection of "data-socket": a listener on 127.0.0.1, a
+ * client connected to it and the accepted socket, all in init_net and
+ * released by bench_sock_close() (an orderly close: no RST).  The address
+ * goes through a void pointer: kernel_bind() and kernel_connect() take a
+ * struct sockaddr before 6.19 and a struct sockaddr_unsized from it.
+ */
+static int bench_sock_open(struct bench *b)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	struct sock *sk;
+	int err;
+
+	err = sock_create_kern(&init_net, PF_INET, SOCK_STREAM, IPPROTO_TCP, &b->lsock);
+	if (err)
+		return err;
+	err = kernel_bind(b->lsock, (void *)&sin, sizeof(sin));
+	if (!err)
+		err = kernel_listen(b->lsock, 1);
+	if (err)
+		return err;
+	sin.sin_port = inet_sk(b->lsock->sk)->inet_sport;
+	err = sock_create_kern(&init_net, PF_INET, SOCK_STREAM, IPPROTO_TCP, &b->csock);
+	if (err)
+		return err;
+	/* Nothing here may wait for long: time out rather than hang insmod. */
+	b->csock->sk->sk_sndtimeo = 5 * HZ;
+	b->lsock->sk->sk_rcvtimeo = 5 * HZ;
+	err = kernel_connect(b->csock, (void *)&sin, sizeof(sin), 0);
+	if (!err)
+		err = kernel_accept(b->lsock, &b->asock, 0);
+	if (err)
+		return err;
+	sk = b->asock->sk;
+	lock_sock(sk);
+	if (sk->sk_state == TCP_ESTABLISHED && sk_fullsock(sk)) {
+		b->sk = sk;
+		b->sk_caddr = sk->sk_daddr;
+		b->sk_cport = sk->sk_dport;
+		b->sk_saddr = sk->sk_rcv_saddr;
+		b->sk_sport = inet_sk(sk)->inet_sport;
+		b->sk_seq = tcp_sk(sk)->rcv_nxt;
+		b->sk_ack = tcp_sk(sk)->snd_nxt;
+		/* Past warm-up, no multiple of 64 crossed (see the top). */
+		tcp_sk(sk)->segs_in = BENCH_SOCK_SEGS;
+		tcp_sk(sk)->segs_out = BENCH_SOCK_SEGS;
+	} else {
+		err = -ENOTCONN;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static void bench_sock_close(struct bench *b)
+{
+	if (b->asock)
+		sock_release(b->asock);
+	if (b->csock)
+		sock_release(b->csock);
+	if (b->lsock)
+		sock_release(b->lsock);
 }
 
 static int __init bench_init(void)
@@ -415,15 +609,22 @@ static int __init bench_init(void)
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
-	err = bench_find_hook(b);
+	err = bench_find_hook(NF_INET_LOCAL_IN, &b->hook, &b->priv);
+	if (!err)
+		err = bench_find_hook(NF_INET_FORWARD, &b->fwd_hook, &b->fwd_priv);
 	if (err) {
-		pr_err("rstmon's hook is not registered in init_net: load rstmon first\n");
+		pr_err("rstmon's hooks are not registered in init_net: load rstmon first\n");
 		goto out;
+	}
+	err = bench_sock_open(b);
+	if (err) {
+		pr_err("no loopback TCP connection for data-socket: %d\n", err);
+		goto out_sock;
 	}
 	b->skb = alloc_skb(MAX_HEADER + 256, GFP_KERNEL);
 	if (!b->skb) {
 		err = -ENOMEM;
-		goto out;
+		goto out_sock;
 	}
 	skb_reserve(b->skb, MAX_HEADER);
 	skb_reset_network_header(b->skb);
@@ -437,6 +638,8 @@ static int __init bench_init(void)
 			   init_net.loopback_dev, NULL, NULL, &init_net, NULL);
 	nf_hook_state_init(&b->ct_state, NF_INET_PRE_ROUTING, NFPROTO_IPV4,
 			   init_net.loopback_dev, NULL, NULL, &init_net, NULL);
+	nf_hook_state_init(&b->fwd_state, NF_INET_FORWARD, NFPROTO_IPV4,
+			   init_net.loopback_dev, init_net.loopback_dev, NULL, &init_net, NULL);
 
 	pr_info("START sizes=%u..%u rounds=%u segs=%u\n", sizes[0], sizes[n_sizes - 1],
 		rounds, segs);
@@ -459,21 +662,31 @@ static int __init bench_init(void)
 			bench_report("syn-create", sizes[s], f, rounds, per_round);
 		kfree(f);
 		pr_info("TABLE size=%u\n", sizes[s]);
-		bench_figure(b, "data-established", sizes[s], BENCH_DATA, 0, sizes[s], false,
-			     segs);
+		bench_figure(b, "data-established", sizes[s], WHO_RSTMON, BENCH_DATA, 0, sizes[s],
+			     false, segs);
+		bench_figure(b, "data-forwarded", sizes[s], WHO_RSTMON_FWD, BENCH_DATA, 0,
+			     sizes[s], false, segs);
+		bench_figure(b, "data-socket", sizes[s], WHO_RSTMON_SOCK, BENCH_DATA, 0,
+			     sizes[s], false, segs);
+		if (!s)
+			bench_figure(b, "data-socket-stale", sizes[s], WHO_RSTMON_SOCK_STALE,
+				     BENCH_DATA, 0, sizes[s], false, segs);
 		bench_floor_read(sizes[s]);
 	}
 	bench_floor_hash();
 	/* RSTs of tracked connections, each RST to a connection once. */
 	per_round = min(segs, b->created / rounds);
-	bench_figure(b, "rst-tracked", b->created, BENCH_RST, 0, 0, true, per_round);
-	bench_figure(b, "rst-unknown", b->created, BENCH_RST, BENCH_UNKNOWN_BASE, 0, true, segs);
+	bench_figure(b, "rst-tracked", b->created, WHO_RSTMON, BENCH_RST, 0, 0, true, per_round);
+	bench_figure(b, "rst-unknown", b->created, WHO_RSTMON, BENCH_RST, BENCH_UNKNOWN_BASE, 0,
+		     true, segs);
 	/* Not TCP: rstmon's cheapest path; conntrack tracks a UDP flow. */
-	bench_figure(b, "udp-not-tcp", 1000, BENCH_UDP, 0, 1000, false, segs);
+	bench_figure(b, "udp-not-tcp", 1000, WHO_RSTMON, BENCH_UDP, 0, 1000, false, segs);
 	pr_info("DONE\n");
 	err = -ECANCELED;
 out_skb:
 	kfree_skb(b->skb);
+out_sock:
+	bench_sock_close(b);
 out:
 	kfree(b);
 	return err;

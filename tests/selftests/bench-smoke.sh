@@ -36,8 +36,10 @@ timed() {
 	fi
 }
 for fig in "syn-create size=200" "syn-create size=600" "data-established size=200" \
-	   "data-established size=600" "rst-tracked size=600" "rst-unknown size=600" \
-	   "udp-not-tcp size=1000"; do
+	   "data-established size=600" "data-forwarded size=200" "data-forwarded size=600" \
+	   "data-socket size=200" "data-socket size=600" "data-socket-stale size=200" \
+	   "rst-tracked size=600" \
+	   "rst-unknown size=600" "udp-not-tcp size=1000"; do
 	timed RESULT "$fig" "rstmon and conntrack" \
 		'rstmon_med=[0-9]+ .*ct_med=[0-9]+ .*ratio_milli=[0-9]+$'
 done
@@ -46,9 +48,11 @@ for fig in "floor-read size=200" "floor-read size=600" "floor-hash size=0"; do
 	timed FLOOR "$fig" "the floor" 'med=[0-9]+ min=[0-9]+ max=[0-9]+$'
 done
 expect "rstmon never changed a verdict" "$(echo "$klog" | grep -c 'rstmon returned')" 0
-# The 600 connections it made, plus the unknown RSTs' events in the ring.
-expect "rstmon tracks the 600 connections in init_net" "$(awk '$1 == "table" {
-	for (i = 1; i <= NF; i++) if ($i ~ /^conns=/) print substr($i, 7) }' /proc/net/rstmon)" 600
+# The 600 connections it made and the real loopback connection of its
+# socket pair (data-socket, closed in order: no RST), plus the unknown
+# RSTs' events in the ring.
+expect "rstmon tracks the 600 connections and the socket pair's in init_net" "$(awk '$1 == "table" {
+	for (i = 1; i <= NF; i++) if ($i ~ /^conns=/) print substr($i, 7) }' /proc/net/rstmon)" 601
 logged=$(awk '$1 == "events" { for (i = 1; i <= NF; i++) if ($i ~ /^logged=/) print substr($i, 8) }' \
 	/proc/net/rstmon)
 # rst-tracked: 5 rounds of 120 (600 / 5); rst-unknown: 5 rounds of 300.
