@@ -654,6 +654,7 @@ void rm_print_stats_text(FILE *f, const struct rm_status *st, bool all)
 		ctr(st, RSTMON_CTR_RST_UNTRACKED), ctr(st, RSTMON_CTR_KERNEL_DISAGREES));
 	fprintf(f, "path one_way=%llu bypassed=%llu nat=%llu\n", ctr(st, RSTMON_CTR_ONE_WAY),
 		ctr(st, RSTMON_CTR_BYPASSED), ctr(st, RSTMON_CTR_NAT));
+	fprintf(f, "socket_path segments=%llu\n", ctr(st, RSTMON_CTR_SOCK_PATH));
 	for (c = 0; c < __RSTMON_CAUSE_MAX; c++) {
 		uint64_t sum = 0;
 

@@ -877,6 +877,7 @@ static void test_status_format(void)
 		   "rst ipv6 in=0 out=0 fwd=5\n"
 		   "errors malformed=9 fragments=0 rst_untracked=0 kernel_disagrees=0\n"
 		   "path one_way=0 bypassed=0 nat=0\n"
+		   "socket_path segments=0\n"
 		   "cause refused in=0 out=1 fwd=0\n"
 		   "cause linger-abort in=0 out=1 fwd=0\n"
 		   "cause injected in=0 out=0 fwd=5\n");
@@ -896,7 +897,7 @@ static void test_status_format(void)
 	result(!strncmp(s, "{\"events_logged\":2,\"counters\":{\"segments_in\":14,\"segments_out\":15,"
 			"\"segments_fwd\":0,\"rst_ipv4_in\":0,\"rst_ipv4_out\":2,", 100) &&
 	       strstr(s, ",\"malformed\":9,") &&
-	       strstr(s, ",\"notify_dropped\":11,\"netns_full\":0,\"rst_unlogged\":12},") &&
+	       strstr(s, ",\"notify_dropped\":11,\"netns_full\":0,\"rst_unlogged\":12,\"sock_path\":0},") &&
 	       strstr(s, "\"causes\":{\"unknown\":{\"in\":0,\"out\":0,\"fwd\":0},"
 			 "\"refused\":{\"in\":0,\"out\":1,\"fwd\":0},") &&
 	       strstr(s, "\"injected\":{\"in\":0,\"out\":0,\"fwd\":5},") &&
