@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Actors of sockpath.sh: long connections (hundreds to thousands of
+segments) that end in an RST.  Each runs in a namespace the test made;
+every wait is bounded.
+
+  server cmd ADDR PORT     accept one connection and obey its client's
+                           commands (below) until it ends; print how it
+                           ended (EOF, ECONNRESET, CLOSED, ...)
+  server listen ADDR PORT  listen, never accept, for at most 30 s
+  client MODE ADDR PORT    drive one connection (modes in main());
+                           print how it ended
+
+Commands, 16 bytes each, client to server: "PUT n" (n bytes follow; the
+server answers b"K" once it read them), "GET n" (the server sends n
+bytes), "LINGER2 s" (TCP_LINGER2 of the server's socket: its FIN_WAIT2
+time once orphaned), "CLOSE" (the server closes its socket).
+"""
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import tcpkit  # noqa: E402
+
+TIMEOUT = 15
+TCP_LINGER2 = 8
+CHUNK = 65536
+
+
+def cmd(s, text):
+    s.sendall(text.encode().ljust(16))
+
+
+def recv_exact(s, n):
+    got = 0
+    while got < n:
+        d = s.recv(min(CHUNK, n - got))
+        if not d:
+            raise EOFError
+        got += len(d)
+
+
+def send_n(s, n):
+    block = b"x" * CHUNK
+    while n > 0:
+        k = min(n, CHUNK)
+        s.sendall(block[:k])
+        n -= k
+
+
+def put(s, n):
+    cmd(s, "PUT %d" % n)
+    send_n(s, n)
+    recv_exact(s, 1)
+
+
+def get(s, n):
+    cmd(s, "GET %d" % n)
+    recv_exact(s, n)
+
+
+def serve_cmd(addr, port):
+    ls = tcpkit.listener(addr, port)
+    ls.settimeout(TIMEOUT * 2)
+    c, _ = ls.accept()
+    ls.close()
+    c.settimeout(TIMEOUT * 4)
+    try:
+        while True:
+            h = b""
+            while len(h) < 16:
+                d = c.recv(16 - len(h))
+                if not d:
+                    print("EOF")
+                    return
+                h += d
+            word = h.split()
+            if word[0] == b"PUT":
+                recv_exact(c, int(word[1]))
+                c.sendall(b"K")
+            elif word[0] == b"GET":
+                send_n(c, int(word[1]))
+            elif word[0] == b"LINGER2":
+                c.setsockopt(socket.IPPROTO_TCP, TCP_LINGER2, int(word[1]))
+            elif word[0] == b"CLOSE":
+                c.close()
+                print("CLOSED")
+                return
+    except (OSError, EOFError) as e:
+        print(tcpkit.errname(e) if isinstance(e, OSError) and e.errno else type(e).__name__)
+
+
+def connect(addr, port):
+    s = tcpkit.connect(addr, port)
+    s.settimeout(TIMEOUT)
+    return s
+
+
+def wait_file(path, limit=60):
+    end = time.time() + limit
+    while not os.path.exists(path):
+        if time.time() > end:
+            raise TimeoutError(path)
+        time.sleep(0.05)
+
+
+def after_close(s):
+    """The server closed after its response: read it to EOF."""
+    s.settimeout(TIMEOUT)
+    while s.recv(CHUNK):
+        pass
+
+
+def client(mode, addr, port, arg):
+    if mode == "syn-recv":
+        # Our handshake ACK is dropped (the test's rule), so the server
+        # holds a SYN_RECV request; we give up with an abortive close.
+        s = socket.socket(tcpkit.family(addr), socket.SOCK_STREAM)
+        s.setblocking(False)
+        try:
+            s.connect((addr, port))
+        except BlockingIOError:
+            pass
+        end = time.time() + TIMEOUT
+        while tcpkit.tcp_state(s) != 1 and time.time() < end:  # ESTABLISHED
+            time.sleep(0.05)
+        state = tcpkit.tcp_state(s)
+        time.sleep(0.3)
+        tcpkit.linger0(s)
+        s.close()
+        print("ABORTED" if state == 1 else "STATE%d" % state)
+        return
+    s = connect(addr, port)
+    if mode == "unread":
+        # Read part of a bulk response, close with the rest unread.
+        cmd(s, "GET %d" % (2 * int(arg)))
+        recv_exact(s, int(arg))
+        time.sleep(0.3)  # more of it queued, unread
+        s.close()
+        print("CLOSED")
+    elif mode in ("orphan", "tw-data", "tw-syn"):
+        # ARG: the server's TCP_LINGER2.  A bulk upload and a bulk
+        # response, then the server closes; we read to its FIN and
+        # send the next request (or, tw-syn, a SYN in its window).
+        cmd(s, "LINGER2 %s" % arg)
+        put(s, 300000)
+        cmd(s, "GET 600000")
+        cmd(s, "CLOSE")
+        recv_exact(s, 600000)
+        after_close(s)
+        if mode == "tw-syn":
+            time.sleep(0.5)  # our ACK of its FIN is there: TIME_WAIT
+            s.setsockopt(socket.IPPROTO_TCP, tcpkit.TCP_REPAIR, 1)
+            s.setsockopt(socket.IPPROTO_TCP, tcpkit.TCP_REPAIR_QUEUE,
+                         tcpkit.TCP_SEND_QUEUE)
+            seq = s.getsockopt(socket.IPPROTO_TCP, tcpkit.TCP_QUEUE_SEQ) & 0xFFFFFFFF
+            laddr, lport = s.getsockname()[:2]
+            tcpkit.send_raw(tcpkit.family(addr), laddr, lport, addr, port, seq, 0, 0x02)
+            time.sleep(0.5)
+            print("SENT")
+            return
+        s.sendall(b"next request\n")
+        print(tcpkit.send_until_error(s))
+    elif mode == "preload":
+        # ARG: a directory.  Traffic, then ARG/ready and wait for ARG/go
+        # (the test loads rstmon in between), more traffic, then an
+        # abortive close right after our own last data.
+        put(s, 1000000)
+        get(s, 1000000)
+        open(os.path.join(arg, "ready"), "w").close()
+        wait_file(os.path.join(arg, "go"))
+        get(s, 400000)
+        put(s, 400000)
+        tcpkit.linger0(s)
+        s.close()
+        print("ABORTED")
+    elif mode == "bulk":
+        # ARG: UP,DOWN,IDLE: upload UP bytes, download DOWN bytes, stay
+        # silent IDLE seconds, then an abortive close.
+        up, down, idle = arg.split(",")
+        put(s, int(up))
+        get(s, int(down))
+        time.sleep(float(idle))
+        tcpkit.linger0(s)
+        s.close()
+        print("ABORTED")
+    else:
+        sys.exit("unknown client mode " + mode)
+
+
+def main():
+    role, mode, addr, port = sys.argv[1:5]
+    arg = sys.argv[5] if len(sys.argv) > 5 else None
+    if role == "server" and mode == "cmd":
+        serve_cmd(addr, int(port))
+    elif role == "server" and mode == "listen":
+        ls = tcpkit.listener(addr, int(port))
+        time.sleep(TIMEOUT * 2)
+        ls.close()
+    elif role == "client":
+        try:
+            client(mode, addr, int(port), arg)
+        except OSError as e:
+            print(tcpkit.errname(e) if e.errno else type(e).__name__)
+        except (EOFError, TimeoutError) as e:
+            print(type(e).__name__)
+    else:
+        sys.exit("unknown role " + role)
+
+
+if __name__ == "__main__":
+    main()

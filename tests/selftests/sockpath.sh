@@ -1,0 +1,222 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Nothing lost by the socket path (issue 20): connections long enough
+# that most of their segments are established data, which the socket
+# path would let skip the connection table, then end in an RST whose
+# classification needs the history the table keeps.  Each case is run
+# with sock_path=0 and again with sock_path=1 (skipped while the module
+# has no such parameter), and must give the same verdicts both times.
+# Segmentation offload is off on the link (gso_max_segs 1), so every
+# segment the hooks see is one MSS: "hundreds of segments" are real.
+# time bound: 240
+. "$(dirname "$0")/lib.sh"
+
+ACT="python3 $(dirname "$0")/sockpath.py"
+SP=/sys/module/rstmon/parameters/sock_path
+need_ctl
+add_ns cli srv
+link cli srv 1
+for n in "cli v1-a" "srv v1-b"; do
+	set -- $n
+	nsx "$1" ip link set dev "$2" gso_max_segs 1 2>/dev/null ||
+		echo "# $1: gso_max_segs not settable: segments are GSO bursts"
+done
+nsx cli nft -f - <<'NFT'
+table inet sockpath {
+	chain output { type filter hook output priority 0; }
+}
+NFT
+A=10.1.0.2
+TMPD=$(mktemp -d)
+VERDICTS=$TMPD/verdicts
+
+# got NS PORT DIR: "sender/cause" of that event, after waiting for it.
+got() {
+	wait_until 5 sh -c "[ -n \"\$(ip netns exec $(ns "$1") cat /proc/net/rstmon |
+		grep '^event .* dir=$3 ' | grep -F ':$2 ')\" ]"
+	local line
+	line=$(ev "$1" "$2" "$3")
+	echo "$(evf "$line" sender)/$(evf "$line" cause)"
+}
+
+# verdict ROUND NAME NS PORT DIR WANT [KEY=WANT...]: the event's
+# sender/cause and the fields named are as wanted; recorded for the
+# comparison of the two rounds.
+verdict() {
+	local r=$1 name=$2 n=$3 p=$4 d=$5 want=$6 line kv k v
+	shift 6
+	expect "sock_path=$r $name: sender/cause" "$(got "$n" "$p" "$d")" "$want"
+	line=$(ev "$n" "$p" "$d")
+	echo "$name $(evf "$line" sender)/$(evf "$line" cause)" >> "$VERDICTS.$r"
+	for kv in "$@"; do
+		k=${kv%%=*} v=${kv#*=}
+		case $k in
+		evidence+)
+			if [[ ,$(evf "$line" evidence), == *",$v,"* ]]; then
+				pass "sock_path=$r $name: evidence has $v"
+			else
+				fail "sock_path=$r $name: evidence has $v" "$line"
+			fi ;;
+		*)
+			expect "sock_path=$r $name: $k=" "$(evf "$line" "$k")" "$v" ;;
+		esac
+		echo "$name $k=$(evf "$line" "$k")" >> "$VERDICTS.$r"
+	done
+}
+
+# within NAME GOT WANT PERCENT
+within() {
+	if [ -n "$2" ] && [ $(( ($2 - $3) * 100 )) -le $(( $3 * $4 )) ] &&
+	   [ $(( ($3 - $2) * 100 )) -le $(( $3 * $4 )) ]; then
+		pass "$1"
+	else
+		fail "$1" "got '$2', want $3 +-$4%"
+	fi
+}
+
+# server PORT: the command server of sockpath.py, listening.
+server() {
+	nsx srv $ACT server cmd $A "$1" > "$TMPD/srv.$1" &
+	PIDS+=($!)
+	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$1 '" || fail "server on $1 listening"
+}
+
+# round R BASE: every case, with sock_path=R, on ports BASE + 1..
+round() {
+	local r=$1 b=$2 p out mss line segs
+
+	# 1a. The client reads 300 kB of a 600 kB response (hundreds of
+	# its segments established data) and closes with the rest unread:
+	# its full socket sends the RST in TCP_CLOSE with both directions
+	# shut and no SO_LINGER (unread-data); the server's side knows it
+	# only from the table: the last payload was its own and the client
+	# never answered it (RSTMON_SF_LAST_DATA), so unread-data too.
+	p=$((b + 1))
+	server $p
+	out=$(nsx cli $ACT client unread $A $p 300000)
+	expect "sock_path=$r unread: the client closed" "$out" CLOSED
+	verdict "$r" unread cli $p out local/unread-data evidence+=socket
+	verdict "$r" unread-peer srv $p in peer/unread-data evidence+=tracked
+
+	# 1b. Data after close on an orphaned socket.  After a 300 kB
+	# upload and a 600 kB response the server closes with
+	# TCP_LINGER2 90 (more than TIME_WAIT's 60 s: its FIN_WAIT2 orphan
+	# stays a full socket); the client reads to the FIN and sends its
+	# next request.  The orphan resets it (TCP_ABORT_ON_DATA, an RST from
+	# the stack's reply socket): only the table knows the server had
+	# sent a FIN and the client sent data after it: data-after-close,
+	# the server first.
+	p=$((b + 2))
+	server $p
+	out=$(nsx cli $ACT client orphan $A $p 90)
+	expect "sock_path=$r orphan: the client's send" "$out" ECONNRESET
+	verdict "$r" orphan srv $p out local/data-after-close closed_first=server
+	verdict "$r" orphan-peer cli $p in peer/data-after-close closed_first=server
+
+	# 2a. The keep-alive race into TIME_WAIT: the same, but with
+	# TCP_LINGER2 2, so the closed socket becomes a time-wait socket in
+	# its FIN_WAIT2 substate at once; new data draws TCP_TW_RST.
+	p=$((b + 3))
+	server $p
+	out=$(nsx cli $ACT client tw-data $A $p 2)
+	expect "sock_path=$r tw-data: the client's send" "$out" ECONNRESET
+	verdict "$r" tw-data srv $p out local/data-after-close closed_first=server
+	verdict "$r" tw-data-peer cli $p in peer/data-after-close closed_first=server
+
+	# 2b. ... a late segment that is not new data: a SYN in the window
+	# of that time-wait socket (from the client's port, its CLOSE_WAIT
+	# socket's next sequence number) is killed with an RST: time-wait.
+	p=$((b + 4))
+	server $p
+	out=$(nsx cli $ACT client tw-syn $A $p 5)
+	expect "sock_path=$r tw-syn: raw SYN sent" "$out" SENT
+	verdict "$r" tw-syn srv $p out local/time-wait evidence+=ctl-socket
+	verdict "$r" tw-syn-peer cli $p in peer/time-wait
+
+	# 3. RST into a SYN_RECV request: the client's handshake ACK is
+	# dropped on its way out, so the server holds the connection in
+	# SYN_RECV; the client, established, gives up with SO_LINGER 0
+	# before any data: abandoned (the loser of a parallel connect), on
+	# both sides (the server's side from its SYN_RECV table entry).
+	p=$((b + 5))
+	nsx cli nft add rule inet sockpath output tcp dport $p "tcp flags == ack" drop
+	nsx srv $ACT server listen $A $p &
+	PIDS+=($!)
+	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$p '" || fail "listener on $p"
+	out=$(nsx cli $ACT client syn-recv $A $p)
+	expect "sock_path=$r syn-recv: the client aborted" "$out" ABORTED
+	verdict "$r" syn-recv cli $p out local/abandoned
+	verdict "$r" syn-recv-peer srv $p in peer/abandoned state=syn-recv
+	nsx cli nft flush chain inet sockpath output
+	stop "${PIDS[-1]}"
+
+	# 4. A connection older than the module: 1 MB each way with rstmon
+	# unloaded, then load it (sock_path=R), 400 kB each way, and an
+	# abortive close (SO_LINGER 0) by the client right after its own
+	# last data.  Its entry is picked up mid-stream: tracked (not
+	# untracked, not no-connection); the client's socket says
+	# linger-abort; the server's side sees an RST right after the
+	# client's own data: linger-abort too.
+	p=$((b + 6))
+	server $p
+	rm -f "$TMPD/ready" "$TMPD/go"
+	modprobe -r rstmon || fail "sock_path=$r preload: rstmon unloaded"
+	nsx cli $ACT client preload $A $p "$TMPD" > "$TMPD/preload" &
+	PIDS+=($!)
+	wait_until 30 test -e "$TMPD/ready" || fail "sock_path=$r preload: traffic before the load"
+	modprobe rstmon || fail "sock_path=$r preload: rstmon loaded"
+	if [ "$r" = 1 ]; then echo 1 > $SP; elif [ -e $SP ]; then echo 0 > $SP; fi
+	touch "$TMPD/go"
+	wait_until 60 test -s "$TMPD/preload"
+	expect "sock_path=$r preload: the client aborted" "$(cat "$TMPD/preload")" ABORTED
+	verdict "$r" preload cli $p out local/linger-abort evidence+=tracked evidence+=midstream
+	verdict "$r" preload-peer srv $p in peer/linger-abort evidence+=tracked evidence+=midstream
+	# Its byte counts run from the pick-up: 400 kB (and the commands).
+	line=$(ev cli $p out)
+	within "sock_path=$r preload: bytes_sender, since the load" "$(evf "$line" bytes_sender)" 400000 10
+	within "sock_path=$r preload: bytes_receiver, since the load" "$(evf "$line" bytes_receiver)" 400000 10
+
+	# 5. A bulk transfer (3 MB up, 300 kB down), a silence of 1.5 s
+	# (far below idle_threshold) and an abortive close: the client's
+	# socket says linger-abort; the server's side, an abort after a
+	# silence with no timeout behind it: app-abort.  The counts the
+	# event carries are the transfer's.
+	p=$((b + 7))
+	server $p
+	out=$(nsx cli $ACT client bulk $A $p 3000000,300000,1.5)
+	expect "sock_path=$r bulk: the client aborted" "$out" ABORTED
+	verdict "$r" bulk cli $p out local/linger-abort
+	verdict "$r" bulk-peer srv $p in peer/app-abort
+	for n in "cli out" "srv in"; do
+		set -- $n
+		line=$(ev "$1" $p "$2")
+		within "sock_path=$r bulk ($1): bytes_sender" "$(evf "$line" bytes_sender)" 3000000 10
+		within "sock_path=$r bulk ($1): bytes_receiver" "$(evf "$line" bytes_receiver)" 300000 10
+		# One MSS a segment (1448 bytes with timestamps) but for the
+		# commands; the counter saturates at 65535.
+		segs=$(evf "$line" segs_sender)
+		if [ -n "$segs" ] && [ "$segs" -ge 1900 ] && [ "$segs" -le 65535 ]; then
+			pass "sock_path=$r bulk ($1): segs_sender $segs of ~2100"
+		else
+			fail "sock_path=$r bulk ($1): segs_sender" "got '$segs', want 1900..65535: $line"
+		fi
+	done
+}
+
+[ -e $SP ] && echo 0 > $SP
+round 0 7000
+if [ ! -e $SP ]; then
+	[ "$FAILED" -eq 0 ] || finish
+	rm -rf "$TMPD"
+	skip "sock_path=1: this rstmon has no sock_path parameter"
+fi
+round 1 7100
+if cmp -s "$VERDICTS.0" "$VERDICTS.1"; then
+	pass "the same verdicts with sock_path=0 and 1"
+else
+	fail "the same verdicts with sock_path=0 and 1" "$(diff "$VERDICTS.0" "$VERDICTS.1" | tr '\n' ' ')"
+fi
+echo 1 > $SP
+rm -rf "$TMPD"
+finish
