@@ -14,7 +14,8 @@ every wait is bounded.
 Commands, 16 bytes each, client to server: "PUT n" (n bytes follow; the
 server answers b"K" once it read them), "GET n" (the server sends n
 bytes), "LINGER2 s" (TCP_LINGER2 of the server's socket: its FIN_WAIT2
-time once orphaned), "CLOSE" (the server closes its socket).
+time once orphaned), "CLOSE" (the server closes its socket); anything
+else ("NOP") is read and ignored.
 """
 import os
 import socket
@@ -145,10 +146,10 @@ def client(mode, addr, port, arg):
         # response, then the server closes; we read to its FIN and
         # send the next request (or, tw-syn, a SYN in its window).
         cmd(s, "LINGER2 %s" % arg)
-        put(s, 300000)
-        cmd(s, "GET 600000")
+        put(s, 100000)
+        cmd(s, "GET 400000")
         cmd(s, "CLOSE")
-        recv_exact(s, 600000)
+        recv_exact(s, 400000)
         after_close(s)
         if mode == "tw-syn":
             time.sleep(0.5)  # our ACK of its FIN is there: TIME_WAIT
@@ -166,22 +167,26 @@ def client(mode, addr, port, arg):
     elif mode == "preload":
         # ARG: a directory.  Traffic, then ARG/ready and wait for ARG/go
         # (the test loads rstmon in between), more traffic, then an
-        # abortive close right after our own last data.
-        put(s, 1000000)
-        get(s, 1000000)
+        # abortive close right after our own last data (a request that
+        # wants no answer).
+        put(s, 300000)
+        get(s, 300000)
         open(os.path.join(arg, "ready"), "w").close()
         wait_file(os.path.join(arg, "go"))
-        get(s, 400000)
-        put(s, 400000)
+        get(s, 300000)
+        put(s, 300000)
+        cmd(s, "NOP")
         tcpkit.linger0(s)
         s.close()
         print("ABORTED")
     elif mode == "bulk":
-        # ARG: UP,DOWN,IDLE: upload UP bytes, download DOWN bytes, stay
-        # silent IDLE seconds, then an abortive close.
+        # ARG: UP,DOWN,IDLE: upload UP bytes, download DOWN bytes, send
+        # a last request that wants no answer, stay silent IDLE
+        # seconds, then an abortive close.
         up, down, idle = arg.split(",")
         put(s, int(up))
         get(s, int(down))
+        cmd(s, "NOP")
         time.sleep(float(idle))
         tcpkit.linger0(s)
         s.close()
