@@ -82,123 +82,114 @@ server() {
 	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$1 '" || fail "server on $1 listening"
 }
 
-# round R BASE: every case, with sock_path=R, on ports BASE + 1..
+# client CASE PORT MODE [ARG]: start sockpath.py's client MODE in the
+# background; its outcome goes to $TMPD/CASE.
+client() {
+	nsx cli $ACT client "$3" $A "$2" ${4:+"$4"} > "$TMPD/$1" &
+	CLIENTS+=($!)
+	PIDS+=($!)
+}
+
+# outcome NAME CASE WANT: what client CASE printed.
+outcome() { expect "$1" "$(cat "$TMPD/$2")" "$3"; }
+
+# round R BASE: every case, with sock_path=R, on ports BASE + 1..; the
+# cases but 4 at once (each on its own port), to keep the wall time short.
 round() {
-	local r=$1 b=$2 p out mss line segs
+	local r=$1 b=$2 p line segs c
 
-	echo "# sock_path=$r case 1a at ${SECONDS}s"
+	[ -e $SP ] && echo "$r" > $SP
+	CLIENTS=()
+	for p in 1 2 3 4 7; do server $((b + p)); done
 	# 1a. The client reads 200 kB of a 400 kB response (hundreds of
-	# its segments established data) and closes with the rest unread:
-	# its full socket sends the RST in TCP_CLOSE with both directions
-	# shut and no SO_LINGER (unread-data); the server's side knows it
-	# only from the table: the last payload was its own and the client
-	# never answered it (RSTMON_SF_LAST_DATA), so unread-data too.
-	p=$((b + 1))
-	server $p
-	out=$(nsx cli $ACT client unread $A $p 200000)
-	expect "sock_path=$r unread: the client closed" "$out" CLOSED
-	verdict "$r" unread cli $p out local/unread-data evidence+=socket
-	verdict "$r" unread-peer srv $p in peer/unread-data evidence+=tracked
-
-	echo "# sock_path=$r case 1b at ${SECONDS}s"
+	# its segments established data) and closes with the rest unread.
+	client unread $((b + 1)) unread 200000
 	# 1b. Data after close on an orphaned socket.  After a 100 kB
 	# upload and a 400 kB response the server closes with
 	# TCP_LINGER2 90 (more than TIME_WAIT's 60 s: its FIN_WAIT2 orphan
 	# stays a full socket); the client reads to the FIN and sends its
-	# next request.  The orphan resets it (TCP_ABORT_ON_DATA, an RST from
-	# the stack's reply socket): only the table knows the server had
-	# sent a FIN and the client sent data after it: data-after-close,
-	# the server first.  (The client's socket, in CLOSE_WAIT, reports
-	# the RST as EPIPE: tcp_reset().)
-	p=$((b + 2))
-	server $p
-	out=$(nsx cli $ACT client orphan $A $p 90)
-	expect "sock_path=$r orphan: the client's send" "$out" EPIPE
-	verdict "$r" orphan srv $p out local/data-after-close closed_first=server
-	verdict "$r" orphan-peer cli $p in peer/data-after-close closed_first=server
-
-	echo "# sock_path=$r case 2a at ${SECONDS}s"
+	# next request.
+	client orphan $((b + 2)) orphan 90
 	# 2a. The keep-alive race into TIME_WAIT: the same, but with
 	# TCP_LINGER2 2, so the closed socket becomes a time-wait socket in
-	# its FIN_WAIT2 substate at once; new data draws TCP_TW_RST.
-	p=$((b + 3))
-	server $p
-	out=$(nsx cli $ACT client tw-data $A $p 2)
-	expect "sock_path=$r tw-data: the client's send" "$out" EPIPE
-	verdict "$r" tw-data srv $p out local/data-after-close closed_first=server
-	verdict "$r" tw-data-peer cli $p in peer/data-after-close closed_first=server
-
-	echo "# sock_path=$r case 2b at ${SECONDS}s"
+	# its FIN_WAIT2 substate at once.
+	client tw-data $((b + 3)) tw-data 2
 	# 2b. ... a late segment that is not new data: a SYN in the window
-	# of that time-wait socket (from the client's port, its CLOSE_WAIT
-	# socket's next sequence number) is killed with an RST: time-wait.
-	p=$((b + 4))
-	server $p
-	out=$(nsx cli $ACT client tw-syn $A $p 5)
-	expect "sock_path=$r tw-syn: raw SYN sent" "$out" SENT
-	verdict "$r" tw-syn srv $p out local/time-wait evidence+=ctl-socket
-	verdict "$r" tw-syn-peer cli $p in peer/time-wait
-
-	echo "# sock_path=$r case 3 at ${SECONDS}s"
+	# of that time-wait socket, from the client's port and its
+	# CLOSE_WAIT socket's next sequence number.
+	client tw-syn $((b + 4)) tw-syn 5
 	# 3. RST into a SYN_RECV request: the client's handshake ACK is
 	# dropped on its way out, so the server holds the connection in
 	# SYN_RECV; the client, established, gives up with SO_LINGER 0
-	# before any data: abandoned (the loser of a parallel connect), on
-	# both sides (the server's side from its SYN_RECV table entry).
+	# before any data.
 	p=$((b + 5))
 	nsx cli nft add rule inet sockpath output tcp dport $p "tcp flags == ack" drop
 	nsx srv $ACT server listen $A $p &
 	PIDS+=($!)
+	LISTENER=$!
 	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$p '" || fail "listener on $p"
-	out=$(nsx cli $ACT client syn-recv $A $p)
-	expect "sock_path=$r syn-recv: the client aborted" "$out" ABORTED
+	client syn-recv $p syn-recv
+	# 5. A bulk transfer (2 MB up, 200 kB down), a last request that
+	# wants no answer, a silence of 1.5 s (far below idle_threshold)
+	# and an abortive close.
+	client bulk $((b + 7)) bulk 2000000,200000,1.5
+	for c in "${CLIENTS[@]}"; do wait "$c"; done
+	echo "# sock_path=$r: cases 1-3 and 5 done at ${SECONDS}s"
+
+	# 1a: the client's full socket sends the RST in TCP_CLOSE with
+	# both directions shut and no SO_LINGER: unread-data.  The server's
+	# side knows it only from the table: the last payload was its own
+	# and the client never answered it (RSTMON_SF_LAST_DATA), so
+	# unread-data too.
+	p=$((b + 1))
+	outcome "sock_path=$r unread: the client closed" unread CLOSED
+	verdict "$r" unread cli $p out local/unread-data evidence+=socket
+	verdict "$r" unread-peer srv $p in peer/unread-data evidence+=tracked
+
+	# 1b: the orphan resets the request (TCP_ABORT_ON_DATA, an RST
+	# from the stack's reply socket): only the table knows that the
+	# server had sent a FIN and the client sent data after it:
+	# data-after-close, the server first.  (The client's socket, in
+	# CLOSE_WAIT, reports the RST as EPIPE: tcp_reset().)
+	p=$((b + 2))
+	outcome "sock_path=$r orphan: the client's send" orphan EPIPE
+	verdict "$r" orphan srv $p out local/data-after-close closed_first=server
+	verdict "$r" orphan-peer cli $p in peer/data-after-close closed_first=server
+
+	# 2a: the time-wait socket answers new data with TCP_TW_RST:
+	# data-after-close, the server first, as from the orphan.
+	p=$((b + 3))
+	outcome "sock_path=$r tw-data: the client's send" tw-data EPIPE
+	verdict "$r" tw-data srv $p out local/data-after-close closed_first=server
+	verdict "$r" tw-data-peer cli $p in peer/data-after-close closed_first=server
+
+	# 2b: the time-wait socket kills the SYN with an RST; the server
+	# had sent its FIN and the client no data after it: time-wait.
+	p=$((b + 4))
+	outcome "sock_path=$r tw-syn: raw SYN sent" tw-syn SENT
+	verdict "$r" tw-syn srv $p out local/time-wait evidence+=ctl-socket
+	verdict "$r" tw-syn-peer cli $p in peer/time-wait
+
+	# 3: the client's socket: an abortive close before any data either
+	# way, abandoned (the loser of a parallel connect); the server's
+	# side from its SYN_RECV table entry: abandoned too.
+	p=$((b + 5))
+	outcome "sock_path=$r syn-recv: the client aborted" syn-recv ABORTED
 	verdict "$r" syn-recv cli $p out local/abandoned
 	verdict "$r" syn-recv-peer srv $p in peer/abandoned state=syn-recv
 	nsx cli nft flush chain inet sockpath output
-	stop "${PIDS[-1]}"
+	stop "$LISTENER"
 
-	echo "# sock_path=$r case 4 at ${SECONDS}s"
-	# 4. A connection older than the module: 300 kB each way with
-	# rstmon unloaded, then load it (sock_path=R), 300 kB each way, a
-	# last request of the client's that wants no answer and at once an
-	# abortive close (SO_LINGER 0).  Its entry is picked up mid-stream: tracked (not
-	# untracked, not no-connection); the client's socket says
-	# linger-abort; the server's side sees an RST right after the
-	# client's own data, within a second: linger-abort too.
-	p=$((b + 6))
-	server $p
-	rm -f "$TMPD/ready" "$TMPD/go"
-	modprobe -r rstmon || fail "sock_path=$r preload: rstmon unloaded"
-	nsx cli $ACT client preload $A $p "$TMPD" > "$TMPD/preload" &
-	PIDS+=($!)
-	wait_until 30 test -e "$TMPD/ready" || fail "sock_path=$r preload: traffic before the load"
-	modprobe rstmon || fail "sock_path=$r preload: rstmon loaded"
-	if [ "$r" = 1 ]; then echo 1 > $SP; elif [ -e $SP ]; then echo 0 > $SP; fi
-	touch "$TMPD/go"
-	wait_until 60 test -s "$TMPD/preload"
-	expect "sock_path=$r preload: the client aborted" "$(cat "$TMPD/preload")" ABORTED
-	verdict "$r" preload cli $p out local/linger-abort evidence+=tracked evidence+=midstream
-	verdict "$r" preload-peer srv $p in peer/linger-abort evidence+=tracked evidence+=midstream
-	# Its byte counts run from the pick-up: 300 kB (and the commands).
-	line=$(ev cli $p out)
-	within "sock_path=$r preload: bytes_sender, since the load" "$(evf "$line" bytes_sender)" 300000 10
-	within "sock_path=$r preload: bytes_receiver, since the load" "$(evf "$line" bytes_receiver)" 200000 10
-
-	echo "# sock_path=$r case 5 at ${SECONDS}s"
-	# 5. A bulk transfer (2 MB up, 200 kB down), a last request that
-	# wants no answer, a silence of 1.5 s (far below idle_threshold)
-	# and an abortive close: the client's socket says linger-abort; the
-	# server's side sees an abort after a silence (too long for a
-	# linger close right after data, too short for an idle timeout):
-	# app-abort.  The counts the event carries are the transfer's.
+	# 5: the client's socket says linger-abort; the server's side sees
+	# an abort after a silence (too long for a linger close right after
+	# data, too short for an idle timeout): app-abort.  The counts the
+	# event carries are the transfer's.
 	p=$((b + 7))
-	server $p
-	out=$(nsx cli $ACT client bulk $A $p 2000000,200000,1.5)
-	expect "sock_path=$r bulk: the client aborted" "$out" ABORTED
+	outcome "sock_path=$r bulk: the client aborted" bulk ABORTED
 	verdict "$r" bulk cli $p out local/linger-abort
 	verdict "$r" bulk-peer srv $p in peer/app-abort
-	for n in "cli out" "srv in"; do
-		set -- $n
+	for c in "cli out" "srv in"; do
+		set -- $c
 		line=$(ev "$1" $p "$2")
 		within "sock_path=$r bulk ($1): bytes_sender" "$(evf "$line" bytes_sender)" 2000000 10
 		within "sock_path=$r bulk ($1): bytes_receiver" "$(evf "$line" bytes_receiver)" 200000 10
@@ -211,9 +202,35 @@ round() {
 			fail "sock_path=$r bulk ($1): segs_sender" "got '$segs', want 1250..65535: $line"
 		fi
 	done
+
+	# 4. A connection older than the module: 300 kB each way with
+	# rstmon unloaded, then load it (sock_path=R), 300 kB each way, a
+	# last request of the client's that wants no answer and at once an
+	# abortive close (SO_LINGER 0).  Its entry is picked up mid-stream:
+	# tracked (not untracked, not no-connection); the client's socket
+	# says linger-abort; the server's side sees an RST right after the
+	# client's own data, within a second: linger-abort too.
+	p=$((b + 6))
+	server $p
+	rm -f "$TMPD/ready" "$TMPD/go"
+	modprobe -r rstmon || fail "sock_path=$r preload: rstmon unloaded"
+	CLIENTS=()
+	client preload $p preload "$TMPD"
+	wait_until 30 test -e "$TMPD/ready" || fail "sock_path=$r preload: traffic before the load"
+	modprobe rstmon || fail "sock_path=$r preload: rstmon loaded"
+	[ -e $SP ] && echo "$r" > $SP
+	touch "$TMPD/go"
+	wait "${CLIENTS[0]}"
+	outcome "sock_path=$r preload: the client aborted" preload ABORTED
+	verdict "$r" preload cli $p out local/linger-abort evidence+=tracked evidence+=midstream
+	verdict "$r" preload-peer srv $p in peer/linger-abort evidence+=tracked evidence+=midstream
+	# Its byte counts run from the pick-up: 300 kB (and the commands).
+	line=$(ev cli $p out)
+	within "sock_path=$r preload: bytes_sender, since the load" "$(evf "$line" bytes_sender)" 300000 10
+	within "sock_path=$r preload: bytes_receiver, since the load" "$(evf "$line" bytes_receiver)" 300000 10
+	echo "# sock_path=$r: case 4 done at ${SECONDS}s"
 }
 
-[ -e $SP ] && echo 0 > $SP
 round 0 7000
 if [ ! -e $SP ]; then
 	[ "$FAILED" -eq 0 ] || finish
