@@ -142,14 +142,16 @@ def client(mode, addr, port, arg):
         s.close()
         print("CLOSED")
     elif mode in ("orphan", "tw-data", "tw-syn"):
-        # ARG: the server's TCP_LINGER2.  A bulk upload and a bulk
-        # response, then the server closes; we read to its FIN and
-        # send the next request (or, tw-syn, a SYN in its window).
+        # ARG: the server's TCP_LINGER2.  An upload and a bulk response
+        # (400 kB, 150 kB for tw-*), then the server closes; we read to
+        # its FIN and send the next request (or, tw-syn, a SYN in its
+        # window).
+        down = 400000 if mode == "orphan" else 150000
         cmd(s, "LINGER2 %s" % arg)
-        put(s, 100000)
-        cmd(s, "GET 400000")
+        put(s, 50000)
+        cmd(s, "GET %d" % down)
         cmd(s, "CLOSE")
-        recv_exact(s, 400000)
+        recv_exact(s, down)
         after_close(s)
         if mode == "tw-syn":
             time.sleep(0.5)  # our ACK of its FIN is there: TIME_WAIT
@@ -169,12 +171,12 @@ def client(mode, addr, port, arg):
         # (the test loads rstmon in between), more traffic, then an
         # abortive close right after our own last data (a request that
         # wants no answer).
-        put(s, 300000)
-        get(s, 300000)
+        put(s, 100000)
+        get(s, 100000)
         open(os.path.join(arg, "ready"), "w").close()
         wait_file(os.path.join(arg, "go"))
-        get(s, 300000)
-        put(s, 300000)
+        get(s, 200000)
+        put(s, 200000)
         cmd(s, "NOP")
         tcpkit.linger0(s)
         s.close()

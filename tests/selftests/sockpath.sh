@@ -100,6 +100,22 @@ within() {
 	fi
 }
 
+# counts NAME NS PORT DIR BYTES_SENDER BYTES_RECEIVER SEGS: the event's
+# byte counts within 10 % of those, and its sender's segments from SEGS
+# up to where the counter saturates.
+counts() {
+	local segs
+	evline "$2" "$3" "$4"
+	within "$1: bytes_sender" "$(fld bytes_sender)" "$5" 10
+	within "$1: bytes_receiver" "$(fld bytes_receiver)" "$6" 10
+	segs=$(fld segs_sender)
+	if [ -n "$segs" ] && [ "$segs" -ge "$7" ] && [ "$segs" -le 65535 ]; then
+		pass "$1: segs_sender $segs (at least $7)"
+	else
+		fail "$1: segs_sender" "got '$segs', want $7..65535: $LINE"
+	fi
+}
+
 # server PORT: the command server of sockpath.py, listening.
 server() {
 	nsx srv $ACT server cmd $A "$1" > "$TMPD/srv.$1" &
@@ -121,22 +137,23 @@ outcome() { expect "$1" "$(cat "$TMPD/$2")" "$3"; }
 # round R BASE: every case, with sock_path=R, on ports BASE + 1..; the
 # cases but 4 at once (each on its own port), to keep the wall time short.
 round() {
-	local r=$1 b=$2 p segs c
+	local r=$1 b=$2 p c t0
 
 	[ -e $SP ] && echo "$r" > $SP
+	t0=$EPOCHSECONDS
 	CLIENTS=()
 	for p in 1 2 3 4 7; do server $((b + p)); done
 	# 1a. The client reads 200 kB of a 400 kB response (hundreds of
 	# its segments established data) and closes with the rest unread.
 	client unread $((b + 1)) unread 200000
-	# 1b. Data after close on an orphaned socket.  After a 100 kB
+	# 1b. Data after close on an orphaned socket.  After a 50 kB
 	# upload and a 400 kB response the server closes with
 	# TCP_LINGER2 90 (more than TIME_WAIT's 60 s: its FIN_WAIT2 orphan
 	# stays a full socket); the client reads to the FIN and sends its
 	# next request.
 	client orphan $((b + 2)) orphan 90
-	# 2a. The keep-alive race into TIME_WAIT: the same, but with
-	# TCP_LINGER2 2, so the closed socket becomes a time-wait socket in
+	# 2a. The keep-alive race into TIME_WAIT: the same (a 150 kB
+	# response), but with TCP_LINGER2 2, so the closed socket becomes a time-wait socket in
 	# its FIN_WAIT2 substate at once.
 	client tw-data $((b + 3)) tw-data 2
 	# 2b. ... a late segment that is not new data: a SYN in the window
@@ -154,12 +171,13 @@ round() {
 	LISTENER=$!
 	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$p '" || fail "listener on $p"
 	client syn-recv $p syn-recv
-	# 5. A bulk transfer (2 MB up, 200 kB down), a last request that
+	# 5. A bulk transfer (2 MB up, 100 kB down), a last request that
 	# wants no answer, a silence of 1.5 s (far below idle_threshold)
 	# and an abortive close.
-	client bulk $((b + 7)) bulk 2000000,200000,1.5
+	client bulk $((b + 7)) bulk 2000000,100000,1.5
 	for c in "${CLIENTS[@]}"; do wait "$c"; done
-	echo "# sock_path=$r: cases 1-3 and 5 done at ${SECONDS}s"
+	echo "# sock_path=$r: cases 1-3 and 5 done at ${SECONDS}s (from $t0):" \
+		"$(cd "$TMPD" && stat -c '%n@%Y' unread orphan tw-data tw-syn syn-recv bulk | tr '\n' ' ')"
 
 	# 1a: the client's full socket sends the RST in TCP_CLOSE with
 	# both directions shut and no SO_LINGER: unread-data.  The server's
@@ -180,6 +198,9 @@ round() {
 	outcome "sock_path=$r orphan: the client's send" orphan EPIPE
 	verdict "$r" orphan srv $p out local/data-after-close closed_first=server
 	verdict "$r" orphan-peer cli $p in peer/data-after-close closed_first=server
+	# The history until then: 400 kB and the FIN from the server (276
+	# segments at least), 50 kB and the next request from the client.
+	counts "sock_path=$r orphan" srv $p out 400000 50000 250
 
 	# 2a: the time-wait socket answers new data with TCP_TW_RST:
 	# data-after-close, the server first, as from the orphan.
@@ -187,6 +208,7 @@ round() {
 	outcome "sock_path=$r tw-data: the client's send" tw-data EPIPE
 	verdict "$r" tw-data srv $p out local/data-after-close closed_first=server
 	verdict "$r" tw-data-peer cli $p in peer/data-after-close closed_first=server
+	counts "sock_path=$r tw-data" srv $p out 150000 50000 100
 
 	# 2b: the time-wait socket kills the SYN with an RST; the server
 	# had sent its FIN and the client no data after it: time-wait.
@@ -213,23 +235,13 @@ round() {
 	outcome "sock_path=$r bulk: the client aborted" bulk ABORTED
 	verdict "$r" bulk cli $p out local/linger-abort
 	verdict "$r" bulk-peer srv $p in peer/app-abort
-	for c in "cli out" "srv in"; do
-		set -- $c
-		evline "$1" $p "$2"
-		within "sock_path=$r bulk ($1): bytes_sender" "$(fld bytes_sender)" 2000000 10
-		within "sock_path=$r bulk ($1): bytes_receiver" "$(fld bytes_receiver)" 200000 10
-		# One MSS a segment (1448 bytes with timestamps) but for the
-		# commands; the counter saturates at 65535.
-		segs=$(fld segs_sender)
-		if [ -n "$segs" ] && [ "$segs" -ge 1250 ] && [ "$segs" -le 65535 ]; then
-			pass "sock_path=$r bulk ($1): segs_sender $segs of ~1400"
-		else
-			fail "sock_path=$r bulk ($1): segs_sender" "got '$segs', want 1250..65535: $LINE"
-		fi
-	done
+	# One MSS a segment (1448 bytes with timestamps): 2 MB is 1382
+	# segments at least.
+	counts "sock_path=$r bulk (client)" cli $p out 2000000 100000 1250
+	counts "sock_path=$r bulk (server)" srv $p in 2000000 100000 1250
 
-	# 4. A connection older than the module: 300 kB each way with
-	# rstmon unloaded, then load it (sock_path=R), 300 kB each way, a
+	# 4. A connection older than the module: 100 kB each way with
+	# rstmon unloaded, then load it (sock_path=R), 200 kB each way, a
 	# last request of the client's that wants no answer and at once an
 	# abortive close (SO_LINGER 0).  Its entry is picked up mid-stream:
 	# tracked (not untracked, not no-connection); the client's socket
@@ -243,7 +255,7 @@ round() {
 	CLIENTS=()
 	client preload $p preload "$TMPD"
 	wait_until 30 test -e "$TMPD/ready" || fail "sock_path=$r preload: traffic before the load"
-	echo "# sock_path=$r: unloaded, 300 kB each way at ${SECONDS}s"
+	echo "# sock_path=$r: unloaded, 100 kB each way at ${SECONDS}s"
 	modprobe rstmon || fail "sock_path=$r preload: rstmon loaded"
 	[ -e $SP ] && echo "$r" > $SP
 	touch "$TMPD/go"
@@ -252,10 +264,10 @@ round() {
 	outcome "sock_path=$r preload: the client aborted" preload ABORTED
 	verdict "$r" preload cli $p out local/linger-abort evidence+=tracked evidence+=midstream
 	verdict "$r" preload-peer srv $p in peer/linger-abort evidence+=tracked evidence+=midstream
-	# Its byte counts run from the pick-up: 300 kB (and the commands).
+	# Its byte counts run from the pick-up: 200 kB (and the commands).
 	evline cli $p out
-	within "sock_path=$r preload: bytes_sender, since the load" "$(fld bytes_sender)" 300000 10
-	within "sock_path=$r preload: bytes_receiver, since the load" "$(fld bytes_receiver)" 300000 10
+	within "sock_path=$r preload: bytes_sender, since the load" "$(fld bytes_sender)" 200000 10
+	within "sock_path=$r preload: bytes_receiver, since the load" "$(fld bytes_receiver)" 200000 10
 	echo "# sock_path=$r: case 4 done at ${SECONDS}s"
 }
 
