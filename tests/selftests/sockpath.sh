@@ -116,11 +116,22 @@ counts() {
 	fi
 }
 
-# server PORT: the command server of sockpath.py, listening.
+# listening PORT...: every PORT has a listener in srv.
+listening() {
+	local l p
+	l=$(nsx srv ss -Htln) || return 1
+	for p in "$@"; do [[ $l == *":$p "* ]] || return 1; done
+}
+
+# server PORT...: command servers of sockpath.py, started at once, all
+# listening.
 server() {
-	nsx srv $ACT server cmd $A "$1" > "$TMPD/srv.$1" &
-	PIDS+=($!)
-	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$1 '" || fail "server on $1 listening"
+	local p
+	for p in "$@"; do
+		nsx srv $ACT server cmd $A "$p" > "$TMPD/srv.$p" &
+		PIDS+=($!)
+	done
+	wait_until 20 listening "$@" || fail "servers on $* listening"
 }
 
 # client CASE PORT MODE [ARG]: start sockpath.py's client MODE in the
@@ -142,7 +153,7 @@ round() {
 	[ -e $SP ] && echo "$r" > $SP
 	t0=$EPOCHSECONDS
 	CLIENTS=()
-	for p in 1 2 3 4 7; do server $((b + p)); done
+	server $((b + 1)) $((b + 2)) $((b + 3)) $((b + 4)) $((b + 7))
 	# 1a. The client reads 200 kB of a 400 kB response (hundreds of
 	# its segments established data) and closes with the rest unread.
 	client unread $((b + 1)) unread 200000
@@ -169,7 +180,7 @@ round() {
 	nsx srv $ACT server listen $A $p &
 	PIDS+=($!)
 	LISTENER=$!
-	wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':$p '" || fail "listener on $p"
+	wait_until 10 listening $p || fail "listener on $p"
 	client syn-recv $p syn-recv
 	# 5. A bulk transfer (2 MB up, 100 kB down), a last request that
 	# wants no answer, a silence of 1.5 s (far below idle_threshold)
