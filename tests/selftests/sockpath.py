@@ -4,12 +4,18 @@
 segments) that end in an RST.  Each runs in a namespace the test made;
 every wait is bounded.
 
-  server cmd ADDR PORT     accept one connection and obey its client's
-                           commands (below) until it ends; print how it
-                           ended (EOF, ECONNRESET, CLOSED, ...)
-  server listen ADDR PORT  listen, never accept, for at most 30 s
-  client MODE ADDR PORT    drive one connection (modes in main());
+  server cmd ADDR PORTS [LISTEN]
+                           on each of PORTS (a comma list), accept one
+                           connection and obey its client's commands
+                           (below) until it ends; print how it ended
+                           (EOF, ECONNRESET, CLOSED, ...); on LISTEN,
+                           listen and never accept, for at most 30 s
+  client MODE ADDR PORT [ARG]
+                           drive one connection (modes in client());
                            print how it ended
+  client all ADDR DIR CASE:PORT:MODE[:ARG]...
+                           each at once, in a thread; how each ended
+                           to DIR/CASE
 
 Commands, 16 bytes each, client to server: "PUT n" (n bytes follow; the
 server answers b"K" once it read them), "GET n" (the server sends n
@@ -20,6 +26,7 @@ else ("NOP") is read and ignored.
 import os
 import socket
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -74,7 +81,7 @@ def serve_cmd(addr, port):
             while len(h) < 16:
                 d = c.recv(16 - len(h))
                 if not d:
-                    print("EOF")
+                    print(port, "EOF")
                     return
                 h += d
             word = h.split()
@@ -87,10 +94,11 @@ def serve_cmd(addr, port):
                 c.setsockopt(socket.IPPROTO_TCP, TCP_LINGER2, int(word[1]))
             elif word[0] == b"CLOSE":
                 c.close()
-                print("CLOSED")
+                print(port, "CLOSED")
                 return
     except (OSError, EOFError) as e:
-        print(tcpkit.errname(e) if isinstance(e, OSError) and e.errno else type(e).__name__)
+        print(port, tcpkit.errname(e) if isinstance(e, OSError) and e.errno
+              else type(e).__name__)
 
 
 def connect(addr, port):
@@ -131,8 +139,7 @@ def client(mode, addr, port, arg):
         time.sleep(0.3)
         tcpkit.linger0(s)
         s.close()
-        print("ABORTED" if state == 1 else "STATE%d" % state)
-        return
+        return "ABORTED" if state == 1 else "STATE%d" % state
     s = connect(addr, port)
     if mode == "unread":
         # Read part of a bulk response, close with the rest unread.
@@ -140,7 +147,7 @@ def client(mode, addr, port, arg):
         recv_exact(s, int(arg))
         time.sleep(0.3)  # more of it queued, unread
         s.close()
-        print("CLOSED")
+        return "CLOSED"
     elif mode in ("orphan", "tw-data", "tw-syn"):
         # ARG: the server's TCP_LINGER2.  An upload and a bulk response
         # (400 kB, 150 kB for tw-*), then the server closes; we read to
@@ -162,10 +169,9 @@ def client(mode, addr, port, arg):
             laddr, lport = s.getsockname()[:2]
             tcpkit.send_raw(tcpkit.family(addr), laddr, lport, addr, port, seq, 0, 0x02)
             time.sleep(0.5)
-            print("SENT")
-            return
+            return "SENT"
         s.sendall(b"next request\n")
-        print(tcpkit.send_until_error(s))
+        return tcpkit.send_until_error(s)
     elif mode == "preload":
         # ARG: a directory.  Traffic, then ARG/ready and wait for ARG/go
         # (the test loads rstmon in between), more traffic, then an
@@ -180,7 +186,7 @@ def client(mode, addr, port, arg):
         cmd(s, "NOP")
         tcpkit.linger0(s)
         s.close()
-        print("ABORTED")
+        return "ABORTED"
     elif mode == "bulk":
         # ARG: UP,DOWN,IDLE: upload UP bytes, download DOWN bytes, send
         # a last request that wants no answer, stay silent IDLE
@@ -192,27 +198,59 @@ def client(mode, addr, port, arg):
         time.sleep(float(idle))
         tcpkit.linger0(s)
         s.close()
-        print("ABORTED")
+        return "ABORTED"
     else:
-        sys.exit("unknown client mode " + mode)
+        return "unknown client mode " + mode
+
+
+def run_client(mode, addr, port, arg):
+    try:
+        return client(mode, addr, port, arg)
+    except OSError as e:
+        return tcpkit.errname(e) if e.errno else type(e).__name__
+    except (EOFError, TimeoutError) as e:
+        return type(e).__name__
+
+
+def run_all(addr, outdir, specs):
+    """Each SPEC (CASE:PORT:MODE[:ARG]) in a thread of its own; its
+    outcome to OUTDIR/CASE."""
+    def one(spec):
+        case, port, mode, arg = (spec.split(":", 3) + [None])[:4]
+        res = run_client(mode, addr, int(port), arg)
+        with open(os.path.join(outdir, case), "w") as f:
+            f.write(res + "\n")
+    ts = [threading.Thread(target=one, args=(x,)) for x in specs]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+
+
+def serve_all(addr, ports, listen):
+    """A command server on each of PORTS, a listener that never accepts
+    on LISTEN (0: none) for at most 30 s."""
+    ts = [threading.Thread(target=serve_cmd, args=(addr, int(p)))
+          for p in ports.split(",")]
+    for t in ts:
+        t.start()
+    if int(listen):
+        ls = tcpkit.listener(addr, int(listen))
+        time.sleep(TIMEOUT * 2)
+        ls.close()
+    for t in ts:
+        t.join()
 
 
 def main():
-    role, mode, addr, port = sys.argv[1:5]
-    arg = sys.argv[5] if len(sys.argv) > 5 else None
+    role, mode, addr = sys.argv[1:4]
     if role == "server" and mode == "cmd":
-        serve_cmd(addr, int(port))
-    elif role == "server" and mode == "listen":
-        ls = tcpkit.listener(addr, int(port))
-        time.sleep(TIMEOUT * 2)
-        ls.close()
+        serve_all(addr, sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else "0")
+    elif role == "client" and mode == "all":
+        run_all(addr, sys.argv[4], sys.argv[5:])
     elif role == "client":
-        try:
-            client(mode, addr, int(port), arg)
-        except OSError as e:
-            print(tcpkit.errname(e) if e.errno else type(e).__name__)
-        except (EOFError, TimeoutError) as e:
-            print(type(e).__name__)
+        print(run_client(mode, addr, int(sys.argv[4]),
+                         sys.argv[5] if len(sys.argv) > 5 else None))
     else:
         sys.exit("unknown role " + role)
 

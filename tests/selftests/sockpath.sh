@@ -123,19 +123,18 @@ listening() {
 	for p in "$@"; do [[ $l == *":$p "* ]] || return 1; done
 }
 
-# server PORT...: command servers of sockpath.py, started at once, all
-# listening.
+# server PORTS [LISTEN]: sockpath.py's command servers on PORTS (a comma
+# list) and a listener that never accepts on LISTEN, in one process
+# (SERVER), all listening.
 server() {
-	local p
-	for p in "$@"; do
-		nsx srv $ACT server cmd $A "$p" > "$TMPD/srv.$p" &
-		PIDS+=($!)
-	done
-	wait_until 20 listening "$@" || fail "servers on $* listening"
+	nsx srv $ACT server cmd $A "$1" ${2:+"$2"} >> "$TMPD/srv" &
+	SERVER=$!
+	PIDS+=($!)
+	wait_until 20 listening ${1//,/ } ${2:-} || fail "servers on $1 ${2:-} listening"
 }
 
-# client CASE PORT MODE [ARG]: start sockpath.py's client MODE in the
-# background; its outcome goes to $TMPD/CASE.
+# client CASE PORT MODE [ARG]: sockpath.py's client MODE, in the
+# background; its outcome to $TMPD/CASE.
 client() {
 	nsx cli $ACT client "$3" $A "$2" ${4:+"$4"} > "$TMPD/$1" &
 	CLIENTS+=($!)
@@ -153,39 +152,43 @@ round() {
 	[ -e $SP ] && echo "$r" > $SP
 	t0=$EPOCHSECONDS
 	CLIENTS=()
-	server $((b + 1)) $((b + 2)) $((b + 3)) $((b + 4)) $((b + 7))
+	p=$((b + 5))
+	nsx cli nft add rule inet sockpath output tcp dport $p "tcp flags == ack" drop
+	server $((b + 1)),$((b + 2)),$((b + 3)),$((b + 4)),$((b + 7)) $p
+	# One client process, a thread each:
+	#
 	# 1a. The client reads 200 kB of a 400 kB response (hundreds of
 	# its segments established data) and closes with the rest unread.
-	client unread $((b + 1)) unread 200000
+	#
 	# 1b. Data after close on an orphaned socket.  After a 50 kB
 	# upload and a 400 kB response the server closes with
 	# TCP_LINGER2 90 (more than TIME_WAIT's 60 s: its FIN_WAIT2 orphan
 	# stays a full socket); the client reads to the FIN and sends its
 	# next request.
-	client orphan $((b + 2)) orphan 90
+	#
 	# 2a. The keep-alive race into TIME_WAIT: the same (a 150 kB
-	# response), but with TCP_LINGER2 2, so the closed socket becomes a time-wait socket in
-	# its FIN_WAIT2 substate at once.
-	client tw-data $((b + 3)) tw-data 2
+	# response), but with TCP_LINGER2 2, so the closed socket becomes a
+	# time-wait socket in its FIN_WAIT2 substate at once.
+	#
 	# 2b. ... a late segment that is not new data: a SYN in the window
 	# of that time-wait socket, from the client's port and its
 	# CLOSE_WAIT socket's next sequence number.
-	client tw-syn $((b + 4)) tw-syn 5
+	#
 	# 3. RST into a SYN_RECV request: the client's handshake ACK is
-	# dropped on its way out, so the server holds the connection in
-	# SYN_RECV; the client, established, gives up with SO_LINGER 0
-	# before any data.
-	p=$((b + 5))
-	nsx cli nft add rule inet sockpath output tcp dport $p "tcp flags == ack" drop
-	nsx srv $ACT server listen $A $p &
-	PIDS+=($!)
-	LISTENER=$!
-	wait_until 10 listening $p || fail "listener on $p"
-	client syn-recv $p syn-recv
+	# dropped on its way out (the rule above), so the server holds the
+	# connection in SYN_RECV; the client, established, gives up with
+	# SO_LINGER 0 before any data.
+	#
 	# 5. A bulk transfer (2 MB up, 100 kB down), a last request that
 	# wants no answer, a silence of 1.5 s (far below idle_threshold)
 	# and an abortive close.
-	client bulk $((b + 7)) bulk 2000000,100000,1.5
+	CLIENTS=()
+	nsx cli $ACT client all $A "$TMPD" unread:$((b + 1)):unread:200000 \
+		orphan:$((b + 2)):orphan:90 tw-data:$((b + 3)):tw-data:2 \
+		tw-syn:$((b + 4)):tw-syn:5 syn-recv:$p:syn-recv \
+		bulk:$((b + 7)):bulk:2000000,100000,1.5 &
+	CLIENTS+=($!)
+	PIDS+=($!)
 	for c in "${CLIENTS[@]}"; do wait "$c"; done
 	echo "# sock_path=$r: cases 1-3 and 5 done at ${SECONDS}s (from $t0):" \
 		"$(cd "$TMPD" && stat -c '%n@%Y' unread orphan tw-data tw-syn syn-recv bulk | tr '\n' ' ')"
@@ -236,7 +239,7 @@ round() {
 	verdict "$r" syn-recv cli $p out local/abandoned
 	verdict "$r" syn-recv-peer srv $p in peer/abandoned state=syn-recv
 	nsx cli nft flush chain inet sockpath output
-	stop "$LISTENER"
+	stop "$SERVER"
 
 	# 5: the client's socket says linger-abort; the server's side sees
 	# an abort after a silence (too long for a linger close right after
