@@ -20,7 +20,8 @@ every wait is bounded.
 Commands, 16 bytes each, client to server: "PUT n" (n bytes follow; the
 server answers b"K" once it read them), "GET n" (the server sends n
 bytes), "LINGER2 s" (TCP_LINGER2 of the server's socket: its FIN_WAIT2
-time once orphaned), "CLOSE" (the server closes its socket); anything
+time once orphaned), "CLOSE" (the server closes its socket),
+"SHUTCLOSE" (it sends its FIN, waits for its ACK, then closes); anything
 else ("NOP") is read and ignored.
 """
 import os
@@ -69,6 +70,15 @@ def get(s, n):
     recv_exact(s, n)
 
 
+# Where the server says it closed a connection (closed.PORT), for its
+# client to send after that: the namespaces share the file system.
+DIR = os.environ.get("RSTMON_SOCKPATH_DIR", "/nonexistent")
+
+
+def closed(port):
+    open(os.path.join(DIR, "closed.%d" % port), "w").close()
+
+
 def serve_cmd(addr, port):
     ls = tcpkit.listener(addr, port)
     ls.settimeout(TIMEOUT * 2)
@@ -94,6 +104,21 @@ def serve_cmd(addr, port):
                 c.setsockopt(socket.IPPROTO_TCP, TCP_LINGER2, int(word[1]))
             elif word[0] == b"CLOSE":
                 c.close()
+                closed(port)
+                print(port, "CLOSED")
+                return
+            elif word[0] == b"SHUTCLOSE":
+                # Our FIN first, and its ACK: close() in FIN_WAIT2
+                # turns the socket into a time-wait socket at once
+                # (with a FIN_WAIT2 time of at most 60 s), whereas an
+                # orphan whose FIN is acknowledged while close() still
+                # holds its lock stays a full socket.
+                c.shutdown(socket.SHUT_WR)
+                end = time.time() + TIMEOUT
+                while tcpkit.tcp_state(c) != 5 and time.time() < end:  # FIN_WAIT2
+                    time.sleep(0.02)
+                c.close()
+                closed(port)
                 print(port, "CLOSED")
                 return
     except (OSError, EOFError) as e:
@@ -150,16 +175,19 @@ def client(mode, addr, port, arg):
         return "CLOSED"
     elif mode in ("orphan", "tw-data", "tw-syn"):
         # ARG: the server's TCP_LINGER2.  An upload and a bulk response
-        # (400 kB, 150 kB for tw-*), then the server closes; we read to
+        # (400 kB, 150 kB for tw-*), then the server closes (tw-*: once
+        # its FIN is acknowledged); we read to
         # its FIN and send the next request (or, tw-syn, a SYN in its
         # window).
         down = 400000 if mode == "orphan" else 150000
         cmd(s, "LINGER2 %s" % arg)
         put(s, 50000)
         cmd(s, "GET %d" % down)
-        cmd(s, "CLOSE")
+        cmd(s, "CLOSE" if mode == "orphan" else "SHUTCLOSE")
         recv_exact(s, down)
         after_close(s)
+        # Its close() returned: the next request is data after close.
+        wait_file(os.path.join(DIR, "closed.%d" % port), TIMEOUT)
         if mode == "tw-syn":
             time.sleep(0.5)  # our ACK of its FIN is there: TIME_WAIT
             s.setsockopt(socket.IPPROTO_TCP, tcpkit.TCP_REPAIR, 1)

@@ -12,7 +12,6 @@
 # time bound: 240
 . "$(dirname "$0")/lib.sh"
 
-ACT="python3 $(dirname "$0")/sockpath.py"
 SP=/sys/module/rstmon/parameters/sock_path
 need_ctl
 add_ns cli srv
@@ -29,6 +28,24 @@ table inet sockpath {
 NFT
 A=10.1.0.2
 TMPD=$(mktemp -d)
+ACT="env RSTMON_SOCKPATH_DIR=$TMPD python3 $(dirname "$0")/sockpath.py"
+# The kernel's own reason for its RSTs (tcp_send_reset's, 6.10+) tells
+# which socket sent them: the scenarios are what they claim to be.
+KREASON=
+[[ $(cat /sys/kernel/tracing/events/tcp/tcp_send_reset/format \
+	/sys/kernel/debug/tracing/events/tcp/tcp_send_reset/format 2>/dev/null) == *reason* ]] &&
+	KREASON=1
+
+# kreason NAME NS PORT DIR WANT: the event's kreason is WANT, where the
+# kernel gives one.
+kreason() {
+	evline "$2" "$3" "$4"
+	if [ -n "$KREASON" ]; then
+		expect "$1: kreason=" "$(fld kreason)" "$5"
+	else
+		expect "$1: kreason= (none on this kernel)" "$(fld kreason)" none
+	fi
+}
 VERDICTS=$TMPD/verdicts
 
 # Event lines are read from one copy of each namespace's report, read
@@ -167,7 +184,8 @@ round() {
 	# next request.
 	#
 	# 2a. The keep-alive race into TIME_WAIT: the same (a 150 kB
-	# response), but with TCP_LINGER2 2, so the closed socket becomes a
+	# response), but with TCP_LINGER2 2 and the server's close() after
+	# its FIN was acknowledged, so the closed socket becomes a
 	# time-wait socket in its FIN_WAIT2 substate at once.
 	#
 	# 2b. ... a late segment that is not new data: a SYN in the window
@@ -215,6 +233,7 @@ round() {
 	# The history until then: 400 kB and the FIN from the server (276
 	# segments at least), 50 kB and the next request from the client.
 	counts "sock_path=$r orphan" srv $p out 400000 50000 250
+	kreason "sock_path=$r orphan: a full socket's" srv $p out TCP_ABORT_ON_DATA
 
 	# 2a: the time-wait socket answers new data with TCP_TW_RST:
 	# data-after-close, the server first, as from the orphan.
@@ -223,6 +242,7 @@ round() {
 	verdict "$r" tw-data srv $p out local/data-after-close closed_first=server
 	verdict "$r" tw-data-peer cli $p in peer/data-after-close closed_first=server
 	counts "sock_path=$r tw-data" srv $p out 150000 50000 100
+	kreason "sock_path=$r tw-data: a time-wait socket's" srv $p out TCP_TIMEWAIT_SOCKET
 
 	# 2b: the time-wait socket kills the SYN with an RST; the server
 	# had sent its FIN and the client no data after it: time-wait.
@@ -230,6 +250,7 @@ round() {
 	outcome "sock_path=$r tw-syn: raw SYN sent" tw-syn SENT
 	verdict "$r" tw-syn srv $p out local/time-wait evidence+=ctl-socket
 	verdict "$r" tw-syn-peer cli $p in peer/time-wait
+	kreason "sock_path=$r tw-syn: a time-wait socket's" srv $p out TCP_TIMEWAIT_SOCKET
 
 	# 3: the client's socket: an abortive close before any data either
 	# way, abandoned (the loser of a parallel connect); the server's
@@ -244,7 +265,9 @@ round() {
 	# 5: the client's socket says linger-abort; the server's side sees
 	# an abort after a silence (too long for a linger close right after
 	# data, too short for an idle timeout): app-abort.  The counts the
-	# event carries are the transfer's.
+	# event carries are the transfer's.  (The client's last request,
+	# unanswered, matters: had the last payload been the server's, its
+	# side could not tell it read from unread, and says unread-data.)
 	p=$((b + 7))
 	outcome "sock_path=$r bulk: the client aborted" bulk ABORTED
 	verdict "$r" bulk cli $p out local/linger-abort
@@ -254,6 +277,8 @@ round() {
 	counts "sock_path=$r bulk (client)" cli $p out 2000000 100000 1250
 	counts "sock_path=$r bulk (server)" srv $p in 2000000 100000 1250
 
+	echo "# sock_path=$r: cases 1-3 and 5 checked at ${SECONDS}s"
+
 	# 4. A connection older than the module: 100 kB each way with
 	# rstmon unloaded, then load it (sock_path=R), 200 kB each way, a
 	# last request of the client's that wants no answer and at once an
@@ -261,7 +286,6 @@ round() {
 	# tracked (not untracked, not no-connection); the client's socket
 	# says linger-abort; the server's side sees an RST right after the
 	# client's own data, within a second: linger-abort too.
-	echo "# sock_path=$r: cases 1-3 and 5 checked at ${SECONDS}s"
 	p=$((b + 6))
 	server $p
 	rm -f "$TMPD/ready" "$TMPD/go"
