@@ -19,7 +19,10 @@ modprobe -r rstmon && modprobe rstmon untracked_rst_rate=0 || fail "reload rstmo
 # would hide the rig's own reading of this script's messages).
 seq=$(python3 "$(dirname "$0")/../vm/kmsg.py" seq "rstmon-rig: bench-smoke: insmod") ||
 	fail "kernel log record number"
+sockpath() { awk '$1 == "socket_path" { sub(/segments=/, "", $2); print $2 }' /proc/net/rstmon; }
+sp0=$(sockpath)
 insmod "$KO/rstmon_bench.ko" sizes=200,600 rounds=5 segs=300 2>/dev/null
+sp1=$(sockpath)
 expect "insmod ends with ECANCELED (nothing stays loaded)" "$?" 1
 klog=$(python3 "$(dirname "$0")/../vm/kmsg.py" since "${seq:-0}")
 log=$(echo "$klog" | sed -n 's/.*rstmon_bench: //p')
@@ -47,6 +50,11 @@ done
 for fig in "floor-read size=200" "floor-read size=600" "floor-hash size=0"; do
 	timed FLOOR "$fig" "the floor" 'med=[0-9]+ min=[0-9]+ max=[0-9]+$'
 done
+# data-socket's segments, 5 rounds of 300 at each of the two sizes, took
+# the socket path (its socket in steady state); data-socket-stale's did not.
+[ "$((${sp1:-0} - ${sp0:-0}))" -ge $((2 * 5 * 300)) ] &&
+	pass "data-socket took the socket path ($((${sp1:-0} - ${sp0:-0})) segments)" ||
+	fail "data-socket took the socket path" "socket_path segments ${sp0:-?} -> ${sp1:-?}"
 expect "rstmon never changed a verdict" "$(echo "$klog" | grep -c 'rstmon returned')" 0
 # The 600 connections it made and the real loopback connection of its
 # socket pair (data-socket, closed in order: no RST), plus the unknown

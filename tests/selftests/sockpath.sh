@@ -161,6 +161,9 @@ client() {
 # outcome NAME CASE WANT: what client CASE printed.
 outcome() { expect "$1" "$(cat "$TMPD/$2")" "$3"; }
 
+# spath NS: the segments NS's rstmon accounted from their socket.
+spath() { nsx "$1" awk '$1 == "socket_path" { sub(/segments=/, "", $2); print $2 }' /proc/net/rstmon; }
+
 # round R BASE: every case, with sock_path=R, on ports BASE + 1..; the
 # cases but 4 at once (each on its own port), to keep the wall time short.
 round() {
@@ -168,6 +171,8 @@ round() {
 
 	[ -e $SP ] && echo "$r" > $SP
 	t0=$EPOCHSECONDS
+	local sp_s sp_c
+	sp_s=$(spath srv) sp_c=$(spath cli)
 	CLIENTS=()
 	p=$((b + 5))
 	nsx cli nft add rule inet sockpath output tcp dport $p "tcp flags == ack" drop
@@ -278,6 +283,19 @@ round() {
 	counts "sock_path=$r bulk (server)" srv $p in 2000000 100000 1250
 
 	echo "# sock_path=$r: cases 1-3 and 5 checked at ${SECONDS}s"
+	# The socket path was taken (most of the bulk's segments) or not.
+	if [ -e $SP ]; then
+		local ds=$(($(spath srv) - sp_s)) dc=$(($(spath cli) - sp_c))
+
+		echo "# sock_path=$r: socket path segments: server $ds, client $dc"
+		if [ "$r" = 1 ]; then
+			[ "$ds" -ge 1000 ] && [ "$dc" -ge 1000 ] &&
+				pass "sock_path=1: most segments skipped the table (server $ds, client $dc)" ||
+				fail "sock_path=1: most segments skipped the table" "server $ds, client $dc"
+		else
+			expect "sock_path=0: no segment skipped the table" "$ds $dc" "0 0"
+		fi
+	fi
 
 	# 4. A connection older than the module: 100 kB each way with
 	# rstmon unloaded, then load it (sock_path=R), 200 kB each way, a
