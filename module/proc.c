@@ -18,6 +18,7 @@
 #include <net/net_namespace.h>
 
 #include "rstmon.h"
+#include "sockpath.h"
 #include "conn.h"
 #include "kreason.h"
 #include "names.h"
@@ -93,7 +94,8 @@ static void rstmon_show_header(struct seq_file *m, struct net *net)
 		   rstmon_stat_sum(rn, RSTMON_STAT_RST_ACCEPTED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_RST_IGNORED),
 		   rstmon_stat_sum(rn, RSTMON_STAT_RST_CHALLENGED));
-	seq_printf(m, "socket_path segments=%llu\n", rstmon_stat_sum(rn, RSTMON_STAT_SOCK_PATH));
+	seq_printf(m, "socket_path segments=%llu state=%s\n",
+		   rstmon_stat_sum(rn, RSTMON_STAT_SOCK_PATH), rstmon_sock_path_state());
 	for (cause = 0; cause < __RSTMON_CAUSE_MAX; cause++) {
 		seq_printf(m, "cause %s", rstmon_cause_name(cause));
 		for (dir = 0; dir < __RSTMON_DIR_MAX; dir++)

@@ -46,6 +46,14 @@ void rstmon_sock_path_start(void)
 	WRITE_ONCE(rstmon_sock_from, jiffies + HZ);
 }
 
+/* For /proc: "off", "starting" (its first second) or "on". */
+const char *rstmon_sock_path_state(void)
+{
+	if (!READ_ONCE(rstmon_sock_path_on))
+		return "off";
+	return time_before(jiffies, READ_ONCE(rstmon_sock_from)) ? "starting" : "on";
+}
+
 static int rstmon_param_sock_path_set(const char *val, const struct kernel_param *kp)
 {
 	bool was = READ_ONCE(rstmon_sock_path_on);
@@ -114,6 +122,10 @@ void rstmon_sock_sync(struct rstmon_conn *c, int lside, const struct sock *sk, u
 	y.side[pside].segs = rstmon_sk_read(tp->segs_in);
 	y.side[pside].win = min_t(u32, rstmon_sk_read(tp->snd_wnd) >> snd_wscale, U16_MAX);
 	y.side[pside].data = rcvd;
+	/*
+	 * Within one jiffy the table saw both sides' payload (the socket
+	 * path leaves it such segments): the entry's own flag stands.
+	 */
 	y.last_data = RSTMON_SIDE_NONE;
 	if (sent && rcvd) {
 		if ((s32)(lsnd - lrcv) > 0)

@@ -42,10 +42,12 @@ extern unsigned long rstmon_sock_from;
  * struct rstmon_peek - the first look at a segment, before the namespace's
  *	state is read: is it TCP at all, and where its header is.
  * @thoff: offset of the TCP header (0: only rstmon_parse() can tell)
+ * @data: it carries payload, when @thoff is set
  * @flags: its TCP flags, when @thoff is set
  */
 struct rstmon_peek {
 	unsigned int thoff;
+	bool data;
 	u8 flags;
 };
 
@@ -91,6 +93,7 @@ static __always_inline bool rstmon_peek(const struct sk_buff *skb, u8 pf,
 	th = skb_header_pointer(skb, thoff + 12, 2, b);
 	if (th && th[0] >> 4 >= 5 && thoff + (th[0] >> 4) * 4 <= skb->len) {
 		p->thoff = thoff;
+		p->data = thoff + (th[0] >> 4) * 4 < skb->len;
 		p->flags = th[1];
 	}
 	return true;
@@ -124,7 +127,10 @@ static inline bool rstmon_attn_test(const struct rstmon_net *rn, const struct so
  * IPv4 ID a peer sends with, a silence it survived) and never lags far:
  * the socket's first RSTMON_SOCK_WARMUP segments each way, one in
  * 2^RSTMON_SOCK_SAMPLE_SHIFT of each direction, a segment after
- * RSTMON_SOCK_QUIET without one from the peer, every segment for a second
+ * RSTMON_SOCK_QUIET without one from the peer, payload in the jiffy the
+ * other side's last payload came in (which side sent the last payload is
+ * decided by the table when the socket's times cannot tell them apart),
+ * every segment for a second
  * after the module loaded or the path was switched on (connections older
  * than rstmon get their entry), and every segment of a connection that
  * had an RST in the last minute or two (rstmon_attn_set()).  The socket's
@@ -139,7 +145,7 @@ static __always_inline bool rstmon_sock_skip(const struct rstmon_net *rn,
 {
 	const struct sock *sk = skb->sk;
 	const struct tcp_sock *tp;
-	u32 now, segs, other, heard, rcvd, n;
+	u32 now, segs, other, heard, rcvd, n, odata;
 
 	if (!sk || dir == RSTMON_DIR_FWD || !p->thoff ||
 	    (p->flags & (TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST | TCPHDR_URG)))
@@ -154,23 +160,26 @@ static __always_inline bool rstmon_sock_skip(const struct rstmon_net *rn,
 		return false;
 	tp = tcp_sk(sk);
 	n = max_t(u32, skb_shinfo(skb)->gso_segs, 1);
+	rcvd = rstmon_sk_read(inet_csk(sk)->icsk_ack.lrcvtime);
 	if (dir == RSTMON_DIR_IN) {
 		/* Not counted yet: this skb's segments come after segs_in. */
 		segs = rstmon_sk_read(tp->segs_in);
 		other = rstmon_sk_read(tp->segs_out);
+		odata = rstmon_sk_read(tp->lsndtime);
 		if ((segs + n) >> RSTMON_SOCK_SAMPLE_SHIFT != segs >> RSTMON_SOCK_SAMPLE_SHIFT)
 			return false;
 	} else {
 		/* Counted already (__tcp_transmit_skb()): they end at segs_out. */
 		segs = rstmon_sk_read(tp->segs_out);
 		other = rstmon_sk_read(tp->segs_in);
+		odata = rcvd;
 		if ((segs - n) >> RSTMON_SOCK_SAMPLE_SHIFT != segs >> RSTMON_SOCK_SAMPLE_SHIFT)
 			return false;
 	}
-	if (segs < RSTMON_SOCK_WARMUP || other < RSTMON_SOCK_WARMUP)
+	if (segs < RSTMON_SOCK_WARMUP || other < RSTMON_SOCK_WARMUP ||
+	    (p->data && odata == now))
 		return false;
 	heard = rstmon_sk_read(tp->rcv_tstamp);
-	rcvd = rstmon_sk_read(inet_csk(sk)->icsk_ack.lrcvtime);
 	if ((s32)(rcvd - heard) > 0)
 		heard = rcvd;
 	if ((s32)(now - heard) >= RSTMON_SOCK_QUIET)
@@ -182,5 +191,6 @@ bool rstmon_sock_local(const struct sock *sk);
 void rstmon_sock_sync(struct rstmon_conn *c, int lside, const struct sock *sk, u32 now);
 void rstmon_attn_set(struct rstmon_net *rn, const struct sock *sk);
 void rstmon_sock_path_start(void);
+const char *rstmon_sock_path_state(void);
 
 #endif /* _RSTMON_SOCKPATH_H */

@@ -59,6 +59,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/delay.h>
 #include <linux/skbuff.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
@@ -621,6 +622,12 @@ static int __init bench_init(void)
 		pr_err("no loopback TCP connection for data-socket: %d\n", err);
 		goto out_sock;
 	}
+	/*
+	 * rstmon takes its socket path only from a second after it loaded
+	 * (a connection older than rstmon gets its entry first): the
+	 * benchmark starts after that.
+	 */
+	msleep(1100);
 	b->skb = alloc_skb(MAX_HEADER + 256, GFP_KERNEL);
 	if (!b->skb) {
 		err = -ENOMEM;

@@ -22,8 +22,9 @@ seq=$(python3 "$(dirname "$0")/../vm/kmsg.py" seq "rstmon-rig: bench-smoke: insm
 sockpath() { awk '$1 == "socket_path" { sub(/segments=/, "", $2); print $2 }' /proc/net/rstmon; }
 sp0=$(sockpath)
 insmod "$KO/rstmon_bench.ko" sizes=200,600 rounds=5 segs=300 2>/dev/null
+rc=$?
 sp1=$(sockpath)
-expect "insmod ends with ECANCELED (nothing stays loaded)" "$?" 1
+expect "insmod ends with ECANCELED (nothing stays loaded)" "$rc" 1
 klog=$(python3 "$(dirname "$0")/../vm/kmsg.py" since "${seq:-0}")
 log=$(echo "$klog" | sed -n 's/.*rstmon_bench: //p')
 echo "$log" | sed 's/^/# /'

@@ -161,6 +161,8 @@ client() {
 # outcome NAME CASE WANT: what client CASE printed.
 outcome() { expect "$1" "$(cat "$TMPD/$2")" "$3"; }
 
+# sp_on NS: NS's rstmon says its socket path is on.
+sp_on() { nsx "$1" grep -q '^socket_path .* state=on$' /proc/net/rstmon; }
 # spath NS: the segments NS's rstmon accounted from their socket.
 spath() { nsx "$1" awk '$1 == "socket_path" { sub(/segments=/, "", $2); print $2 }' /proc/net/rstmon; }
 
@@ -170,6 +172,9 @@ round() {
 	local r=$1 b=$2 p c t0
 
 	[ -e $SP ] && echo "$r" > $SP
+	# The path starts a second after it is switched on.
+	[ "$r" = 1 ] && [ -e $SP ] && { wait_until 10 sp_on srv && wait_until 10 sp_on cli ||
+		fail "sock_path=1: /proc says state=on"; }
 	t0=$EPOCHSECONDS
 	local sp_s sp_c
 	sp_s=$(spath srv) sp_c=$(spath cli)
