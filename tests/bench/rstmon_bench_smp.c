@@ -19,7 +19,9 @@
  *    CPU 0 feeds the originator's data segments, CPU 1 the responder's,
  *    of the same connections (scattered over the table, the two threads
  *    half a table apart), @segs each, each thread with its own skb.  Each
- *    thread is timed on its own.
+ *    thread is timed on its own, and the share of the time both ran at
+ *    once is reported (the worst round's), since under emulation two vCPUs
+ *    need not run at the same time.
  *  - one CPU: one kthread on CPU 0 feeds both directions, alternating,
  *    @segs of each.
  *
@@ -90,7 +92,7 @@ struct smp_worker {
 	enum smp_kind kind;		/* SMP_ORIG, SMP_REPLY or SMP_BOTH */
 	unsigned int size, n, offset;
 	unsigned int cpu;
-	u64 ns;
+	u64 t0, ns;
 	unsigned int not_accepted;	/* verdicts other than NF_ACCEPT */
 	unsigned int untracked;		/* conntrack left no entry (invalid) */
 };
@@ -213,6 +215,7 @@ static void smp_pass(struct smp_worker *w)
 	rcu_read_unlock();
 	local_bh_enable();
 	t1 = ktime_get_ns();
+	w->t0 = t0;
 	w->ns = t1 - t0;
 }
 
@@ -276,6 +279,8 @@ struct smp_fig {
 	s64 two_ct_mean[SMP_MAX_ROUNDS];
 	s64 one_rst[SMP_MAX_ROUNDS];
 	s64 one_ct[SMP_MAX_ROUNDS];
+	/* Of the longer thread's time, the share both ran (1/1000). */
+	s64 overlap[SMP_MAX_ROUNDS];
 	unsigned int not_accepted, untracked;
 };
 
@@ -294,7 +299,7 @@ static s64 smp_med(s64 *v, s64 *min, s64 *max)
 
 /* One two-CPU pass of @who: CPU 0 the originator's, CPU 1 the responder's. */
 static int smp_two(struct smp_bench *b, struct smp_worker *w, enum smp_who who,
-		   unsigned int size, u64 ns[2], struct smp_fig *f)
+		   unsigned int size, u64 ns[2], s64 *overlap, struct smp_fig *f)
 {
 	int err, j;
 
@@ -307,6 +312,13 @@ static int smp_two(struct smp_bench *b, struct smp_worker *w, enum smp_who who,
 		w[j].cpu = j;
 	}
 	err = smp_run(b, w, 2);
+	if (!err && who != WHO_LOOP) {
+		u64 start = max(w[0].t0, w[1].t0);
+		u64 end = min(w[0].t0 + w[0].ns, w[1].t0 + w[1].ns);
+		u64 longer = max(w[0].ns, w[1].ns);
+
+		*overlap = end > start && longer ? div64_u64((end - start) * 1000, longer) : 0;
+	}
 	for (j = 0; j < 2 && !err; j++) {
 		ns[j] = w[j].ns;
 		if (who == WHO_CT) {
@@ -347,20 +359,20 @@ static int smp_figure(struct smp_bench *b, struct smp_worker *w, unsigned int si
 {
 	struct smp_fig *f = kzalloc(sizeof(*f), GFP_KERNEL);
 	u64 loop[2], rst[2], ct[2], one_loop, one_rst, one_ct;
-	s64 rmin, rmax, cmin, cmax, r, c, r0, r1, c0, c1, dummy;
+	s64 rmin, rmax, cmin, cmax, r, c, r0, r1, c0, c1, ov, ov_rst, ov_ct, dummy;
 	unsigned int k, j;
 	int err = 0;
 
 	if (!f)
 		return -ENOMEM;
 	for (k = 0; k < rounds && !err; k++) {
-		err = smp_two(b, w, WHO_LOOP, size, loop, f);
+		err = smp_two(b, w, WHO_LOOP, size, loop, &ov, f);
 		if (!err && (k & 1)) {
-			err = smp_two(b, w, WHO_CT, size, ct, f) ?:
-			      smp_two(b, w, WHO_RSTMON, size, rst, f);
+			err = smp_two(b, w, WHO_CT, size, ct, &ov_ct, f) ?:
+			      smp_two(b, w, WHO_RSTMON, size, rst, &ov_rst, f);
 		} else if (!err) {
-			err = smp_two(b, w, WHO_RSTMON, size, rst, f) ?:
-			      smp_two(b, w, WHO_CT, size, ct, f);
+			err = smp_two(b, w, WHO_RSTMON, size, rst, &ov_rst, f) ?:
+			      smp_two(b, w, WHO_CT, size, ct, &ov_ct, f);
 		}
 		if (err)
 			break;
@@ -370,6 +382,7 @@ static int smp_figure(struct smp_bench *b, struct smp_worker *w, unsigned int si
 		}
 		f->two_rst_mean[k] = (f->two_rst[0][k] + f->two_rst[1][k]) / 2;
 		f->two_ct_mean[k] = (f->two_ct[0][k] + f->two_ct[1][k]) / 2;
+		f->overlap[k] = min(ov_rst, ov_ct);
 
 		err = smp_one(b, w, WHO_LOOP, size, &one_loop, f);
 		if (!err && (k & 1)) {
@@ -391,11 +404,12 @@ static int smp_figure(struct smp_bench *b, struct smp_worker *w, unsigned int si
 	r1 = smp_med(f->two_rst[1], &dummy, &dummy);
 	c0 = smp_med(f->two_ct[0], &dummy, &dummy);
 	c1 = smp_med(f->two_ct[1], &dummy, &dummy);
+	smp_med(f->overlap, &ov, &dummy);
 	r = smp_med(f->two_rst_mean, &rmin, &rmax);
 	c = smp_med(f->two_ct_mean, &cmin, &cmax);
-	pr_info("RESULT fwd-data mode=two-cpus size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_min=%lld rstmon_max=%lld ct_med=%lld ct_min=%lld ct_max=%lld ratio_milli=%lld rstmon_cpu0=%lld rstmon_cpu1=%lld ct_cpu0=%lld ct_cpu1=%lld\n",
+	pr_info("RESULT fwd-data mode=two-cpus size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_min=%lld rstmon_max=%lld ct_med=%lld ct_min=%lld ct_max=%lld ratio_milli=%lld rstmon_cpu0=%lld rstmon_cpu1=%lld ct_cpu0=%lld ct_cpu1=%lld overlap_min_milli=%lld\n",
 		size, rounds, segs, r, rmin, rmax, c, cmin, cmax,
-		c > 0 ? div_s64(r * 1000, c) : -1, r0, r1, c0, c1);
+		c > 0 ? div_s64(r * 1000, c) : -1, r0, r1, c0, c1, ov);
 	r = smp_med(f->one_rst, &rmin, &rmax);
 	c = smp_med(f->one_ct, &cmin, &cmax);
 	pr_info("RESULT fwd-data mode=one-cpu size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_min=%lld rstmon_max=%lld ct_med=%lld ct_min=%lld ct_max=%lld ratio_milli=%lld\n",
