@@ -39,7 +39,7 @@ def ns(ps):
 
 
 def spread(d, who):
-    return f"{ns(d[who + '_med'])} [{ns(d[who + '_min'])}..{ns(d[who + '_max'])}]"
+    return f"{ns(d[who + '_med'])} [{ns(d[who + '_q1'])}..{ns(d[who + '_q3'])}]"
 
 
 def met(ratio, target, le=True):
@@ -78,8 +78,8 @@ def main():
 
     out = []
     out.append("Forwarded data segment of a tracked connection, both directions"
-               " (ns per segment; median [min..max] of the rounds; rstmon and"
-               " conntrack alternating)")
+               " (ns per segment; median [quartiles] of the rounds; rstmon and"
+               " conntrack alternating in each)")
     out.append("")
     rows = []
     sizes = sorted({s for s, _ in res})
@@ -93,7 +93,8 @@ def main():
             rows.append([label, size, spread(d, "rstmon"), spread(d, "ct"),
                          f"{ratio:.3f}", met(ratio, FWD_TARGET.get(size))])
         if two:
-            overlap[size] = int(two.get("overlap_min_milli", -10)) / 10
+            overlap[size] = (int(two["overlap_med_milli"]) / 10,
+                             int(two["overlap_q1_milli"]) / 10)
             rows.append(["  CPU 0, originator's segments", size, ns(two["rstmon_cpu0"]),
                          ns(two["ct_cpu0"]),
                          f"{int(two['rstmon_cpu0']) / int(two['ct_cpu0']):.3f}", "-"])
@@ -114,9 +115,9 @@ def main():
             continue
         rows.append([size, f"{int(two['rstmon_med']) / int(one['rstmon_med']):.3f}",
                      f"{int(two['ct_med']) / int(one['ct_med']):.3f}",
-                     f"{overlap.get(size, 0):.1f} %"])
+                     "%.1f %% (q1 %.1f %%)" % overlap.get(size, (0, 0))])
     out.append(table(rows, ["table", "rstmon", "nf_conntrack_in",
-                            "both threads running (worst round)"]))
+                            "both CPUs running at once (median)"]))
     out.append("")
 
     if e2e:
@@ -150,6 +151,9 @@ def main():
         if c.get("ct_not_accepted", "0") != "0" or c.get("ct_untracked", "0") != "0":
             out.append(f"Note: at {c['size']} connections conntrack left"
                        f" {c['ct_untracked']} segments untracked.")
+        if c.get("rstmon_not_accepted", "0") != "0":
+            out.append(f"ERROR: at {c['size']} connections rstmon returned"
+                       f" {c['rstmon_not_accepted']} verdicts other than NF_ACCEPT.")
     cpu = "unknown CPU"
     try:
         for line in open("/proc/cpuinfo"):
@@ -166,7 +170,7 @@ def main():
                " the ratios compare.")
     out.append(f"Command: make bench-smp (sizes {guest.get('sizes', '?')},"
                f" {first['rounds']} rounds of {guest.get('segs', '?')} segments per"
-               f" direction, end to end {guest.get('runs', '?')} x"
+               f" direction per step, end to end {guest.get('runs', '?')} x"
                f" {guest.get('e2e', '?')} s).")
     print("\n".join(out))
     return 0

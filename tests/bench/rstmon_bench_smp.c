@@ -12,21 +12,24 @@
  * BHs off under rcu_read_lock(), as in the receive softirq.
  *
  * For each size, @size forwarded connections are set up in both (SYN,
- * SYN-ACK, ACK, and one data segment each way).  Then, in each of @rounds
- * rounds:
+ * SYN-ACK, ACK, and one data segment each way).  Then two kthreads, bound
+ * to CPU 0 and CPU 1, run @rounds rounds; each round times, every step
+ * starting on both CPUs together (a barrier):
  *
- *  - two CPUs: two kthreads, bound to CPU 0 and CPU 1, start together;
- *    CPU 0 feeds the originator's data segments, CPU 1 the responder's,
- *    of the same connections (scattered over the table, the two threads
- *    half a table apart), @segs each, each thread with its own skb.  Each
- *    thread is timed on its own, and the share of the time both ran at
- *    once is reported (the worst round's), since under emulation two vCPUs
- *    need not run at the same time.
- *  - one CPU: one kthread on CPU 0 feeds both directions, alternating,
- *    @segs of each.
+ *  - two CPUs: CPU 0 feeds the originator's data segments, CPU 1 the
+ *    responder's, of the same connections (scattered over the table, the
+ *    two threads half a table apart), @segs each, each with its own skb,
+ *    each timed on its own;
+ *  - one CPU: CPU 0 feeds both directions, alternating, @segs of each,
+ *    while CPU 1 waits;
  *
- * rstmon and conntrack alternate which goes first; the cost of the loop
- * that rewrites the headers is measured the same way and subtracted.
+ * each for the loop that rewrites the headers (subtracted), rstmon and
+ * conntrack, the two alternating which goes first.  Rounds are short and
+ * many, so that rstmon and conntrack share whatever else the machine does
+ * (an emulated guest's vCPUs are host threads): the figures are the
+ * median and quartiles over the rounds.  For the two-CPU steps the share
+ * of the time both threads ran at once is reported too.
+ *
  * Results go to the kernel log as "rstmon_bench_smp: RESULT ..." lines
  * (tests/bench/report-smp.py turns them into a table).  Loading runs the
  * benchmark and then fails with -ECANCELED on purpose, so nothing stays
@@ -56,14 +59,14 @@ static unsigned int sizes[4] = { 1000, 100000 };
 static int n_sizes = 2;
 module_param_array(sizes, uint, &n_sizes, 0444);
 MODULE_PARM_DESC(sizes, "numbers of forwarded connections (ascending)");
-static unsigned int rounds = 5;
+static unsigned int rounds = 101;
 module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "rounds per figure (3..51)");
-static unsigned int segs = 50000;
+MODULE_PARM_DESC(rounds, "rounds per size (5..1001)");
+static unsigned int segs = 5000;
 module_param(segs, uint, 0444);
-MODULE_PARM_DESC(segs, "segments per direction per round");
+MODULE_PARM_DESC(segs, "segments per direction per step of a round");
 
-#define SMP_MAX_ROUNDS		51
+#define SMP_MAX_ROUNDS		1001
 #define SMP_MAX_SIZE		(1U << 24)
 #define SMP_PAYLOAD		100
 #define SMP_CLIENT_ISN		1000U
@@ -73,14 +76,16 @@ MODULE_PARM_DESC(segs, "segments per direction per round");
 
 enum smp_kind { SMP_SYN, SMP_SYNACK, SMP_ACK, SMP_ORIG, SMP_REPLY, SMP_BOTH };
 enum smp_who { WHO_LOOP, WHO_RSTMON, WHO_CT };
+/* The timed steps of a round: who, on two CPUs or on one. */
+enum smp_step { TWO_LOOP, TWO_RST, TWO_CT, ONE_LOOP, ONE_RST, ONE_CT, SMP_STEPS };
 
 struct smp_bench {
 	struct nf_hook_state rst_state;	/* FORWARD, for rstmon */
 	struct nf_hook_state ct_state;	/* PRE_ROUTING, for conntrack */
 	nf_hookfn *hook;
 	void *priv;
-	atomic_t ready;			/* workers at the start line */
-	unsigned int nr;		/* workers of this pass */
+	atomic_t arrived;		/* barrier: arrivals so far */
+	unsigned int size;		/* connections of this run */
 };
 
 struct smp_worker {
@@ -88,13 +93,13 @@ struct smp_worker {
 	struct sk_buff *skb;
 	struct task_struct *task;
 	struct completion done;
-	enum smp_who who;
-	enum smp_kind kind;		/* SMP_ORIG, SMP_REPLY or SMP_BOTH */
-	unsigned int size, n, offset;
-	unsigned int cpu;
-	u64 t0, ns;
-	unsigned int not_accepted;	/* verdicts other than NF_ACCEPT */
+	unsigned int cpu;		/* 0: the originator's, 1: the responder's */
+	unsigned int gen;		/* barriers passed */
+	u64 t0[SMP_STEPS][SMP_MAX_ROUNDS];
+	u64 ns[SMP_STEPS][SMP_MAX_ROUNDS];
+	unsigned int not_accepted;	/* conntrack verdicts other than NF_ACCEPT */
 	unsigned int untracked;		/* conntrack left no entry (invalid) */
+	unsigned int rst_not_accepted;	/* rstmon verdicts other than NF_ACCEPT */
 };
 
 /* 10.(i >> 10 & 0xff).(i >> 18).x: up to 2^26 distinct client tuples. */
@@ -177,32 +182,28 @@ static unsigned int smp_ct(struct smp_worker *w)
 	return v;
 }
 
-/* @w->n segments of @w->kind over @w->size connections to @w->who. */
-static void smp_pass(struct smp_worker *w)
+/*
+ * @n segments of @kind (SMP_BOTH: originator's and responder's in turn) to
+ * @who, for positions @pos.. of the scattered walk over the table.
+ */
+static void smp_pass(struct smp_worker *w, enum smp_who who, enum smp_kind kind,
+		     u64 pos, unsigned int n)
 {
 	struct smp_bench *b = w->b;
-	enum smp_kind kind = w->kind;
+	enum smp_kind k1 = kind;
 	unsigned int k, i;
-	u64 t0, t1;
 
-	w->not_accepted = 0;
-	w->untracked = 0;
-	/* The start line: every worker of the pass goes at once. */
-	atomic_inc(&b->ready);
-	while (atomic_read(&b->ready) < b->nr)
-		cond_resched();
-	t0 = ktime_get_ns();
 	local_bh_disable();
 	rcu_read_lock();
-	for (k = 0; k < w->n; k++) {
+	for (k = 0; k < n; k++) {
 		/* A stride coprime with any power of two... and most sizes. */
-		i = (unsigned int)(((u64)(k + w->offset) * 2654435761U) % w->size);
-		if (w->kind == SMP_BOTH)
-			kind = k & 1 ? SMP_REPLY : SMP_ORIG;
-		smp_fill(w->skb, i, kind);
-		if (w->who == WHO_RSTMON)
-			w->not_accepted += b->hook(b->priv, w->skb, &b->rst_state) != NF_ACCEPT;
-		else if (w->who == WHO_CT)
+		i = (unsigned int)(((pos + k) * 2654435761U) % b->size);
+		if (kind == SMP_BOTH)
+			k1 = k & 1 ? SMP_REPLY : SMP_ORIG;
+		smp_fill(w->skb, i, k1);
+		if (who == WHO_RSTMON)
+			w->rst_not_accepted += b->hook(b->priv, w->skb, &b->rst_state) != NF_ACCEPT;
+		else if (who == WHO_CT)
 			w->not_accepted += smp_ct(w) != NF_ACCEPT;
 		if ((k & 1023) == 1023) {
 			rcu_read_unlock();
@@ -214,16 +215,56 @@ static void smp_pass(struct smp_worker *w)
 	}
 	rcu_read_unlock();
 	local_bh_enable();
-	t1 = ktime_get_ns();
-	w->t0 = t0;
-	w->ns = t1 - t0;
 }
+
+/* Both workers wait here for each other. */
+static void smp_barrier(struct smp_worker *w)
+{
+	unsigned int want = ++w->gen * 2;
+
+	atomic_inc(&w->b->arrived);
+	while ((unsigned int)atomic_read(&w->b->arrived) < want) {
+		cpu_relax();
+		cond_resched();
+	}
+}
+
+/* The steps of round @k, rstmon and conntrack alternating which goes first. */
+static const enum smp_step smp_order[2][SMP_STEPS] = {
+	{ TWO_LOOP, TWO_RST, TWO_CT, ONE_LOOP, ONE_RST, ONE_CT },
+	{ TWO_LOOP, TWO_CT, TWO_RST, ONE_LOOP, ONE_CT, ONE_RST },
+};
 
 static int smp_thread(void *arg)
 {
+	static const enum smp_who who[SMP_STEPS] = {
+		WHO_LOOP, WHO_RSTMON, WHO_CT, WHO_LOOP, WHO_RSTMON, WHO_CT
+	};
 	struct smp_worker *w = arg;
+	unsigned int size = w->b->size, k, j;
+	enum smp_step step;
+	u64 t0, pos;
 
-	smp_pass(w);
+	for (k = 0; k < rounds; k++) {
+		for (j = 0; j < SMP_STEPS; j++) {
+			step = smp_order[k & 1][j];
+			smp_barrier(w);
+			if (step >= ONE_LOOP && w->cpu)
+				continue;	/* one CPU: CPU 1 idles */
+			t0 = ktime_get_ns();
+			if (step < ONE_LOOP) {
+				/* CPU 1 half a table behind CPU 0. */
+				pos = (u64)k * segs + (w->cpu ? size / 2 : 0);
+				smp_pass(w, who[step], w->cpu ? SMP_REPLY : SMP_ORIG, pos, segs);
+			} else {
+				/* Its own part of the walk (not what a two-CPU step warmed). */
+				pos = (u64)k * 2 * segs + size / 4;
+				smp_pass(w, who[step], SMP_BOTH, pos, 2 * segs);
+			}
+			w->t0[step][k] = t0;
+			w->ns[step][k] = ktime_get_ns() - t0;
+		}
+	}
 	complete(&w->done);
 	/* Stay until kthread_stop(): the module text must outlive us. */
 	set_current_state(TASK_INTERRUPTIBLE);
@@ -235,29 +276,32 @@ static int smp_thread(void *arg)
 	return 0;
 }
 
-/* Run @nr workers, each on its own CPU, at once; wait for all. */
-static int smp_run(struct smp_bench *b, struct smp_worker *w, unsigned int nr)
+/* Run both workers, each on its CPU; wait for both. */
+static int smp_run(struct smp_bench *b, struct smp_worker *w)
 {
 	unsigned int j;
-	int err = 0;
+	int err;
 
-	atomic_set(&b->ready, 0);
-	b->nr = nr;
-	for (j = 0; j < nr; j++) {
+	atomic_set(&b->arrived, 0);
+	for (j = 0; j < 2; j++) {
+		w[j].gen = 0;
+		w[j].not_accepted = 0;
+		w[j].untracked = 0;
+		w[j].rst_not_accepted = 0;
 		init_completion(&w[j].done);
 		w[j].task = kthread_create(smp_thread, &w[j], "rstmon_smp/%u", w[j].cpu);
 		if (IS_ERR(w[j].task)) {
 			err = PTR_ERR(w[j].task);
-			/* None has run: stopped before its function, they never will. */
+			/* Stopped before its function ran, it never will. */
 			while (j--)
 				kthread_stop(w[j].task);
 			return err;
 		}
 		kthread_bind(w[j].task, w[j].cpu);
 	}
-	for (j = 0; j < nr; j++)
+	for (j = 0; j < 2; j++)
 		wake_up_process(w[j].task);
-	for (j = 0; j < nr; j++) {
+	for (j = 0; j < 2; j++) {
 		wait_for_completion(&w[j].done);
 		kthread_stop(w[j].task);
 	}
@@ -271,154 +315,88 @@ static int smp_cmp_s64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Per round, ps per segment (ns * 1000) after the loop's own cost. */
-struct smp_fig {
-	s64 two_rst[2][SMP_MAX_ROUNDS];	/* per CPU */
-	s64 two_ct[2][SMP_MAX_ROUNDS];
-	s64 two_rst_mean[SMP_MAX_ROUNDS];
-	s64 two_ct_mean[SMP_MAX_ROUNDS];
-	s64 one_rst[SMP_MAX_ROUNDS];
-	s64 one_ct[SMP_MAX_ROUNDS];
-	/* Of the longer thread's time, the share both ran (1/1000). */
-	s64 overlap[SMP_MAX_ROUNDS];
-	unsigned int not_accepted, untracked;
+/* Sorts @v (@rounds of them); "med=.. q1=.. q3=.." of ps per segment. */
+struct smp_q {
+	s64 med, q1, q3;
 };
+
+static struct smp_q smp_quart(s64 *v)
+{
+	sort(v, rounds, sizeof(v[0]), smp_cmp_s64, NULL);
+	return (struct smp_q){ v[rounds / 2], v[rounds / 4], v[rounds - 1 - rounds / 4] };
+}
 
 static s64 smp_ps(u64 t, u64 loop, unsigned int n)
 {
 	return div_s64(((s64)t - (s64)loop) * 1000, n);
 }
 
-static s64 smp_med(s64 *v, s64 *min, s64 *max)
+/* Of the longer thread's time in step @s of round @k, the share both ran. */
+static s64 smp_overlap(struct smp_worker *w, enum smp_step s, unsigned int k)
 {
-	sort(v, rounds, sizeof(v[0]), smp_cmp_s64, NULL);
-	*min = v[0];
-	*max = v[rounds - 1];
-	return v[rounds / 2];
+	u64 start = max(w[0].t0[s][k], w[1].t0[s][k]);
+	u64 end = min(w[0].t0[s][k] + w[0].ns[s][k], w[1].t0[s][k] + w[1].ns[s][k]);
+	u64 longer = max(w[0].ns[s][k], w[1].ns[s][k]);
+
+	return end > start && longer ? div64_u64((end - start) * 1000, longer) : 0;
 }
 
-/* One two-CPU pass of @who: CPU 0 the originator's, CPU 1 the responder's. */
-static int smp_two(struct smp_bench *b, struct smp_worker *w, enum smp_who who,
-		   unsigned int size, u64 ns[2], s64 *overlap, struct smp_fig *f)
-{
-	int err, j;
-
-	for (j = 0; j < 2; j++) {
-		w[j].who = who;
-		w[j].kind = j ? SMP_REPLY : SMP_ORIG;
-		w[j].size = size;
-		w[j].n = segs;
-		w[j].offset = j ? size / 2 : 0;
-		w[j].cpu = j;
-	}
-	err = smp_run(b, w, 2);
-	if (!err && who != WHO_LOOP) {
-		u64 start = max(w[0].t0, w[1].t0);
-		u64 end = min(w[0].t0 + w[0].ns, w[1].t0 + w[1].ns);
-		u64 longer = max(w[0].ns, w[1].ns);
-
-		*overlap = end > start && longer ? div64_u64((end - start) * 1000, longer) : 0;
-	}
-	for (j = 0; j < 2 && !err; j++) {
-		ns[j] = w[j].ns;
-		if (who == WHO_CT) {
-			f->not_accepted += w[j].not_accepted;
-			f->untracked += w[j].untracked;
-		} else if (who == WHO_RSTMON && w[j].not_accepted) {
-			pr_err("rstmon returned a verdict other than NF_ACCEPT %u times\n",
-			       w[j].not_accepted);
-		}
-	}
-	return err;
-}
-
-/* One one-CPU pass of @who: both directions alternating on CPU 0. */
-static int smp_one(struct smp_bench *b, struct smp_worker *w, enum smp_who who,
-		   unsigned int size, u64 *ns, struct smp_fig *f)
-{
-	int err;
-
-	w->who = who;
-	w->kind = SMP_BOTH;
-	w->size = size;
-	w->n = 2 * segs;
-	w->offset = 0;
-	w->cpu = 0;
-	err = smp_run(b, w, 1);
-	if (!err) {
-		*ns = w->ns;
-		if (who == WHO_CT) {
-			f->not_accepted += w->not_accepted;
-			f->untracked += w->untracked;
-		}
-	}
-	return err;
-}
+struct smp_fig {
+	s64 rst[3][SMP_MAX_ROUNDS];	/* two CPUs: CPU 0, CPU 1, their mean */
+	s64 ct[3][SMP_MAX_ROUNDS];
+	s64 one_rst[SMP_MAX_ROUNDS];
+	s64 one_ct[SMP_MAX_ROUNDS];
+	s64 overlap[SMP_MAX_ROUNDS];
+};
 
 static int smp_figure(struct smp_bench *b, struct smp_worker *w, unsigned int size)
 {
-	struct smp_fig *f = kzalloc(sizeof(*f), GFP_KERNEL);
-	u64 loop[2], rst[2], ct[2], one_loop, one_rst, one_ct;
-	s64 rmin, rmax, cmin, cmax, r, c, r0, r1, c0, c1, ov, ov_rst, ov_ct, dummy;
+	struct smp_fig *f = kvzalloc(sizeof(*f), GFP_KERNEL);
+	struct smp_q r, c, r0, r1, c0, c1, ov;
 	unsigned int k, j;
-	int err = 0;
+	int err;
 
 	if (!f)
 		return -ENOMEM;
-	for (k = 0; k < rounds && !err; k++) {
-		err = smp_two(b, w, WHO_LOOP, size, loop, &ov, f);
-		if (!err && (k & 1)) {
-			err = smp_two(b, w, WHO_CT, size, ct, &ov_ct, f) ?:
-			      smp_two(b, w, WHO_RSTMON, size, rst, &ov_rst, f);
-		} else if (!err) {
-			err = smp_two(b, w, WHO_RSTMON, size, rst, &ov_rst, f) ?:
-			      smp_two(b, w, WHO_CT, size, ct, &ov_ct, f);
-		}
-		if (err)
-			break;
-		for (j = 0; j < 2; j++) {
-			f->two_rst[j][k] = smp_ps(rst[j], loop[j], segs);
-			f->two_ct[j][k] = smp_ps(ct[j], loop[j], segs);
-		}
-		f->two_rst_mean[k] = (f->two_rst[0][k] + f->two_rst[1][k]) / 2;
-		f->two_ct_mean[k] = (f->two_ct[0][k] + f->two_ct[1][k]) / 2;
-		f->overlap[k] = min(ov_rst, ov_ct);
-
-		err = smp_one(b, w, WHO_LOOP, size, &one_loop, f);
-		if (!err && (k & 1)) {
-			err = smp_one(b, w, WHO_CT, size, &one_ct, f) ?:
-			      smp_one(b, w, WHO_RSTMON, size, &one_rst, f);
-		} else if (!err) {
-			err = smp_one(b, w, WHO_RSTMON, size, &one_rst, f) ?:
-			      smp_one(b, w, WHO_CT, size, &one_ct, f);
-		}
-		if (err)
-			break;
-		f->one_rst[k] = smp_ps(one_rst, one_loop, 2 * segs);
-		f->one_ct[k] = smp_ps(one_ct, one_loop, 2 * segs);
-	}
+	b->size = size;
+	err = smp_run(b, w);
 	if (err)
 		goto out;
-	/* ps, so the script can print ns with decimals; ratio in 1/1000 */
-	r0 = smp_med(f->two_rst[0], &dummy, &dummy);
-	r1 = smp_med(f->two_rst[1], &dummy, &dummy);
-	c0 = smp_med(f->two_ct[0], &dummy, &dummy);
-	c1 = smp_med(f->two_ct[1], &dummy, &dummy);
-	smp_med(f->overlap, &ov, &dummy);
-	r = smp_med(f->two_rst_mean, &rmin, &rmax);
-	c = smp_med(f->two_ct_mean, &cmin, &cmax);
-	pr_info("RESULT fwd-data mode=two-cpus size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_min=%lld rstmon_max=%lld ct_med=%lld ct_min=%lld ct_max=%lld ratio_milli=%lld rstmon_cpu0=%lld rstmon_cpu1=%lld ct_cpu0=%lld ct_cpu1=%lld overlap_min_milli=%lld\n",
-		size, rounds, segs, r, rmin, rmax, c, cmin, cmax,
-		c > 0 ? div_s64(r * 1000, c) : -1, r0, r1, c0, c1, ov);
-	r = smp_med(f->one_rst, &rmin, &rmax);
-	c = smp_med(f->one_ct, &cmin, &cmax);
-	pr_info("RESULT fwd-data mode=one-cpu size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_min=%lld rstmon_max=%lld ct_med=%lld ct_min=%lld ct_max=%lld ratio_milli=%lld\n",
-		size, rounds, 2 * segs, r, rmin, rmax, c, cmin, cmax,
-		c > 0 ? div_s64(r * 1000, c) : -1);
-	pr_info("CHECK size=%u ct_not_accepted=%u ct_untracked=%u\n", size, f->not_accepted,
-		f->untracked);
+	for (k = 0; k < rounds; k++) {
+		for (j = 0; j < 2; j++) {
+			f->rst[j][k] = smp_ps(w[j].ns[TWO_RST][k], w[j].ns[TWO_LOOP][k], segs);
+			f->ct[j][k] = smp_ps(w[j].ns[TWO_CT][k], w[j].ns[TWO_LOOP][k], segs);
+		}
+		f->rst[2][k] = (f->rst[0][k] + f->rst[1][k]) / 2;
+		f->ct[2][k] = (f->ct[0][k] + f->ct[1][k]) / 2;
+		f->one_rst[k] = smp_ps(w[0].ns[ONE_RST][k], w[0].ns[ONE_LOOP][k], 2 * segs);
+		f->one_ct[k] = smp_ps(w[0].ns[ONE_CT][k], w[0].ns[ONE_LOOP][k], 2 * segs);
+		f->overlap[k] = min(smp_overlap(w, TWO_RST, k), smp_overlap(w, TWO_CT, k));
+	}
+	r0 = smp_quart(f->rst[0]);
+	r1 = smp_quart(f->rst[1]);
+	c0 = smp_quart(f->ct[0]);
+	c1 = smp_quart(f->ct[1]);
+	r = smp_quart(f->rst[2]);
+	c = smp_quart(f->ct[2]);
+	ov = smp_quart(f->overlap);
+	/* ps, so the script can print ns with decimals; ratio and overlap in 1/1000 */
+	pr_info("RESULT fwd-data mode=two-cpus size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_q1=%lld rstmon_q3=%lld ct_med=%lld ct_q1=%lld ct_q3=%lld ratio_milli=%lld rstmon_cpu0=%lld rstmon_cpu1=%lld ct_cpu0=%lld ct_cpu1=%lld overlap_med_milli=%lld overlap_q1_milli=%lld\n",
+		size, rounds, segs, r.med, r.q1, r.q3, c.med, c.q1, c.q3,
+		c.med > 0 ? div_s64(r.med * 1000, c.med) : -1, r0.med, r1.med, c0.med, c1.med,
+		ov.med, ov.q1);
+	r = smp_quart(f->one_rst);
+	c = smp_quart(f->one_ct);
+	pr_info("RESULT fwd-data mode=one-cpu size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_q1=%lld rstmon_q3=%lld ct_med=%lld ct_q1=%lld ct_q3=%lld ratio_milli=%lld\n",
+		size, rounds, 2 * segs, r.med, r.q1, r.q3, c.med, c.q1, c.q3,
+		c.med > 0 ? div_s64(r.med * 1000, c.med) : -1);
+	pr_info("CHECK size=%u ct_not_accepted=%u ct_untracked=%u rstmon_not_accepted=%u\n", size,
+		w[0].not_accepted + w[1].not_accepted, w[0].untracked + w[1].untracked,
+		w[0].rst_not_accepted + w[1].rst_not_accepted);
+	if (w[0].rst_not_accepted + w[1].rst_not_accepted)
+		pr_err("rstmon returned a verdict other than NF_ACCEPT\n");
 out:
-	kfree(f);
+	kvfree(f);
 	return err;
 }
 
@@ -485,13 +463,14 @@ static struct sk_buff *smp_skb(void)
 
 static int __init rstmon_bench_smp_init(void)
 {
-	struct smp_worker w[2] = {};
 	unsigned int s, prev = 0;
+	struct smp_worker *w;
 	struct smp_bench *b;
 	int err, j;
 
-	if (rounds < 3 || rounds > SMP_MAX_ROUNDS || !n_sizes || !segs || segs > (1U << 30)) {
-		pr_err("rounds must be 3..%u, sizes and segs non-empty\n", SMP_MAX_ROUNDS);
+	if (rounds < 5 || rounds > SMP_MAX_ROUNDS || !n_sizes || !segs || segs > (1U << 20)) {
+		pr_err("rounds must be 5..%u, segs 1..%u, sizes non-empty\n", SMP_MAX_ROUNDS,
+		       1U << 20);
 		return -EINVAL;
 	}
 	for (s = 0; s < n_sizes; s++) {
@@ -505,8 +484,10 @@ static int __init rstmon_bench_smp_init(void)
 		return -ENODEV;
 	}
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
-		return -ENOMEM;
+	w = kvcalloc(2, sizeof(*w), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!b || !w)
+		goto out;
 	err = smp_find_hook(b);
 	if (err) {
 		pr_err("rstmon's FORWARD hook is not registered in init_net: load rstmon first\n");
@@ -514,6 +495,7 @@ static int __init rstmon_bench_smp_init(void)
 	}
 	for (j = 0; j < 2; j++) {
 		w[j].b = b;
+		w[j].cpu = j;
 		w[j].skb = smp_skb();
 		if (!w[j].skb) {
 			err = -ENOMEM;
@@ -541,6 +523,7 @@ out_skb:
 	for (j = 0; j < 2; j++)
 		kfree_skb(w[j].skb);
 out:
+	kvfree(w);
 	kfree(b);
 	return err;
 }
