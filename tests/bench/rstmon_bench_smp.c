@@ -17,18 +17,22 @@
  * starting on both CPUs together (a barrier):
  *
  *  - two CPUs: CPU 0 feeds the originator's data segments, CPU 1 the
- *    responder's, of the same connections (scattered over the table, the
- *    two threads half a table apart), @segs each, each with its own skb,
- *    each timed on its own;
- *  - one CPU: CPU 0 feeds both directions, alternating, @segs of each,
- *    while CPU 1 waits;
+ *    responder's, of the same connections (a scattered walk over the
+ *    table; CPU 1 answers the connections CPU 0 fed in the round before,
+ *    so it writes lines the other CPU wrote last), @segs each, each with
+ *    its own skb, each timed on its own;
+ *  - one CPU: CPU 0 feeds both directions, alternating in the same way
+ *    (the answer to a connection fed @segs segments before), @segs of
+ *    each, while CPU 1 waits;
  *
  * each for the loop that rewrites the headers (subtracted), rstmon and
  * conntrack, the two alternating which goes first.  Rounds are short and
- * many, so that rstmon and conntrack share whatever else the machine does
- * (an emulated guest's vCPUs are host threads): the figures are the
- * median and quartiles over the rounds.  For the two-CPU steps the share
- * of the time both threads ran at once is reported too.
+ * many, so that rstmon and conntrack share whatever else the machine does:
+ * an emulated guest's vCPUs are host threads, and a step of a few hundred
+ * segments is short enough that both usually run through it together.
+ * The figures are the median and quartiles over the rounds; for the
+ * two-CPU steps the share of the time both threads ran at once is
+ * reported too.
  *
  * Results go to the kernel log as "rstmon_bench_smp: RESULT ..." lines
  * (tests/bench/report-smp.py turns them into a table).  Loading runs the
@@ -59,10 +63,10 @@ static unsigned int sizes[4] = { 1000, 100000 };
 static int n_sizes = 2;
 module_param_array(sizes, uint, &n_sizes, 0444);
 MODULE_PARM_DESC(sizes, "numbers of forwarded connections (ascending)");
-static unsigned int rounds = 101;
+static unsigned int rounds = 501;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "rounds per size (5..1001)");
-static unsigned int segs = 5000;
+static unsigned int segs = 200;
 module_param(segs, uint, 0444);
 MODULE_PARM_DESC(segs, "segments per direction per step of a round");
 
@@ -182,25 +186,36 @@ static unsigned int smp_ct(struct smp_worker *w)
 	return v;
 }
 
+/* Connection at position @pos of the scattered walk over the table. */
+static unsigned int smp_conn(struct smp_bench *b, u64 pos)
+{
+	/* A stride coprime with any power of two... and most sizes. */
+	return (unsigned int)((pos * 2654435761U) % b->size);
+}
+
 /*
- * @n segments of @kind (SMP_BOTH: originator's and responder's in turn) to
- * @who, for positions @pos.. of the scattered walk over the table.
+ * @n segments of @kind to @who, for positions @pos.. of the walk.
+ * SMP_BOTH: the originator's segment of position @pos + k and the
+ * responder's of @pos + k - segs in turn, as one CPU sees a connection's
+ * answers a while after its data.
  */
 static void smp_pass(struct smp_worker *w, enum smp_who who, enum smp_kind kind,
 		     u64 pos, unsigned int n)
 {
 	struct smp_bench *b = w->b;
-	enum smp_kind k1 = kind;
 	unsigned int k, i;
 
 	local_bh_disable();
 	rcu_read_lock();
 	for (k = 0; k < n; k++) {
-		/* A stride coprime with any power of two... and most sizes. */
-		i = (unsigned int)(((pos + k) * 2654435761U) % b->size);
-		if (kind == SMP_BOTH)
-			k1 = k & 1 ? SMP_REPLY : SMP_ORIG;
-		smp_fill(w->skb, i, k1);
+		if (kind != SMP_BOTH) {
+			i = smp_conn(b, pos + k);
+			smp_fill(w->skb, i, kind);
+		} else if (k & 1) {
+			smp_fill(w->skb, smp_conn(b, pos + k / 2 - segs), SMP_REPLY);
+		} else {
+			smp_fill(w->skb, smp_conn(b, pos + k / 2), SMP_ORIG);
+		}
 		if (who == WHO_RSTMON)
 			w->rst_not_accepted += b->hook(b->priv, w->skb, &b->rst_state) != NF_ACCEPT;
 		else if (who == WHO_CT)
@@ -253,12 +268,15 @@ static int smp_thread(void *arg)
 				continue;	/* one CPU: CPU 1 idles */
 			t0 = ktime_get_ns();
 			if (step < ONE_LOOP) {
-				/* CPU 1 half a table behind CPU 0. */
-				pos = (u64)k * segs + (w->cpu ? size / 2 : 0);
+				/*
+				 * CPU 1 answers what CPU 0 sent a round
+				 * before: the lines CPU 0 wrote, from CPU 1.
+				 */
+				pos = (u64)(k + 1) * segs - (w->cpu ? segs : 0);
 				smp_pass(w, who[step], w->cpu ? SMP_REPLY : SMP_ORIG, pos, segs);
 			} else {
-				/* Its own part of the walk (not what a two-CPU step warmed). */
-				pos = (u64)k * 2 * segs + size / 4;
+				/* Its own part of the walk, not what a two-CPU step warmed. */
+				pos = (u64)(k + 1) * segs + size / 2;
 				smp_pass(w, who[step], SMP_BOTH, pos, 2 * segs);
 			}
 			w->t0[step][k] = t0;
