@@ -22,7 +22,7 @@ exec > "$R/bench-smp.log" 2>&1
 say() { echo "$*" >> "$out"; }
 
 p=$(sed -n 's/.*rstmon_smp=\([^ ]*\).*/\1/p' /proc/cmdline)
-IFS=/ read -r sizes rounds segs e2e runs <<< "${p:-1000,100000,1000000/501/200/5/3}"
+IFS=/ read -r sizes rounds segs e2e runs <<< "${p:-1000,100000,1000000/1001/200/5/3}"
 largest=${sizes##*,}
 say "GUEST kernel=$(uname -r) cpus=$(nproc) sizes=$sizes rounds=$rounds segs=$segs e2e=$e2e runs=$runs"
 

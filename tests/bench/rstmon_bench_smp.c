@@ -30,9 +30,9 @@
  * many, so that rstmon and conntrack share whatever else the machine does:
  * an emulated guest's vCPUs are host threads, and a step of a few hundred
  * segments is short enough that both usually run through it together.
- * The figures are the median and quartiles over the rounds; for the
- * two-CPU steps the share of the time both threads ran at once is
- * reported too.
+ * The figures are the median and quartiles over the rounds; the two-CPU
+ * ones only over the rounds whose steps both threads ran through together
+ * (measured without clocks: how much of its step the peer did meanwhile).
  *
  * Results go to the kernel log as "rstmon_bench_smp: RESULT ..." lines
  * (tests/bench/report-smp.py turns them into a table).  Loading runs the
@@ -63,7 +63,7 @@ static unsigned int sizes[4] = { 1000, 100000 };
 static int n_sizes = 2;
 module_param_array(sizes, uint, &n_sizes, 0444);
 MODULE_PARM_DESC(sizes, "numbers of forwarded connections (ascending)");
-static unsigned int rounds = 501;
+static unsigned int rounds = 1001;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "rounds per size (5..1001)");
 static unsigned int segs = 200;
@@ -97,13 +97,17 @@ struct smp_worker {
 	struct sk_buff *skb;
 	struct task_struct *task;
 	struct completion done;
+	struct smp_worker *peer;	/* the worker on the other CPU */
 	unsigned int cpu;		/* 0: the originator's, 1: the responder's */
 	unsigned int gen;		/* barriers passed */
-	u64 t0[SMP_STEPS][SMP_MAX_ROUNDS];
 	u64 ns[SMP_STEPS][SMP_MAX_ROUNDS];
+	/* Of the peer's step, the share it did during ours (1/1000). */
+	s64 conc[SMP_STEPS][SMP_MAX_ROUNDS];
 	unsigned int not_accepted;	/* conntrack verdicts other than NF_ACCEPT */
 	unsigned int untracked;		/* conntrack left no entry (invalid) */
 	unsigned int rst_not_accepted;	/* rstmon verdicts other than NF_ACCEPT */
+	/* Segments done so far, for the peer to see (no clock involved). */
+	unsigned long progress ____cacheline_aligned_in_smp;
 };
 
 /* 10.(i >> 10 & 0xff).(i >> 18).x: up to 2^26 distinct client tuples. */
@@ -202,12 +206,15 @@ static unsigned int smp_conn(struct smp_bench *b, u64 pos)
 static void smp_pass(struct smp_worker *w, enum smp_who who, enum smp_kind kind,
 		     u64 pos, unsigned int n)
 {
+	unsigned long done = w->progress;
 	struct smp_bench *b = w->b;
 	unsigned int k, i;
 
 	local_bh_disable();
 	rcu_read_lock();
 	for (k = 0; k < n; k++) {
+		if (!(k & 15))
+			WRITE_ONCE(w->progress, done + k);
 		if (kind != SMP_BOTH) {
 			i = smp_conn(b, pos + k);
 			smp_fill(w->skb, i, kind);
@@ -230,6 +237,7 @@ static void smp_pass(struct smp_worker *w, enum smp_who who, enum smp_kind kind,
 	}
 	rcu_read_unlock();
 	local_bh_enable();
+	WRITE_ONCE(w->progress, done + n);
 }
 
 /* Both workers wait here for each other. */
@@ -257,6 +265,7 @@ static int smp_thread(void *arg)
 	};
 	struct smp_worker *w = arg;
 	unsigned int size = w->b->size, k, j;
+	unsigned long p0, p1;
 	enum smp_step step;
 	u64 t0, pos;
 
@@ -266,6 +275,7 @@ static int smp_thread(void *arg)
 			smp_barrier(w);
 			if (step >= ONE_LOOP && w->cpu)
 				continue;	/* one CPU: CPU 1 idles */
+			p0 = READ_ONCE(w->peer->progress);
 			t0 = ktime_get_ns();
 			if (step < ONE_LOOP) {
 				/*
@@ -279,8 +289,9 @@ static int smp_thread(void *arg)
 				pos = (u64)(k + 1) * segs + size / 2;
 				smp_pass(w, who[step], SMP_BOTH, pos, 2 * segs);
 			}
-			w->t0[step][k] = t0;
 			w->ns[step][k] = ktime_get_ns() - t0;
+			p1 = READ_ONCE(w->peer->progress);
+			w->conc[step][k] = min(p1 - p0, (unsigned long)segs) * 1000 / segs;
 		}
 	}
 	complete(&w->done);
@@ -333,15 +344,15 @@ static int smp_cmp_s64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sorts @v (@rounds of them); "med=.. q1=.. q3=.." of ps per segment. */
+/* Sorts @v (@n of them, n > 0): its median and quartiles. */
 struct smp_q {
 	s64 med, q1, q3;
 };
 
-static struct smp_q smp_quart(s64 *v)
+static struct smp_q smp_quart(s64 *v, unsigned int n)
 {
-	sort(v, rounds, sizeof(v[0]), smp_cmp_s64, NULL);
-	return (struct smp_q){ v[rounds / 2], v[rounds / 4], v[rounds - 1 - rounds / 4] };
+	sort(v, n, sizeof(v[0]), smp_cmp_s64, NULL);
+	return (struct smp_q){ v[n / 2], v[n / 4], v[n - 1 - n / 4] };
 }
 
 static s64 smp_ps(u64 t, u64 loop, unsigned int n)
@@ -349,14 +360,13 @@ static s64 smp_ps(u64 t, u64 loop, unsigned int n)
 	return div_s64(((s64)t - (s64)loop) * 1000, n);
 }
 
-/* Of the longer thread's time in step @s of round @k, the share both ran. */
+/*
+ * How much of step @s of round @k the two threads ran at once: of each
+ * one's step, the share of the other's segments done meanwhile; the less.
+ */
 static s64 smp_overlap(struct smp_worker *w, enum smp_step s, unsigned int k)
 {
-	u64 start = max(w[0].t0[s][k], w[1].t0[s][k]);
-	u64 end = min(w[0].t0[s][k] + w[0].ns[s][k], w[1].t0[s][k] + w[1].ns[s][k]);
-	u64 longer = max(w[0].ns[s][k], w[1].ns[s][k]);
-
-	return end > start && longer ? div64_u64((end - start) * 1000, longer) : 0;
+	return min(w[0].conc[s][k], w[1].conc[s][k]);
 }
 
 struct smp_fig {
@@ -371,7 +381,8 @@ static int smp_figure(struct smp_bench *b, struct smp_worker *w, unsigned int si
 {
 	struct smp_fig *f = kvzalloc(sizeof(*f), GFP_KERNEL);
 	struct smp_q r, c, r0, r1, c0, c1, ov;
-	unsigned int k, j;
+	unsigned int k, j, m = 0, n;
+	s64 conc;
 	int err;
 
 	if (!f)
@@ -380,31 +391,46 @@ static int smp_figure(struct smp_bench *b, struct smp_worker *w, unsigned int si
 	err = smp_run(b, w);
 	if (err)
 		goto out;
+	/*
+	 * The two-CPU figures count the rounds in which both threads ran
+	 * through both the rstmon and the conntrack step together (at least
+	 * 75 % of the peer's segments done meanwhile, each way): on a busy
+	 * host a vCPU may sit out a step, which then measured one CPU.
+	 * Should too few rounds qualify, all count, and the line says so.
+	 */
 	for (k = 0; k < rounds; k++) {
-		for (j = 0; j < 2; j++) {
-			f->rst[j][k] = smp_ps(w[j].ns[TWO_RST][k], w[j].ns[TWO_LOOP][k], segs);
-			f->ct[j][k] = smp_ps(w[j].ns[TWO_CT][k], w[j].ns[TWO_LOOP][k], segs);
-		}
-		f->rst[2][k] = (f->rst[0][k] + f->rst[1][k]) / 2;
-		f->ct[2][k] = (f->ct[0][k] + f->ct[1][k]) / 2;
+		conc = min(smp_overlap(w, TWO_RST, k), smp_overlap(w, TWO_CT, k));
+		f->overlap[k] = conc;
+		if (conc >= 750)
+			m++;
+	}
+	for (k = 0, n = 0; k < rounds; k++) {
 		f->one_rst[k] = smp_ps(w[0].ns[ONE_RST][k], w[0].ns[ONE_LOOP][k], 2 * segs);
 		f->one_ct[k] = smp_ps(w[0].ns[ONE_CT][k], w[0].ns[ONE_LOOP][k], 2 * segs);
-		f->overlap[k] = min(smp_overlap(w, TWO_RST, k), smp_overlap(w, TWO_CT, k));
+		if (m >= 5 && f->overlap[k] < 750)
+			continue;
+		for (j = 0; j < 2; j++) {
+			f->rst[j][n] = smp_ps(w[j].ns[TWO_RST][k], w[j].ns[TWO_LOOP][k], segs);
+			f->ct[j][n] = smp_ps(w[j].ns[TWO_CT][k], w[j].ns[TWO_LOOP][k], segs);
+		}
+		f->rst[2][n] = (f->rst[0][n] + f->rst[1][n]) / 2;
+		f->ct[2][n] = (f->ct[0][n] + f->ct[1][n]) / 2;
+		n++;
 	}
-	r0 = smp_quart(f->rst[0]);
-	r1 = smp_quart(f->rst[1]);
-	c0 = smp_quart(f->ct[0]);
-	c1 = smp_quart(f->ct[1]);
-	r = smp_quart(f->rst[2]);
-	c = smp_quart(f->ct[2]);
-	ov = smp_quart(f->overlap);
+	r0 = smp_quart(f->rst[0], n);
+	r1 = smp_quart(f->rst[1], n);
+	c0 = smp_quart(f->ct[0], n);
+	c1 = smp_quart(f->ct[1], n);
+	r = smp_quart(f->rst[2], n);
+	c = smp_quart(f->ct[2], n);
+	ov = smp_quart(f->overlap, rounds);
 	/* ps, so the script can print ns with decimals; ratio and overlap in 1/1000 */
-	pr_info("RESULT fwd-data mode=two-cpus size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_q1=%lld rstmon_q3=%lld ct_med=%lld ct_q1=%lld ct_q3=%lld ratio_milli=%lld rstmon_cpu0=%lld rstmon_cpu1=%lld ct_cpu0=%lld ct_cpu1=%lld overlap_med_milli=%lld overlap_q1_milli=%lld\n",
+	pr_info("RESULT fwd-data mode=two-cpus size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_q1=%lld rstmon_q3=%lld ct_med=%lld ct_q1=%lld ct_q3=%lld ratio_milli=%lld rstmon_cpu0=%lld rstmon_cpu1=%lld ct_cpu0=%lld ct_cpu1=%lld overlap_med_milli=%lld overlap_q1_milli=%lld together=%u counted=%u\n",
 		size, rounds, segs, r.med, r.q1, r.q3, c.med, c.q1, c.q3,
 		c.med > 0 ? div_s64(r.med * 1000, c.med) : -1, r0.med, r1.med, c0.med, c1.med,
-		ov.med, ov.q1);
-	r = smp_quart(f->one_rst);
-	c = smp_quart(f->one_ct);
+		ov.med, ov.q1, m, n);
+	r = smp_quart(f->one_rst, rounds);
+	c = smp_quart(f->one_ct, rounds);
 	pr_info("RESULT fwd-data mode=one-cpu size=%u rounds=%u segs=%u rstmon_med=%lld rstmon_q1=%lld rstmon_q3=%lld ct_med=%lld ct_q1=%lld ct_q3=%lld ratio_milli=%lld\n",
 		size, rounds, 2 * segs, r.med, r.q1, r.q3, c.med, c.q1, c.q3,
 		c.med > 0 ? div_s64(r.med * 1000, c.med) : -1);
@@ -514,6 +540,7 @@ static int __init rstmon_bench_smp_init(void)
 	for (j = 0; j < 2; j++) {
 		w[j].b = b;
 		w[j].cpu = j;
+		w[j].peer = &w[!j];
 		w[j].skb = smp_skb();
 		if (!w[j].skb) {
 			err = -ENOMEM;
