@@ -28,8 +28,8 @@ def kv(line):
 def table(rows, head):
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
     sep = " ".join("=" * w for w in widths)
-    out = [sep, " ".join(str(h).ljust(w) for h, w in zip(head, widths)), sep]
-    out += [" ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    out = [sep, " ".join(str(h).ljust(w) for h, w in zip(head, widths)).rstrip(), sep]
+    out += [" ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     out.append(sep)
     return "\n".join(out)
 
@@ -127,17 +127,21 @@ def main():
     if e2e:
         runs = min(len(e2e.get("unloaded", [])), len(e2e.get("loaded", [])))
         out.append("End to end over veth, client on CPU 0 and server on CPU 1"
-                   f" (medians of {runs} alternating runs each)")
+                   f" (median [min..max] of {runs} alternating runs each)")
         out.append("")
         rows = []
         for name, field, unit in (("TCP bulk (iperf3)", "bulk_bps", "bps"),
                                   ("request/response, 1 byte", "rr_tps", "tps")):
-            a = statistics.median(int(d[field]) for d in e2e.get("unloaded", []))
-            b = statistics.median(int(d[field]) for d in e2e.get("loaded", []))
+            va = [int(d[field]) for d in e2e.get("unloaded", [])]
+            vb = [int(d[field]) for d in e2e.get("loaded", [])]
+            a, b = statistics.median(va), statistics.median(vb)
             ratio = b / a if a else 0
-            fmt = (lambda v: f"{v / 1e9:.2f} Gbit/s") if unit == "bps" else \
-                (lambda v: f"{v:.0f}/s")
-            rows.append([name, fmt(a), fmt(b), f"{ratio:.3f}",
+            fmt = (lambda v: f"{v / 1e9:.2f}") if unit == "bps" else (lambda v: f"{v:.0f}")
+            unit_s = " Gbit/s" if unit == "bps" else "/s"
+
+            def cell(v, m):
+                return f"{fmt(m)}{unit_s} [{fmt(min(v))}..{fmt(max(v))}]"
+            rows.append([name, cell(va, a), cell(vb, b), f"{ratio:.3f}",
                          met(ratio, E2E_TARGET, le=False)])
         out.append(table(rows, ["", "without rstmon", "with rstmon", "ratio", "target"]))
         out.append("")
