@@ -200,7 +200,7 @@ fi
 
 if [ "$mode" = bench ]; then
 	# RSTMON_BENCH_SIZES etc. shrink it (the defaults are the sizes).
-	b="${RSTMON_BENCH_SIZES:-1000,100000,1000000}/${RSTMON_BENCH_ROUNDS:-1001}"
+	b="${RSTMON_BENCH_SIZES:-1000,100000,1000000}/${RSTMON_BENCH_ROUNDS:-7}"
 	b="$b/${RSTMON_BENCH_SEGS:-200000}/${RSTMON_BENCH_E2E:-5}"
 	UML=$(bash tests/vm/uml-kernel.sh bench) || die "cannot build the UML bench kernel"
 	build_module bench "$UML" ARCH=um RSTMON_BENCH=1 >/dev/null || die "module build failed"
