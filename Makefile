@@ -6,6 +6,7 @@
 #   make check           build everything and run every test (the CI entry)
 #   make demo            boot a kernel with rstmon and provoke real resets
 #   make bench           rstmon against nf_conntrack, per segment, and end to end
+#   make bench-smp       the same on a 2-vCPU guest, the two directions on two CPUs
 #   make install         install the module (updates/), rstmonctl, its man page,
 #                        an example /etc/modprobe.d/rstmon.conf and the
 #                        rstmon-events systemd unit; depmod
@@ -30,7 +31,7 @@ DESTDIR ?=
 PREFIX ?= /usr
 INSTALL_MOD_DIR ?= updates
 
-.PHONY: stress all module ctl clean check demo bench install install-ctl uninstall dkms-source \
+.PHONY: stress all module ctl clean check demo bench bench-smp install install-ctl uninstall dkms-source \
 	dkms-install dkms-uninstall deb deps
 
 VERSION := $(shell sed -n 's/^\#define RSTMON_VERSION "\(.*\)"/\1/p' module/rstmon.h)
@@ -70,6 +71,9 @@ demo:
 
 bench:
 	bash tests/run.sh bench
+
+bench-smp:
+	bash tests/run.sh bench-smp
 
 stress:
 	bash tests/run.sh stress

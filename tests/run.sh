@@ -13,6 +13,9 @@
 #   tests/run.sh bench   build the UML kernel without debugging options,
 #                        run rstmon against nf_conntrack (tests/bench/),
 #                        print the table (also in build/bench/table.rst)
+#   tests/run.sh bench-smp  the same ratios on the stock kernel's 2-vCPU
+#                        QEMU guest, the two directions on two CPUs
+#                        (table also in build/bench-smp/table.rst)
 #
 # Installs the Debian packages it needs; kernel sources and images come
 # from Debian's archive (see tests/vm/lib.sh).  Build output and results go
@@ -207,6 +210,27 @@ if [ "$mode" = bench ]; then
 		--mode bench --timeout 3600 || die "bench guest failed; see $res/console.log"
 	python3 tests/bench/report.py "$res/bench.out" "$UML" > "$res/table.rst" ||
 		die "bench failed; see $res/bench.out and $res/bench.log"
+	cat "$res/table.rst"
+	exit 0
+fi
+
+# bench-smp: the UML kernel has one CPU, so the SMP figures come from the
+# stock 6.1 kernel under QEMU with two vCPUs (stock-vm.sh, -smp 2, MTTCG):
+# tests/bench/bench-smp-guest.sh instead of the selftests.  Under TCG only
+# the ratios mean anything.
+if [ "$mode" = bench-smp ]; then
+	b="${RSTMON_BENCH_SIZES:-1000,100000,1000000}/${RSTMON_BENCH_ROUNDS:-1001}"
+	b="$b/${RSTMON_BENCH_SEGS:-200}/${RSTMON_BENCH_E2E:-5}/${RSTMON_BENCH_RUNS:-3}"
+	build_module stock-bench "$KDIR_HOST" RSTMON_BENCH=1 >/dev/null || die "module build failed"
+	res=$OUT/bench-smp
+	rm -rf "$res" && mkdir -p "$res"
+	# 1 M connections in both tables need more than the default 1 GiB.
+	RSTMON_QEMU_ACCEL=${RSTMON_QEMU_ACCEL:-tcg,thread=multi} RSTMON_QEMU_MEM=${RSTMON_QEMU_MEM:-2048} \
+	RSTMON_GUEST_TESTS=$TOP/tests/bench/bench-smp-guest.sh bash tests/vm/stock-vm.sh \
+		--ko "$OUT/k-stock-bench" --results "$res" --kind stock-smp --timeout 2400 \
+		--append "rstmon_smp=$b" || die "bench-smp guest failed; see $res/console.log"
+	python3 tests/bench/report-smp.py "$res/bench-smp.out" > "$res/table.rst" ||
+		die "bench-smp failed; see $res/bench-smp.out and $res/bench-smp.log"
 	cat "$res/table.rst"
 	exit 0
 fi
