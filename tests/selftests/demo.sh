@@ -84,6 +84,23 @@ if [ -x "$CTL" ]; then
 	echo "\$ rstmonctl why --port 8092 --last 1"
 	"$CTL" -n "$(ns srv)" why --port 8092 --last 1
 fi
+printf '\n=== The socket path: 1 MB over one connection; most of its segments never touch the table\n'
+sp() { nsx "$1" awk '$1 == "socket_path"' /proc/net/rstmon; }
+echo "before: srv $(sp srv); cli $(sp cli)"
+nsx srv python3 -c 'import socket
+s = socket.create_server(("10.1.0.2", 8095)); c, _ = s.accept(); n = 0
+while (d := c.recv(65536)):
+    n += len(d)
+c.close()' &
+PIDS+=($!)
+wait_until 10 nsx srv sh -c "ss -Htln | grep -q ':8095 '" || fail "demo: sink on 8095"
+nsx cli python3 -c 'import socket
+c = socket.create_connection(("10.1.0.2", 8095))
+for _ in range(256):
+    c.sendall(b"x" * 4096)
+c.close()'
+wait "${PIDS[-1]}"
+echo "after:  srv $(sp srv); cli $(sp cli)"
 rm -rf "$TMPD"
 modprobe -r rstmon && modprobe rstmon
 
