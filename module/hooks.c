@@ -253,7 +253,7 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 	int side;
 
 	/* The cheapest rejection first: not TCP, before the namespace. */
-	if (!rstmon_peek(skb, state->pf, &peek))
+	if (!rstmon_peek(skb, state->pf, skb->sk && dir != RSTMON_DIR_FWD, &peek))
 		return NF_ACCEPT;
 	rn = rstmon_pernet(state->net);
 	if (!(READ_ONCE(rn->families) &

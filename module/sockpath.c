@@ -82,11 +82,12 @@ MODULE_PARM_DESC(sock_path,
  */
 bool rstmon_sock_local(const struct sock *sk)
 {
-	return sk && READ_ONCE(rstmon_sock_path_on) && sk_fullsock(sk) &&
-	       sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM &&
+	/* States of full sockets only: then its type can be read. */
+	return sk && READ_ONCE(rstmon_sock_path_on) &&
 	       ((1 << READ_ONCE(sk->sk_state)) &
 		(TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT |
-		 TCPF_CLOSING | TCPF_LAST_ACK | TCPF_CLOSE));
+		 TCPF_CLOSING | TCPF_LAST_ACK | TCPF_CLOSE)) &&
+	       sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM;
 }
 
 /**

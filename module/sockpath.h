@@ -52,13 +52,14 @@ struct rstmon_peek {
 };
 
 /*
- * rstmon_peek() - false when @skb is surely not TCP.  An IPv4 header
- * without options, or an IPv6 header followed directly by TCP, also gives
- * the TCP header's offset and flags; anything else (options, extension
- * headers, a fragment, a header that does not add up) is left to
- * rstmon_parse(), which also counts what is malformed.
+ * rstmon_peek() - false when @skb is surely not TCP.  With @tcp (a
+ * segment that may take the socket path), an IPv4 header without
+ * options, or an IPv6 header followed directly by TCP, also gives the TCP
+ * header's offset and flags; anything else (options, extension headers, a
+ * fragment, a header that does not add up) is left to rstmon_parse(),
+ * which also counts what is malformed.
  */
-static __always_inline bool rstmon_peek(const struct sk_buff *skb, u8 pf,
+static __always_inline bool rstmon_peek(const struct sk_buff *skb, u8 pf, bool tcp,
 					struct rstmon_peek *p)
 {
 	unsigned int nhoff = skb_network_offset(skb), thoff;
@@ -75,7 +76,7 @@ static __always_inline bool rstmon_peek(const struct sk_buff *skb, u8 pf,
 		proto = iph->protocol;
 		if (proto != IPPROTO_TCP)
 			return false;
-		if (iph->ihl != 5 || (iph->frag_off & htons(IP_MF | IP_OFFSET)))
+		if (!tcp || iph->ihl != 5 || (iph->frag_off & htons(IP_MF | IP_OFFSET)))
 			return true;
 		thoff = nhoff + sizeof(*iph);
 	} else {
@@ -87,6 +88,8 @@ static __always_inline bool rstmon_peek(const struct sk_buff *skb, u8 pf,
 		proto = *nh;
 		if (proto != IPPROTO_TCP)
 			return ipv6_ext_hdr(proto);
+		if (!tcp)
+			return true;
 		thoff = nhoff + sizeof(struct ipv6hdr);
 	}
 	/* Data offset and flags: bytes 12 and 13 of the TCP header. */
@@ -150,8 +153,9 @@ static __always_inline bool rstmon_sock_skip(const struct rstmon_net *rn,
 	if (!sk || dir == RSTMON_DIR_FWD || !p->thoff ||
 	    (p->flags & (TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST | TCPHDR_URG)))
 		return false;
-	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP || sk->sk_type != SOCK_STREAM ||
-	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED || sock_flag(sk, SOCK_DEAD))
+	/* ESTABLISHED is a full socket's state: its type can be read. */
+	if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED || sk->sk_protocol != IPPROTO_TCP ||
+	    sk->sk_type != SOCK_STREAM || sock_flag(sk, SOCK_DEAD))
 		return false;
 	if (!READ_ONCE(rstmon_sock_path_on))
 		return false;
