@@ -124,7 +124,8 @@ rst_flood() {
 	unt0=$(counter b errors rst_untracked)
 	conns0=$(counter b table conns)
 	rm -f "$W/ready"
-	nsx b $RAW listen $RATE "$W/ready" $((T_FLOOD + 60)) > "$W/listen" &
+	rm -f "$W/flood-done"
+	nsx b $RAW listen $RATE "$W/ready" $((T_FLOOD + 60)) "$W/flood-done" > "$W/listen" &
 	PIDS+=($!)
 	lpid=$!
 	wait_until 10 test -e "$W/ready" || fail "${L}listener joined the events group"
@@ -145,6 +146,7 @@ rst_flood() {
 	done
 	expect "${L}RST flood: rstmonctl and /proc answered within 10 s while it arrived ($asked asked)" "$slow" 0
 	wait $fpid
+	: > "$W/flood-done"
 	expect "${L}RST flood: sent" "$(cat "$W/rst-sent")" "$n"
 	wait_until $T_FLOOD sh -c "[ \"\$(ip netns exec $(ns b) cat /proc/net/rstmon | awk '\$1 == \"rst\" && \$2 == \"$fam\"' |
 		sed 's/.* in=\([0-9]*\).*/\1/')\" -ge $((rst0 + n)) ]"

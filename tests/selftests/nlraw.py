@@ -12,11 +12,12 @@ lines and exits 1 if any check failed.
   nlraw.py intr ADDR PORT       a dump interrupted by overwriting (ring 16)
   nlraw.py ratelimit ADDR PORT N RATE
                                 the events group under a rate limit
-  nlraw.py listen RATE READY [SECONDS]
+  nlraw.py listen RATE READY [SECONDS [DONE]]
                                 set notify-rate RATE, join the events
                                 group, create file READY, then count
                                 notifications until 3 s pass without one
-                                (for at most SECONDS, default 120);
+                                once file DONE exists (when given; for at
+                                most SECONDS, default 120);
                                 prints "DELIVERED n SECONDS s"
   nlraw.py set KEY VALUE        one setting (idle-threshold, event-ring,
                                 ipv4, ipv6, notify-rate)
@@ -404,7 +405,7 @@ def ratelimit(addr, port, n, rate):
     print(f"# {len(seen)} delivered, {dropped} dropped in {secs:.2f} s at rate {rate}")
 
 
-def listen(rate, ready, seconds=120):
+def listen(rate, ready, seconds=120, done=None):
     g = Genl()
     err, msg, _ = g.request(U["RSTMON_CMD_SET_CONFIG"], u32(U["RSTMON_A_NOTIFY_RATE"], rate))
     if err:
@@ -419,7 +420,9 @@ def listen(rate, ready, seconds=120):
         try:
             batch = [m for m in lst.recv_batch(3.0) if m[0] == g.fam]
         except TimeoutError:
-            if n:
+            # A quiet spell ends it only once the sender is done (DONE
+            # exists): a slow machine may pause a flood for seconds.
+            if n and (done is None or os.path.exists(done)):
                 break
             continue
         now = time.monotonic()
@@ -441,7 +444,7 @@ def main():
     elif mode == "intr":
         intr(args[0], int(args[1]))
     elif mode == "listen":
-        listen(int(args[0]), args[1], *(int(a) for a in args[2:3]))
+        listen(int(args[0]), args[1], *(int(a) for a in args[2:3]), *args[3:4])
     elif mode == "set":
         attr = "RSTMON_A_" + args[0].upper().replace("-", "_")
         pack = u8 if args[0] in ("ipv4", "ipv6") else u32
