@@ -148,6 +148,7 @@ static __always_inline bool rstmon_sock_skip(const struct rstmon_net *rn,
 {
 	const struct sock *sk = skb->sk;
 	const struct tcp_sock *tp;
+	unsigned long j;
 	u32 now, segs, other, heard, rcvd, n, odata;
 
 	if (!sk || dir == RSTMON_DIR_FWD || !p->thoff ||
@@ -159,8 +160,10 @@ static __always_inline bool rstmon_sock_skip(const struct rstmon_net *rn,
 		return false;
 	if (!READ_ONCE(rstmon_sock_path_on))
 		return false;
-	now = jiffies;
-	if (time_before((unsigned long)now, READ_ONCE(rstmon_sock_from)))
+	/* A socket's stamps are tcp_jiffies32; the start is in full jiffies. */
+	j = jiffies;
+	now = j;
+	if (time_before(j, READ_ONCE(rstmon_sock_from)))
 		return false;
 	tp = tcp_sk(sk);
 	n = max_t(u32, skb_shinfo(skb)->gso_segs, 1);

@@ -208,13 +208,14 @@ round() {
 	# SO_LINGER 0 before any data.
 	#
 	# 5. A bulk transfer (2 MB up, 100 kB down), a last request that
-	# wants no answer, a silence of 1.5 s (far below idle_threshold)
-	# and an abortive close.
+	# wants no answer, a silence of 3 s (far below idle_threshold, and
+	# far above the 1 s of linger-abort even when a loaded guest's
+	# jiffies lag) and an abortive close.
 	CLIENTS=()
 	nsx cli $ACT client all $A "$TMPD" unread:$((b + 1)):unread:200000 \
 		orphan:$((b + 2)):orphan:90 tw-data:$((b + 3)):tw-data:2 \
 		tw-syn:$((b + 4)):tw-syn:5 syn-recv:$p:syn-recv \
-		bulk:$((b + 7)):bulk:2000000,100000,1.5 &
+		bulk:$((b + 7)):bulk:2000000,100000,3 &
 	CLIENTS+=($!)
 	PIDS+=($!)
 	for c in "${CLIENTS[@]}"; do wait "$c"; done
