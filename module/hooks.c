@@ -144,7 +144,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	struct rstmon_conn snap;
 	struct rstmon_event ev;
 	struct sock *sk = NULL;
-	bool ref = false;
+	bool ref = false, local;
 
 	if (!c)
 		rstmon_count(rn, RSTMON_STAT_RST_UNTRACKED);
@@ -154,6 +154,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	}
 	if (dir != RSTMON_DIR_FWD)
 		sk = rstmon_attr_sock(skb, state, seg, dir, &ref);
+	local = rstmon_sock_local(sk);
 	if (dir == RSTMON_DIR_OUT) {
 		rstmon_local_origin(skb, state, &x);
 		x.kreason = rstmon_kreason_take(skb, seg);
@@ -166,7 +167,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	x.offloaded = rstmon_path_offloaded(skb);
 	if (c) {
 		/* What the socket path did not write, the socket knows. */
-		if (rstmon_sock_local(sk))
+		if (local)
 			rstmon_sock_sync(c, dir == RSTMON_DIR_OUT ? side : !side, sk, now);
 		/*
 		 * The classifier reads a private copy: other CPUs go on
@@ -207,7 +208,7 @@ static void rstmon_rst(struct rstmon_net *rn, const struct sk_buff *skb,
 	if (c)
 		rstmon_conn_rst_in(c, side, now, ev.accepted, rstmon_accept_lives(&ev));
 	/* Its connection's next segments must reach the table. */
-	if (rstmon_sock_local(sk))
+	if (local)
 		rstmon_attn_set(rn, sk);
 	rstmon_attr_sock_put(sk, ref);
 }

@@ -107,7 +107,6 @@ void rstmon_sock_sync(struct rstmon_conn *c, int lside, const struct sock *sk, u
 	u64 sent = rstmon_sk_read(tp->bytes_sent), rcvd = rstmon_sk_read(tp->bytes_received);
 	u32 lsnd = rstmon_sk_read(tp->lsndtime);
 	u32 lrcv = rstmon_sk_read(inet_csk(sk)->icsk_ack.lrcvtime);
-	u32 heard = rstmon_sk_read(tp->rcv_tstamp);
 	/* Bit-fields, set once by the handshake. */
 	u8 rcv_wscale = tp->rx_opt.rcv_wscale, snd_wscale = tp->rx_opt.snd_wscale;
 	struct rstmon_sync y;
@@ -119,7 +118,7 @@ void rstmon_sock_sync(struct rstmon_conn *c, int lside, const struct sock *sk, u
 	y.side[lside].win = min_t(u32, rstmon_sk_read(tp->rcv_wnd) >> rcv_wscale, U16_MAX);
 	y.side[lside].data = sent;
 	y.side[pside].nxt = rstmon_sk_read(tp->rcv_nxt);
-	y.side[pside].last = (s32)(lrcv - heard) > 0 ? lrcv : heard;
+	y.side[pside].last = rstmon_sk_heard(sk);
 	y.side[pside].segs = rstmon_sk_read(tp->segs_in);
 	y.side[pside].win = min_t(u32, rstmon_sk_read(tp->snd_wnd) >> snd_wscale, U16_MAX);
 	y.side[pside].data = rcvd;

@@ -102,6 +102,18 @@ static __always_inline bool rstmon_peek(const struct sk_buff *skb, u8 pf, bool t
 	return true;
 }
 
+/*
+ * jiffies (tcp_jiffies32) of the last segment @sk heard from its peer: the
+ * later of its last ACK (rcv_tstamp) and its last data (lrcvtime).
+ */
+static inline u32 rstmon_sk_heard(const struct sock *sk)
+{
+	u32 ack = rstmon_sk_read(tcp_sk(sk)->rcv_tstamp);
+	u32 data = rstmon_sk_read(inet_csk(sk)->icsk_ack.lrcvtime);
+
+	return (s32)(data - ack) > 0 ? data : ack;
+}
+
 /* The slot of @sk in the attention bitmap. */
 static inline unsigned int rstmon_attn_slot(const struct sock *sk)
 {
@@ -149,7 +161,7 @@ static __always_inline bool rstmon_sock_skip(const struct rstmon_net *rn,
 	const struct sock *sk = skb->sk;
 	const struct tcp_sock *tp;
 	unsigned long j;
-	u32 now, segs, other, heard, rcvd, n, odata;
+	u32 now, segs, other, n, odata;
 
 	if (!sk || dir == RSTMON_DIR_FWD || !p->thoff ||
 	    (p->flags & (TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST | TCPHDR_URG)))
@@ -167,7 +179,6 @@ static __always_inline bool rstmon_sock_skip(const struct rstmon_net *rn,
 		return false;
 	tp = tcp_sk(sk);
 	n = max_t(u32, skb_shinfo(skb)->gso_segs, 1);
-	rcvd = rstmon_sk_read(inet_csk(sk)->icsk_ack.lrcvtime);
 	if (dir == RSTMON_DIR_IN) {
 		/* Not counted yet: this skb's segments come after segs_in. */
 		segs = rstmon_sk_read(tp->segs_in);
@@ -179,17 +190,14 @@ static __always_inline bool rstmon_sock_skip(const struct rstmon_net *rn,
 		/* Counted already (__tcp_transmit_skb()): they end at segs_out. */
 		segs = rstmon_sk_read(tp->segs_out);
 		other = rstmon_sk_read(tp->segs_in);
-		odata = rcvd;
+		odata = rstmon_sk_read(inet_csk(sk)->icsk_ack.lrcvtime);
 		if ((segs - n) >> RSTMON_SOCK_SAMPLE_SHIFT != segs >> RSTMON_SOCK_SAMPLE_SHIFT)
 			return false;
 	}
 	if (segs < RSTMON_SOCK_WARMUP || other < RSTMON_SOCK_WARMUP ||
 	    (p->data && odata == now))
 		return false;
-	heard = rstmon_sk_read(tp->rcv_tstamp);
-	if ((s32)(rcvd - heard) > 0)
-		heard = rcvd;
-	if ((s32)(now - heard) >= RSTMON_SOCK_QUIET)
+	if ((s32)(now - rstmon_sk_heard(sk)) >= RSTMON_SOCK_QUIET)
 		return false;
 	return !rstmon_attn_test(rn, sk);
 }

@@ -30,7 +30,8 @@ PATH = {
     "rstmon.h": ["rstmon_count", "rstmon_pernet"],
     # The socket path (a local connection's data segment), and what the
     # table path adds for a local connection with its socket at hand.
-    "sockpath.h": ["rstmon_peek", "rstmon_sock_skip", "rstmon_attn_slot", "rstmon_attn_test"],
+    "sockpath.h": ["rstmon_peek", "rstmon_sock_skip", "rstmon_sk_heard", "rstmon_attn_slot",
+                   "rstmon_attn_test"],
     "sockpath.c": ["rstmon_sock_local", "rstmon_sock_sync"],
     "conn.c#sync": ["rstmon_conn_sync", "rstmon_bits_sync", "rstmon_conn_rhythm",
                     "rstmon_conn_rhythm_quiet", "rstmon_rhythm_raise"],
