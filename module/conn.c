@@ -25,7 +25,8 @@
  * side ever spoke: a spoofed segment, an unanswered probe) or one an RST
  * closed.  An entry both sides have spoken on and that is not closed is
  * never evicted.  The search is a lockless walk of the connection's own
- * and the next few buckets; the bucket lock is taken only when a victim
+ * and the next few buckets, then of a few more where the namespace's last
+ * search stopped; the bucket lock is taken only when a victim
  * was found, and a namespace whose search failed does not search again
  * within the same jiffy: when the table is full of real connections, each
  * further new one costs a counter, not a lock.  That pause is the
@@ -88,7 +89,8 @@
 #include "idle.h"
 
 #define RSTMON_LOCKS		1024	/* striped bucket locks */
-#define RSTMON_EVICT_BUCKETS	8	/* buckets searched for a victim */
+#define RSTMON_EVICT_BUCKETS	8	/* buckets near a new one searched for a victim */
+#define RSTMON_EVICT_SWEEP	32	/* then buckets of the namespace's sweep */
 #define RSTMON_GC_INTERVAL	HZ
 #define RSTMON_GC_MIN_SLICE	1024U	/* buckets per GC run, at least */
 #define RSTMON_GC_PASS_RUNS	32U	/* a full pass takes this many runs */
@@ -309,24 +311,19 @@ bool rstmon_conn_evictable(const struct rstmon_conn *c)
 }
 
 /*
- * The table, or namespace @net_id's share of it (@net_id non-zero), is
- * full for a new connection of @rn's namespace: evict one evictable entry
- * (of @net_id when given) near @bucket.  The buckets are searched under
- * RCU without their locks; the victim's bucket lock is taken only to
- * unlink it.  When a search of @rn's finds nothing, @rn's new connections
- * do not search again for the rest of the jiffy: a flood costs its own
- * namespace a counter per segment, and nobody else anything.
+ * rstmon_conn_evict_in() - evict one evictable entry (of namespace @net_id
+ * when non-zero) from buckets @first to @first + @n - 1.  The buckets are
+ * searched under RCU without their locks; the victim's bucket lock is
+ * taken only to unlink it.
  * Context: RCU read side.
+ * Return: true if an entry was evicted.
  */
-static bool rstmon_conn_evict(struct rstmon_net *rn, unsigned int bucket, u32 net_id)
+static bool rstmon_conn_evict_in(unsigned int first, unsigned int n, u32 net_id)
 {
-	unsigned long now = jiffies;
 	unsigned int i;
 
-	if (READ_ONCE(rn->evict_failed) == now)
-		return false;
-	for (i = 0; i < RSTMON_EVICT_BUCKETS; i++) {
-		unsigned int b = (bucket + i) & rstmon_hash_mask;
+	for (i = 0; i < n; i++) {
+		unsigned int b = (first + i) & rstmon_hash_mask;
 		struct rstmon_conn __rcu **pprev;
 		struct rstmon_conn *c, *victim;
 		spinlock_t *lock;	/* the victim's bucket's */
@@ -355,6 +352,36 @@ static bool rstmon_conn_evict(struct rstmon_net *rn, unsigned int bucket, u32 ne
 		}
 		spin_unlock_bh(lock);
 	}
+	return false;
+}
+
+/*
+ * The table, or namespace @net_id's share of it (@net_id non-zero), is
+ * full for a new connection of @rn's namespace: evict one evictable entry
+ * (of @net_id when given).  The search looks first near @bucket, then
+ * sweeps on from where @rn's previous sweep stopped: a namespace at its
+ * share holds its entries anywhere in the table, and the buckets near one
+ * new connection may hold none of them (with 512 entries in 1024 buckets,
+ * 8 buckets hold none one time in 50); the sweep makes a failure as
+ * unlikely as the sweep is long, and each further search looks somewhere
+ * else.  When a search of @rn's finds nothing, @rn's new connections do
+ * not search again for the rest of the jiffy: a flood costs its own
+ * namespace a counter per segment, and nobody else anything.
+ * Context: RCU read side.
+ */
+static bool rstmon_conn_evict(struct rstmon_net *rn, unsigned int bucket, u32 net_id)
+{
+	unsigned long now = jiffies;
+	unsigned int sweep;
+
+	if (READ_ONCE(rn->evict_failed) == now)
+		return false;
+	if (rstmon_conn_evict_in(bucket, RSTMON_EVICT_BUCKETS, net_id))
+		return true;
+	sweep = READ_ONCE(rn->evict_sweep);
+	WRITE_ONCE(rn->evict_sweep, (sweep + RSTMON_EVICT_SWEEP) & rstmon_hash_mask);
+	if (rstmon_conn_evict_in(sweep, RSTMON_EVICT_SWEEP, net_id))
+		return true;
 	WRITE_ONCE(rn->evict_failed, now);
 	return false;
 }

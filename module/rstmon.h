@@ -168,6 +168,9 @@ struct rstmon_attn {
  *	for a new connection of this namespace, that found none; until the
  *	next jiffy its new connections do not search (READ_ONCE/WRITE_ONCE:
  *	a stale value costs one search more or less)
+ * @evict_sweep: the next bucket of this namespace's sweep for an entry to
+ *	evict, after the buckets near the new connection's (READ_ONCE/
+ *	WRITE_ONCE: two CPUs may sweep the same buckets once)
  * @attn: the sockets whose segments must take the table
  * @ring: recent RST events
  * @notify_start: jiffies at which the current second of notifications began
@@ -175,8 +178,8 @@ struct rstmon_attn {
  * @cgstats: RSTs by the cgroup of the local socket
  *
  * Laid out by who writes: the first cache line is read by every segment
- * and written only by settings; @conns and @evict_failed change when
- * entries come and go; @attn is read by every segment of a local
+ * and written only by settings; @conns, @evict_failed and @evict_sweep
+ * change when entries come and go; @attn is read by every segment of a local
  * connection and written by RSTs; the ring, notification and cgroup
  * counters are written by RSTs only.  The settings change through netlink
  * (serialised by the genetlink lock, the family not being parallel) and
@@ -191,6 +194,7 @@ struct rstmon_net {
 	bool alive;
 	atomic_t conns ____cacheline_aligned_in_smp;
 	unsigned long evict_failed;
+	unsigned int evict_sweep;
 	struct rstmon_attn attn ____cacheline_aligned_in_smp;
 	struct rstmon_ring ring ____cacheline_aligned_in_smp;
 	unsigned long notify_start;

@@ -1151,7 +1151,10 @@ static const struct rstmon_test_evict rstmon_test_evicts[] = {
 	{ "synack-3-buckets-on", false, 3, RSTMON_VICTIM_SYNACK, true },
 	/* The search wraps from the last bucket to the first. */
 	{ "syn-2-buckets-on-wrapped", true, 2, RSTMON_VICTIM_SYN, true },
-	/* Not a half-open entry 8 buckets away, nor an established one nearby. */
+	/*
+	 * Not a half-open entry 8 buckets away (outside the sweep's buckets
+	 * too), nor an established one nearby.
+	 */
 	{ "kept-syn-8-buckets-on", false, 8, RSTMON_VICTIM_SYN, false },
 	{ "kept-established-same-bucket", false, 0, RSTMON_VICTIM_ESTABLISHED, false },
 	/* One-sided and RST-closed entries go too. */
@@ -1178,6 +1181,8 @@ static void rstmon_conn_test_limit_evict(struct kunit *test)
 	if (e->at_end)
 		KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&nseg, rstmon_hash_mask));
 	nb = rstmon_bucket(&init_net, &nseg);
+	/* The namespace's sweep is elsewhere (rstmon_conn_test_evict_sweep). */
+	WRITE_ONCE(rstmon_pernet(&init_net)->evict_sweep, (nb + 512) & rstmon_hash_mask);
 
 	rstmon_test_tuple(&vseg, 2, 1024, e->kind >= RSTMON_VICTIM_ONE_SIDED ?
 			  RSTMON_TEST_PSH : RSTMON_TEST_SYN);
@@ -1651,6 +1656,47 @@ static void rstmon_conn_test_netns_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&rstmon_pernet(&init_net)->conns), 2);
 }
 
+/*
+ * A namespace at its share whose evictable entries are all far from the
+ * new connection's bucket: the search sweeps on from where its last one
+ * stopped, so the entry is found by a later search, not never (the 8
+ * buckets near one connection hold none of 512 entries in 1024 buckets
+ * one time in 50).
+ */
+static void rstmon_conn_test_evict_sweep(struct kunit *test)
+{
+	struct rstmon_net *rn = rstmon_pernet(&init_net);
+	enum rstmon_conn_err err = 0;
+	struct rstmon_seg nseg, vseg;
+	unsigned int nb, far;
+	bool evicted = false;
+	int side = -1;
+
+	rstmon_params.netns_max_conns = 2;
+	rstmon_test_fill_established(test, 1);
+	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
+	nb = rstmon_bucket(&init_net, &nseg);
+	far = (nb + 200) & rstmon_hash_mask;
+	rstmon_test_tuple(&vseg, 2, 1024, RSTMON_TEST_ACK);
+	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, far));
+	rstmon_test_add(test, &vseg);
+
+	/* The sweep stops 8 buckets short of it: nothing evicted. */
+	WRITE_ONCE(rn->evict_sweep, (far - 40) & rstmon_hash_mask);
+	KUNIT_EXPECT_NULL(test, rstmon_test_create(&nseg, &side, &err, &evicted));
+	KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_NETNS_FULL);
+	KUNIT_EXPECT_FALSE(test, evicted);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(rn->evict_sweep), (far - 8) & rstmon_hash_mask);
+	KUNIT_EXPECT_NOT_NULL(test, rstmon_test_lookup(&vseg));
+
+	/* The next jiffy's search sweeps on, and finds it. */
+	rstmon_test_evict_reset();
+	KUNIT_EXPECT_NOT_NULL(test, rstmon_test_create(&nseg, &side, &err, &evicted));
+	KUNIT_EXPECT_TRUE(test, evicted);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&vseg));
+	KUNIT_EXPECT_EQ(test, atomic_read(&rn->conns), 2);
+}
+
 /* max_conns=0 scales to memory like nf_conntrack, within 1024..262144. */
 static void rstmon_conn_test_scaled_max(struct kunit *test)
 {
@@ -1830,6 +1876,7 @@ static struct kunit_case rstmon_conn_cases[] = {
 	KUNIT_CASE(rstmon_conn_test_after_rst_once),
 	KUNIT_CASE(rstmon_conn_test_one_sided_expiry),
 	KUNIT_CASE(rstmon_conn_test_netns_limit),
+	KUNIT_CASE(rstmon_conn_test_evict_sweep),
 	KUNIT_CASE(rstmon_conn_test_size),
 	KUNIT_CASE(rstmon_conn_test_find_miss_side),
 	KUNIT_CASE(rstmon_conn_test_net_del_flushes),
