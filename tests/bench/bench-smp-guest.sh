@@ -34,35 +34,14 @@ net_rx() { awk '$1 == "NET_RX:" { print "cpu0=" $2 " cpu1=" $3 }' /proc/softirqs
 # CPU 0 and the server on CPU 1, each namespace sends on one CPU and
 # receives on the other, so rstmon sees a connection's two directions on
 # two CPUs.
-e2e_round() {
-	local tag=$1 bps tps
-	ip netns exec rs-b taskset -c 1 iperf3 -s -1 -B 10.9.0.2 > /dev/null 2>&1 &
-	sleep 1
-	bps=$(ip netns exec rs-a taskset -c 0 iperf3 -c 10.9.0.2 -t "$e2e" -J 2>/dev/null |
-	      python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' 2>/dev/null)
-	wait
-	ip netns exec rs-b taskset -c 1 python3 "$here/rr.py" server 10.9.0.2 5201 &
-	sleep 1
-	tps=$(ip netns exec rs-a taskset -c 0 python3 "$here/rr.py" client 10.9.0.2 5201 "$e2e")
-	wait
-	say "E2E $tag bulk_bps=${bps:-0} rr_tps=${tps:-0}"
-}
+# shellcheck source=tests/bench/e2e.sh
+. "$here/e2e.sh"
 if [ "$e2e" != 0 ]; then
-	ip netns add rs-a && ip netns add rs-b
-	ip link add v-a netns rs-a type veth peer name v-b netns rs-b
-	ip -n rs-a addr add 10.9.0.1/24 dev v-a && ip -n rs-a link set v-a up
-	ip -n rs-b addr add 10.9.0.2/24 dev v-b && ip -n rs-b link set v-b up
-	ip -n rs-a link set lo up && ip -n rs-b link set lo up
+	e2e_setup rs
 	say "NET_RX_BEFORE $(net_rx)"
-	for _ in $(seq "$runs"); do
-		modprobe -r rstmon 2>/dev/null
-		e2e_round unloaded
-		modprobe rstmon || say "ERROR modprobe rstmon"
-		e2e_round loaded
-	done
+	e2e_runs rs "$runs" "$e2e" 1 0 1
 	say "NET_RX_AFTER $(net_rx)"
-	modprobe -r rstmon
-	ip netns del rs-a; ip netns del rs-b
+	e2e_teardown rs
 fi
 
 # --- the benchmark module --------------------------------------------------
