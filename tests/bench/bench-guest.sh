@@ -12,11 +12,12 @@ out=$1 ko=$2 sizes=$3 rounds=$4 segs=$5 e2e=$6
 here=$(cd "$(dirname "$0")" && pwd)
 : > "$out"
 say() { echo "$*" >> "$out"; }
+# The end-to-end rounds and conntrack sized like rstmon.
+# shellcheck source=tests/bench/guest-lib.sh
+. "$here/guest-lib.sh"
 largest=${sizes##*,}
 
 # --- end to end: veth between two namespaces, rstmon unloaded and loaded --
-# shellcheck source=tests/bench/e2e.sh
-. "$here/e2e.sh"
 if [ "$e2e" != 0 ]; then
 	e2e_setup rb
 	e2e_runs rb 5 "$e2e" 0.3
@@ -32,11 +33,7 @@ max=$((largest + largest / 8 + 4096))
 # the cost the table reports; the default limit would skip most of them).
 modprobe rstmon max_conns=$max netns_max_conns=$max untracked_rst_rate=0 ||
 	{ say "ERROR modprobe rstmon max_conns=$max"; exit 1; }
-buckets=$(awk '$1 == "table" { for (i = 1; i <= NF; i++) if ($i ~ /^limit=/) print substr($i, 7) }' /proc/net/rstmon)
-pow=1; while [ "$pow" -lt "$buckets" ]; do pow=$((pow * 2)); done
-echo "$pow" > /proc/sys/net/netfilter/nf_conntrack_buckets 2>/dev/null ||
-	echo "$pow" > /sys/module/nf_conntrack/parameters/hashsize
-echo $((max * 2)) > /proc/sys/net/netfilter/nf_conntrack_max
+pow=$(conntrack_like_rstmon "$max")
 # Whether rstmon takes its socket path (module parameter sock_path), so
 # the table says what "data-socket" measured.
 sock_path=$(cat /sys/module/rstmon/parameters/sock_path 2>/dev/null || echo none)

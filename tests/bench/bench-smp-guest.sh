@@ -20,6 +20,9 @@ out=$R/bench-smp.out
 exec > "$R/bench-smp.log" 2>&1
 : > "$out"
 say() { echo "$*" >> "$out"; }
+# The end-to-end rounds and conntrack sized like rstmon.
+# shellcheck source=tests/bench/guest-lib.sh
+. "$here/guest-lib.sh"
 
 p=$(sed -n 's/.*rstmon_smp=\([^ ]*\).*/\1/p' /proc/cmdline)
 IFS=/ read -r sizes rounds segs e2e runs <<< "${p:-1000,100000,1000000/1001/200/5/3}"
@@ -34,8 +37,6 @@ net_rx() { awk '$1 == "NET_RX:" { print "cpu0=" $2 " cpu1=" $3 }' /proc/softirqs
 # CPU 0 and the server on CPU 1, each namespace sends on one CPU and
 # receives on the other, so rstmon sees a connection's two directions on
 # two CPUs.
-# shellcheck source=tests/bench/e2e.sh
-. "$here/e2e.sh"
 if [ "$e2e" != 0 ]; then
 	e2e_setup rs
 	say "NET_RX_BEFORE $(net_rx)"
@@ -52,11 +53,7 @@ max=$((largest + largest / 8 + 4096))
 modprobe nf_conntrack || say "ERROR modprobe nf_conntrack"
 modprobe rstmon max_conns=$max netns_max_conns=$max ||
 	{ say "ERROR modprobe rstmon max_conns=$max"; touch "$R/done"; exit 1; }
-buckets=$(awk '$1 == "table" { for (i = 1; i <= NF; i++) if ($i ~ /^limit=/) print substr($i, 7) }' /proc/net/rstmon)
-pow=1; while [ "$pow" -lt "${buckets:-1}" ]; do pow=$((pow * 2)); done
-echo "$pow" > /proc/sys/net/netfilter/nf_conntrack_buckets 2>/dev/null ||
-	echo "$pow" > /sys/module/nf_conntrack/parameters/hashsize
-echo $((max * 2)) > /proc/sys/net/netfilter/nf_conntrack_max
+pow=$(conntrack_like_rstmon "$max")
 say "CONFIG max_conns=$max rstmon_buckets=$pow ct_buckets=$(cat /proc/sys/net/netfilter/nf_conntrack_buckets) ct_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)"
 seq=$(python3 "$T/tests/vm/kmsg.py" seq "rstmon-rig: bench-smp: insmod")
 t0=$(cut -d' ' -f1 /proc/uptime)

@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Sourced by bench-guest.sh and bench-smp-guest.sh: end-to-end traffic over
-# veth between two namespaces, rstmon unloaded and loaded in turn.  Needs
-# say() (a line to the output).  Each round writes
+# Sourced by bench-guest.sh and bench-smp-guest.sh.
+#
+# conntrack_like_rstmon MAX: conntrack's hash as large as the loaded
+# rstmon's (a power of two), its limit 2 * MAX; prints the bucket count.
+#
+# End-to-end traffic over veth between two namespaces, rstmon unloaded and
+# loaded in turn.  Needs say() (a line to the output).  Each round writes
 # "E2E unloaded|loaded bulk_bps=N rr_tps=N" (see report.py, report-smp.py).
 #
 #   e2e_setup NS                     namespaces NS-a (10.9.0.1), NS-b (10.9.0.2)
@@ -14,6 +18,16 @@
 # client's and the server's processes (taskset).
 
 e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+conntrack_like_rstmon() {
+	local max=$1 buckets pow=1
+	buckets=$(awk '$1 == "table" { for (i = 1; i <= NF; i++) if ($i ~ /^limit=/) print substr($i, 7) }' /proc/net/rstmon)
+	while [ "$pow" -lt "${buckets:-1}" ]; do pow=$((pow * 2)); done
+	echo "$pow" > /proc/sys/net/netfilter/nf_conntrack_buckets 2>/dev/null ||
+		echo "$pow" > /sys/module/nf_conntrack/parameters/hashsize
+	echo $((max * 2)) > /proc/sys/net/netfilter/nf_conntrack_max
+	echo "$pow"
+}
 
 e2e_setup() {
 	local ns=$1
