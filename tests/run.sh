@@ -475,7 +475,7 @@ done
 UML=$(bash tests/vm/uml-kernel.sh) || notok uml-kernel "cannot build the UML kernel"
 if [ -n "${UML:-}" ]; then
 	if "$UML/source-tree/scripts/checkpatch.pl" --no-tree -q --strict --ignore BIT_MACRO -f \
-		module/*.[ch] uapi/linux/*.h tests/kunit/*.c tests/bench/*.c > "$OUT/checkpatch.log" 2>&1; then
+		module/*.[ch] uapi/linux/*.h tests/kunit/*.c tests/bench/*.[ch] > "$OUT/checkpatch.log" 2>&1; then
 		ok checkpatch
 	else
 		notok checkpatch "see $OUT/checkpatch.log"

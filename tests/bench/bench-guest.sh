@@ -12,36 +12,16 @@ out=$1 ko=$2 sizes=$3 rounds=$4 segs=$5 e2e=$6
 here=$(cd "$(dirname "$0")" && pwd)
 : > "$out"
 say() { echo "$*" >> "$out"; }
+# The end-to-end rounds and conntrack sized like rstmon.
+# shellcheck source=tests/bench/guest-lib.sh
+. "$here/guest-lib.sh"
 largest=${sizes##*,}
 
 # --- end to end: veth between two namespaces, rstmon unloaded and loaded --
-e2e_round() {
-	local tag=$1 bps tps
-	ip netns exec rb-b iperf3 -s -1 -B 10.9.0.2 > /dev/null 2>&1 &
-	sleep 0.3
-	bps=$(ip netns exec rb-a iperf3 -c 10.9.0.2 -t "$e2e" -J 2>/dev/null |
-	      python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' 2>/dev/null)
-	wait
-	ip netns exec rb-b python3 "$here/rr.py" server 10.9.0.2 5201 &
-	sleep 0.3
-	tps=$(ip netns exec rb-a python3 "$here/rr.py" client 10.9.0.2 5201 "$e2e")
-	wait
-	say "E2E $tag bulk_bps=${bps:-0} rr_tps=${tps:-0}"
-}
 if [ "$e2e" != 0 ]; then
-	ip netns add rb-a && ip netns add rb-b
-	ip link add v-a netns rb-a type veth peer name v-b netns rb-b
-	ip -n rb-a addr add 10.9.0.1/24 dev v-a && ip -n rb-a link set v-a up
-	ip -n rb-b addr add 10.9.0.2/24 dev v-b && ip -n rb-b link set v-b up
-	ip -n rb-a link set lo up && ip -n rb-b link set lo up
-	for i in 1 2 3 4 5; do
-		modprobe -r rstmon 2>/dev/null
-		e2e_round unloaded
-		modprobe rstmon
-		e2e_round loaded
-	done
-	modprobe -r rstmon
-	ip netns del rb-a; ip netns del rb-b
+	e2e_setup rb
+	e2e_runs rb 5 "$e2e" 0.3
+	e2e_teardown rb
 fi
 
 # --- the benchmark module, and the memory of the table it leaves --------
@@ -53,11 +33,7 @@ max=$((largest + largest / 8 + 4096))
 # the cost the table reports; the default limit would skip most of them).
 modprobe rstmon max_conns=$max netns_max_conns=$max untracked_rst_rate=0 ||
 	{ say "ERROR modprobe rstmon max_conns=$max"; exit 1; }
-buckets=$(awk '$1 == "table" { for (i = 1; i <= NF; i++) if ($i ~ /^limit=/) print substr($i, 7) }' /proc/net/rstmon)
-pow=1; while [ "$pow" -lt "$buckets" ]; do pow=$((pow * 2)); done
-echo "$pow" > /proc/sys/net/netfilter/nf_conntrack_buckets 2>/dev/null ||
-	echo "$pow" > /sys/module/nf_conntrack/parameters/hashsize
-echo $((max * 2)) > /proc/sys/net/netfilter/nf_conntrack_max
+pow=$(conntrack_like_rstmon "$max")
 # Whether rstmon takes its socket path (module parameter sock_path), so
 # the table says what "data-socket" measured.
 sock_path=$(cat /sys/module/rstmon/parameters/sock_path 2>/dev/null || echo none)

@@ -20,6 +20,9 @@ out=$R/bench-smp.out
 exec > "$R/bench-smp.log" 2>&1
 : > "$out"
 say() { echo "$*" >> "$out"; }
+# The end-to-end rounds and conntrack sized like rstmon.
+# shellcheck source=tests/bench/guest-lib.sh
+. "$here/guest-lib.sh"
 
 p=$(sed -n 's/.*rstmon_smp=\([^ ]*\).*/\1/p' /proc/cmdline)
 IFS=/ read -r sizes rounds segs e2e runs <<< "${p:-1000,100000,1000000/1001/200/5/3}"
@@ -34,35 +37,12 @@ net_rx() { awk '$1 == "NET_RX:" { print "cpu0=" $2 " cpu1=" $3 }' /proc/softirqs
 # CPU 0 and the server on CPU 1, each namespace sends on one CPU and
 # receives on the other, so rstmon sees a connection's two directions on
 # two CPUs.
-e2e_round() {
-	local tag=$1 bps tps
-	ip netns exec rs-b taskset -c 1 iperf3 -s -1 -B 10.9.0.2 > /dev/null 2>&1 &
-	sleep 1
-	bps=$(ip netns exec rs-a taskset -c 0 iperf3 -c 10.9.0.2 -t "$e2e" -J 2>/dev/null |
-	      python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' 2>/dev/null)
-	wait
-	ip netns exec rs-b taskset -c 1 python3 "$here/rr.py" server 10.9.0.2 5201 &
-	sleep 1
-	tps=$(ip netns exec rs-a taskset -c 0 python3 "$here/rr.py" client 10.9.0.2 5201 "$e2e")
-	wait
-	say "E2E $tag bulk_bps=${bps:-0} rr_tps=${tps:-0}"
-}
 if [ "$e2e" != 0 ]; then
-	ip netns add rs-a && ip netns add rs-b
-	ip link add v-a netns rs-a type veth peer name v-b netns rs-b
-	ip -n rs-a addr add 10.9.0.1/24 dev v-a && ip -n rs-a link set v-a up
-	ip -n rs-b addr add 10.9.0.2/24 dev v-b && ip -n rs-b link set v-b up
-	ip -n rs-a link set lo up && ip -n rs-b link set lo up
+	e2e_setup rs
 	say "NET_RX_BEFORE $(net_rx)"
-	for _ in $(seq "$runs"); do
-		modprobe -r rstmon 2>/dev/null
-		e2e_round unloaded
-		modprobe rstmon || say "ERROR modprobe rstmon"
-		e2e_round loaded
-	done
+	e2e_runs rs "$runs" "$e2e" 1 0 1
 	say "NET_RX_AFTER $(net_rx)"
-	modprobe -r rstmon
-	ip netns del rs-a; ip netns del rs-b
+	e2e_teardown rs
 fi
 
 # --- the benchmark module --------------------------------------------------
@@ -73,11 +53,7 @@ max=$((largest + largest / 8 + 4096))
 modprobe nf_conntrack || say "ERROR modprobe nf_conntrack"
 modprobe rstmon max_conns=$max netns_max_conns=$max ||
 	{ say "ERROR modprobe rstmon max_conns=$max"; touch "$R/done"; exit 1; }
-buckets=$(awk '$1 == "table" { for (i = 1; i <= NF; i++) if ($i ~ /^limit=/) print substr($i, 7) }' /proc/net/rstmon)
-pow=1; while [ "$pow" -lt "${buckets:-1}" ]; do pow=$((pow * 2)); done
-echo "$pow" > /proc/sys/net/netfilter/nf_conntrack_buckets 2>/dev/null ||
-	echo "$pow" > /sys/module/nf_conntrack/parameters/hashsize
-echo $((max * 2)) > /proc/sys/net/netfilter/nf_conntrack_max
+pow=$(conntrack_like_rstmon "$max")
 say "CONFIG max_conns=$max rstmon_buckets=$pow ct_buckets=$(cat /proc/sys/net/netfilter/nf_conntrack_buckets) ct_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)"
 seq=$(python3 "$T/tests/vm/kmsg.py" seq "rstmon-rig: bench-smp: insmod")
 t0=$(cut -d' ' -f1 /proc/uptime)

@@ -8,34 +8,16 @@ Exits 1 when the benchmark did not run to its end; the targets are
 reported, never asserted (timings are no test).
 """
 import datetime
-import os
-import platform
-import re
 import statistics
 import sys
+
+from benchlib import host, kv, ns, table
 
 # Issue 20: forwarded tracked data segment <= 0.45x conntrack at 1k (at
 # 100k and 1M the target is relative to the one-line floor, which
 # "make bench" measures); end to end >= 0.98.
 FWD_TARGET = {1000: 0.45}
 E2E_TARGET = 0.98
-
-
-def kv(line):
-    return dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", line))
-
-
-def table(rows, head):
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    sep = " ".join("=" * w for w in widths)
-    out = [sep, " ".join(str(h).ljust(w) for h, w in zip(head, widths)).rstrip(), sep]
-    out += [" ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    out.append(sep)
-    return "\n".join(out)
-
-
-def ns(ps):
-    return f"{int(ps) / 1000:.1f}"
 
 
 def spread(d, who):
@@ -103,7 +85,7 @@ def main():
                          ns(two["ct_cpu1"]),
                          f"{int(two['rstmon_cpu1']) / int(two['ct_cpu1']):.3f}", "-"])
     out.append(table(rows, ["figure", "table", "rstmon", "nf_conntrack_in", "ratio",
-                            "target"]))
+                            "target"], rstrip=True))
     out.append("")
 
     out.append("What splitting the directions over two CPUs costs each"
@@ -121,7 +103,7 @@ def main():
                          "" if overlap[size][1] == overlap[size][0] else
                          ": too few, all rounds counted")])
     out.append(table(rows, ["table", "rstmon", "nf_conntrack_in",
-                            "rounds both CPUs ran through together"]))
+                            "rounds both CPUs ran through together"], rstrip=True))
     out.append("")
 
     if e2e:
@@ -143,7 +125,8 @@ def main():
                 return f"{fmt(m)}{unit_s} [{fmt(min(v))}..{fmt(max(v))}]"
             rows.append([name, cell(va, a), cell(vb, b), f"{ratio:.3f}",
                          met(ratio, E2E_TARGET, le=False)])
-        out.append(table(rows, ["", "without rstmon", "with rstmon", "ratio", "target"]))
+        out.append(table(rows, ["", "without rstmon", "with rstmon", "ratio", "target"],
+                         rstrip=True))
         out.append("")
         before = after = None
         for line in lines:
@@ -162,17 +145,9 @@ def main():
         if c.get("rstmon_not_accepted", "0") != "0":
             out.append(f"ERROR: at {c['size']} connections rstmon returned"
                        f" {c['rstmon_not_accepted']} verdicts other than NF_ACCEPT.")
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     first = next(iter(res.values()))
     out.append("")
-    out.append(f"Machine: {cpu}, {os.cpu_count()} CPUs, host kernel {platform.release()};"
+    out.append(f"Machine: {host()};"
                f" guest: Debian {guest.get('kernel', '?')} under QEMU TCG (MTTCG),"
                f" {guest.get('cpus', '?')} vCPUs; {datetime.date.today()}.  Under TCG only"
                " the ratios compare.")

@@ -10,10 +10,11 @@ reported, never asserted (timings are no test).
 """
 import datetime
 import os
-import platform
 import re
 import statistics
 import sys
+
+from benchlib import host, kv, ns, table
 
 # Issue 20's targets: rstmon's cost at most this fraction of conntrack's.
 TARGETS = {"data-socket": 0.10, "syn-create": 0.45, "rst-tracked": 0.5,
@@ -32,23 +33,6 @@ LABELS = {
     "rst-unknown": "RST of an unknown connection",
     "udp-not-tcp": "not TCP (UDP): rstmon's fast path",
 }
-
-
-def kv(line):
-    return dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", line))
-
-
-def table(rows, head):
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    sep = " ".join("=" * w for w in widths)
-    out = [sep, " ".join(str(h).ljust(w) for h, w in zip(head, widths)), sep]
-    out += [" ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
-    out.append(sep)
-    return "\n".join(out)
-
-
-def ns(ps):
-    return f"{int(ps) / 1000:.1f}"
 
 
 def target(r, ratio, floors, cfg):
@@ -73,21 +57,13 @@ def target(r, ratio, floors, cfg):
 
 
 def machine(uml):
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     src = ""
     if uml:
         try:
             src = open(os.path.join(uml, ".source")).read().strip()
         except OSError:
             pass
-    return (f"{cpu}, {os.cpu_count()} CPUs, host kernel {platform.release()}; "
+    return (f"{host()}; "
             f"guest: UML {src or 'kernel'} without debugging options, one CPU; "
             f"{datetime.date.today().isoformat()}")
 

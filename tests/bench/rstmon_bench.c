@@ -60,16 +60,8 @@
 
 #include <linux/module.h>
 #include <linux/delay.h>
-#include <linux/skbuff.h>
-#include <linux/ip.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
-#include <linux/netdevice.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter_ipv4.h>
 #include <linux/sort.h>
 #include <linux/slab.h>
-#include <linux/kallsyms.h>
 #include <linux/siphash.h>
 #include <linux/vmalloc.h>
 #include <linux/in.h>
@@ -79,8 +71,8 @@
 #include <net/inet_sock.h>
 #include <net/inet_connection_sock.h>
 #include <net/tcp.h>
-#include <net/netfilter/nf_conntrack.h>
-#include <net/netfilter/nf_conntrack_core.h>
+
+#include "bench_common.h"
 
 static unsigned int sizes[3] = { 1000, 100000, 1000000 };
 static int n_sizes = 3;
@@ -94,22 +86,12 @@ module_param(segs, uint, 0444);
 MODULE_PARM_DESC(segs, "segments per round");
 
 #define BENCH_MAX_ROUNDS	51
-#define BENCH_PAYLOAD		100
-#define BENCH_CLIENT_ISN	1000U
-#define BENCH_SERVER_ISN	500000U
-#define BENCH_SERVER_ADDR	0x0aff0001	/* 10.255.0.1 */
-#define BENCH_SERVER_PORT	80
 /* Tuples for RSTs of unknown connections start here. */
 #define BENCH_UNKNOWN_BASE	(1U << 23)
 /* The socket's segment counters in steady state (see the top). */
 #define BENCH_SOCK_SEGS		1001U
 static_assert(BENCH_SOCK_SEGS >= 8 && BENCH_SOCK_SEGS % 64 != 0 &&
 	      BENCH_SOCK_SEGS % 64 != 63);
-
-enum bench_kind {
-	BENCH_SYN, BENCH_SYNACK, BENCH_ACK, BENCH_DATA, BENCH_RST, BENCH_UDP,
-	BENCH_SOCK_DATA,	/* a data segment of the bench's own socket */
-};
 
 struct bench {
 	struct sk_buff *skb;
@@ -124,102 +106,16 @@ struct bench {
 	/* The loopback connection of "data-socket" (see the top). */
 	struct socket *lsock, *csock, *asock;
 	struct sock *sk;		/* asock's: the server side */
-	__be32 sk_caddr, sk_saddr;	/* client (source) and server */
-	__be16 sk_cport, sk_sport;
-	u32 sk_seq, sk_ack;		/* the next data segment's */
+	struct bench_conn sk_conn;	/* its ends, its next data segment's numbers */
 };
 
-/* 10.(i >> 10 & 0xff).(i >> 18).x: up to 2^26 distinct client tuples. */
-static void bench_tuple(unsigned int i, __be32 *saddr, __be16 *sport)
-{
-	*saddr = htonl(0x0a000000 | (i >> 10));
-	*sport = htons(1024 + (i & 1023));
-}
-
-/* Rewrite the skb's headers for connection @i and segment @kind. */
+/* Rewrite the skb's headers for connection @i (or the socket's) and segment @kind. */
 static void bench_fill(struct bench *b, unsigned int i, enum bench_kind kind)
 {
-	struct sk_buff *skb = b->skb;
-	struct iphdr *iph = ip_hdr(skb);
-	struct tcphdr *th = (struct tcphdr *)(iph + 1);
-	bool reply = kind == BENCH_SYNACK;
-	unsigned int len = sizeof(*iph);
-	__be32 caddr;
-	__be16 cport;
-	__be32 saddr = htonl(BENCH_SERVER_ADDR);
-	__be16 sport = htons(BENCH_SERVER_PORT);
-
-	if (kind == BENCH_SOCK_DATA) {
-		caddr = b->sk_caddr;
-		cport = b->sk_cport;
-		saddr = b->sk_saddr;
-		sport = b->sk_sport;
-	} else {
-		bench_tuple(i, &caddr, &cport);
-	}
-	iph->saddr = reply ? saddr : caddr;
-	iph->daddr = reply ? caddr : saddr;
-	if (kind == BENCH_UDP) {
-		struct udphdr *uh = (struct udphdr *)(iph + 1);
-
-		iph->protocol = IPPROTO_UDP;
-		uh->source = cport;
-		uh->dest = htons(53);
-		uh->len = htons(sizeof(*uh) + BENCH_PAYLOAD);
-		uh->check = 0;
-		len += sizeof(*uh) + BENCH_PAYLOAD;
-		goto out;
-	}
-	iph->protocol = IPPROTO_TCP;
-	memset(th, 0, sizeof(*th));
-	th->source = reply ? sport : cport;
-	th->dest = reply ? cport : sport;
-	th->doff = sizeof(*th) / 4;
-	th->window = htons(65535);
-	len += sizeof(*th);
-	switch (kind) {
-	case BENCH_SYN:
-		th->syn = 1;
-		th->seq = htonl(BENCH_CLIENT_ISN);
-		break;
-	case BENCH_SYNACK:
-		th->syn = 1;
-		th->ack = 1;
-		th->seq = htonl(BENCH_SERVER_ISN);
-		th->ack_seq = htonl(BENCH_CLIENT_ISN + 1);
-		break;
-	case BENCH_ACK:
-	case BENCH_DATA:
-		th->ack = 1;
-		th->seq = htonl(BENCH_CLIENT_ISN + 1);
-		th->ack_seq = htonl(BENCH_SERVER_ISN + 1);
-		if (kind == BENCH_DATA) {
-			th->psh = 1;
-			len += BENCH_PAYLOAD;
-		}
-		break;
-	case BENCH_SOCK_DATA:
-		th->ack = 1;
-		th->psh = 1;
-		th->seq = htonl(b->sk_seq);
-		th->ack_seq = htonl(b->sk_ack);
-		b->sk_seq += BENCH_PAYLOAD;
-		len += BENCH_PAYLOAD;
-		break;
-	case BENCH_RST:
-		th->rst = 1;
-		th->ack = 1;
-		th->seq = htonl(BENCH_CLIENT_ISN + 1 + BENCH_PAYLOAD);
-		th->ack_seq = htonl(BENCH_SERVER_ISN + 1);
-		break;
-	default:
-		break;
-	}
-out:
-	iph->tot_len = htons(len);
-	skb_trim(skb, 0);
-	__skb_put(skb, len);
-	skb_set_transport_header(skb, sizeof(*iph));
+	if (kind == BENCH_SOCK_DATA)
+		bench_put_conn(b->skb, &b->sk_conn, kind);
+	else
+		bench_put(b->skb, i, kind);
 }
 
 static unsigned int bench_rstmon(struct bench *b)
@@ -255,14 +151,7 @@ static void bench_sock_heard(struct bench *b, bool stale)
 /* As PRE_ROUTING and LOCAL_IN would: track, confirm a new entry, let go. */
 static unsigned int bench_ct(struct bench *b)
 {
-	unsigned int v = nf_conntrack_in(b->skb, &b->ct_state);
-
-	if (v == NF_ACCEPT)
-		v = nf_conntrack_confirm(b->skb);
-	else if (v == -NF_ACCEPT)
-		v = NF_ACCEPT;	/* not tracked, but passed */
-	nf_reset_ct(b->skb);
-	return v;
+	return bench_conntrack(b->skb, &b->ct_state, NULL);
 }
 
 enum bench_who {
@@ -313,11 +202,7 @@ static u64 bench_pass(struct bench *b, enum bench_who who, enum bench_kind kind,
 			break;
 		}
 		if ((k & 1023) == 1023) {
-			rcu_read_unlock();
-			local_bh_enable();
-			cond_resched();
-			local_bh_disable();
-			rcu_read_lock();
+			bench_breathe();
 			if (sock)
 				bench_sock_heard(b, stale);
 		}
@@ -328,13 +213,6 @@ static u64 bench_pass(struct bench *b, enum bench_who who, enum bench_kind kind,
 	if (verdicts && who != WHO_CT)
 		pr_err("rstmon returned a verdict other than NF_ACCEPT %u times\n", verdicts);
 	return t1 - t0;
-}
-
-static int bench_cmp_s64(const void *a, const void *b)
-{
-	s64 x = *(const s64 *)a, y = *(const s64 *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Per round: ps per segment (ns * 1000), the loop's own cost taken off. */
@@ -498,28 +376,6 @@ static void bench_floor_hash(void)
 	bench_floor_report("floor-hash", 0, t, segs);
 }
 
-/* rstmon's IPv4 hook at @hooknum in init_net, by its function's name. */
-static int bench_find_hook(unsigned int hooknum, nf_hookfn **hook, void **priv)
-{
-	const struct nf_hook_entries *e;
-	char sym[KSYM_SYMBOL_LEN];
-	int i, err = -ENOENT;
-
-	rcu_read_lock();
-	e = rcu_dereference(init_net.nf.hooks_ipv4[hooknum]);
-	for (i = 0; e && i < e->num_hook_entries; i++) {
-		sprint_symbol_no_offset(sym, (unsigned long)e->hooks[i].hook);
-		if (!strncmp(sym, "rstmon_hook", 11)) {
-			*hook = e->hooks[i].hook;
-			*priv = e->hooks[i].priv;
-			err = 0;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return err;
-}
-
 /*
  * The loopback connection of "data-socket": a listener on 127.0.0.1, a
  * client connected to it and the accepted socket, all in init_net and
@@ -560,12 +416,12 @@ static int bench_sock_open(struct bench *b)
 	lock_sock(sk);
 	if (sk->sk_state == TCP_ESTABLISHED && sk_fullsock(sk)) {
 		b->sk = sk;
-		b->sk_caddr = sk->sk_daddr;
-		b->sk_cport = sk->sk_dport;
-		b->sk_saddr = sk->sk_rcv_saddr;
-		b->sk_sport = inet_sk(sk)->inet_sport;
-		b->sk_seq = tcp_sk(sk)->rcv_nxt;
-		b->sk_ack = tcp_sk(sk)->snd_nxt;
+		b->sk_conn.caddr = sk->sk_daddr;
+		b->sk_conn.cport = sk->sk_dport;
+		b->sk_conn.saddr = sk->sk_rcv_saddr;
+		b->sk_conn.sport = inet_sk(sk)->inet_sport;
+		b->sk_conn.seq = tcp_sk(sk)->rcv_nxt;
+		b->sk_conn.ack_seq = tcp_sk(sk)->snd_nxt;
 		/* Past warm-up, no multiple of 64 crossed (see the top). */
 		tcp_sk(sk)->segs_in = BENCH_SOCK_SEGS;
 		tcp_sk(sk)->segs_out = BENCH_SOCK_SEGS;
@@ -628,25 +484,14 @@ static int __init bench_init(void)
 	 * benchmark starts after that.
 	 */
 	msleep(1100);
-	b->skb = alloc_skb(MAX_HEADER + 256, GFP_KERNEL);
+	b->skb = bench_skb();
 	if (!b->skb) {
 		err = -ENOMEM;
 		goto out_sock;
 	}
-	skb_reserve(b->skb, MAX_HEADER);
-	skb_reset_network_header(b->skb);
-	__skb_put(b->skb, sizeof(struct iphdr));
-	memset(b->skb->data, 0, 256);
-	*ip_hdr(b->skb) = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 60 };
-	b->skb->protocol = htons(ETH_P_IP);
-	b->skb->dev = init_net.loopback_dev;
-	b->skb->ip_summed = CHECKSUM_UNNECESSARY;
-	nf_hook_state_init(&b->rst_state, NF_INET_LOCAL_IN, NFPROTO_IPV4,
-			   init_net.loopback_dev, NULL, NULL, &init_net, NULL);
-	nf_hook_state_init(&b->ct_state, NF_INET_PRE_ROUTING, NFPROTO_IPV4,
-			   init_net.loopback_dev, NULL, NULL, &init_net, NULL);
-	nf_hook_state_init(&b->fwd_state, NF_INET_FORWARD, NFPROTO_IPV4,
-			   init_net.loopback_dev, init_net.loopback_dev, NULL, &init_net, NULL);
+	bench_state(&b->rst_state, NF_INET_LOCAL_IN);
+	bench_state(&b->ct_state, NF_INET_PRE_ROUTING);
+	bench_state(&b->fwd_state, NF_INET_FORWARD);
 
 	pr_info("START sizes=%u..%u rounds=%u segs=%u\n", sizes[0], sizes[n_sizes - 1],
 		rounds, segs);

@@ -42,22 +42,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/skbuff.h>
-#include <linux/ip.h>
-#include <linux/tcp.h>
-#include <linux/netdevice.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter_ipv4.h>
 #include <linux/sort.h>
 #include <linux/slab.h>
-#include <linux/kallsyms.h>
 #include <linux/kthread.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/atomic.h>
-#include <net/net_namespace.h>
-#include <net/netfilter/nf_conntrack.h>
-#include <net/netfilter/nf_conntrack_core.h>
+
+#include "bench_common.h"
 
 static unsigned int sizes[4] = { 1000, 100000 };
 static int n_sizes = 2;
@@ -72,13 +64,7 @@ MODULE_PARM_DESC(segs, "segments per direction per step of a round");
 
 #define SMP_MAX_ROUNDS		1001
 #define SMP_MAX_SIZE		(1U << 24)
-#define SMP_PAYLOAD		100
-#define SMP_CLIENT_ISN		1000U
-#define SMP_SERVER_ISN		500000U
-#define SMP_SERVER_ADDR		0x0aff0001	/* 10.255.0.1 */
-#define SMP_SERVER_PORT		80
 
-enum smp_kind { SMP_SYN, SMP_SYNACK, SMP_ACK, SMP_ORIG, SMP_REPLY, SMP_BOTH };
 enum smp_who { WHO_LOOP, WHO_RSTMON, WHO_CT };
 /* The timed steps of a round: who, on two CPUs or on one. */
 enum smp_step { TWO_LOOP, TWO_RST, TWO_CT, ONE_LOOP, ONE_RST, ONE_CT, SMP_STEPS };
@@ -110,84 +96,10 @@ struct smp_worker {
 	unsigned long progress ____cacheline_aligned_in_smp;
 };
 
-/* 10.(i >> 10 & 0xff).(i >> 18).x: up to 2^26 distinct client tuples. */
-static void smp_tuple(unsigned int i, __be32 *saddr, __be16 *sport)
-{
-	*saddr = htonl(0x0a000000 | (i >> 10));
-	*sport = htons(1024 + (i & 1023));
-}
-
-/* Rewrite the skb's headers for connection @i and segment @kind. */
-static void smp_fill(struct sk_buff *skb, unsigned int i, enum smp_kind kind)
-{
-	struct iphdr *iph = ip_hdr(skb);
-	struct tcphdr *th = (struct tcphdr *)(iph + 1);
-	bool reply = kind == SMP_SYNACK || kind == SMP_REPLY;
-	unsigned int len = sizeof(*iph) + sizeof(*th);
-	__be32 caddr;
-	__be16 cport;
-
-	smp_tuple(i, &caddr, &cport);
-	iph->saddr = reply ? htonl(SMP_SERVER_ADDR) : caddr;
-	iph->daddr = reply ? caddr : htonl(SMP_SERVER_ADDR);
-	iph->protocol = IPPROTO_TCP;
-	memset(th, 0, sizeof(*th));
-	th->source = reply ? htons(SMP_SERVER_PORT) : cport;
-	th->dest = reply ? cport : htons(SMP_SERVER_PORT);
-	th->doff = sizeof(*th) / 4;
-	th->window = htons(65535);
-	switch (kind) {
-	case SMP_SYN:
-		th->syn = 1;
-		th->seq = htonl(SMP_CLIENT_ISN);
-		break;
-	case SMP_SYNACK:
-		th->syn = 1;
-		th->ack = 1;
-		th->seq = htonl(SMP_SERVER_ISN);
-		th->ack_seq = htonl(SMP_CLIENT_ISN + 1);
-		break;
-	case SMP_ACK:
-	case SMP_ORIG:
-		th->ack = 1;
-		th->seq = htonl(SMP_CLIENT_ISN + 1);
-		th->ack_seq = htonl(SMP_SERVER_ISN + 1);
-		if (kind == SMP_ORIG) {
-			th->psh = 1;
-			len += SMP_PAYLOAD;
-		}
-		break;
-	case SMP_REPLY:
-		th->ack = 1;
-		th->psh = 1;
-		th->seq = htonl(SMP_SERVER_ISN + 1);
-		th->ack_seq = htonl(SMP_CLIENT_ISN + 1);
-		len += SMP_PAYLOAD;
-		break;
-	default:
-		break;
-	}
-	iph->tot_len = htons(len);
-	skb_trim(skb, 0);
-	__skb_put(skb, len);
-	skb_set_transport_header(skb, sizeof(*iph));
-}
-
 /* As PRE_ROUTING and FORWARD would: track, confirm a new entry, let go. */
 static unsigned int smp_ct(struct smp_worker *w)
 {
-	struct sk_buff *skb = w->skb;
-	enum ip_conntrack_info ctinfo;
-	unsigned int v = nf_conntrack_in(skb, &w->b->ct_state);
-
-	if (!nf_ct_get(skb, &ctinfo))
-		w->untracked++;
-	if (v == NF_ACCEPT)
-		v = nf_conntrack_confirm(skb);
-	else if (v == -NF_ACCEPT)
-		v = NF_ACCEPT;	/* not tracked, but passed */
-	nf_reset_ct(skb);
-	return v;
+	return bench_conntrack(w->skb, &w->b->ct_state, &w->untracked);
 }
 
 /* Connection at position @pos of the scattered walk over the table. */
@@ -199,11 +111,11 @@ static unsigned int smp_conn(struct smp_bench *b, u64 pos)
 
 /*
  * @n segments of @kind to @who, for positions @pos.. of the walk.
- * SMP_BOTH: the originator's segment of position @pos + k and the
+ * BENCH_BOTH: the originator's segment of position @pos + k and the
  * responder's of @pos + k - segs in turn, as one CPU sees a connection's
  * answers a while after its data.
  */
-static void smp_pass(struct smp_worker *w, enum smp_who who, enum smp_kind kind,
+static void smp_pass(struct smp_worker *w, enum smp_who who, enum bench_kind kind,
 		     u64 pos, unsigned int n)
 {
 	unsigned long done = w->progress;
@@ -215,25 +127,20 @@ static void smp_pass(struct smp_worker *w, enum smp_who who, enum smp_kind kind,
 	for (k = 0; k < n; k++) {
 		if (!(k & 15))
 			WRITE_ONCE(w->progress, done + k);
-		if (kind != SMP_BOTH) {
+		if (kind != BENCH_BOTH) {
 			i = smp_conn(b, pos + k);
-			smp_fill(w->skb, i, kind);
+			bench_put(w->skb, i, kind);
 		} else if (k & 1) {
-			smp_fill(w->skb, smp_conn(b, pos + k / 2 - segs), SMP_REPLY);
+			bench_put(w->skb, smp_conn(b, pos + k / 2 - segs), BENCH_REPLY);
 		} else {
-			smp_fill(w->skb, smp_conn(b, pos + k / 2), SMP_ORIG);
+			bench_put(w->skb, smp_conn(b, pos + k / 2), BENCH_DATA);
 		}
 		if (who == WHO_RSTMON)
 			w->rst_not_accepted += b->hook(b->priv, w->skb, &b->rst_state) != NF_ACCEPT;
 		else if (who == WHO_CT)
 			w->not_accepted += smp_ct(w) != NF_ACCEPT;
-		if ((k & 1023) == 1023) {
-			rcu_read_unlock();
-			local_bh_enable();
-			cond_resched();
-			local_bh_disable();
-			rcu_read_lock();
-		}
+		if ((k & 1023) == 1023)
+			bench_breathe();
 	}
 	rcu_read_unlock();
 	local_bh_enable();
@@ -283,11 +190,12 @@ static int smp_thread(void *arg)
 				 * before: the lines CPU 0 wrote, from CPU 1.
 				 */
 				pos = (u64)(k + 1) * segs - (w->cpu ? segs : 0);
-				smp_pass(w, who[step], w->cpu ? SMP_REPLY : SMP_ORIG, pos, segs);
+				smp_pass(w, who[step], w->cpu ? BENCH_REPLY : BENCH_DATA, pos,
+					 segs);
 			} else {
 				/* Its own part of the walk, not what a two-CPU step warmed. */
 				pos = (u64)(k + 1) * segs + size / 2;
-				smp_pass(w, who[step], SMP_BOTH, pos, 2 * segs);
+				smp_pass(w, who[step], BENCH_BOTH, pos, 2 * segs);
 			}
 			w->ns[step][k] = ktime_get_ns() - t0;
 			p1 = READ_ONCE(w->peer->progress);
@@ -337,13 +245,6 @@ static int smp_run(struct smp_bench *b, struct smp_worker *w)
 	return 0;
 }
 
-static int smp_cmp_s64(const void *a, const void *b)
-{
-	s64 x = *(const s64 *)a, y = *(const s64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Sorts @v (@n of them, n > 0): its median and quartiles. */
 struct smp_q {
 	s64 med, q1, q3;
@@ -351,7 +252,7 @@ struct smp_q {
 
 static struct smp_q smp_quart(s64 *v, unsigned int n)
 {
-	sort(v, n, sizeof(v[0]), smp_cmp_s64, NULL);
+	sort(v, n, sizeof(v[0]), bench_cmp_s64, NULL);
 	return (struct smp_q){ v[n / 2], v[n / 4], v[n - 1 - n / 4] };
 }
 
@@ -448,14 +349,16 @@ out:
 static void smp_create(struct smp_bench *b, struct smp_worker *w, unsigned int from,
 		       unsigned int to)
 {
-	static const enum smp_kind steps[] = { SMP_SYN, SMP_SYNACK, SMP_ACK, SMP_ORIG, SMP_REPLY };
+	static const enum bench_kind steps[] = {
+		BENCH_SYN, BENCH_SYNACK, BENCH_ACK, BENCH_DATA, BENCH_REPLY
+	};
 	unsigned int s, i;
 
 	for (s = 0; s < ARRAY_SIZE(steps); s++) {
 		for (i = from; i < to; i++) {
 			local_bh_disable();
 			rcu_read_lock();
-			smp_fill(w->skb, i, steps[s]);
+			bench_put(w->skb, i, steps[s]);
 			b->hook(b->priv, w->skb, &b->rst_state);
 			smp_ct(w);
 			rcu_read_unlock();
@@ -464,45 +367,6 @@ static void smp_create(struct smp_bench *b, struct smp_worker *w, unsigned int f
 				cond_resched();
 		}
 	}
-}
-
-/* rstmon's IPv4 FORWARD hook in init_net, by its function's name. */
-static int smp_find_hook(struct smp_bench *b)
-{
-	const struct nf_hook_entries *e;
-	char sym[KSYM_SYMBOL_LEN];
-	int i, err = -ENOENT;
-
-	rcu_read_lock();
-	e = rcu_dereference(init_net.nf.hooks_ipv4[NF_INET_FORWARD]);
-	for (i = 0; e && i < e->num_hook_entries; i++) {
-		sprint_symbol_no_offset(sym, (unsigned long)e->hooks[i].hook);
-		if (!strncmp(sym, "rstmon_hook", 11)) {
-			b->hook = e->hooks[i].hook;
-			b->priv = e->hooks[i].priv;
-			err = 0;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return err;
-}
-
-static struct sk_buff *smp_skb(void)
-{
-	struct sk_buff *skb = alloc_skb(MAX_HEADER + 256, GFP_KERNEL);
-
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, MAX_HEADER);
-	skb_reset_network_header(skb);
-	__skb_put(skb, sizeof(struct iphdr));
-	memset(skb->data, 0, 256);
-	*ip_hdr(skb) = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 60 };
-	skb->protocol = htons(ETH_P_IP);
-	skb->dev = init_net.loopback_dev;
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	return skb;
 }
 
 static int __init rstmon_bench_smp_init(void)
@@ -532,7 +396,7 @@ static int __init rstmon_bench_smp_init(void)
 	err = -ENOMEM;
 	if (!b || !w)
 		goto out;
-	err = smp_find_hook(b);
+	err = bench_find_hook(NF_INET_FORWARD, &b->hook, &b->priv);
 	if (err) {
 		pr_err("rstmon's FORWARD hook is not registered in init_net: load rstmon first\n");
 		goto out;
@@ -541,16 +405,14 @@ static int __init rstmon_bench_smp_init(void)
 		w[j].b = b;
 		w[j].cpu = j;
 		w[j].peer = &w[!j];
-		w[j].skb = smp_skb();
+		w[j].skb = bench_skb();
 		if (!w[j].skb) {
 			err = -ENOMEM;
 			goto out_skb;
 		}
 	}
-	nf_hook_state_init(&b->rst_state, NF_INET_FORWARD, NFPROTO_IPV4,
-			   init_net.loopback_dev, init_net.loopback_dev, NULL, &init_net, NULL);
-	nf_hook_state_init(&b->ct_state, NF_INET_PRE_ROUTING, NFPROTO_IPV4,
-			   init_net.loopback_dev, NULL, NULL, &init_net, NULL);
+	bench_state(&b->rst_state, NF_INET_FORWARD);
+	bench_state(&b->ct_state, NF_INET_PRE_ROUTING);
 
 	pr_info("START sizes=%u..%u rounds=%u segs=%u cpus=%u\n", sizes[0], sizes[n_sizes - 1],
 		rounds, segs, num_online_cpus());
