@@ -31,6 +31,7 @@ LABELS = {
     "syn-create": "SYN creating an entry",
     "rst-tracked": "RST of a tracked connection, classified and logged",
     "rst-unknown": "RST of an unknown connection",
+    "rst-unknown-limited": "  the same past untracked_rst_rate (RST flood)",
     "udp-not-tcp": "not TCP (UDP): rstmon's fast path",
 }
 
@@ -121,6 +122,15 @@ def main():
                 low = int(udp["rstmon_med"]) + int(hsh["med"]) + int(f["med"])
                 rows.append(["  sum: hook, hash, one line (a lower bound)", f["size"],
                              f"{ns(low)}", f"{ns(ct)}", f"{low / ct:.3f}"])
+                # An RST of an unknown connection pays that lookup too:
+                # the rest is the RST path's own work.
+                unk = next((r for r in results if r["name"] == "rst-unknown"
+                            and r["size"] == f["size"]), None)
+                if unk:
+                    rows.append(["  RST of an unknown connection beyond that sum", f["size"],
+                                 f"{ns(int(unk['rstmon_med']) - low)}",
+                                 f"{ns(unk['ct_med'])} (its RST)",
+                                 f"{(int(unk['rstmon_med']) - low) / int(unk['ct_med']):.3f}"])
         print(table(rows, ["floor", "table", "ns", "conntrack data segment", "ratio"]))
         print()
 

@@ -66,4 +66,27 @@ logged=$(awk '$1 == "events" { for (i = 1; i <= NF; i++) if ($i ~ /^logged=/) pr
 	/proc/net/rstmon)
 # rst-tracked: 5 rounds of 120 (600 / 5); rst-unknown: 5 rounds of 300.
 expect "every RST the bench sent was logged" "$logged" $((5 * 120 + 5 * 300))
+
+# rst_flood=1: only rst-unknown-limited, with untracked_rst_rate back at
+# a limit.  At 100 a second and CPU, 5 rounds of 300 RSTs log at most 100
+# per second they span and CPU (and at least one), and count the rest as
+# rst_unlogged.
+evc() { awk -v k="$1=" '$1 == "events" { for (i = 1; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1) }' /proc/net/rstmon; }
+echo 100 > /sys/module/rstmon/parameters/untracked_rst_rate || fail "untracked_rst_rate=100"
+seq=$(python3 "$(dirname "$0")/../vm/kmsg.py" seq "rstmon-rig: bench-smoke: insmod rst_flood") ||
+	fail "kernel log record number"
+l0=$(evc logged) u0=$(evc rst_unlogged) t0=$SECONDS
+insmod "$KO/rstmon_bench.ko" sizes=200,600 rounds=5 segs=300 rst_flood=1 2>/dev/null
+expect "rst_flood: insmod ends with ECANCELED" "$?" 1
+secs=$((SECONDS - t0 + 1))
+log=$(python3 "$(dirname "$0")/../vm/kmsg.py" since "${seq:-0}" | sed -n 's/.*rstmon_bench: //p')
+echo "$log" | sed 's/^/# /'
+timed RESULT "rst-unknown-limited size=600" "rstmon and conntrack" \
+	'rstmon_med=[0-9]+ .*ct_med=[0-9]+ .*ratio_milli=[0-9]+$'
+expect "rst_flood: only that figure" "$(echo "$log" | grep -c '^RESULT ')" 1
+nl=$(($(evc logged) - l0)) nu=$(($(evc rst_unlogged) - u0)) cpus=$(nproc)
+[ "$nl" -ge 1 ] && [ "$nl" -le $((100 * secs * cpus)) ] &&
+	pass "rst_flood: $nl of its RSTs logged in ${secs} s (at most 100/s on $cpus CPUs)" ||
+	fail "rst_flood: at most 100/s and CPU logged" "$nl in $secs s on $cpus CPUs"
+expect "rst_flood: the rest counted as rst_unlogged" "$((nl + nu))" $((5 * 300))
 finish
