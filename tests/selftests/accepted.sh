@@ -10,7 +10,7 @@
 # round: closed_first=server (the keep-alive race) and =client (closed
 # while the server was still sending), with why's advice for each.
 # IPv4 and IPv6.
-# time bound: 300
+# time bound: 600
 . "$(dirname "$0")/lib.sh"
 
 ACT="python3 $(dirname "$0")/accepted.py"

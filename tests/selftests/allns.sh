@@ -27,7 +27,7 @@
 #
 # Once, on the UML debug kernel: the enumeration and labels are rstmonctl's
 # own, over events that other scripts check on every kernel.
-# time bound: 360
+# time bound: 720
 . "$(dirname "$0")/lib.sh"
 
 uml_only "rstmonctl -A and -n PID|PATH"

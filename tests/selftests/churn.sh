@@ -36,7 +36,7 @@
 # checks cover the rounds it completed: a slow machine is no failure, a
 # wrong outcome in any round is, and so is no round completed at all.
 #
-# time bound: 900
+# time bound: 1800
 . "$(dirname "$0")/lib.sh"
 
 # UML says so in /proc/cpuinfo (its uname -m is the host's machine).

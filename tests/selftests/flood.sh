@@ -18,7 +18,7 @@
 # With untracked_rst_rate set, a flood from two CPUs logs at most that
 # many RSTs per second and CPU, counts the rest as rst_unlogged, and a
 # tracked connection's reset during it is still logged and classified.
-# time bound: 900
+# time bound: 1800
 . "$(dirname "$0")/lib.sh"
 
 FLOOD="python3 $(dirname "$0")/flood.py"

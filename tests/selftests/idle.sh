@@ -25,7 +25,7 @@
 #              (the firewall of the peer's own host looks the same).
 #              Old rstmon said idle-timeout with no other candidate.
 #
-# time bound: 420
+# time bound: 840
 . "$(dirname "$0")/lib.sh"
 need_ctl
 

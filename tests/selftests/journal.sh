@@ -9,7 +9,7 @@
 # Restart=on-failure leaves it stopped), then rstmon is loaded again.
 #
 # Once, on the UML debug kernel: the fields are rstmonctl's.
-# time bound: 240
+# time bound: 480
 . "$(dirname "$0")/lib.sh"
 
 uml_only "rstmonctl watch --journal"

@@ -23,7 +23,7 @@
 # tcp_max_orphans is not per namespace (init_net's table only, 6.1 to
 # 7.2): the memory case sets it to 0 for the whole guest for a few seconds
 # and puts it back.
-# time bound: 600
+# time bound: 1200
 . "$(dirname "$0")/lib.sh"
 
 CTL=$(cd "$(dirname "$0")/../.." && pwd)/userspace-ctl/rstmonctl

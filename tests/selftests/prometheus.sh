@@ -16,7 +16,7 @@
 # srv's listener over a veth link: their own connections (and the polls
 # before a server is up) reset nothing in srv.
 #
-# time bound: 600
+# time bound: 1200
 . "$(dirname "$0")/lib.sh"
 
 uml_only "metrics --listen and Prometheus"

@@ -9,7 +9,7 @@
 # has no such parameter), and must give the same verdicts both times.
 # Segmentation offload is off on the link (gso_max_segs 1), so every
 # segment the hooks see is one MSS: "hundreds of segments" are real.
-# time bound: 240
+# time bound: 480
 . "$(dirname "$0")/lib.sh"
 
 SP=/sys/module/rstmon/parameters/sock_path

@@ -12,7 +12,7 @@
 # outside 0..max_conns.  The time per spoofed segment, with the table
 # filling and with it full, is printed ("# measured"); make stress sends
 # RSTMON_SPOOF_N segments (default here 2 x max_conns).
-# time bound: 600
+# time bound: 1200
 . "$(dirname "$0")/lib.sh"
 
 FLOOD="python3 $(dirname "$0")/flood.py"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# time bound: 240
+# time bound: 480
 #
 # rstmonctl top and the table view, in a terminal (issue 21, "finding the
 # event"): top runs in a tmux pane of 120x40 in the server's namespace;

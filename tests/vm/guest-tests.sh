@@ -284,7 +284,7 @@ run_script() {
 	bound=$(sed -n 's/^# time bound: \([0-9][0-9]*\)$/\1/p' "$t" | head -n 1)
 	[ "${RSTMON_STRESS:-}" = 1 ] && bound=$RSTMON_STRESS_BOUND
 	phase_start "$name"
-	timeout --kill-after=5 "${bound:-600}" setsid bash "$t" > "$out" 2>&1 < /dev/null
+	timeout --kill-after=5 "${bound:-1200}" setsid bash "$t" > "$out" 2>&1 < /dev/null
 	rc=$?
 	sed -n -e "s|^ok - |ok - $K/$name/|p" -e "s|^not ok - |not ok - $K/$name/|p" \
 		"$out" >> "$TAP"
