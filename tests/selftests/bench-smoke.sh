@@ -19,7 +19,9 @@ modprobe -r rstmon && modprobe rstmon untracked_rst_rate=0 || fail "reload rstmo
 # would hide the rig's own reading of this script's messages).
 seq=$(python3 "$(dirname "$0")/../vm/kmsg.py" seq "rstmon-rig: bench-smoke: insmod") ||
 	fail "kernel log record number"
-sockpath() { awk '$1 == "socket_path" { sub(/segments=/, "", $2); print $2 }' /proc/net/rstmon; }
+sockpath() { counter_in socket_path segments < /proc/net/rstmon; }
+# evc KEY: init_net's events counter KEY.
+evc() { counter_in events "$1" < /proc/net/rstmon; }
 sp0=$(sockpath)
 insmod "$KO/rstmon_bench.ko" sizes=200,600 rounds=5 segs=300 2>/dev/null
 rc=$?
@@ -60,10 +62,8 @@ expect "rstmon never changed a verdict" "$(echo "$klog" | grep -c 'rstmon return
 # The 600 connections it made and the real loopback connection of its
 # socket pair (data-socket, closed in order: no RST), plus the unknown
 # RSTs' events in the ring.
-expect "rstmon tracks the 600 connections and the socket pair's in init_net" "$(awk '$1 == "table" {
-	for (i = 1; i <= NF; i++) if ($i ~ /^conns=/) print substr($i, 7) }' /proc/net/rstmon)" 601
-logged=$(awk '$1 == "events" { for (i = 1; i <= NF; i++) if ($i ~ /^logged=/) print substr($i, 8) }' \
-	/proc/net/rstmon)
+expect "rstmon tracks the 600 connections and the socket pair's in init_net" "$(counter_in table conns < /proc/net/rstmon)" 601
+logged=$(evc logged)
 # rst-tracked: 5 rounds of 120 (600 / 5); rst-unknown: 5 rounds of 300.
 expect "every RST the bench sent was logged" "$logged" $((5 * 120 + 5 * 300))
 
@@ -71,7 +71,6 @@ expect "every RST the bench sent was logged" "$logged" $((5 * 120 + 5 * 300))
 # a limit.  At 100 a second and CPU, 5 rounds of 300 RSTs log at most 100
 # per second they span and CPU (and at least one), and count the rest as
 # rst_unlogged.
-evc() { awk -v k="$1=" '$1 == "events" { for (i = 1; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1) }' /proc/net/rstmon; }
 echo 100 > /sys/module/rstmon/parameters/untracked_rst_rate || fail "untracked_rst_rate=100"
 seq=$(python3 "$(dirname "$0")/../vm/kmsg.py" seq "rstmon-rig: bench-smoke: insmod rst_flood") ||
 	fail "kernel log record number"

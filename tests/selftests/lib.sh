@@ -134,8 +134,12 @@ report() {
 
 # counter NAME LINE KEY: the value of KEY=... on the report line that
 # starts with LINE (e.g. counter srv "rst ipv4" out).
-counter() {
-	report "$1" | awk -v line="$2" -v key="$3" '
+counter() { report "$1" | counter_in "$2" "$3"; }
+
+# counter_in LINE KEY: the same, of a report on stdin (e.g. init_net's:
+# counter_in events logged < /proc/net/rstmon).
+counter_in() {
+	awk -v line="$1" -v key="$2" '
 		index($0, line " ") == 1 || $0 == line {
 			for (i = 1; i <= NF; i++)
 				if (index($i, key "=") == 1) { print substr($i, length(key) + 2); exit }
