@@ -14,10 +14,12 @@ bounded; each actor prints one line.
         connect, exchange a line, wait for DIR/go, exchange a line: print
         its answer or the errno
 """
+import fcntl
 import os
 import socket
 import struct
 import sys
+import termios
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -66,6 +68,23 @@ def last_data_to(p, port):
                      seq, ack, data)
 
 
+def wait_acked(s, limit=TIMEOUT):
+    """Wait until the peer acknowledged all S sent (SIOCOUTQ, TIOCOUTQ's
+    number: bytes not yet acknowledged).  Otherwise the client's ACK of
+    the last answer may reach this host after the stray segment's RST
+    killed the connection: its stack answers that ACK with an RST, which
+    conntrack translates, and the client's connection dies before its
+    next request, the data after the RST that the test looks for."""
+    end = time.time() + limit
+    buf = bytearray(4)
+    while time.time() < end:
+        fcntl.ioctl(s.fileno(), termios.TIOCOUTQ, buf)
+        if struct.unpack("i", buf)[0] == 0:
+            return True
+        time.sleep(0.01)
+    return False
+
+
 def send_stray(p, port, d):
     seg = last_data_to(p, port)
     if not seg:
@@ -100,6 +119,7 @@ def backend(addr, port, iface, d):
                 return
             s.sendall(b"ok\n")
             if first:
+                wait_acked(s)
                 send_stray(p, port, d)
                 first = False
         print("TIMEOUT")
