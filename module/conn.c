@@ -41,8 +41,25 @@
  * multi-threaded sender's segments on each of its CPUs, an RST beside data.
  *
  *  - The key (addresses, ports, net_id) is written before the entry is
- *    published with rcu_assign_pointer() and never changes.  @next is
- *    written under the bucket lock only.
+ *    published with rcu_assign_pointer() and never changes.
+ *  - The chain links (a bucket's head, each entry's @next) are written
+ *    under the bucket lock only, with rcu_assign_pointer(), and read with
+ *    rcu_dereference().  A link is a tagged pointer (rstmon_link_make()):
+ *    the entry it points to, that entry's TAG (top bits of its hash) and
+ *    MORE (that entry's own @next is not NULL).  A link is written whole,
+ *    in one store, so a reader sees a pointer with its own tag and MORE.
+ *    The tag of an entry never changes (its key does not); a replacement
+ *    (rstmon_conn_renew()) has the same key, so the same tag.  MORE is kept
+ *    exact under the lock: an insertion at the head sets it from the old
+ *    head, an unlink hands on the unlinked entry's @next (its successor's
+ *    link, tag and MORE included), and the unlink of a chain's last entry
+ *    clears MORE in the link to its predecessor.  A reader may meet a stale
+ *    MORE=1 (read before that clear): it reads the predecessor's @next,
+ *    finds NULL or the entry being freed (valid until its grace period
+ *    ends, and DEAD), and stops; one entry read more, never a wrong
+ *    answer.  A stale MORE=0 cannot happen: an entry gains a successor only
+ *    when it is inserted at the head, before it is published, so a link
+ *    that said "no successor" stays true for as long as a reader holds it.
  *  - @bits holds everything whose loss would change a verdict: each
  *    side's RSTMON_SF_* (SYN, FIN, DATA, RST, AFTER_RST, ...), the state
  *    and RSTMON_CF_* (DEAD, CHALLENGE).  Only atomic operations change it: a flag is
@@ -108,6 +125,55 @@
  */
 #define RSTMON_ONE_SIDED_TIMEOUT	300U
 
+/*
+ * Chain links.  Entries are RSTMON_CONN_ALIGN-aligned (the slab is created
+ * so), which leaves the low bits of a pointer to one free: a link carries
+ * there the pointed-to entry's MORE bit (bit 0: it has a successor) and
+ * its TAG (bits 1 and up: the top RSTMON_TAG_BITS bits of its hash, which
+ * the bucket index, the hash's low bits, does not use).  A lookup reads an
+ * entry only when its tag matches, and stops at a link without MORE: a
+ * miss on a chain of one entry reads no entry at all.  Every dereference
+ * of a link goes through rstmon_link_ptr().
+ */
+#define RSTMON_CONN_ALIGN	128
+#define RSTMON_LINK_MASK	((unsigned long)RSTMON_CONN_ALIGN - 1)
+#define RSTMON_LINK_MORE	1UL
+#define RSTMON_TAG_BITS		(ilog2(RSTMON_CONN_ALIGN) - 1)
+#ifndef RSTMON_CONN_CACHE_NAME
+#define RSTMON_CONN_CACHE_NAME	"rstmon_conn"
+#endif
+
+/* The entry a link points to. */
+static inline struct rstmon_conn *rstmon_link_ptr(const struct rstmon_conn *link)
+{
+	return (struct rstmon_conn *)((unsigned long)link & ~RSTMON_LINK_MASK);
+}
+
+/* The tag of the entry a link points to. */
+static inline u32 rstmon_link_tag(const struct rstmon_conn *link)
+{
+	return ((unsigned long)link & RSTMON_LINK_MASK) >> 1;
+}
+
+/* Whether the entry a link points to has a successor. */
+static inline bool rstmon_link_more(const struct rstmon_conn *link)
+{
+	return (unsigned long)link & RSTMON_LINK_MORE;
+}
+
+/* A link to @c, whose hash tag is @tag, which has a successor if @more. */
+static inline struct rstmon_conn *rstmon_link_make(struct rstmon_conn *c, u32 tag, bool more)
+{
+	return (struct rstmon_conn *)((unsigned long)c | (unsigned long)tag << 1 |
+				      (more ? RSTMON_LINK_MORE : 0));
+}
+
+/* The tag of a connection's hash (rstmon_bucket()): its top bits. */
+static inline u32 rstmon_hash_tag(u32 hash)
+{
+	return hash >> (32 - RSTMON_TAG_BITS);
+}
+
 static struct rstmon_conn __rcu **rstmon_hash __read_mostly;
 static unsigned int rstmon_hash_mask __read_mostly;
 static unsigned int rstmon_max __read_mostly;
@@ -150,15 +216,16 @@ struct rstmon_hkey {
 } __aligned(HSIPHASH_ALIGNMENT);
 
 /**
- * rstmon_bucket() - the table bucket of a segment's connection.
+ * rstmon_bucket() - the hash of a segment's connection.
  * @net: namespace the segment was seen in
  * @seg: the segment
  *
- * Both directions of a connection give the same bucket.  Computed once per
+ * Both directions of a connection give the same hash.  Computed once per
  * segment and passed to rstmon_conn_find() and rstmon_conn_create().
- * Return: the bucket index.
+ * Return: the 32-bit hash: its low bits (rstmon_hash_mask) are the
+ * bucket, its top bits the entry's tag (rstmon_hash_tag()).
  */
-unsigned int rstmon_bucket(const struct net *net, const struct rstmon_seg *seg)
+u32 rstmon_bucket(const struct net *net, const struct rstmon_seg *seg)
 {
 	const struct in6_addr *sa = &seg->saddr, *da = &seg->daddr;
 	__be16 sp = seg->sport, dp = seg->dport;
@@ -174,8 +241,7 @@ unsigned int rstmon_bucket(const struct net *net, const struct rstmon_seg *seg)
 			swap(a, b);
 			swap(pa, pb);
 		}
-		return hsiphash_4u32(a, b, pa << 16 | pb, net_hash_mix(net), &rstmon_hash_key) &
-		       rstmon_hash_mask;
+		return hsiphash_4u32(a, b, pa << 16 | pb, net_hash_mix(net), &rstmon_hash_key);
 	}
 	cmp = ipv6_addr_cmp(sa, da);
 	memset(&k, 0, sizeof(k));
@@ -191,7 +257,7 @@ unsigned int rstmon_bucket(const struct net *net, const struct rstmon_seg *seg)
 		k.pb = sp;
 	}
 	k.netmix = net_hash_mix(net);
-	return hsiphash(&k, sizeof(k), &rstmon_hash_key) & rstmon_hash_mask;
+	return hsiphash(&k, sizeof(k), &rstmon_hash_key);
 }
 
 static spinlock_t *rstmon_lock(unsigned int bucket)
@@ -246,26 +312,36 @@ static void rstmon_conn_set_addr(struct rstmon_conn *c, int side, const struct i
  * rstmon_conn_find() - look up the connection of a segment.
  * @net: namespace the segment was seen in
  * @seg: the segment
- * @b: its bucket, rstmon_bucket()
+ * @hash: its hash, rstmon_bucket()
  * @side: set to the side that sent @seg (RSTMON_ORIG or RSTMON_RESP), or
  *	to RSTMON_SIDE_NONE when there is no entry: always set, so a caller
  *	may hand it on with a NULL entry (the classifier takes both)
  *
+ * Reads an entry only when the link to it carries @hash's tag, and stops
+ * at the link of the chain's last entry (no MORE).
  * Context: RCU read side (the netfilter hooks run under rcu_read_lock()).
  * Return: the entry, valid until the read side ends, or NULL.
  */
 struct rstmon_conn *rstmon_conn_find(const struct net *net,
-				     const struct rstmon_seg *seg, unsigned int b, int *side)
+				     const struct rstmon_seg *seg, u32 hash, int *side)
 {
-	struct rstmon_conn *c;
+	struct rstmon_conn *link = rcu_dereference(rstmon_hash[hash & rstmon_hash_mask]);
+	u32 tag = rstmon_hash_tag(hash);
 
-	for (c = rcu_dereference(rstmon_hash[b]); c; c = rcu_dereference(c->next)) {
-		int s = rstmon_conn_side(c, net, seg);
+	while (link) {
+		struct rstmon_conn *c = rstmon_link_ptr(link);
 
-		if (s >= 0 && !(rstmon_conn_cflags(c) & RSTMON_CF_DEAD)) {
-			*side = s;
-			return c;
+		if (rstmon_link_tag(link) == tag) {
+			int s = rstmon_conn_side(c, net, seg);
+
+			if (s >= 0 && !(rstmon_conn_cflags(c) & RSTMON_CF_DEAD)) {
+				*side = s;
+				return c;
+			}
 		}
+		if (!rstmon_link_more(link))
+			break;
+		link = rcu_dereference(c->next);
 	}
 	*side = RSTMON_SIDE_NONE;
 	return NULL;
@@ -277,15 +353,26 @@ static void rstmon_conn_free_rcu(struct rcu_head *head)
 }
 
 /*
- * Unlink @c, whose predecessor link is @pprev.  Bucket lock held.  Its
+ * Unlink @c, whose incoming link is @pprev; @pred_link is the link to its
+ * predecessor (NULL when @c is the chain's first).  Bucket lock held.  Its
  * namespace is still known: rstmon_conn_net_del() drops a namespace's
  * entries before it forgets the namespace.
  */
-static void rstmon_conn_unlink(struct rstmon_conn __rcu **pprev, struct rstmon_conn *c)
+static void rstmon_conn_unlink(struct rstmon_conn __rcu **pred_link,
+			       struct rstmon_conn __rcu **pprev, struct rstmon_conn *c)
 {
 	struct rstmon_net *rn = rstmon_pernet_by_id(c->net_id);
+	struct rstmon_conn *next = rcu_dereference_protected(c->next, true);
 
-	rcu_assign_pointer(*pprev, rcu_dereference_protected(c->next, true));
+	/* The successor's link, its tag and MORE with it. */
+	rcu_assign_pointer(*pprev, next);
+	/* @c was the last: its predecessor is now, and has no successor. */
+	if (!next && pred_link) {
+		struct rstmon_conn *pl = rcu_dereference_protected(*pred_link, true);
+
+		rcu_assign_pointer(*pred_link, rstmon_link_make(rstmon_link_ptr(pl),
+								rstmon_link_tag(pl), false));
+	}
 	atomic_or(RSTMON_CF_DEAD << RSTMON_B_CF_SHIFT, &c->bits);
 	atomic_dec(&rstmon_nr);
 	if (!WARN_ON_ONCE(!rn))
@@ -324,30 +411,36 @@ static bool rstmon_conn_evict_in(unsigned int first, unsigned int n, u32 net_id)
 
 	for (i = 0; i < n; i++) {
 		unsigned int b = (first + i) & rstmon_hash_mask;
-		struct rstmon_conn __rcu **pprev;
-		struct rstmon_conn *c, *victim;
+		struct rstmon_conn __rcu **pprev, **pred_link = NULL;
+		struct rstmon_conn *link, *c, *victim = NULL;
 		spinlock_t *lock;	/* the victim's bucket's */
 
-		for (victim = rcu_dereference(rstmon_hash[b]); victim;
-		     victim = rcu_dereference(victim->next))
-			if ((!net_id || victim->net_id == net_id) &&
-			    !(rstmon_conn_cflags(victim) & RSTMON_CF_DEAD) &&
-			    rstmon_conn_evictable(victim))
+		for (link = rcu_dereference(rstmon_hash[b]); link;
+		     link = rcu_dereference(c->next)) {
+			c = rstmon_link_ptr(link);
+			if ((!net_id || c->net_id == net_id) &&
+			    !(rstmon_conn_cflags(c) & RSTMON_CF_DEAD) &&
+			    rstmon_conn_evictable(c)) {
+				victim = c;
 				break;
+			}
+		}
 		if (!victim)
 			continue;
 		lock = rstmon_lock(b);
 		pprev = &rstmon_hash[b];
 		spin_lock_bh(lock);
-		while ((c = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
+		while ((link = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
+			c = rstmon_link_ptr(link);
 			if (c == victim) {
 				/* Still linked, so not DEAD; still a victim? */
 				if (!rstmon_conn_evictable(c))
 					break;
-				rstmon_conn_unlink(pprev, c);
+				rstmon_conn_unlink(pred_link, pprev, c);
 				spin_unlock_bh(lock);
 				return true;
 			}
+			pred_link = pprev;
 			pprev = &c->next;
 		}
 		spin_unlock_bh(lock);
@@ -418,6 +511,11 @@ static struct rstmon_conn *rstmon_conn_alloc(const struct net *net,
 	c = kmem_cache_zalloc(rstmon_conn_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!c)
 		return NULL;
+	/* The slab's alignment leaves a link's tag and MORE bits free. */
+	if (WARN_ON_ONCE((unsigned long)c & RSTMON_LINK_MASK)) {
+		kmem_cache_free(rstmon_conn_cache, c);
+		return NULL;
+	}
 	s = rstmon_first_side(seg, &midstream);
 	rstmon_conn_set_addr(c, s, &seg->saddr);
 	c->port[s] = seg->sport;
@@ -440,7 +538,7 @@ static struct rstmon_conn *rstmon_conn_alloc(const struct net *net,
  * rstmon_conn_create() - track a new connection from its first segment.
  * @net: namespace the segment was seen in
  * @seg: the segment (never an RST)
- * @b: its bucket, rstmon_bucket()
+ * @hash: its hash, rstmon_bucket()
  * @dir: where @seg was seen
  * @side: set to the side that sent @seg
  * @err: set to why nothing was created, when NULL is returned
@@ -450,13 +548,15 @@ static struct rstmon_conn *rstmon_conn_alloc(const struct net *net,
  * Return: the new entry, or one another CPU inserted meanwhile, or NULL.
  */
 struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg *seg,
-				       unsigned int b, enum rstmon_dir dir, int *side,
+				       u32 hash, enum rstmon_dir dir, int *side,
 				       enum rstmon_conn_err *err, bool *evicted)
 {
 	struct rstmon_net *rn = rstmon_pernet(net);
 	unsigned int netns_max = READ_ONCE(rstmon_params.netns_max_conns);
+	unsigned int b = hash & rstmon_hash_mask;
+	u32 tag = rstmon_hash_tag(hash);
 	spinlock_t *lock = rstmon_lock(b);
-	struct rstmon_conn *c, *old;
+	struct rstmon_conn *c, *head, *link;
 	int s;
 
 	*evicted = false;
@@ -482,10 +582,16 @@ struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg 
 	}
 
 	spin_lock_bh(lock);
-	for (old = rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock)); old;
-	     old = rcu_dereference_protected(old->next, lockdep_is_held(lock))) {
-		int os = rstmon_conn_side(old, net, seg);
+	head = rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock));
+	for (link = head; link;
+	     link = rcu_dereference_protected(rstmon_link_ptr(link)->next, lockdep_is_held(lock))) {
+		struct rstmon_conn *old = rstmon_link_ptr(link);
+		int os;
 
+		/* Another key's tag: another connection, unread. */
+		if (rstmon_link_tag(link) != tag)
+			continue;
+		os = rstmon_conn_side(old, net, seg);
 		if (os >= 0) {
 			spin_unlock_bh(lock);
 			kmem_cache_free(rstmon_conn_cache, c);
@@ -505,9 +611,9 @@ struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg 
 		*err = RSTMON_CONN_NETNS_FULL;
 		goto full;
 	}
-	rcu_assign_pointer(c->next,
-			   rcu_dereference_protected(rstmon_hash[b], lockdep_is_held(lock)));
-	rcu_assign_pointer(rstmon_hash[b], c);
+	/* The old head's link (its tag and MORE) moves on into @c. */
+	rcu_assign_pointer(c->next, head);
+	rcu_assign_pointer(rstmon_hash[b], rstmon_link_make(c, tag, !!head));
 	spin_unlock_bh(lock);
 	*side = s;
 	return c;
@@ -539,7 +645,7 @@ bool rstmon_conn_reused(const struct rstmon_conn *c, int side, const struct rstm
  * rstmon_conn_renew() - replace a finished connection's entry by a new one.
  * @net: namespace the segment was seen in
  * @seg: the new connection's SYN (rstmon_conn_reused() said so)
- * @b: its bucket
+ * @hash: its hash, rstmon_bucket()
  * @old: the finished connection's entry
  * @dir: where @seg was seen
  * @side: set to the side that sent @seg
@@ -554,31 +660,34 @@ bool rstmon_conn_reused(const struct rstmon_conn *c, int side, const struct rstm
  * or NULL when no memory was left (@old stays).
  */
 struct rstmon_conn *rstmon_conn_renew(struct net *net, const struct rstmon_seg *seg,
-				      unsigned int b, struct rstmon_conn *old,
+				      u32 hash, struct rstmon_conn *old,
 				      enum rstmon_dir dir, int *side)
 {
+	unsigned int b = hash & rstmon_hash_mask;
 	struct rstmon_conn __rcu **pprev = &rstmon_hash[b];
 	spinlock_t *lock = rstmon_lock(b);
-	struct rstmon_conn *c, *new;
+	struct rstmon_conn *link, *new;
 	int s;
 
 	new = rstmon_conn_alloc(net, seg, dir, &s);
 	if (!new)
 		return NULL;
 	spin_lock_bh(lock);
-	while ((c = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
-		if (c == old)
+	while ((link = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
+		if (rstmon_link_ptr(link) == old)
 			break;
-		pprev = &c->next;
+		pprev = &rstmon_link_ptr(link)->next;
 	}
-	if (!c) {
+	if (!link) {
 		/* Another CPU replaced or removed it first. */
 		spin_unlock_bh(lock);
 		kmem_cache_free(rstmon_conn_cache, new);
-		return rstmon_conn_find(net, seg, b, side);
+		return rstmon_conn_find(net, seg, hash, side);
 	}
+	/* Same key, same tag; @old's successor is @new's, and so is MORE. */
 	rcu_assign_pointer(new->next, rcu_dereference_protected(old->next, lockdep_is_held(lock)));
-	rcu_assign_pointer(*pprev, new);
+	rcu_assign_pointer(*pprev, rstmon_link_make(new, rstmon_hash_tag(hash),
+						    rstmon_link_more(link)));
 	atomic_or(RSTMON_CF_DEAD << RSTMON_B_CF_SHIFT, &old->bits);
 	call_rcu(&old->rcu, rstmon_conn_free_rcu);
 	spin_unlock_bh(lock);
@@ -902,19 +1011,22 @@ typedef bool (*rstmon_conn_match_t)(const struct rstmon_conn *c, const void *arg
 static unsigned int rstmon_bucket_reap(unsigned int b, rstmon_conn_match_t match,
 				       const void *arg)
 {
-	struct rstmon_conn __rcu **pprev = &rstmon_hash[b];
+	struct rstmon_conn __rcu **pprev = &rstmon_hash[b], **pred_link = NULL;
 	spinlock_t *lock = rstmon_lock(b);
-	struct rstmon_conn *c;
+	struct rstmon_conn *link;
 	unsigned int n = 0;
 
 	if (!rcu_access_pointer(*pprev))
 		return 0;
 	spin_lock_bh(lock);
-	while ((c = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
+	while ((link = rcu_dereference_protected(*pprev, lockdep_is_held(lock)))) {
+		struct rstmon_conn *c = rstmon_link_ptr(link);
+
 		if (match(c, arg)) {
-			rstmon_conn_unlink(pprev, c);
+			rstmon_conn_unlink(pred_link, pprev, c);
 			n++;
 		} else {
+			pred_link = pprev;
 			pprev = &c->next;
 		}
 	}
@@ -1052,11 +1164,13 @@ bool rstmon_conn_walk(const struct net *net, unsigned long *pos,
 	unsigned long b;
 
 	for (b = pos[0]; b <= rstmon_hash_mask; b++, pos[1] = 0) {
-		const struct rstmon_conn *c;
+		const struct rstmon_conn *c, *link;
 		unsigned long i = 0;
 
 		rcu_read_lock();
-		for (c = rcu_dereference(rstmon_hash[b]); c; c = rcu_dereference(c->next)) {
+		for (link = rcu_dereference(rstmon_hash[b]); link;
+		     link = rcu_dereference(c->next)) {
+			c = rstmon_link_ptr(link);
 			if (c->net_id != net->ns.inum ||
 			    (rstmon_conn_cflags(c) & RSTMON_CF_DEAD))
 				continue;
@@ -1111,6 +1225,10 @@ int rstmon_conn_init(void)
 	unsigned int i, buckets;
 
 	BUILD_BUG_ON(sizeof(struct rstmon_conn) > 128);
+	/* A link's low bits: MORE and a tag of at least 4 bits. */
+	BUILD_BUG_ON(!is_power_of_2(RSTMON_CONN_ALIGN) ||
+		     __alignof__(struct rstmon_conn) > RSTMON_CONN_ALIGN ||
+		     RSTMON_TAG_BITS < 4 || (RSTMON_LINK_MASK >> 1) >> RSTMON_TAG_BITS);
 	/*
 	 * A segment of a tracked IPv4 connection touches the first line only.
 	 * The layout is made for 64-bit; on 32-bit the entry is smaller.
@@ -1133,7 +1251,13 @@ int rstmon_conn_init(void)
 	rstmon_params.max_conns = rstmon_max;
 	if (!rstmon_params.netns_max_conns)
 		rstmon_params.netns_max_conns = rstmon_max / 2;
-	buckets = roundup_pow_of_two(rstmon_max);
+	/*
+	 * The bucket is the hash's low bits, the tag its top RSTMON_TAG_BITS:
+	 * they must not meet.  main.c caps max_conns at 16 Mi (24 bits of
+	 * buckets), so this bound never bites.
+	 */
+	buckets = min_t(unsigned long, roundup_pow_of_two(rstmon_max),
+			1UL << (32 - RSTMON_TAG_BITS));
 	rstmon_hash = kvmalloc_array(buckets, sizeof(*rstmon_hash), GFP_KERNEL);
 	if (!rstmon_hash) {
 		pr_err("cannot allocate a hash table of %u buckets for max_conns=%u\n",
@@ -1155,7 +1279,9 @@ int rstmon_conn_init(void)
 		spin_lock_init(&rstmon_locks[i]);
 	get_random_bytes(&rstmon_hash_key, sizeof(rstmon_hash_key));
 
-	rstmon_conn_cache = KMEM_CACHE(rstmon_conn, SLAB_HWCACHE_ALIGN);
+	/* Aligned so, a link has its low bits for a tag and MORE. */
+	rstmon_conn_cache = kmem_cache_create(RSTMON_CONN_CACHE_NAME, sizeof(struct rstmon_conn),
+					      RSTMON_CONN_ALIGN, SLAB_HWCACHE_ALIGN, NULL);
 	if (!rstmon_conn_cache) {
 		pr_err("cannot create the connection cache\n");
 		kvfree(rstmon_hash);

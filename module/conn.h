@@ -114,7 +114,8 @@ struct rstmon_side {
 
 /**
  * struct rstmon_conn - one tracked TCP connection (128 bytes, two cache lines).
- * @next: hash chain, RCU-protected
+ * @next: hash chain, RCU-protected: a tagged link (module/conn.c,
+ *	rstmon_link_ptr()), never dereferenced as it is
  * @addr_lo: last 32 bits of the originator's and the responder's address
  *	(an IPv4 connection's whole addresses)
  * @port: their ports, network order
@@ -297,11 +298,11 @@ int rstmon_conn_net_add(struct net *net, struct rstmon_net *rn);
 void rstmon_conn_net_del(struct net *net);
 struct rstmon_net *rstmon_pernet_by_id(u32 net_id);
 
-unsigned int rstmon_bucket(const struct net *net, const struct rstmon_seg *seg);
+u32 rstmon_bucket(const struct net *net, const struct rstmon_seg *seg);
 struct rstmon_conn *rstmon_conn_find(const struct net *net,
-				     const struct rstmon_seg *seg, unsigned int b, int *side);
+				     const struct rstmon_seg *seg, u32 hash, int *side);
 struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg *seg,
-				       unsigned int b, enum rstmon_dir dir, int *side,
+				       u32 hash, enum rstmon_dir dir, int *side,
 				       enum rstmon_conn_err *err, bool *evicted);
 u32 rstmon_conn_update(struct rstmon_conn *c, int side,
 		       const struct rstmon_seg *seg, u32 now);
@@ -338,7 +339,7 @@ void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 floor);
 bool rstmon_conn_reused(const struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg);
 struct rstmon_conn *rstmon_conn_renew(struct net *net, const struct rstmon_seg *seg,
-				      unsigned int b, struct rstmon_conn *old,
+				      u32 hash, struct rstmon_conn *old,
 				      enum rstmon_dir dir, int *side);
 bool rstmon_conn_evictable(const struct rstmon_conn *c);
 

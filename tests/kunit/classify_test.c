@@ -39,16 +39,10 @@
  * named after struct rstmon_conn.  Two caches of one name confuse slabinfo,
  * and a kernel with CONFIG_DEBUG_VM WARNs "kmem_cache of name ... already
  * exists" (kmem_cache_sanity_check()), which fails the kernel log check.
- * The copy of the table compiled here gets a cache of its own name.
+ * The copy of the table compiled here gets a cache of its own name (and
+ * the table's alignment, which its tagged links need).
  */
-static struct kmem_cache *rstmon_test_conn_cache(unsigned int size, slab_flags_t flags)
-{
-	return kmem_cache_create("rstmon_kunit_conn", size, __alignof__(struct rstmon_conn),
-				 flags, NULL);
-}
-
-#undef KMEM_CACHE
-#define KMEM_CACHE(__struct, __flags) rstmon_test_conn_cache(sizeof(struct __struct), __flags)
+#define RSTMON_CONN_CACHE_NAME	"rstmon_kunit_conn"
 
 /* The replay of another CPU's write inside rstmon_conn_update() and _rst(). */
 static void rstmon_test_race(struct rstmon_conn *c);
@@ -1046,7 +1040,7 @@ static bool rstmon_test_to_bucket(struct rstmon_seg *seg, unsigned int bucket)
 
 	for (port = 1024; port <= 65535; port++) {
 		seg->sport = htons(port);
-		if (rstmon_bucket(&init_net, seg) == bucket)
+		if ((rstmon_bucket(&init_net, seg) & rstmon_hash_mask) == bucket)
 			return true;
 	}
 	return false;
@@ -1180,7 +1174,7 @@ static void rstmon_conn_test_limit_evict(struct kunit *test)
 	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
 	if (e->at_end)
 		KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&nseg, rstmon_hash_mask));
-	nb = rstmon_bucket(&init_net, &nseg);
+	nb = rstmon_bucket(&init_net, &nseg) & rstmon_hash_mask;
 	/* The namespace's sweep is elsewhere (rstmon_conn_test_evict_sweep). */
 	WRITE_ONCE(rstmon_pernet(&init_net)->evict_sweep, (nb + 512) & rstmon_hash_mask);
 
@@ -1628,7 +1622,7 @@ static void rstmon_conn_test_netns_limit(struct kunit *test)
 	rstmon_params.netns_max_conns = 2;
 	rstmon_test_fill_established(test, 2);
 	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
-	nb = rstmon_bucket(&init_net, &nseg);
+	nb = rstmon_bucket(&init_net, &nseg) & rstmon_hash_mask;
 	KUNIT_EXPECT_NULL(test, rstmon_test_create(&nseg, &side, &err, &evicted));
 	KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_NETNS_FULL);
 	KUNIT_EXPECT_FALSE(test, evicted);
@@ -1675,7 +1669,7 @@ static void rstmon_conn_test_evict_sweep(struct kunit *test)
 	rstmon_params.netns_max_conns = 2;
 	rstmon_test_fill_established(test, 1);
 	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
-	nb = rstmon_bucket(&init_net, &nseg);
+	nb = rstmon_bucket(&init_net, &nseg) & rstmon_hash_mask;
 	far = (nb + 200) & rstmon_hash_mask;
 	rstmon_test_tuple(&vseg, 2, 1024, RSTMON_TEST_ACK);
 	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, far));
@@ -1851,6 +1845,324 @@ static void rstmon_conn_test_size(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmem_cache_size(rstmon_conn_cache), sizeof(struct rstmon_conn));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Tagged chain links                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* The hash of @c's key in &init_net, as rstmon_bucket() gives it. */
+static u32 rstmon_test_hash_of(const struct rstmon_conn *c)
+{
+	struct rstmon_seg seg;
+
+	memset(&seg, 0, sizeof(seg));
+	seg.family = rstmon_conn_family(c);
+	rstmon_conn_addr(c, RSTMON_ORIG, &seg.saddr);
+	rstmon_conn_addr(c, RSTMON_RESP, &seg.daddr);
+	seg.sport = c->port[RSTMON_ORIG];
+	seg.dport = c->port[RSTMON_RESP];
+	return rstmon_bucket(&init_net, &seg);
+}
+
+/*
+ * Walk every chain and check each link against the entry it points to: the
+ * entry is in the link's bucket, the link carries the entry's tag, and
+ * MORE is set exactly when the entry has a successor.  Returns the entries.
+ */
+static unsigned int rstmon_test_check_links(struct kunit *test)
+{
+	unsigned int b, n = 0, bad_bucket = 0, bad_tag = 0, bad_more = 0;
+	unsigned int count = rstmon_conn_count();
+
+	rcu_read_lock();
+	for (b = 0; b <= rstmon_hash_mask; b++) {
+		struct rstmon_conn *link = rcu_dereference(rstmon_hash[b]);
+
+		while (link && n <= count) {
+			struct rstmon_conn *c = rstmon_link_ptr(link);
+			struct rstmon_conn *next = rcu_dereference(c->next);
+			u32 h = rstmon_test_hash_of(c);
+
+			bad_bucket += (h & rstmon_hash_mask) != b;
+			bad_tag += rstmon_link_tag(link) != rstmon_hash_tag(h);
+			bad_more += rstmon_link_more(link) != !!next;
+			n++;
+			link = next;
+		}
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ_MSG(test, bad_bucket, 0U, "entries in another bucket");
+	KUNIT_EXPECT_EQ_MSG(test, bad_tag, 0U, "links with another tag than their entry's");
+	KUNIT_EXPECT_EQ_MSG(test, bad_more, 0U, "links whose MORE is not (next != NULL)");
+	KUNIT_EXPECT_EQ(test, n, count);
+	return n;
+}
+
+/*
+ * A SYN (rstmon_test_tuple()) from host @host or up whose hash lands in
+ * @bucket, with tag @tag (any when U32_MAX) and not tag @not_tag (none
+ * when U32_MAX).
+ */
+static bool rstmon_test_key(struct rstmon_seg *seg, u8 host, unsigned int bucket, u32 tag,
+			    u32 not_tag)
+{
+	unsigned int h, port;
+
+	for (h = host; h < host + 32U; h++) {
+		for (port = 1024; port <= 65535; port++) {
+			u32 hash;
+
+			rstmon_test_tuple(seg, h, port, RSTMON_TEST_SYN);
+			hash = rstmon_bucket(&init_net, seg);
+			if ((hash & rstmon_hash_mask) == bucket &&
+			    (tag == U32_MAX || rstmon_hash_tag(hash) == tag) &&
+			    rstmon_hash_tag(hash) != not_tag)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool rstmon_test_match_ptr(const struct rstmon_conn *c, const void *arg)
+{
+	return c == arg;
+}
+
+/* Unlink @c from bucket @b, as GC or eviction does. */
+static void rstmon_test_unlink(struct kunit *test, unsigned int b, struct rstmon_conn *c)
+{
+	KUNIT_EXPECT_EQ(test, rstmon_bucket_reap(b, rstmon_test_match_ptr, c), 1U);
+}
+
+/* The link in bucket @b's chain at position @i (0: the head), or NULL. */
+static struct rstmon_conn *rstmon_test_link_at(unsigned int b, unsigned int i)
+{
+	struct rstmon_conn *link = rcu_dereference_protected(rstmon_hash[b], true);
+
+	while (link && i--)
+		link = rcu_dereference_protected(rstmon_link_ptr(link)->next, true);
+	return link;
+}
+
+/* Expect bucket @b's link @i to point to @c with its tag, and MORE as @more. */
+static void rstmon_expect_link(struct kunit *test, unsigned int b, unsigned int i,
+			       struct rstmon_conn *c, bool more)
+{
+	struct rstmon_conn *link = rstmon_test_link_at(b, i);
+
+	KUNIT_ASSERT_NOT_NULL(test, link);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_link_ptr(link), c);
+	KUNIT_EXPECT_EQ(test, rstmon_link_tag(link), rstmon_hash_tag(rstmon_test_hash_of(c)));
+	KUNIT_EXPECT_EQ(test, rstmon_link_more(link), more);
+}
+
+/*
+ * Links after inserts at the head, then after unlinking the head, a middle
+ * entry and the last one (whose predecessor's link loses MORE).
+ */
+static void rstmon_conn_test_links(struct kunit *test)
+{
+	struct rstmon_conn *c[4];
+	struct rstmon_seg seg[4];
+	unsigned int b, i;
+
+	rstmon_test_tuple(&seg[0], 10, 1024, RSTMON_TEST_SYN);
+	b = rstmon_bucket(&init_net, &seg[0]) & rstmon_hash_mask;
+	for (i = 0; i < 4; i++) {
+		KUNIT_ASSERT_TRUE(test, rstmon_test_key(&seg[i], 10 + 32 * i, b, U32_MAX, U32_MAX));
+		c[i] = rstmon_test_add(test, &seg[i]);
+		/* Entries are aligned so that a link's low bits are free. */
+		KUNIT_EXPECT_EQ(test, (unsigned long)c[i] & RSTMON_LINK_MASK, 0UL);
+		/* The newest at the head, MORE when an older one follows. */
+		rstmon_expect_link(test, b, 0, c[i], i > 0);
+		rstmon_test_check_links(test);
+	}
+	/* c3 -> c2 -> c1 -> c0 */
+	for (i = 0; i < 4; i++)
+		rstmon_expect_link(test, b, i, c[3 - i], i < 3);
+	KUNIT_EXPECT_NULL(test, rstmon_test_link_at(b, 4));
+
+	/* The head: c2 -> c1 -> c0 */
+	rstmon_test_unlink(test, b, c[3]);
+	rstmon_expect_link(test, b, 0, c[2], true);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&seg[3]));
+	rstmon_test_check_links(test);
+	/* A middle one: c2 -> c0 */
+	rstmon_test_unlink(test, b, c[1]);
+	rstmon_expect_link(test, b, 0, c[2], true);
+	rstmon_expect_link(test, b, 1, c[0], false);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&seg[1]));
+	rstmon_test_check_links(test);
+	/* The last: c2 alone, its link without MORE. */
+	rstmon_test_unlink(test, b, c[0]);
+	rstmon_expect_link(test, b, 0, c[2], false);
+	KUNIT_EXPECT_NULL(test, rstmon_test_link_at(b, 1));
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&seg[0]));
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&seg[2]), c[2]);
+	KUNIT_EXPECT_EQ(test, rstmon_test_check_links(test), 1U);
+}
+
+/* Two connections of one bucket and one tag: both are found. */
+static void rstmon_conn_test_links_same_tag(struct kunit *test)
+{
+	struct rstmon_seg a, b2;
+	struct rstmon_conn *ca, *cb;
+	unsigned int b;
+	u32 tag;
+	int side = -1;
+
+	rstmon_test_tuple(&a, 10, 1024, RSTMON_TEST_SYN);
+	b = rstmon_bucket(&init_net, &a) & rstmon_hash_mask;
+	tag = rstmon_hash_tag(rstmon_bucket(&init_net, &a));
+	KUNIT_ASSERT_TRUE(test, rstmon_test_key(&b2, 40, b, tag, U32_MAX));
+	KUNIT_ASSERT_EQ(test, rstmon_hash_tag(rstmon_bucket(&init_net, &b2)), tag);
+	ca = rstmon_test_add(test, &a);
+	cb = rstmon_test_add(test, &b2);
+	rstmon_expect_link(test, b, 0, cb, true);
+	rstmon_expect_link(test, b, 1, ca, false);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &a, &side), ca);
+	KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &b2, &side), cb);
+	swap(a.saddr, a.daddr);
+	swap(a.sport, a.dport);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &a, &side), ca);
+	KUNIT_EXPECT_EQ(test, side, RSTMON_RESP);
+	rstmon_test_check_links(test);
+}
+
+/* @c's key, saved and put back around a case that forges it. */
+struct rstmon_test_key_copy {
+	__be32 addr_lo[2];
+	__be32 addr_hi[2][3];
+	__be16 port[2];
+};
+
+static void rstmon_test_key_save(struct rstmon_test_key_copy *k, const struct rstmon_conn *c)
+{
+	memcpy(k->addr_lo, c->addr_lo, sizeof(k->addr_lo));
+	memcpy(k->addr_hi, c->addr_hi, sizeof(k->addr_hi));
+	memcpy(k->port, c->port, sizeof(k->port));
+}
+
+static void rstmon_test_key_restore(struct rstmon_conn *c, const struct rstmon_test_key_copy *k)
+{
+	memcpy(c->addr_lo, k->addr_lo, sizeof(k->addr_lo));
+	memcpy(c->addr_hi, k->addr_hi, sizeof(k->addr_hi));
+	memcpy(c->port, k->port, sizeof(k->port));
+}
+
+/* Give @c the key of @seg (its sender the originator). */
+static void rstmon_test_key_forge(struct rstmon_conn *c, const struct rstmon_seg *seg)
+{
+	rstmon_conn_set_addr(c, RSTMON_ORIG, &seg->saddr);
+	rstmon_conn_set_addr(c, RSTMON_RESP, &seg->daddr);
+	c->port[RSTMON_ORIG] = seg->sport;
+	c->port[RSTMON_RESP] = seg->dport;
+}
+
+/*
+ * A lookup reads an entry only when the link's tag matches.  Proved by a
+ * forged entry: its key is made the looked-up one's while its link keeps
+ * its own tag, so reading it would find it.  A miss on a chain of one
+ * entry of another tag returns NULL (the entry unread), and a hit skips an
+ * entry of another tag before its own.
+ */
+static void rstmon_conn_test_links_tag_skip(struct kunit *test)
+{
+	struct rstmon_test_key_copy saved;
+	struct rstmon_seg a, k, m;
+	struct rstmon_conn *ca, *cm;
+	unsigned int b;
+	u32 tag;
+
+	rstmon_test_tuple(&a, 10, 1024, RSTMON_TEST_SYN);
+	b = rstmon_bucket(&init_net, &a) & rstmon_hash_mask;
+	tag = rstmon_hash_tag(rstmon_bucket(&init_net, &a));
+	KUNIT_ASSERT_TRUE(test, rstmon_test_key(&k, 40, b, U32_MAX, tag));
+	ca = rstmon_test_add(test, &a);
+	rstmon_expect_link(test, b, 0, ca, false);
+
+	/* A miss, another tag: NULL, even with @ca forged to its key. */
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&k));
+	rstmon_test_key_save(&saved, ca);
+	rstmon_test_key_forge(ca, &k);
+	KUNIT_EXPECT_NULL(test, rstmon_test_lookup(&k));
+	rstmon_test_key_restore(ca, &saved);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&a), ca);
+
+	/* A hit behind an entry of another tag: that one is skipped. */
+	KUNIT_ASSERT_TRUE(test, rstmon_test_key(&m, 80, b, U32_MAX, tag));
+	cm = rstmon_test_add(test, &m);
+	rstmon_expect_link(test, b, 0, cm, true);
+	rstmon_test_key_save(&saved, cm);
+	rstmon_test_key_forge(cm, &a);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&a), ca);
+	rstmon_test_key_restore(cm, &saved);
+	KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&m), cm);
+	rstmon_test_check_links(test);
+}
+
+static bool rstmon_test_match_odd_port(const struct rstmon_conn *c, const void *arg)
+{
+	return ntohs(c->port[RSTMON_ORIG]) & 1;
+}
+
+/*
+ * Churn: creations up to the namespace's share and past it (evictions),
+ * renewals of closed connections in place, a reap of every other entry
+ * (GC's path) and expiry; after each, every link of the table is exact.
+ */
+static void rstmon_conn_test_links_churn(struct kunit *test)
+{
+	unsigned int i, created = 0, renewed = 0, evictions = 0, n;
+	struct rstmon_seg seg;
+
+	for (i = 0; i < 1500; i++) {
+		enum rstmon_conn_err err = 0;
+		bool evicted = false;
+		struct rstmon_conn *c;
+		int side = -1;
+
+		rstmon_test_evict_reset();
+		rstmon_test_tuple(&seg, 1 + i % 61, 1024 + i, RSTMON_TEST_SYN);
+		c = rstmon_test_create(&seg, &side, &err, &evicted);
+		created += !!c;
+		evictions += evicted;
+		if (c && i % 7 == 0) {
+			struct rstmon_seg syn = seg;
+			struct rstmon_conn *r = NULL;
+
+			rstmon_test_set_state(c, RSTMON_ST_CLOSED);
+			syn.seq += 0x10000;
+			rcu_read_lock();
+			if (rstmon_conn_reused(c, RSTMON_ORIG, &syn))
+				r = rstmon_conn_renew(&init_net, &syn,
+						      rstmon_bucket(&init_net, &syn), c,
+						      RSTMON_DIR_IN, &side);
+			rcu_read_unlock();
+			KUNIT_EXPECT_NOT_NULL(test, r);
+			KUNIT_EXPECT_PTR_NE(test, r, c);
+			renewed += r && r != c;
+			/* Until the grace period, @c is DEAD: not found. */
+			KUNIT_EXPECT_PTR_EQ(test, rstmon_test_lookup(&syn), r);
+		}
+		if (i % 250 == 249)
+			rstmon_test_check_links(test);
+	}
+	KUNIT_EXPECT_GT(test, evictions, 0U);
+	KUNIT_EXPECT_GT(test, renewed, 0U);
+	n = rstmon_test_check_links(test);
+	KUNIT_EXPECT_EQ(test, n, (unsigned int)atomic_read(&rstmon_pernet(&init_net)->conns));
+
+	/* Every other entry goes, anywhere in its chain. */
+	for (i = 0; i <= rstmon_hash_mask; i++)
+		rstmon_bucket_reap(i, rstmon_test_match_odd_port, NULL);
+	KUNIT_EXPECT_LT(test, rstmon_test_check_links(test), n);
+	/* Expiry (GC): half-open entries past syn_timeout, all of them. */
+	KUNIT_EXPECT_GT(test, rstmon_test_reap_expired(jiffies + 1000 * HZ), 0U);
+	KUNIT_EXPECT_EQ(test, rstmon_test_check_links(test), 0U);
+	kunit_info(test, "%u created, %u renewed, %u evictions", created, renewed, evictions);
+}
+
 static struct kunit_case rstmon_conn_cases[] = {
 	KUNIT_CASE(rstmon_conn_test_created),
 	KUNIT_CASE(rstmon_conn_test_scaled_max),
@@ -1880,6 +2192,10 @@ static struct kunit_case rstmon_conn_cases[] = {
 	KUNIT_CASE(rstmon_conn_test_size),
 	KUNIT_CASE(rstmon_conn_test_find_miss_side),
 	KUNIT_CASE(rstmon_conn_test_net_del_flushes),
+	KUNIT_CASE(rstmon_conn_test_links),
+	KUNIT_CASE(rstmon_conn_test_links_same_tag),
+	KUNIT_CASE(rstmon_conn_test_links_tag_skip),
+	KUNIT_CASE(rstmon_conn_test_links_churn),
 #ifdef RSTMON_HAVE_TCP_SEND_RESET_REASON
 	KUNIT_CASE(rstmon_kreason_test_live_only),
 #endif
