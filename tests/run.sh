@@ -455,6 +455,12 @@ case $? in
 	notok unit "see $OUT/unit-check.log" ;;
 esac
 
+# The selftests' report readers (lib.sh), bash alone, give what the
+# pipelines they replaced gave.
+bash tests/host/lib-check.sh . > "$OUT/lib-check.log" 2>&1
+tapfile "$OUT/lib-check.log"
+grep -q '^ok - lib: [0-9]* comparisons' "$OUT/lib-check.log" || notok lib-check "see $OUT/lib-check.log"
+
 # rstmonctl(8) names every sender, cause and evidence flag of names.h.
 if bash tests/host/manpage-check.sh . > "$OUT/manpage-check.log" 2>&1; then
 	ok manpage-names

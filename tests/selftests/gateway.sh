@@ -77,9 +77,6 @@ table inet gw {
 }
 NFT
 
-# has_event NS PORT DIR: NS logged an event in DIR for PORT.
-has_event() { [ -n "$(ev "$1" "$2" "$3")" ]; }
-
 # same_conn NAME PORT NS1 DIR1 NS2 DIR2: the first events of NS1 and NS2
 # for PORT name the same RST's addresses (no NAT between them); both must
 # be there.

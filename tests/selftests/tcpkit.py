@@ -87,11 +87,20 @@ def linger0(s):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 
+def listening():
+    """Tell serve (lib.sh) the socket listens: the file RSTMON_READY names,
+    polled without a process, where polling ss costs four."""
+    path = os.environ.get("RSTMON_READY")
+    if path:
+        open(path, "w").close()
+
+
 def listener(addr, port, backlog=16):
     s = socket.socket(family(addr), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port))
     s.listen(backlog)
+    listening()
     return s
 
 
