@@ -168,7 +168,7 @@ static inline struct rstmon_conn *rstmon_link_make(struct rstmon_conn *c, u32 ta
 				      (more ? RSTMON_LINK_MORE : 0));
 }
 
-/* The tag of a connection's hash (rstmon_bucket()): its top bits. */
+/* The tag of a connection's hash (rstmon_conn_hash()): its top bits. */
 static inline u32 rstmon_hash_tag(u32 hash)
 {
 	return hash >> (32 - RSTMON_TAG_BITS);
@@ -216,7 +216,7 @@ struct rstmon_hkey {
 } __aligned(HSIPHASH_ALIGNMENT);
 
 /**
- * rstmon_bucket() - the hash of a segment's connection.
+ * rstmon_conn_hash() - the hash of a segment's connection.
  * @net: namespace the segment was seen in
  * @seg: the segment
  *
@@ -225,7 +225,7 @@ struct rstmon_hkey {
  * Return: the 32-bit hash: its low bits (rstmon_hash_mask) are the
  * bucket, its top bits the entry's tag (rstmon_hash_tag()).
  */
-u32 rstmon_bucket(const struct net *net, const struct rstmon_seg *seg)
+u32 rstmon_conn_hash(const struct net *net, const struct rstmon_seg *seg)
 {
 	const struct in6_addr *sa = &seg->saddr, *da = &seg->daddr;
 	__be16 sp = seg->sport, dp = seg->dport;
@@ -312,7 +312,7 @@ static void rstmon_conn_set_addr(struct rstmon_conn *c, int side, const struct i
  * rstmon_conn_find() - look up the connection of a segment.
  * @net: namespace the segment was seen in
  * @seg: the segment
- * @hash: its hash, rstmon_bucket()
+ * @hash: its hash, rstmon_conn_hash()
  * @side: set to the side that sent @seg (RSTMON_ORIG or RSTMON_RESP), or
  *	to RSTMON_SIDE_NONE when there is no entry: always set, so a caller
  *	may hand it on with a NULL entry (the classifier takes both)
@@ -538,7 +538,7 @@ static struct rstmon_conn *rstmon_conn_alloc(const struct net *net,
  * rstmon_conn_create() - track a new connection from its first segment.
  * @net: namespace the segment was seen in
  * @seg: the segment (never an RST)
- * @hash: its hash, rstmon_bucket()
+ * @hash: its hash, rstmon_conn_hash()
  * @dir: where @seg was seen
  * @side: set to the side that sent @seg
  * @err: set to why nothing was created, when NULL is returned
@@ -645,7 +645,7 @@ bool rstmon_conn_reused(const struct rstmon_conn *c, int side, const struct rstm
  * rstmon_conn_renew() - replace a finished connection's entry by a new one.
  * @net: namespace the segment was seen in
  * @seg: the new connection's SYN (rstmon_conn_reused() said so)
- * @hash: its hash, rstmon_bucket()
+ * @hash: its hash, rstmon_conn_hash()
  * @old: the finished connection's entry
  * @dir: where @seg was seen
  * @side: set to the side that sent @seg

@@ -298,7 +298,7 @@ int rstmon_conn_net_add(struct net *net, struct rstmon_net *rn);
 void rstmon_conn_net_del(struct net *net);
 struct rstmon_net *rstmon_pernet_by_id(u32 net_id);
 
-u32 rstmon_bucket(const struct net *net, const struct rstmon_seg *seg);
+u32 rstmon_conn_hash(const struct net *net, const struct rstmon_seg *seg);
 struct rstmon_conn *rstmon_conn_find(const struct net *net,
 				     const struct rstmon_seg *seg, u32 hash, int *side);
 struct rstmon_conn *rstmon_conn_create(struct net *net, const struct rstmon_seg *seg,

@@ -248,7 +248,7 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 	struct rstmon_net *rn;
 	struct rstmon_conn *c;
 	struct rstmon_seg seg;
-	unsigned int b;
+	u32 hash;
 	u32 now, set, floor;
 	bool evicted;
 	int side;
@@ -281,8 +281,8 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 
 	rstmon_count(rn, RSTMON_STAT_SEG_IN + dir);
 	now = jiffies;
-	b = rstmon_bucket(state->net, &seg);
-	c = rstmon_conn_find(state->net, &seg, b, &side);
+	hash = rstmon_conn_hash(state->net, &seg);
+	c = rstmon_conn_find(state->net, &seg, hash, &side);
 	if (seg.flags & RSTMON_TCP_RST) {
 		rstmon_count(rn, (seg.family == AF_INET ? RSTMON_STAT_RST4_IN :
 				  RSTMON_STAT_RST6_IN) + dir);
@@ -292,12 +292,12 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 	}
 	/* A new SYN on a closed connection's 4-tuple: a new entry. */
 	if (c && unlikely(rstmon_conn_reused(c, side, &seg))) {
-		c = rstmon_conn_renew(state->net, &seg, b, c, dir, &side);
+		c = rstmon_conn_renew(state->net, &seg, hash, c, dir, &side);
 		if (c && dir == RSTMON_DIR_FWD)
 			rstmon_natinv_created(c, skb);
 	}
 	if (!c) {
-		c = rstmon_conn_create(state->net, &seg, b, dir, &side, &err, &evicted);
+		c = rstmon_conn_create(state->net, &seg, hash, dir, &side, &err, &evicted);
 		if (evicted)
 			rstmon_count(rn, RSTMON_STAT_EVICTED);
 		if (!c) {

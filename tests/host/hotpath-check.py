@@ -25,7 +25,7 @@ PATH = {
     "hooks.c": ["rstmon_hook"],
     "parse.c": ["rstmon_parse", "rstmon_parse_ipv4", "rstmon_parse_ipv6", "rstmon_parse_tcp",
                 "rstmon_parse_options"],
-    "conn.c": ["rstmon_bucket", "rstmon_conn_side", "rstmon_conn_find", "rstmon_ipid_mode",
+    "conn.c": ["rstmon_conn_hash", "rstmon_conn_side", "rstmon_conn_find", "rstmon_ipid_mode",
                "rstmon_conn_update"],
     "rstmon.h": ["rstmon_count", "rstmon_pernet"],
     # The socket path (a local connection's data segment), and what the

@@ -319,7 +319,7 @@ static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 fla
 
 	rstmon_tc_seg(tc, side, flags, seq, ack, len, &seg);
 	rcu_read_lock();
-	b = rstmon_bucket(&init_net, &seg);
+	b = rstmon_conn_hash(&init_net, &seg);
 	c = rstmon_conn_find(&init_net, &seg, b, &s);
 	if (c && rstmon_conn_reused(c, s, &seg)) {
 		c = rstmon_conn_renew(&init_net, &seg, b, c, RSTMON_DIR_IN, &s);
@@ -403,7 +403,7 @@ static void rstmon_tc_classify(const struct rstmon_tc *tc, const struct rstmon_s
 	int side = 2;
 
 	rcu_read_lock();
-	c = rstmon_conn_find(&init_net, rst, rstmon_bucket(&init_net, rst), &side);
+	c = rstmon_conn_find(&init_net, rst, rstmon_conn_hash(&init_net, rst), &side);
 	rstmon_classify(x, rst, c, side, ev);
 	rcu_read_unlock();
 	KUNIT_EXPECT_PTR_EQ(tc->test, c, tc->c);
@@ -458,7 +458,7 @@ static struct rstmon_conn *rstmon_test_find(const struct net *net, const struct 
 	struct rstmon_conn *c;
 
 	rcu_read_lock();
-	c = rstmon_conn_find(net, seg, rstmon_bucket(net, seg), side);
+	c = rstmon_conn_find(net, seg, rstmon_conn_hash(net, seg), side);
 	rcu_read_unlock();
 	return c;
 }
@@ -492,7 +492,7 @@ static struct rstmon_conn *rstmon_test_create(const struct rstmon_seg *seg, int 
 	struct rstmon_conn *c;
 
 	rcu_read_lock();
-	c = rstmon_conn_create(&init_net, seg, rstmon_bucket(&init_net, seg), RSTMON_DIR_IN,
+	c = rstmon_conn_create(&init_net, seg, rstmon_conn_hash(&init_net, seg), RSTMON_DIR_IN,
 			       side, err, evicted);
 	rcu_read_unlock();
 	return c;
@@ -645,8 +645,8 @@ static void rstmon_conn_test_lookup(struct kunit *test)
 		rev = seg;
 		swap(rev.saddr, rev.daddr);
 		swap(rev.sport, rev.dport);
-		KUNIT_EXPECT_EQ(test, rstmon_bucket(&init_net, &seg),
-				rstmon_bucket(&init_net, &rev));
+		KUNIT_EXPECT_EQ(test, rstmon_conn_hash(&init_net, &seg),
+				rstmon_conn_hash(&init_net, &rev));
 		side = -1;
 		KUNIT_EXPECT_PTR_EQ(test, rstmon_test_find(&init_net, &seg, &side), c);
 		KUNIT_EXPECT_EQ(test, side, RSTMON_ORIG);
@@ -1040,7 +1040,7 @@ static bool rstmon_test_to_bucket(struct rstmon_seg *seg, unsigned int bucket)
 
 	for (port = 1024; port <= 65535; port++) {
 		seg->sport = htons(port);
-		if ((rstmon_bucket(&init_net, seg) & rstmon_hash_mask) == bucket)
+		if ((rstmon_conn_hash(&init_net, seg) & rstmon_hash_mask) == bucket)
 			return true;
 	}
 	return false;
@@ -1055,7 +1055,7 @@ static struct rstmon_conn *rstmon_test_add(struct kunit *test, const struct rstm
 	int side = -1;
 
 	rcu_read_lock();
-	c = rstmon_conn_create(&init_net, seg, rstmon_bucket(&init_net, seg), RSTMON_DIR_FWD,
+	c = rstmon_conn_create(&init_net, seg, rstmon_conn_hash(&init_net, seg), RSTMON_DIR_FWD,
 			       &side, &err, &evicted);
 	if (c)
 		rstmon_conn_update(c, side, seg, jiffies);
@@ -1174,7 +1174,7 @@ static void rstmon_conn_test_limit_evict(struct kunit *test)
 	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
 	if (e->at_end)
 		KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&nseg, rstmon_hash_mask));
-	nb = rstmon_bucket(&init_net, &nseg) & rstmon_hash_mask;
+	nb = rstmon_conn_hash(&init_net, &nseg) & rstmon_hash_mask;
 	/* The namespace's sweep is elsewhere (rstmon_conn_test_evict_sweep). */
 	WRITE_ONCE(rstmon_pernet(&init_net)->evict_sweep, (nb + 512) & rstmon_hash_mask);
 
@@ -1622,7 +1622,7 @@ static void rstmon_conn_test_netns_limit(struct kunit *test)
 	rstmon_params.netns_max_conns = 2;
 	rstmon_test_fill_established(test, 2);
 	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
-	nb = rstmon_bucket(&init_net, &nseg) & rstmon_hash_mask;
+	nb = rstmon_conn_hash(&init_net, &nseg) & rstmon_hash_mask;
 	KUNIT_EXPECT_NULL(test, rstmon_test_create(&nseg, &side, &err, &evicted));
 	KUNIT_EXPECT_EQ(test, err, RSTMON_CONN_NETNS_FULL);
 	KUNIT_EXPECT_FALSE(test, evicted);
@@ -1669,7 +1669,7 @@ static void rstmon_conn_test_evict_sweep(struct kunit *test)
 	rstmon_params.netns_max_conns = 2;
 	rstmon_test_fill_established(test, 1);
 	rstmon_test_tuple(&nseg, 1, 50000, RSTMON_TEST_SYN);
-	nb = rstmon_bucket(&init_net, &nseg) & rstmon_hash_mask;
+	nb = rstmon_conn_hash(&init_net, &nseg) & rstmon_hash_mask;
 	far = (nb + 200) & rstmon_hash_mask;
 	rstmon_test_tuple(&vseg, 2, 1024, RSTMON_TEST_ACK);
 	KUNIT_ASSERT_TRUE(test, rstmon_test_to_bucket(&vseg, far));
@@ -1849,7 +1849,7 @@ static void rstmon_conn_test_size(struct kunit *test)
 /* Tagged chain links                                                       */
 /* ------------------------------------------------------------------------ */
 
-/* The hash of @c's key in &init_net, as rstmon_bucket() gives it. */
+/* The hash of @c's key in &init_net, as rstmon_conn_hash() gives it. */
 static u32 rstmon_test_hash_of(const struct rstmon_conn *c)
 {
 	struct rstmon_seg seg;
@@ -1860,7 +1860,7 @@ static u32 rstmon_test_hash_of(const struct rstmon_conn *c)
 	rstmon_conn_addr(c, RSTMON_RESP, &seg.daddr);
 	seg.sport = c->port[RSTMON_ORIG];
 	seg.dport = c->port[RSTMON_RESP];
-	return rstmon_bucket(&init_net, &seg);
+	return rstmon_conn_hash(&init_net, &seg);
 }
 
 /*
@@ -1912,7 +1912,7 @@ static bool rstmon_test_key(struct rstmon_seg *seg, u8 host, unsigned int bucket
 			u32 hash;
 
 			rstmon_test_tuple(seg, h, port, RSTMON_TEST_SYN);
-			hash = rstmon_bucket(&init_net, seg);
+			hash = rstmon_conn_hash(&init_net, seg);
 			if ((hash & rstmon_hash_mask) == bucket &&
 			    (tag == U32_MAX || rstmon_hash_tag(hash) == tag) &&
 			    rstmon_hash_tag(hash) != not_tag)
@@ -1966,7 +1966,7 @@ static void rstmon_conn_test_links(struct kunit *test)
 	unsigned int b, i;
 
 	rstmon_test_tuple(&seg[0], 10, 1024, RSTMON_TEST_SYN);
-	b = rstmon_bucket(&init_net, &seg[0]) & rstmon_hash_mask;
+	b = rstmon_conn_hash(&init_net, &seg[0]) & rstmon_hash_mask;
 	for (i = 0; i < 4; i++) {
 		KUNIT_ASSERT_TRUE(test, rstmon_test_key(&seg[i], 10 + 32 * i, b, U32_MAX, U32_MAX));
 		c[i] = rstmon_test_add(test, &seg[i]);
@@ -2011,10 +2011,10 @@ static void rstmon_conn_test_links_same_tag(struct kunit *test)
 	int side = -1;
 
 	rstmon_test_tuple(&a, 10, 1024, RSTMON_TEST_SYN);
-	b = rstmon_bucket(&init_net, &a) & rstmon_hash_mask;
-	tag = rstmon_hash_tag(rstmon_bucket(&init_net, &a));
+	b = rstmon_conn_hash(&init_net, &a) & rstmon_hash_mask;
+	tag = rstmon_hash_tag(rstmon_conn_hash(&init_net, &a));
 	KUNIT_ASSERT_TRUE(test, rstmon_test_key(&b2, 40, b, tag, U32_MAX));
-	KUNIT_ASSERT_EQ(test, rstmon_hash_tag(rstmon_bucket(&init_net, &b2)), tag);
+	KUNIT_ASSERT_EQ(test, rstmon_hash_tag(rstmon_conn_hash(&init_net, &b2)), tag);
 	ca = rstmon_test_add(test, &a);
 	cb = rstmon_test_add(test, &b2);
 	rstmon_expect_link(test, b, 0, cb, true);
@@ -2075,8 +2075,8 @@ static void rstmon_conn_test_links_tag_skip(struct kunit *test)
 	u32 tag;
 
 	rstmon_test_tuple(&a, 10, 1024, RSTMON_TEST_SYN);
-	b = rstmon_bucket(&init_net, &a) & rstmon_hash_mask;
-	tag = rstmon_hash_tag(rstmon_bucket(&init_net, &a));
+	b = rstmon_conn_hash(&init_net, &a) & rstmon_hash_mask;
+	tag = rstmon_hash_tag(rstmon_conn_hash(&init_net, &a));
 	KUNIT_ASSERT_TRUE(test, rstmon_test_key(&k, 40, b, U32_MAX, tag));
 	ca = rstmon_test_add(test, &a);
 	rstmon_expect_link(test, b, 0, ca, false);
@@ -2136,7 +2136,7 @@ static void rstmon_conn_test_links_churn(struct kunit *test)
 			rcu_read_lock();
 			if (rstmon_conn_reused(c, RSTMON_ORIG, &syn))
 				r = rstmon_conn_renew(&init_net, &syn,
-						      rstmon_bucket(&init_net, &syn), c,
+						      rstmon_conn_hash(&init_net, &syn), c,
 						      RSTMON_DIR_IN, &side);
 			rcu_read_unlock();
 			KUNIT_EXPECT_NOT_NULL(test, r);
