@@ -27,22 +27,21 @@ mkdir -p "$CG" || { fail "make cgroup $CGREL"; finish; }
 # serve_in MODE ADDR PORT [ARG]: a tcpkit server in namespace srv, moved
 # into the test's cgroup before it makes its socket, as uid $UID_SRV.
 serve_in() {
-	local port=$3 ready
+	local port=$3
 
-	SERVES=$((SERVES + 1))
-	ready=/tmp/rstmon-ready.$$.$SERVES.$RANDOM
-	RSTMON_READY=$ready sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$CG" \
+	ready_file
+	RSTMON_READY=$READY sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$CG" \
 		ip netns exec "$(ns srv)" setpriv --reuid=$UID_SRV --regid=$UID_SRV \
 		--clear-groups $KIT server "$1" "$2" "$port" ${4:+"$4"} &
 	PIDS+=($!)
-	wait_until 10 test -e "$ready" || fail "server $1 listening on $port"
+	wait_until 10 test -e "$READY" || fail "server $1 listening on $port"
 }
 
 # attr NAME NS PORT DIR KEY WANT: field KEY of that event is WANT.
 attr() {
 	local line
-	wait_until 5 has_event "$2" "$3" "$4"
-	line=$(ev "$2" "$3" "$4")
+	wait_ev "$2" "$3" "$4"
+	line=$EVL
 	expect "$1" "$(evf "$line" "$5")" "$6"
 }
 

@@ -82,8 +82,8 @@ fld() { evf "$(ev "$1" "$2" "$3")" "$4"; }
 # of the first such event (waits up to 5 s for it).
 verdict() {
 	local line got m alt
-	wait_until 5 has_event "$2" "$3" "$4"
-	line=$(ev "$2" "$3" "$4")
+	wait_ev "$2" "$3" "$4"
+	line=$EVL
 	got="$(evf "$line" sender)/$(evf "$line" cause)/$(evf "$line" confidence)"
 	m=$(evf "$line" idle_match)
 	alt=$(evf "$line" alt_cause)

@@ -58,8 +58,8 @@ skipcase() { echo "ok - $1 # SKIP $2"; }
 # kernel's reason KREASON where the kernel gives one.
 expect_rst() {
 	local name=$1 n=$2 port=$3 dir=$4 line got
-	wait_until 5 has_event "$n" "$port" "$dir"
-	line=$(ev "$n" "$port" "$dir")
+	wait_ev "$n" "$port" "$dir"
+	line=$EVL
 	echo "# $name: ${line:-no event}"
 	got="$(evf "$line" sender)/$(evf "$line" cause)/$(evf "$line" confidence)"
 	if [ "$got" = "$5/$6/$7" ]; then

@@ -228,6 +228,12 @@ has_event() {
 	r=$(nsx "$1" cat /proc/net/rstmon 2> /dev/null) && ev_in "$r" "$2" "$3"
 }
 
+# wait_ev NS PORT DIR: wait up to 5 s for has_event, then EVL is ev's
+# line (empty when none came; then report records an unreadable report).
+wait_ev() {
+	wait_until 5 has_event "$1" "$2" "$3" || EVL=$(ev "$1" "$2" "$3")
+}
+
 # event_table NS: one line per event of namespace NS, the columns an
 # operator reads first.
 event_table() {
@@ -277,10 +283,8 @@ expect_reset() {
 expect_event() {
 	local name=$1 n=$2 port=$3 dir=$4 line got
 
-	wait_until 5 has_event "$n" "$port" "$dir"
+	wait_ev "$n" "$port" "$dir"
 	line=$EVL
-	# None: read again through report, which records an unreadable one.
-	[ -n "$line" ] || line=$(ev "$n" "$port" "$dir")
 	got="$(evf "$line" sender)/$(evf "$line" cause)"
 	if [ "$got" = "$5/$6" ]; then
 		pass "$name"
@@ -318,13 +322,19 @@ stop() {
 }
 
 # serve NS MODE ADDR PORT [ARG]: start a tcpkit server, wait until it listens.
-SERVES=0
 serve() {
-	local n=$1 addr=$3 port=$4 ready
+	local n=$1 addr=$3 port=$4
 
-	SERVES=$((SERVES + 1))
-	ready=/tmp/rstmon-ready.$$.$SERVES.$RANDOM
-	RSTMON_READY=$ready nsx "$n" $KIT server "$2" "$addr" "$port" ${5:+"$5"} &
+	ready_file
+	RSTMON_READY=$READY nsx "$n" $KIT server "$2" "$addr" "$port" ${5:+"$5"} &
 	PIDS+=($!)
-	wait_until 30 test -e "$ready" || fail "server $2 listening on $port"
+	wait_until 30 test -e "$READY" || fail "server $2 listening on $port"
+}
+
+# ready_file: READY, a fresh path for a tcpkit server's RSTMON_READY (its
+# listener creates the file once it listens); cleanup removes them all.
+SERVES=0
+ready_file() {
+	SERVES=$((SERVES + 1))
+	READY=/tmp/rstmon-ready.$$.$SERVES.$RANDOM
 }
