@@ -80,6 +80,40 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results "$RESULTS"
 
 hostname rstmon-stock
 ip link set lo up
+
+# Keep the kernel's patched branches still while tests load and unload
+# rstmon.  Registering the first netfilter hook of a family and hook point
+# (and the first probe of a tracepoint) turns a static key on, which the
+# kernel does by rewriting live code with int3 (text_poke_bp); the last
+# one turns it off again.  Under QEMU's multi-threaded TCG a vCPU can keep
+# running its translation of the rewritten code: a 6.1 guest (ci19, in
+# reload.sh under traffic) had both vCPUs loop on an int3 at
+# ip_local_deliver+0x5c (nf_hook()'s static branch) whose memory already
+# held the final 2-byte NOP; kprobes' handler steps back over the "removed"
+# int3 and the stale translation takes it again, forever.  Real hardware
+# and KVM serialise on the IPIs text_poke_bp sends, so this is the
+# emulator's.  A hook of every point rstmon uses, in init_net, and the
+# tcp_send_reset tracepoint enabled (with a filter that writes nothing)
+# hold those keys at one or more for the whole run, so rstmon's load and
+# unload never rewrite code; on a server, firewalls and conntrack hold them
+# the same way.  rstmon's own hooks and probe are registered exactly as
+# without them (UML, which patches nothing, runs without them).
+if command -v nft > /dev/null && nft -f - <<'EOF'
+table inet rstmon_rig_keys {
+	chain keep_in { type filter hook input priority 0; policy accept; }
+	chain keep_out { type filter hook output priority 0; policy accept; }
+	chain keep_fwd { type filter hook forward priority 0; policy accept; }
+}
+EOF
+then
+	echo "[stock-init] netfilter's input, output and forward keys held on"
+else
+	echo "[stock-init] could not hold netfilter's static keys on (nft above)"
+fi
+tp=/sys/kernel/tracing/events/tcp/tcp_send_reset
+if echo 'common_pid < 0' > $tp/filter && echo 1 > $tp/enable; then
+	echo "[stock-init] tcp_send_reset's key held on"
+fi
 echo "[stock-init] ready after $(uptime) s, running $TESTS"
 
 export RSTMON_KERNEL=${KIND:-stock} RSTMON_RESULTS="$RESULTS" RSTMON_TOP="$TOP" RSTMON_KO="$KO"
