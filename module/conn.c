@@ -80,7 +80,9 @@
  *    the side's FIN.  The rhythm level in the top two bits of @opts
  *    (rstmon_conn_rhythm()) only grows and is written only when it does;
  *    a lost update leaves it one level low, which no verdict needs to
- *    exclude (the threshold rule does not read it).
+ *    exclude (the threshold rule does not read it).  It reads the other
+ *    side's last only for a silence of half the floor or more since the
+ *    sender's, as of the segment's jiffies (a stale read of it).
  *  - A reused 4-tuple (a new SYN after the connection closed) gets a new
  *    entry that replaces the old one under the bucket lock
  *    (rstmon_conn_renew()); nothing is reset under a reader's feet.
@@ -831,11 +833,23 @@ static void rstmon_rhythm_raise(struct rstmon_conn *c, int side, u8 lvl)
 					  lvl << RSTMON_CO_RHYTHM_SHIFT);
 }
 
+/*
+ * No silence that ended by @now can have lasted floor / 2 (rhythm level 0,
+ * which raises nothing) since @last, the latest segment of a side that
+ * ends or answers it: the other side's facts (its own cache line) need
+ * not be read.
+ */
+static bool rstmon_rhythm_short(u32 last, u32 now, u32 floor)
+{
+	return (s32)(now - last) < (s32)(floor / 2);
+}
+
 /**
  * rstmon_conn_rhythm() - side @side of @c is about to send a segment: note
  * the silence it answers.
  * @c: the connection
  * @side: the segment's sender
+ * @now: jiffies, read before the segment's entry was looked up
  * @floor: the namespace's idle floor, jiffies (rstmon_idle_floor())
  *
  * The other side's latest segment came after this side's previous one:
@@ -845,16 +859,25 @@ static void rstmon_rhythm_raise(struct rstmon_conn *c, int side, u8 lvl)
  * side's &rstmon_conn.opts, written only when it grows: a high-water field
  * of the contract, and a lost update keeps a lower level (the rhythm rule
  * then reads more silences as idle timeouts; the threshold is unchanged).
+ *
+ * The other side's latest segment as of @now came at @now or before, so
+ * when this side's previous one is less than floor / 2 before @now the
+ * silence is of level 0 and the other side's cache line is not read: a
+ * segment of a busy connection reads only its own side's line (and, for
+ * the originator, that is the key's).  The other side's segment written
+ * since @now is one this read may miss anyway (a stale read, allowed).
  * Called before rstmon_conn_update(), which moves this side's last.
  * Context: RCU read side; lockless.
  */
-void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 floor)
+void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 now, u32 floor)
 {
 	u32 mine = READ_ONCE(RSTMON_SIDE(c, side).last);
-	u32 theirs = READ_ONCE(RSTMON_SIDE(c, !side).last);
+	u32 theirs;
 
-	if (!READ_ONCE(RSTMON_SIDE(c, side).segs) || !READ_ONCE(RSTMON_SIDE(c, !side).segs) ||
-	    (s32)(theirs - mine) <= 0)
+	if (rstmon_rhythm_short(mine, now, floor) || !READ_ONCE(RSTMON_SIDE(c, side).segs))
+		return;
+	theirs = READ_ONCE(RSTMON_SIDE(c, !side).last);
+	if (!READ_ONCE(RSTMON_SIDE(c, !side).segs) || (s32)(theirs - mine) <= 0)
 		return;
 	rstmon_rhythm_raise(c, side, rstmon_rhythm_level(theirs - mine, floor));
 }
@@ -876,8 +899,14 @@ void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 floor)
  */
 void rstmon_conn_rhythm_quiet(struct rstmon_conn *c, int side, u32 now, u32 floor)
 {
-	u32 l0 = READ_ONCE(RSTMON_SIDE(c, 0).last), l1 = READ_ONCE(RSTMON_SIDE(c, 1).last);
-	u32 last = (s32)(l1 - l0) > 0 ? l1 : l0;
+	u32 l0, l1, last;
+
+	/* The connection's latest segment is no earlier than this side's. */
+	if (rstmon_rhythm_short(READ_ONCE(RSTMON_SIDE(c, side).last), now, floor))
+		return;
+	l0 = READ_ONCE(RSTMON_SIDE(c, 0).last);
+	l1 = READ_ONCE(RSTMON_SIDE(c, 1).last);
+	last = (s32)(l1 - l0) > 0 ? l1 : l0;
 
 	if (!READ_ONCE(RSTMON_SIDE(c, 0).segs) || !READ_ONCE(RSTMON_SIDE(c, 1).segs) ||
 	    (s32)(now - last) <= 0)

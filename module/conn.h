@@ -335,7 +335,7 @@ struct rstmon_sync {
 
 void rstmon_conn_sync(struct rstmon_conn *c, const struct rstmon_sync *y, u32 now);
 void rstmon_conn_rhythm_quiet(struct rstmon_conn *c, int side, u32 now, u32 floor);
-void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 floor);
+void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 now, u32 floor);
 bool rstmon_conn_reused(const struct rstmon_conn *c, int side,
 			const struct rstmon_seg *seg);
 struct rstmon_conn *rstmon_conn_renew(struct net *net, const struct rstmon_seg *seg,

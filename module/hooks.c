@@ -314,7 +314,7 @@ static unsigned int rstmon_hook(void *priv, struct sk_buff *skb,
 		if (dir == RSTMON_DIR_IN)
 			rstmon_conn_rhythm_quiet(c, side, now, floor);
 	}
-	rstmon_conn_rhythm(c, side, floor);
+	rstmon_conn_rhythm(c, side, now, floor);
 	/* A translated connection's segment that conntrack did not
 	 * translate (INVALID): one read of skb->_nfct, forwarded segments
 	 * of translated connections only.

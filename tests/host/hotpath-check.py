@@ -119,6 +119,23 @@ other = [t for t in targets if not t.startswith("s->") and
          not re.fullmatch(r"c->(isn|first|ttl|opts|fin)\[side\]", t)]
 check("hot path: rstmon_conn_update writes per segment only its side's line", bool(targets) and not other,
       ", ".join(other) or "no writes found")
+# An IPv4 originator's data segment reads one line of its entry: the key,
+# the bits and the originator's facts share it, and the responder's line is
+# read only for a silence long enough to raise a rhythm level.
+conn_c = open(f"{top}/module/conn.c").read()
+apart = [n for n in ("next", "addr_lo", "port", "net_id", "bits", "ttl", "opts", "isn")
+         if not o or lines.get(n) != (o[0], o[0])]
+check("entry layout: the key, the bits and the originator's facts share a line", bool(o) and not apart,
+      ", ".join(apart) + " elsewhere")
+check("hot path: rstmon_conn_update reads nothing of the other side",
+      bool(upd) and not re.search(r"!side", upd), "'!side' in rstmon_conn_update")
+for f in ("rstmon_conn_rhythm", "rstmon_conn_rhythm_quiet"):
+    b = body(conn_c, f) or ""
+    short = b.find("rstmon_rhythm_short(")
+    other = re.search(r"RSTMON_SIDE\(c, (!side|0|1)\)", b)
+    check(f"hot path: {f} reads the other side only after rstmon_rhythm_short()",
+          short >= 0 and (not other or other.start() > short),
+          "no rstmon_rhythm_short()" if short < 0 else f"'{other.group(0)}' before it")
 count = body(open(f"{top}/module/rstmon.h").read(), "rstmon_count") or ""
 check("hot path: counters are per-CPU (this_cpu_inc)", "this_cpu_inc" in count, count.strip())
 sys.exit(1 if failed else 0)

@@ -328,7 +328,7 @@ static struct rstmon_conn *rstmon_tc_feed(struct rstmon_tc *tc, int side, u8 fla
 	if (!c)
 		c = rstmon_conn_create(&init_net, &seg, b, RSTMON_DIR_IN, &s, &err, &evicted);
 	if (c && s == side) {
-		rstmon_conn_rhythm(c, s, rstmon_idle_floor(RSTMON_TEST_IDLE));
+		rstmon_conn_rhythm(c, s, when, rstmon_idle_floor(RSTMON_TEST_IDLE));
 		rstmon_conn_update(c, s, &seg, when);
 	}
 	rcu_read_unlock();
@@ -3743,10 +3743,82 @@ static void rstmon_classify_test_rhythm_bits(struct kunit *test)
 	rstmon_test_reap_all();
 }
 
+/*
+ * rstmon_conn_rhythm() and _quiet() read the other side's line only for a
+ * silence of floor / 2 or more since the sender's (or the connection's)
+ * latest segment; each level at its edge, also across a jiffies wrap.
+ */
+static u8 rstmon_test_rhythm(struct kunit *test, bool quiet, int side, u32 now, u32 mine,
+			     u32 theirs)
+{
+	const u32 floor = rstmon_idle_floor(300 * HZ);
+	struct rstmon_conn c = {};
+
+	RSTMON_SIDE(&c, side).segs = 5;
+	RSTMON_SIDE(&c, !side).segs = 5;
+	RSTMON_SIDE(&c, side).last = mine;
+	RSTMON_SIDE(&c, !side).last = theirs;
+	if (quiet)
+		rstmon_conn_rhythm_quiet(&c, side, now, floor);
+	else
+		rstmon_conn_rhythm(&c, side, now, floor);
+	KUNIT_EXPECT_EQ(test, c.opts[!side], 0);
+	return c.opts[side] >> RSTMON_CO_RHYTHM_SHIFT;
+}
+
+/* Each in floors / 4 before now (negative: after it), and the level. */
+static const struct {
+	bool quiet;
+	u32 now;
+	s32 mine, theirs;
+	u8 level;
+} rstmon_test_rhythms[] = {
+	/* The sender's previous segment, then the other's. */
+	{ false, 100000 * HZ, 2, 0, 1 },
+	{ false, 100000 * HZ, 12, 8, 1 },
+	{ false, 100000 * HZ, 12, 4, 2 },
+	{ false, 100000 * HZ, 36, 0, 3 },
+	/* The other's segment came before: the sender answers nothing. */
+	{ false, 100000 * HZ, 4, 8, 0 },
+	/* Another CPU's jiffy after now: read stale, as if before it. */
+	{ false, 100000 * HZ, 1, -4, 0 },
+	/* Across the wrap of jiffies. */
+	{ false, 10, 4, 0, 1 },
+	/* The whole connection's silence, up to now. */
+	{ true, 100000 * HZ, 2, 40, 1 },
+	{ true, 100000 * HZ, 12, 1, 0 },
+	{ true, 100000 * HZ, 12, 4, 1 },
+	{ true, 100000 * HZ, 36, 36, 3 },
+	{ true, 10, 8, 12, 2 },
+};
+
+static void rstmon_classify_test_rhythm_edges(struct kunit *test)
+{
+	const u32 q = rstmon_idle_floor(300 * HZ) / 4;
+	unsigned int i;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < ARRAY_SIZE(rstmon_test_rhythms); i++) {
+			typeof(rstmon_test_rhythms[0]) *t = &rstmon_test_rhythms[i];
+			u32 mine = t->now - t->mine * q, theirs = t->now - t->theirs * q;
+
+			KUNIT_EXPECT_EQ_MSG(test, rstmon_test_rhythm(test, t->quiet, s, t->now,
+								     mine, theirs),
+					    t->level, "row %u, side %d", i, s);
+			/* A jiffy less of silence is a level less at its edge. */
+			if (t->mine == 2 && !t->theirs)
+				KUNIT_EXPECT_EQ(test, rstmon_test_rhythm(test, t->quiet, s, t->now,
+									 mine + 1, theirs), 0);
+		}
+	}
+}
+
 static struct kunit_case rstmon_classify_cases[] = {
 	KUNIT_CASE_PARAM(rstmon_classify_test_idle, rstmon_test_idles_gen_params),
 	KUNIT_CASE(rstmon_classify_test_idle_windows),
 	KUNIT_CASE(rstmon_classify_test_rhythm_bits),
+	KUNIT_CASE(rstmon_classify_test_rhythm_edges),
 	KUNIT_CASE_PARAM(rstmon_classify_test_verdict, rstmon_test_verdicts_gen_params),
 	KUNIT_CASE(rstmon_classify_test_refused_other_ack),
 	KUNIT_CASE(rstmon_classify_test_middlebox_in),
