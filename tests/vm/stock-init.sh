@@ -97,16 +97,20 @@ ip link set lo up
 # hold those keys at one or more for the whole run, so rstmon's load and
 # unload never rewrite code; on a server, firewalls and conntrack hold them
 # the same way.  rstmon's own hooks and probe are registered exactly as
-# without them (UML, which patches nothing, runs without them).
+# without them (UML, which patches nothing, runs without them).  The
+# prerouting and postrouting chains do the same for the tests' conntrack
+# and NAT, whose hooks come and go with their namespaces.
 if command -v nft > /dev/null && nft -f - <<'EOF'
 table inet rstmon_rig_keys {
+	chain keep_pre { type filter hook prerouting priority 0; policy accept; }
 	chain keep_in { type filter hook input priority 0; policy accept; }
 	chain keep_out { type filter hook output priority 0; policy accept; }
 	chain keep_fwd { type filter hook forward priority 0; policy accept; }
+	chain keep_post { type filter hook postrouting priority 0; policy accept; }
 }
 EOF
 then
-	echo "[stock-init] netfilter's input, output and forward keys held on"
+	echo "[stock-init] netfilter's static keys held on (all five hook points)"
 else
 	echo "[stock-init] could not hold netfilter's static keys on (nft above)"
 fi
