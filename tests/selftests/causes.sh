@@ -29,7 +29,11 @@ if [[ $fmt == *reason* ]]; then
 else
 	expect "no kernel reason on this kernel" "$(kr 8001)" none
 fi
-expect "kernel reasons never contradict" "$(counter srv errors kernel_disagrees)" 0
+n=$(counter srv errors kernel_disagrees)
+expect "kernel reasons never contradict" "$n" 0
+# Its events (which one disagrees), should it fail: seen once in about
+# twenty runs (UML), not understood yet.
+[ "$n" = 0 ] || report srv | sed "s/^/# /"
 
 rm -rf "$TMPD"
 modprobe -r rstmon && modprobe rstmon || fail "reload rstmon with defaults"
