@@ -899,17 +899,14 @@ void rstmon_conn_rhythm(struct rstmon_conn *c, int side, u32 now, u32 floor)
  */
 void rstmon_conn_rhythm_quiet(struct rstmon_conn *c, int side, u32 now, u32 floor)
 {
-	u32 l0, l1, last;
+	u32 mine = READ_ONCE(RSTMON_SIDE(c, side).last), theirs, last;
 
 	/* The connection's latest segment is no earlier than this side's. */
-	if (rstmon_rhythm_short(READ_ONCE(RSTMON_SIDE(c, side).last), now, floor))
+	if (rstmon_rhythm_short(mine, now, floor) || !READ_ONCE(RSTMON_SIDE(c, side).segs))
 		return;
-	l0 = READ_ONCE(RSTMON_SIDE(c, 0).last);
-	l1 = READ_ONCE(RSTMON_SIDE(c, 1).last);
-	last = (s32)(l1 - l0) > 0 ? l1 : l0;
-
-	if (!READ_ONCE(RSTMON_SIDE(c, 0).segs) || !READ_ONCE(RSTMON_SIDE(c, 1).segs) ||
-	    (s32)(now - last) <= 0)
+	theirs = READ_ONCE(RSTMON_SIDE(c, !side).last);
+	last = (s32)(theirs - mine) > 0 ? theirs : mine;
+	if (!READ_ONCE(RSTMON_SIDE(c, !side).segs) || (s32)(now - last) <= 0)
 		return;
 	rstmon_rhythm_raise(c, side, rstmon_rhythm_level(now - last, floor));
 }

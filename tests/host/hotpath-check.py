@@ -113,7 +113,8 @@ check("entry layout: each side's per-segment facts in one line", bool(o and r an
       f"orig lines {o}, resp lines {r}")
 check("entry layout: the two directions write different lines", bool(o and r and o[0] != r[0]),
       f"orig line {o}, resp line {r}")
-upd = body(open(f"{top}/module/conn.c").read(), "rstmon_conn_update") or ""
+conn_c = open(f"{top}/module/conn.c").read()
+upd = body(conn_c, "rstmon_conn_update") or ""
 targets = re.findall(r"WRITE_ONCE\(([^,]+),", upd)
 other = [t for t in targets if not t.startswith("s->") and
          not re.fullmatch(r"c->(isn|first|ttl|opts|fin)\[side\]", t)]
@@ -122,7 +123,6 @@ check("hot path: rstmon_conn_update writes per segment only its side's line", bo
 # An IPv4 originator's data segment reads one line of its entry: the key,
 # the bits and the originator's facts share it, and the responder's line is
 # read only for a silence long enough to raise a rhythm level.
-conn_c = open(f"{top}/module/conn.c").read()
 apart = [n for n in ("next", "addr_lo", "port", "net_id", "bits", "ttl", "opts", "isn")
          if not o or lines.get(n) != (o[0], o[0])]
 check("entry layout: the key, the bits and the originator's facts share a line", bool(o) and not apart,
